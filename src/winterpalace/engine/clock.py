@@ -1,0 +1,161 @@
+"""The world clock: minutes counted from midnight of the clock's first day, and how to show them.
+
+A scenario's night is at most 24 hours long, so a bare `HH:MM` is unambiguous: it means the
+first such moment at or after the clock's start. `01:30` in a night that starts at 06:00 on
+25 October is 01:30 on the 26th.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+
+MINUTES_PER_DAY = 24 * 60
+
+_TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_DURATION_RE = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$")
+_STAMP_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_hhmm(text: str) -> int | None:
+    """Minutes after midnight for `HH:MM`, or None if `text` is not a time of day."""
+    m = _TIME_RE.match(text.strip())
+    if not m:
+        return None
+    return int(m.group(1)) * 60 + int(m.group(2))
+
+
+def parse_duration(text: str) -> int | None:
+    """Minutes for `10m`, `1h`, `1h30m`, `90 min`; None if `text` is not a duration."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return None  # a bare number is ambiguous; the loader asks for a unit
+    m = _DURATION_RE.match(text)
+    if not m or (m.group(1) is None and m.group(2) is None):
+        return None
+    return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+
+
+def format_duration(minutes: int) -> str:
+    """`75` -> `1 h 15 min`, `10` -> `10 min`."""
+    h, m = divmod(minutes, 60)
+    if h and m:
+        return f"{h} h {m} min"
+    if h:
+        return f"{h} h"
+    return f"{m} min"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a clock shows at one moment, as data a front end formats."""
+
+    minutes: int
+    hhmm: str
+    weekday: str
+    day: int
+    month: str
+    year: int
+    new_style: str | None  # e.g. "8 Nov" when the scenario's calendar is Julian
+    part_of_day: str
+
+    def line(self) -> str:
+        """`01:40 · Thu 26 Oct 1917 (O.S.) / 8 Nov (N.S.)`."""
+        date = f"{self.weekday[:3]} {self.day} {self.month[:3]} {self.year}"
+        if self.new_style:
+            return f"{self.hhmm} · {date} (O.S.) / {self.new_style} (N.S.)"
+        return f"{self.hhmm} · {date}"
+
+    def sentence(self) -> str:
+        """`01:40, Thursday 26 October 1917 (Old Style); 8 November (New Style).`"""
+        date = f"{self.weekday} {self.day} {self.month} {self.year}"
+        if self.new_style:
+            return f"{self.hhmm}, {date} (Old Style); {self.new_style_long} (New Style)."
+        return f"{self.hhmm}, {date}."
+
+    @property
+    def new_style_long(self) -> str:
+        if not self.new_style:
+            return ""
+        day, mon = self.new_style.split()
+        return f"{day} {_MONTHS_LONG[_MONTHS_SHORT.index(mon)]}"
+
+
+_MONTHS_LONG = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"]
+_MONTHS_SHORT = [m[:3] for m in _MONTHS_LONG]
+_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """The scenario's clock: a first day, a start and an end in minutes from its midnight."""
+
+    first_day: _dt.date
+    start: int
+    end: int
+    julian: bool = True
+
+    @classmethod
+    def parse_stamp(cls, text: str) -> tuple[_dt.date, int] | None:
+        """`1917-10-25 06:00` -> (date, minutes after midnight)."""
+        m = _STAMP_RE.match(text.strip())
+        if not m:
+            return None
+        try:
+            day = _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+        return day, int(m.group(4)) * 60 + int(m.group(5))
+
+    def resolve(self, hhmm_minutes: int) -> int:
+        """Place a time of day in the night: the first such moment at or after the start."""
+        start_of_day = self.start % MINUTES_PER_DAY
+        day_offset = self.start - start_of_day
+        if hhmm_minutes < start_of_day:
+            return day_offset + hhmm_minutes + MINUTES_PER_DAY
+        return day_offset + hhmm_minutes
+
+    def parse_time(self, text: str) -> int | None:
+        """A `HH:MM` literal as clock minutes, or None."""
+        tod = parse_hhmm(text)
+        return None if tod is None else self.resolve(tod)
+
+    def hhmm(self, minutes: int) -> str:
+        h, m = divmod(minutes % MINUTES_PER_DAY, 60)
+        return f"{h:02d}:{m:02d}"
+
+    def read(self, minutes: int) -> Reading:
+        """The reading of the clock at `minutes`."""
+        day = self.first_day + _dt.timedelta(days=minutes // MINUTES_PER_DAY)
+        # The stored date is the scenario's own calendar; the real weekday is the Gregorian one.
+        real = day + _dt.timedelta(days=_julian_offset(day)) if self.julian else day
+        new_style = f"{real.day} {_MONTHS_SHORT[real.month - 1]}" if self.julian else None
+        tod = minutes % MINUTES_PER_DAY
+        return Reading(minutes=minutes, hhmm=self.hhmm(minutes), weekday=_WEEKDAYS[real.weekday()],
+                       day=day.day, month=_MONTHS_LONG[day.month - 1], year=day.year,
+                       new_style=new_style, part_of_day=_part_of_day(tod))
+
+
+def _julian_offset(day: _dt.date) -> int:
+    """Days the Julian calendar runs behind the Gregorian one (13 in 1900-2099)."""
+    century = day.year // 100
+    return century - century // 4 - 2
+
+
+def _part_of_day(tod: int) -> str:
+    h = tod // 60
+    if h < 5:
+        return "night"
+    if h < 8:
+        return "dawn"
+    if h < 12:
+        return "morning"
+    if h < 17:
+        return "afternoon"
+    if h < 21:
+        return "evening"
+    return "night"

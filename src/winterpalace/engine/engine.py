@@ -1,0 +1,427 @@
+"""The rules: start a night, look at it, act in it. State in, state out; no I/O.
+
+Every front end (terminal, plain mode, test tools, each classroom connection) drives these
+functions. They never change the states they are given; they return new ones.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from .events import ChoiceView, EndingView, Narration, NightSummary, Turn, View
+from .model import Choice, Event, Scene, World
+from .state import Game, PlayerState, Step, WorldState, rng_next, rng_seed
+
+MAX_REDIRECTS = 64
+
+
+class EngineError(Exception):
+    """A state that does not fit the scenario (e.g. a role that does not exist)."""
+
+
+class Context:
+    """What expressions see and effects change while the engine works on one player."""
+
+    __slots__ = ("world", "time", "role", "scene", "place", "area", "vars", "flags", "items",
+                 "notes", "visits", "fired", "rng", "entered")
+
+    def __init__(self, world: World, ws: WorldState, ps: PlayerState, copy: bool):
+        self.world = world
+        self.time = ps.time
+        self.role = ps.role
+        self.scene = ps.scene
+        place = world.places.get(world.scenes[ps.scene].place) if ps.scene in world.scenes \
+            else None
+        self.place = place.id if place else ""
+        self.area = place.area if place else None
+        self.vars = dict(ps.vars) if copy else ps.vars
+        self.flags = dict(ws.flags) if copy else ws.flags
+        self.items: Any = list(ps.items) if copy else ps.items
+        self.notes: Any = list(ps.notes) if copy else ps.notes
+        self.visits = dict(ps.visits) if copy else ps.visits
+        self.fired = ws.fired_ids()
+        self.rng = ps.rng
+        self.entered: list[tuple[int, str]] = []
+
+    def move_to(self, scene_id: str) -> None:
+        self.scene = scene_id
+        place = self.world.places.get(self.world.scenes[scene_id].place)
+        self.place = place.id if place else ""
+        self.area = place.area if place else None
+
+    def present(self, character: str) -> bool:
+        return where_is(self.world, character, self.time, self) == self.place
+
+    def random(self, lo: int, hi: int) -> int:
+        if hi < lo:
+            lo, hi = hi, lo
+        self.rng, out = rng_next(self.rng)
+        return lo + out % (hi - lo + 1)
+
+    def show(self, value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+
+def where_is(world: World, character: str, time: int, ctx: Any) -> str | None:
+    """The place a character is at `time`, by their schedule, or None if they are nowhere."""
+    for stint in world.characters[character].schedule:
+        if stint.start <= time < stint.end and (stint.cond is None or stint.cond(ctx)):
+            return stint.place
+    return None
+
+
+# --------------------------------------------------------------------------- starting
+
+
+def new_world(world: World) -> WorldState:
+    """The shared night at the clock's start, before anyone has done anything."""
+    return WorldState(time=world.clock.start, flags=dict(world.world_flags))
+
+
+def start(world: World, role: str, seed: int = 0, player_id: str = "player",
+          shared: WorldState | None = None) -> tuple[WorldState, PlayerState, Turn]:
+    """Begin a night as `role`. Events before the role's start happen without the player."""
+    if role not in world.roles:
+        raise EngineError(f"no role {role!r}; roles: {', '.join(world.roles)}")
+    r = world.roles[role]
+    ws = shared if shared is not None else new_world(world)
+    variables = dict(world.variables)
+    variables.update(r.variables)
+    ps = PlayerState(id=player_id, role=role, scene=r.start, time=r.start_time,
+                     vars=variables, seed=seed, rng=rng_seed(seed))
+    # The world lives through the hours before the role begins: its events fire unseen.
+    ws = _advance_world(world, ws, ps, r.start_time - 1)
+    ctx = Context(world, ws, ps, copy=True)
+    narrations: list[Narration] = []
+    moved = None
+    for ev in _events_between(world, r.start_time - 1, r.start_time):
+        ws, ctx, n, go = _fire_for(world, ws, ctx, ev)
+        if n:
+            narrations.append(n)
+        if go:
+            moved = ev.id
+            ctx.move_to(go)
+    _enter(world, ctx, ctx.scene)
+    ws, ps = _commit(world, ws, ps, ctx, step=None)
+    return ws, ps, Turn(narrations=tuple(narrations), moved_by=moved, ended=ps.ending)
+
+
+def new_game(world: World, role: str, seed: int = 0) -> tuple[Game, Turn]:
+    """A single-player game for `role` (convenience for front ends and tests)."""
+    ws, ps, turn = start(world, role, seed)
+    return Game(ws, ps), turn
+
+
+# --------------------------------------------------------------------------- looking
+
+
+def view(world: World, ws: WorldState, ps: PlayerState) -> View:
+    """What the player sees now."""
+    scene = world.scenes[ps.scene]
+    ctx = Context(world, ws, ps, copy=False)
+    place = world.places[scene.place]
+    area = world.areas[place.area].name if place.area else ""
+    role = world.roles[ps.role]
+    choices: list[ChoiceView] = []
+    ending = None
+    if scene.ending is None and ps.ending is None:
+        for ch in scene.choices:
+            state = choice_state(ch, ctx, ps.used)
+            if state is None:
+                continue
+            enabled, reason = state
+            choices.append(ChoiceView(ch.index, len(choices) + 1, ch.label.render(ctx),
+                                      ch.takes, enabled, reason))
+    else:
+        ending = _ending_view(world, ps, scene, ctx)
+    present = tuple(c.name for cid, c in world.characters.items() if ctx.present(cid))
+    return View(scene=scene.id, title=scene.title, place=place.id, place_name=place.name,
+                area_name=area, detail=place.detail, role=ps.role, role_name=role.name,
+                time=ps.time, clock=world.clock.read(ps.time), text=scene_text(scene, ctx),
+                choices=tuple(choices), wait=scene.wait if ending is None else None,
+                present=present, ending=ending)
+
+
+def scene_text(scene: Scene, ctx: Any) -> str:
+    """The scene's text now: the first replacing variant that holds, plus appending ones."""
+    base = scene.text
+    extra = []
+    replaced = False
+    for v in scene.variants:
+        if v.cond(ctx):
+            if v.append:
+                extra.append(v.text.render(ctx))
+            elif not replaced:
+                base = v.text
+                replaced = True
+    text = base.render(ctx)
+    if extra:
+        text = "\n\n".join([text] + extra) if text else "\n\n".join(extra)
+    return text
+
+
+def choice_state(ch: Choice, ctx: Any, used: frozenset[str]) -> tuple[bool, str | None] | None:
+    """(enabled, reason) for a choice, or None when it is hidden."""
+    if ch.once and ch.key in used:
+        return None
+    t = ctx.time
+    if ch.after is not None and t < ch.after:
+        reason = f"not before {ctx.world.clock.hhmm(ch.after)}"
+    elif ch.before is not None and t >= ch.before:
+        reason = f"too late: only until {ctx.world.clock.hhmm(ch.before)}"
+    elif ch.cond is not None and not ch.cond.fn(ctx):
+        reason = "not possible now"
+    else:
+        return True, None
+    if ch.otherwise is None and not ch.show_when_off:
+        return None
+    return False, ch.otherwise or reason
+
+
+def _ending_view(world: World, ps: PlayerState, scene: Scene, ctx: Any) -> EndingView:
+    ending = scene.ending
+    assert ending is not None
+    seen_places: set[str] = set()
+    trail = []
+    for t, sid in ps.trail:
+        s = world.scenes.get(sid)
+        if s is None or s.place in seen_places:
+            continue
+        seen_places.add(s.place)
+        trail.append((world.clock.hhmm(t), s.title, world.places[s.place].name))
+    mattered = tuple(dict.fromkeys(s.remember for s in ps.history if s.remember))
+    start_time = ps.trail[0][0] if ps.trail else ps.time
+    summary = NightSummary(tuple(trail), mattered,
+                           sum(1 for s in ps.history if s.kind == "choice"), ps.time - start_time)
+    return EndingView(scene.id, ending.title, ending.epilogue.render(ctx), ending.note,
+                      ending.historical, summary)
+
+
+# --------------------------------------------------------------------------- acting
+
+
+def choose(world: World, ws: WorldState, ps: PlayerState, index: int,
+           limit: int | None = None) -> tuple[WorldState, PlayerState, Turn]:
+    """Take the scene's choice number `index` (its position in the scene, as in ChoiceView)."""
+    scene = world.scenes[ps.scene]
+    if ps.ending is not None or scene.ending is not None:
+        return ws, ps, Turn(refused="the night is over for you")
+    if not 0 <= index < len(scene.choices):
+        return ws, ps, Turn(refused="there is no such choice")
+    ch = scene.choices[index]
+    state = choice_state(ch, Context(world, ws, ps, copy=False), ps.used)
+    if state is None:
+        return ws, ps, Turn(refused="that is not possible now")
+    if not state[0]:
+        return ws, ps, Turn(refused=state[1])
+    takes = min(ch.takes, max(0, world.clock.end - ps.time))
+    if limit is not None and ps.time + takes > limit:
+        return ws, ps, Turn(refused="the shared clock has not reached that far yet",
+                            blocked_until=ps.time + takes)
+    ctx = Context(world, ws, ps, copy=True)
+    label = ch.label.render(ctx)
+    for eff in ch.effects:
+        eff.fn(ctx)
+    result = ch.result.render(ctx) if ch.result else None
+    step = Step(ps.time, ps.scene, "choice", label, ch.key, ch.remember)
+    ws, ctx, turn = _pass_time(world, ws, ctx, takes, ch.go)
+    ws, new = _commit(world, ws, ps, ctx, step, once=ch.key if ch.once else None)
+    return ws, new, Turn(turn.narrations, result, None, None, turn.moved_by, new.ending, takes)
+
+
+def wait(world: World, ws: WorldState, ps: PlayerState, minutes: int | None = None,
+         limit: int | None = None) -> tuple[WorldState, PlayerState, Turn]:
+    """Let time pass where the scene allows it (`minutes` defaults to the scene's wait)."""
+    scene = world.scenes[ps.scene]
+    if ps.ending is not None or scene.ending is not None:
+        return ws, ps, Turn(refused="the night is over for you")
+    if scene.wait is None:
+        return ws, ps, Turn(refused="there is no time to wait here")
+    minutes = scene.wait if minutes is None else minutes
+    if minutes <= 0:
+        return ws, ps, Turn(refused="wait how long? give a number of minutes")
+    minutes = min(minutes, max(0, world.clock.end - ps.time))
+    if minutes == 0:
+        return ws, ps, Turn(refused="the night is at its end")
+    if limit is not None and ps.time + minutes > limit:
+        if ps.time >= limit:
+            return ws, ps, Turn(refused="the shared clock has not reached that far yet",
+                                blocked_until=ps.time + minutes)
+        minutes = limit - ps.time
+    ctx = Context(world, ws, ps, copy=True)
+    step = Step(ps.time, ps.scene, "wait", f"waited {minutes} min", "wait")
+    ws, ctx, turn = _pass_time(world, ws, ctx, minutes, None)
+    ws, new = _commit(world, ws, ps, ctx, step)
+    return ws, new, Turn(turn.narrations, None, None, None, turn.moved_by, new.ending, minutes)
+
+
+def advance(world: World, ws: WorldState, ps: PlayerState,
+            to: int) -> tuple[WorldState, PlayerState, Turn]:
+    """Bring a player's clock up to `to` where they stand (a facilitator moving the night on)."""
+    if ps.ending is not None or to <= ps.time:
+        return ws, ps, Turn()
+    to = min(to, world.clock.end)
+    ctx = Context(world, ws, ps, copy=True)
+    step = Step(ps.time, ps.scene, "wait", f"the clock moved on to {world.clock.hhmm(to)}", "wait")
+    ws, ctx, turn = _pass_time(world, ws, ctx, to - ps.time, None)
+    ws, new = _commit(world, ws, ps, ctx, step)
+    return ws, new, Turn(turn.narrations, None, None, None, turn.moved_by, new.ending,
+                         new.time - ps.time)
+
+
+def advance_world(world: World, ws: WorldState, to: int) -> WorldState:
+    """Move the shared clock to `to`, firing the world's part of events on the way."""
+    return _advance_world(world, ws, None, to)
+
+
+# --------------------------------------------------------------------------- internals
+
+
+def _events_between(world: World, t0: int, t1: int) -> list[Event]:
+    """Events with t0 < at <= t1, in time order (declaration order within a minute)."""
+    times = world.extra["event_times"]
+    lo = bisect.bisect_right(times, t0)
+    hi = bisect.bisect_right(times, t1)
+    return list(world.events[lo:hi])
+
+
+def _advance_world(world: World, ws: WorldState, ps: PlayerState | None, to: int) -> WorldState:
+    flags = None
+    fired = list(ws.fired)
+    decided = set(ws.decided)
+    # Every event up to `to` not yet decided, including any at the very start of the clock.
+    for ev in world.events:
+        if ev.at > to:
+            break
+        if ev.id in decided:
+            continue
+        if flags is None:
+            flags = dict(ws.flags)
+        wctx = _WorldContext(world, ev.at, flags, frozenset(e for e, _ in fired))
+        decided.add(ev.id)
+        if ev.cond is None or ev.cond.fn(wctx):
+            for eff in ev.effects:
+                eff.fn(wctx)
+            fired.append((ev.id, ev.at))
+    return WorldState(time=max(ws.time, to), flags=flags if flags is not None else ws.flags,
+                      fired=tuple(fired), decided=frozenset(decided))
+
+
+class _WorldContext:
+    """Context for an event's own condition and effects: the world, no player."""
+
+    __slots__ = ("world", "time", "flags", "fired", "vars", "role", "place", "area", "items",
+                 "notes", "visits")
+
+    def __init__(self, world: World, time: int, flags: dict[str, Any], fired: frozenset[str]):
+        self.world, self.time, self.flags, self.fired = world, time, flags, fired
+        self.vars: dict[str, Any] = {}
+        self.role, self.place, self.area = "", "", None
+        self.items: list[str] = []
+        self.notes: list[str] = []
+        self.visits: dict[str, int] = {}
+
+    def present(self, character: str) -> bool:
+        return False
+
+    def show(self, value: Any) -> str:
+        return str(value)
+
+
+def _fire_for(world: World, ws: WorldState, ctx: Context,
+              ev: Event) -> tuple[WorldState, Context, Narration | None, str | None]:
+    """Make sure `ev` has been decided in the world, then let it reach this player."""
+    if ev.id not in ws.decided:
+        flags = dict(ctx.flags)
+        wctx = _WorldContext(world, ev.at, flags, ws.fired_ids())
+        fired = ws.fired
+        if ev.cond is None or ev.cond.fn(wctx):
+            for eff in ev.effects:
+                eff.fn(wctx)
+            fired = fired + ((ev.id, ev.at),)
+        ws = WorldState(time=max(ws.time, ev.at), flags=flags, fired=fired,
+                        decided=ws.decided | {ev.id})
+        ctx.flags = dict(flags)
+    ctx.fired = ws.fired_ids()
+    if ev.id not in ctx.fired:
+        return ws, ctx, None, None
+    ctx.time = ev.at
+    for reach in ev.reaches:
+        if reach.cond is None or reach.cond.fn(ctx):
+            for eff in reach.effects:
+                eff.fn(ctx)
+            text = reach.text.render(ctx) if reach.text else ""
+            n = Narration(ev.at, world.clock.hhmm(ev.at), ev.id, ev.title, text, reach.go is not None) \
+                if text else None
+            return ws, ctx, n, reach.go
+    return ws, ctx, None, None
+
+
+def _pass_time(world: World, ws: WorldState, ctx: Context, minutes: int,
+               go: str | None) -> tuple[WorldState, Context, Turn]:
+    """Spend `minutes` from ctx.time; events on the way may interrupt and move the player."""
+    t0 = ctx.time
+    t1 = t0 + minutes
+    narrations: list[Narration] = []
+    moved_by = None
+    for ev in _events_between(world, t0, t1):
+        ws, ctx, n, ev_go = _fire_for(world, ws, ctx, ev)
+        if n:
+            narrations.append(n)
+        if ev_go:
+            moved_by, go, t1 = ev.id, ev_go, ev.at
+            break
+    ctx.time = t1
+    if go is not None:
+        _enter(world, ctx, go)
+    else:
+        _redirect(world, ctx)
+    if ctx.time >= world.clock.end and world.scenes[ctx.scene].ending is None:
+        ctx.time = world.clock.end
+        _enter(world, ctx, world.roles[ctx.role].time_out)
+    ws = WorldState(time=max(ws.time, ctx.time), flags=ctx.flags, fired=ws.fired,
+                    decided=ws.decided)
+    return ws, ctx, Turn(tuple(narrations), moved_by=moved_by)
+
+
+def _enter(world: World, ctx: Context, scene_id: str) -> None:
+    ctx.move_to(scene_id)
+    ctx.visits[scene_id] = ctx.visits.get(scene_id, 0) + 1
+    for eff in world.scenes[scene_id].on_enter:
+        eff.fn(ctx)
+    ctx.entered.append((ctx.time, scene_id))
+    _redirect(world, ctx)
+
+
+def _redirect(world: World, ctx: Context, depth: int = 0) -> None:
+    for r in world.scenes[ctx.scene].redirects:
+        if r.cond.fn(ctx):
+            if depth >= MAX_REDIRECTS:
+                raise EngineError(f"scene {ctx.scene!r} redirects in a loop")
+            ctx.move_to(r.go)
+            ctx.visits[r.go] = ctx.visits.get(r.go, 0) + 1
+            ctx.entered.append((ctx.time, r.go))
+            for eff in world.scenes[r.go].on_enter:
+                eff.fn(ctx)
+            _redirect(world, ctx, depth + 1)
+            return
+
+
+def _commit(world: World, ws: WorldState, ps: PlayerState, ctx: Context, step: Step | None,
+            once: str | None = None) -> tuple[WorldState, PlayerState]:
+    """Turn the working context back into immutable states."""
+    ws = WorldState(time=max(ws.time, ctx.time), flags=ctx.flags, fired=ws.fired,
+                    decided=ws.decided)
+    scene = world.scenes[ctx.scene]
+    trail = ps.trail + tuple(ctx.entered) if ctx.entered else ps.trail
+    history = ps.history + (step,) if step is not None else ps.history
+    new = PlayerState(
+        id=ps.id, role=ps.role, scene=ctx.scene, time=ctx.time, vars=ctx.vars,
+        items=tuple(ctx.items), notes=tuple(ctx.notes), visits=ctx.visits,
+        used=ps.used | {once} if once else ps.used, history=history, trail=trail,
+        ending=ctx.scene if scene.ending is not None else None, seed=ps.seed, rng=ctx.rng,
+        turn=ps.turn + (1 if step is not None else 0))
+    return ws, new

@@ -1,0 +1,916 @@
+"""Reading a scenario folder: YAML in, a validated and compiled `World` out.
+
+The YAML is composed into nodes (pyyaml's safe C loader where available), so every value keeps
+its line and column. All files are read before anything is checked, so one pass can report every
+mistake: unknown fields, missing fields, bad times, unknown references, expression errors.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..engine import expr as ex
+from ..engine.clock import Clock, parse_duration, parse_hhmm
+from ..engine.model import (Area, Character, Choice, Ending, Event, Item, Place, Reach, Redirect,
+                            Role, Scene, Stint, Template, Variant, Where, World)
+from .errors import Problem, ScenarioError
+
+try:  # the C loader is much faster; fall back to the pure-Python one where libyaml is missing
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+WORLD_FILE = "world.yaml"
+
+# The fields each kind of mapping may have: name -> required?
+WORLD_FIELDS = {"scenario": True, "title": True, "subtitle": False, "clock": True, "roles": True}
+SECTION_FIELDS = {"variables": False, "world_flags": False, "scenes": False, "places": False, "areas": False, "characters": False,
+                  "items": False, "events": False, "narrate": False, "glossary": False,
+                  "notes": False}
+CLOCK_FIELDS = {"start": True, "end": True, "calendar": False, "default_takes": False}
+ROLE_FIELDS = {"name": True, "title": False, "intro": True, "start": True, "at": True,
+               "time_out": True, "variables": False}
+SCENE_FIELDS = {"title": True, "place": True, "text": True, "variants": False, "choices": False,
+                "ending": False, "wait": False, "on_enter": False, "redirect": False,
+                "content_notes": False}
+VARIANT_FIELDS = {"if": True, "text": True, "append": False}
+CHOICE_FIELDS = {"label": True, "go": False, "takes": False, "after": False, "before": False,
+                 "if": False, "otherwise": False, "once": False, "do": False, "result": False,
+                 "remember": False}
+ENDING_FIELDS = {"title": True, "epilogue": True, "note": False, "historical": False}
+REDIRECT_FIELDS = {"if": True, "go": True}
+PLACE_FIELDS = {"name": True, "area": False, "detail": False}
+AREA_FIELDS = {"name": True}
+CHARACTER_FIELDS = {"name": True, "about": False, "invented": False, "schedule": False}
+STINT_FIELDS = {"at": True, "from": False, "until": False, "if": False}
+ITEM_FIELDS = {"name": True, "about": False}
+EVENT_FIELDS = {"title": True, "at": True, "if": False, "do": False, "narrate": False}
+REACH_FIELDS = {"if": False, "text": False, "go": False, "do": False}
+
+KINDS = ("scene", "place", "area", "character", "item", "event", "note")
+
+
+@dataclass
+class _Entry:
+    """A declaration waiting to be compiled: its id, its node, and where it came from."""
+
+    id: str
+    key: Node
+    node: Node
+    file: str
+
+
+@dataclass
+class _Collected:
+    world: _Entry | None = None
+    sections: dict[str, list[_Entry]] = field(default_factory=lambda: {k: [] for k in SECTION_FIELDS})
+    files: list[str] = field(default_factory=list)
+    sources: dict[str, list[str]] = field(default_factory=dict)
+
+
+class Loader:
+    """Loads one scenario folder. Use `load_scenario(path)`."""
+
+    def __init__(self, root: Path, display_root: Path | None = None):
+        self.root = root
+        self.display_root = display_root
+        self.problems: list[Problem] = []
+        self.col = _Collected()
+        self._cond_cache: dict[tuple[str, str | None, bool], ex.Condition | ex.ExprError] = {}
+        self._effect_cache: dict[str, ex.Effect | ex.ExprError] = {}
+
+    # ----------------------------------------------------------------- reporting
+
+    def display(self, path: Path) -> str:
+        try:
+            return os.path.relpath(path) if not self.display_root else \
+                str(path.relative_to(self.display_root))
+        except ValueError:
+            return str(path)
+
+    def error(self, file: str, node: Node | None, message: str, hint: str | None = None,
+              length: int | None = None, offset: tuple[int, int] | None = None) -> None:
+        if offset is not None:
+            line, col = offset
+        elif node is not None:
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        else:
+            line, col = 0, 0
+        if length is None and isinstance(node, ScalarNode) and node.start_mark.line == \
+                node.end_mark.line:
+            length = max(1, node.end_mark.column - node.start_mark.column)
+        self.problems.append(Problem(file, line, col, message, hint, length or 1))
+
+    def where(self, file: str, node: Node) -> Where:
+        return Where(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    # ----------------------------------------------------------------- reading files
+
+    def read_files(self) -> None:
+        world_path = self.root / WORLD_FILE
+        if not self.root.is_dir():
+            self.problems.append(Problem(str(self.root), 0, 0, "no such scenario folder",
+                                         "give the folder that holds world.yaml"))
+            return
+        if not world_path.is_file():
+            self.problems.append(Problem(self.display(world_path), 0, 0,
+                                         "the scenario has no world.yaml",
+                                         "every scenario folder needs one world file"))
+        paths = sorted(p for p in self.root.rglob("*") if p.suffix in (".yaml", ".yml")
+                       and p.is_file() and p != world_path
+                       and not any(part.startswith(".") for part in p.relative_to(self.root).parts))
+        if world_path.is_file():
+            paths.insert(0, world_path)
+        for path in paths:
+            self.read_file(path, is_world=path == world_path)
+
+    def read_file(self, path: Path, is_world: bool) -> None:
+        name = self.display(path)
+        self.col.files.append(name)
+        try:
+            raw = path.read_bytes()
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = raw[:e.start].count(b"\n") + 1
+            col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+            self.problems.append(Problem(name, line, col, "this file is not UTF-8 text",
+                                         "save it as UTF-8"))
+            return
+        except OSError as e:
+            self.problems.append(Problem(name, 0, 0, f"cannot read the file: {e.strerror}"))
+            return
+        self.col.sources[name] = text.splitlines()
+        try:
+            node = yaml.compose(text, Loader=_SafeLoader)
+        except yaml.MarkedYAMLError as e:
+            mark = e.problem_mark or e.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+            problem = (e.problem or "not valid YAML").strip()
+            hint = _yaml_hint(problem, e.context)
+            self.problems.append(Problem(name, line, col, f"YAML syntax: {problem}", hint))
+            return
+        except yaml.YAMLError as e:
+            self.problems.append(Problem(name, 0, 0, f"YAML syntax: {e}"))
+            return
+        if node is None:
+            if is_world:
+                self.problems.append(Problem(name, 1, 1, "world.yaml is empty"))
+            return
+        allowed = dict(SECTION_FIELDS)
+        if is_world:
+            allowed.update(WORLD_FIELDS)
+        fields = self.fields(name, node, allowed, "a scenario file" if not is_world
+                             else "world.yaml")
+        if fields is None:
+            return
+        if is_world:
+            self.col.world = _Entry("world", node, node, name)
+        for section in SECTION_FIELDS:
+            if section in fields:
+                key, value = fields[section]
+                items = self.mapping(name, value, section)
+                for ident, (k, v) in items.items():
+                    self.col.sections[section].append(_Entry(ident, k, v, name))
+
+    # ----------------------------------------------------------------- node helpers
+
+    def mapping(self, file: str, node: Node, what: str) -> dict[str, tuple[Node, Node]]:
+        """A YAML mapping as {key: (key node, value node)}; reports duplicates and non-mappings."""
+        if isinstance(node, ScalarNode) and node.tag.endswith(":null"):
+            return {}
+        if not isinstance(node, MappingNode):
+            self.error(file, node, f"`{what}` should be a mapping of names to values",
+                       "indent `name: value` lines under it")
+            return {}
+        out: dict[str, tuple[Node, Node]] = {}
+        for k, v in node.value:
+            if not isinstance(k, ScalarNode):
+                self.error(file, k, f"a key in `{what}` must be a plain name")
+                continue
+            key = k.value
+            if key in out:
+                self.error(file, k, f"duplicate key `{key}` in `{what}`",
+                           f"it was first given at line {out[key][0].start_mark.line + 1}")
+                continue
+            out[key] = (k, v)
+        return out
+
+    def fields(self, file: str, node: Node, allowed: dict[str, bool],
+               what: str) -> dict[str, tuple[Node, Node]] | None:
+        """Check a mapping's keys: unknown ones (with a suggestion) and missing required ones."""
+        if not isinstance(node, MappingNode):
+            self.error(file, node, f"{what} should be a mapping (`field: value` lines)")
+            return None
+        got = self.mapping(file, node, what)
+        for key, (k, _) in got.items():
+            if key not in allowed:
+                hint = ex.suggest(key, allowed)
+                self.error(file, k, f"`{key}` is not a field of {what}",
+                           hint or f"fields: {', '.join(allowed)}", length=len(key))
+        for key, required in allowed.items():
+            if required and key not in got:
+                self.error(file, node, f"{what} needs `{key}:`")
+        return got
+
+    def scalar(self, file: str, node: Node, what: str) -> Any:
+        if not isinstance(node, ScalarNode):
+            self.error(file, node, f"`{what}` should be a single value, not a list or mapping")
+            return None
+        tag = node.tag
+        if tag.endswith(":null"):
+            return None
+        if tag.endswith(":bool"):
+            return node.value.lower() in ("true", "yes", "on", "y")
+        if tag.endswith(":int"):
+            try:
+                return int(node.value.replace("_", ""), 0)
+            except ValueError:
+                return node.value  # sexagesimal (22:00) and other YAML 1.1 oddities: keep the text
+        if tag.endswith(":float"):
+            try:
+                return float(node.value)
+            except ValueError:
+                return node.value
+        return node.value
+
+    def string(self, file: str, node: Node, what: str, allow_empty: bool = False) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self.error(file, node, f"`{what}` should be text")
+            return None
+        if node.tag.endswith(":null") or (not allow_empty and not node.value.strip()):
+            self.error(file, node, f"`{what}` is empty")
+            return None
+        return node.value
+
+    def boolean(self, file: str, node: Node, what: str) -> bool:
+        value = self.scalar(file, node, what)
+        if not isinstance(value, bool):
+            self.error(file, node, f"`{what}` should be true or false")
+            return False
+        return value
+
+    def time_of_day(self, file: str, node: Node, what: str, clock: Clock | None) -> int | None:
+        if not isinstance(node, ScalarNode):
+            self.error(file, node, f"`{what}` should be a time like \"22:00\"")
+            return None
+        # Raw text, not the constructed value: YAML 1.1 reads an unquoted 22:00 as the number 1320.
+        text = node.value.strip()
+        tod = parse_hhmm(text)
+        if tod is None:
+            self.error(file, node, f"bad time `{text}` in `{what}`",
+                       "write a 24-hour time like \"21:40\"")
+            return None
+        return clock.resolve(tod) if clock else tod
+
+    def duration(self, file: str, node: Node, what: str) -> int | None:
+        if not isinstance(node, ScalarNode):
+            self.error(file, node, f"`{what}` should be a duration like 10m or 1h30m")
+            return None
+        d = parse_duration(node.value)
+        if d is None:
+            hint = "add a unit: `10m`, `1h`, `1h30m`" if node.value.strip().isdigit() \
+                else "write a duration like 10m, 1h or 1h30m"
+            self.error(file, node, f"bad duration `{node.value}` in `{what}`", hint)
+        return d
+
+    def list_of(self, file: str, node: Node, what: str) -> list[Node]:
+        if isinstance(node, SequenceNode):
+            return list(node.value)
+        if isinstance(node, ScalarNode) and node.tag.endswith(":null"):
+            return []
+        if isinstance(node, ScalarNode):
+            return [node]  # a single effect may be written without brackets
+        self.error(file, node, f"`{what}` should be a list")
+        return []
+
+    # ----------------------------------------------------------------- expressions
+
+    def expr_pos(self, file: str, node: ScalarNode, offset: int) -> tuple[int, int]:
+        """The line and column of character `offset` inside a scalar's text."""
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        style = node.style
+        if style in (None, "", "'", '"'):
+            return line, col + offset + (1 if style in ("'", '"') else 0)
+        if style == "|":
+            text = node.value[:offset]
+            nl = text.count("\n")
+            src = self.col.sources.get(file, [])
+            body_line = line + 1 + nl
+            indent = 0
+            if 0 < body_line <= len(src):
+                raw = src[body_line - 1]
+                indent = len(raw) - len(raw.lstrip(" "))
+            return body_line, indent + 1 + (offset - (text.rfind("\n") + 1))
+        return line + 1, col
+
+    def cond(self, file: str, node: Node, sym: ex.Symbols, what: str,
+             want: str | None = ex.BOOL) -> ex.Condition | None:
+        if not isinstance(node, ScalarNode) or node.tag.endswith(":null"):
+            self.error(file, node, f"`{what}` should be an expression, e.g. `resolve > 1`")
+            return None
+        src = node.value
+        if node.tag.endswith(":bool"):
+            src = "true" if self.scalar(file, node, what) else "false"
+        key = (src, want, False)
+        got = self._cond_cache.get(key)
+        if got is None:
+            try:
+                got = ex.compile_expr(src, sym, want)
+            except ex.ExprError as e:
+                got = e
+            self._cond_cache[key] = got
+        if isinstance(got, ex.ExprError):
+            self.expr_error(file, node, got, what)
+            return None
+        return got
+
+    def effects(self, file: str, node: Node, sym: ex.Symbols, what: str) -> tuple[ex.Effect, ...]:
+        out = []
+        for item in self.list_of(file, node, what):
+            if not isinstance(item, ScalarNode) or item.tag.endswith(":null"):
+                self.error(file, item, f"each entry of `{what}` should be an effect like "
+                           "`resolve += 1`")
+                continue
+            src = item.value
+            got = self._effect_cache.get(src)
+            if got is None:
+                try:
+                    got = ex.compile_effect(src, sym)
+                except ex.ExprError as e:
+                    got = e
+                self._effect_cache[src] = got
+            if isinstance(got, ex.ExprError):
+                self.expr_error(file, item, got, what)
+            else:
+                out.append(got)
+        return tuple(out)
+
+    def expr_error(self, file: str, node: ScalarNode, e: ex.ExprError, what: str,
+                   base: int = 0) -> None:
+        self.error(file, node, f"in `{what}`: {e.message}", e.hint, e.length,
+                   offset=self.expr_pos(file, node, base + e.offset))
+
+    def template(self, file: str, node: Node, sym: ex.Symbols, what: str) -> Template | None:
+        text = self.string(file, node, what)
+        if text is None:
+            return None
+        assert isinstance(node, ScalarNode)
+        text = _tidy(text, node.style)
+        if "{" not in text and "}" not in text:
+            return Template((text,))
+        parts: list[Any] = []
+        buf: list[str] = []
+        i = 0
+        raw = node.value
+        while i < len(text):
+            ch = text[i]
+            if text.startswith("{{", i) or text.startswith("}}", i):
+                buf.append(ch)
+                i += 2
+                continue
+            if ch == "}":
+                self._template_error(file, node, raw, text, i, what,
+                                     ex.ExprError("a `}` without its `{`", 0, 1,
+                                                  "write `}}` for a brace in the text"))
+                return None
+            if ch == "{":
+                end = text.find("}", i + 1)
+                if end < 0:
+                    self._template_error(file, node, raw, text, i, what,
+                                         ex.ExprError("a `{` without its `}`", 0, 1,
+                                                      "write `{{` for a brace in the text"))
+                    return None
+                src = text[i + 1:end]
+                try:
+                    parts.append("".join(buf))
+                    buf = []
+                    parts.append(ex.compile_expr(src, sym, want=None))
+                except ex.ExprError as e:
+                    self._template_error(file, node, raw, text, i + 1, what, e)
+                    return None
+                i = end + 1
+                continue
+            buf.append(ch)
+            i += 1
+        parts.append("".join(buf))
+        return Template(tuple(p for p in parts if p != ""))
+
+    def _template_error(self, file: str, node: ScalarNode, raw: str, text: str, at: int,
+                        what: str, e: ex.ExprError) -> None:
+        # Find the hole's offset in the raw node text (tidying may have moved it).
+        snippet = text[at:at + 20]
+        raw_at = raw.find(snippet) if snippet else -1
+        base = raw_at if raw_at >= 0 else 0
+        self.expr_error(file, node, e, what, base=base)
+
+    # ----------------------------------------------------------------- the whole scenario
+
+    def load(self) -> World:
+        self.read_files()
+        world = self.build()
+        if self.problems or world is None:
+            raise ScenarioError(self.problems or [Problem(str(self.root), 0, 0,
+                                                          "the scenario could not be loaded")])
+        return world
+
+    def build(self) -> World | None:
+        c = self.col
+        if c.world is None:
+            return None
+        wf = c.world.file
+        fields = self.fields(wf, c.world.node, {**WORLD_FIELDS, **SECTION_FIELDS}, "world.yaml")
+        if fields is None:
+            return None
+        scenario_id = self._field_str(wf, fields, "scenario") or "scenario"
+        title = self._field_str(wf, fields, "title") or ""
+        subtitle = self._field_str(wf, fields, "subtitle", required=False) or ""
+        clock, default_takes = self._clock(wf, fields)
+
+        # Declarations first: every id of every kind, so references can be checked in any order.
+        ids: dict[str, dict[str, _Entry]] = {k: {} for k in KINDS}
+        plural = {"scene": "scenes", "place": "places", "area": "areas",
+                  "character": "characters", "item": "items", "event": "events", "note": "notes"}
+        for kind in KINDS:
+            for entry in c.sections[plural[kind]]:
+                first = ids[kind].get(entry.id)
+                if first is not None:
+                    self.error(entry.file, entry.key, f"duplicate {kind} id `{entry.id}`",
+                               f"it is already defined at {first.file}:"
+                               f"{first.key.start_mark.line + 1}", length=len(entry.id))
+                    continue
+                ids[kind][entry.id] = entry
+
+        variables = self._values(c.sections["variables"], "variables")
+        world_flags = self._values(c.sections["world_flags"], "world_flags")
+        for name in set(variables) & set(world_flags):
+            self.error(world_flags[name][2].file, world_flags[name][2].key,
+                       f"`{name}` is both a variable and a world flag",
+                       "give one of them another name")
+        role_nodes = self.mapping(wf, fields["roles"][1], "roles") if "roles" in fields else {}
+        sym = ex.Symbols(
+            player_vars={k: t for k, (v, t, _) in variables.items()},
+            world_flags={k: t for k, (v, t, _) in world_flags.items()},
+            things={k: set(v) for k, v in ids.items()},
+            roles=list(role_nodes),
+            time_of=clock.parse_time if clock else (lambda s: parse_hhmm(s)),
+        )
+        ref = _Refs(self, ids)
+
+        areas = {}
+        for e in ids["area"].values():
+            if isinstance(e.node, ScalarNode):
+                name = self.string(e.file, e.node, f"areas.{e.id}")
+            else:
+                f = self.fields(e.file, e.node, AREA_FIELDS, f"area `{e.id}`") or {}
+                name = self._field_str(e.file, f, "name") if f else None
+            areas[e.id] = Area(e.id, name or e.id, self.where(e.file, e.key))
+
+        places = {}
+        for e in ids["place"].values():
+            f = self.fields(e.file, e.node, PLACE_FIELDS, f"place `{e.id}`") or {}
+            area = None
+            if "area" in f:
+                area = ref.check(e.file, f["area"][1], "area", f"place `{e.id}`")
+            places[e.id] = Place(e.id, self._field_str(e.file, f, "name") or e.id, area,
+                                 self._field_str(e.file, f, "detail", required=False) or "",
+                                 self.where(e.file, e.key))
+
+        items = {}
+        for e in ids["item"].values():
+            if isinstance(e.node, ScalarNode):
+                items[e.id] = Item(e.id, self.string(e.file, e.node, f"items.{e.id}") or e.id, "",
+                                   self.where(e.file, e.key))
+                continue
+            f = self.fields(e.file, e.node, ITEM_FIELDS, f"item `{e.id}`") or {}
+            items[e.id] = Item(e.id, self._field_str(e.file, f, "name") or e.id,
+                               self._field_str(e.file, f, "about", required=False) or "",
+                               self.where(e.file, e.key))
+
+        notes = {}
+        for e in ids["note"].values():
+            notes[e.id] = self.string(e.file, e.node, f"notes.{e.id}") or ""
+        glossary = {}
+        for e in c.sections["glossary"]:
+            if e.id in glossary:
+                self.error(e.file, e.key, f"duplicate glossary term `{e.id}`")
+            glossary[e.id] = _tidy(self.string(e.file, e.node, f"glossary.{e.id}") or "",
+                                   getattr(e.node, "style", None))
+
+        characters = {}
+        for e in ids["character"].values():
+            characters[e.id] = self._character(e, sym, clock, ref)
+
+        scenes = {}
+        for e in ids["scene"].values():
+            s = self._scene(e, sym, ref, default_takes, clock)
+            if s is not None:
+                scenes[e.id] = s
+
+        extra_reaches: dict[str, list[Reach]] = {}
+        for e in c.sections["narrate"]:
+            if e.id not in ids["event"]:
+                self.error(e.file, e.key, f"`narrate:` names unknown event `{e.id}`",
+                           ex.suggest(e.id, ids["event"]), length=len(e.id))
+                continue
+            extra_reaches.setdefault(e.id, []).extend(
+                self._reaches(e.file, e.node, sym, ref, f"narrate.{e.id}"))
+        events = []
+        for e in ids["event"].values():
+            ev = self._event(e, sym, ref, clock, extra_reaches.get(e.id, []))
+            if ev is not None:
+                events.append(ev)
+        events.sort(key=lambda ev: ev.at)
+
+        roles = {}
+        for rid, (k, node) in role_nodes.items():
+            r = self._role(wf, rid, k, node, sym, ref, clock, variables)
+            if r is not None:
+                roles[rid] = r
+        if "roles" in fields and not role_nodes:
+            self.error(wf, fields["roles"][1], "the scenario has no roles",
+                       "add at least one role under `roles:`")
+
+        ref.finish(places)
+        if self.problems or clock is None:
+            return None
+        return World(
+            id=scenario_id, title=title, subtitle=subtitle, clock=clock,
+            default_takes=default_takes, roles=roles, places=places, areas=areas,
+            characters=characters, items=items,
+            variables={k: v for k, (v, t, _) in variables.items()},
+            world_flags={k: v for k, (v, t, _) in world_flags.items()},
+            scenes=scenes, events=tuple(events), glossary=glossary, notes=notes,
+            files=tuple(c.files), root=str(self.root),
+            extra={"event_times": [ev.at for ev in events]},
+        )
+
+    # ----------------------------------------------------------------- parts
+
+    def _field_str(self, file: str, fields: dict[str, tuple[Node, Node]], key: str,
+                   required: bool = True) -> str | None:
+        if key not in fields:
+            return None
+        text = self.string(file, fields[key][1], key, allow_empty=not required)
+        return _tidy(text, getattr(fields[key][1], "style", None)) if text is not None else None
+
+    def _clock(self, wf: str, fields: dict[str, tuple[Node, Node]]) -> tuple[Clock | None, int]:
+        if "clock" not in fields:
+            return None, 0
+        cf = self.fields(wf, fields["clock"][1], CLOCK_FIELDS, "`clock`")
+        if not cf:
+            return None, 0
+        stamps = []
+        for key in ("start", "end"):
+            if key not in cf:
+                return None, 0
+            node = cf[key][1]
+            stamp = Clock.parse_stamp(node.value) if isinstance(node, ScalarNode) else None
+            if stamp is None:
+                self.error(wf, node, f"bad clock {key} `{getattr(node, 'value', '')}`",
+                           "write a date and time like \"1917-10-25 06:00\"")
+                return None, 0
+            stamps.append((stamp, node))
+        (d0, m0), _ = stamps[0]
+        (d1, m1), end_node = stamps[1]
+        end = (d1 - d0).days * 1440 + m1
+        if end <= m0:
+            self.error(wf, end_node, "the clock ends before it starts")
+            return None, 0
+        if end - m0 > 1440:
+            self.error(wf, end_node, "the night is longer than 24 hours",
+                       "a scenario's clock spans at most one day, so `HH:MM` is never ambiguous")
+            return None, 0
+        julian = True
+        if "calendar" in cf:
+            cal = self.scalar(wf, cf["calendar"][1], "calendar")
+            if cal not in ("julian", "gregorian"):
+                self.error(wf, cf["calendar"][1], "`calendar` is `julian` or `gregorian`")
+            julian = cal != "gregorian"
+        takes = 5
+        if "default_takes" in cf:
+            takes = self.duration(wf, cf["default_takes"][1], "default_takes") or 0
+        return Clock(d0, m0, end, julian), takes
+
+    def _values(self, entries: list[_Entry], what: str) -> dict[str, tuple[Any, str, _Entry]]:
+        out: dict[str, tuple[Any, str, _Entry]] = {}
+        for entry in entries:
+            name, file, k, v = entry.id, entry.file, entry.key, entry.node
+            if name in out:
+                first = out[name][2]
+                self.error(file, k, f"`{name}` is declared twice",
+                           f"it is already declared at {first.file}:{first.key.start_mark.line + 1}",
+                           length=len(name))
+                continue
+            if not name.isidentifier() or name in ex._KEYWORDS or name in ("time", "role"):
+                self.error(file, k, f"`{name}` cannot be a variable name",
+                           "use letters, digits and _; not a keyword, `time` or `role`")
+                continue
+            value = self.scalar(file, v, f"{what}.{name}")
+            t = ex.value_type(value)
+            if t is None:
+                self.error(file, v, f"`{name}` needs an initial value: a number, true/false or "
+                           "text")
+                continue
+            out[name] = (value, t, entry)
+        return out
+
+    def _role(self, wf: str, rid: str, k: Node, node: Node, sym: ex.Symbols, ref: "_Refs",
+              clock: Clock | None, variables: dict[str, tuple[Any, str, _Entry]]) -> Role | None:
+        f = self.fields(wf, node, ROLE_FIELDS, f"role `{rid}`")
+        if f is None:
+            return None
+        start = ref.check(wf, f["start"][1], "scene", f"role `{rid}` start") if "start" in f \
+            else None
+        time_out = ref.check(wf, f["time_out"][1], "scene", f"role `{rid}` time_out") \
+            if "time_out" in f else None
+        if "start" not in f:
+            self.error(wf, k, f"role `{rid}` has no start scene", "add `start: <scene id>`")
+        at = self.time_of_day(wf, f["at"][1], "at", clock) if "at" in f else None
+        if at is not None and clock and not clock.start <= at < clock.end:
+            self.error(wf, f["at"][1], f"role `{rid}` starts outside the clock "
+                       f"({clock.hhmm(clock.start)}-{clock.hhmm(clock.end)})")
+        overrides = {}
+        if "variables" in f:
+            for name, (vk, vv) in self.mapping(wf, f["variables"][1], "variables").items():
+                if name not in variables:
+                    self.error(wf, vk, f"role `{rid}` sets unknown variable `{name}`",
+                               ex.suggest(name, variables) or "declare it under `variables:`")
+                    continue
+                value = self.scalar(wf, vv, name)
+                if ex.value_type(value) != variables[name][1]:
+                    self.error(wf, vv, f"`{name}` is {ex.TYPE_NAMES[variables[name][1]]}")
+                    continue
+                overrides[name] = value
+        ref.role_targets.append((wf, f.get("time_out", (None, None))[1], "time_out"))
+        if start is None or time_out is None or at is None:
+            return None
+        return Role(rid, self._field_str(wf, f, "name") or rid,
+                    self._field_str(wf, f, "title", required=False) or "",
+                    self._field_str(wf, f, "intro") or "", start, at, time_out, overrides,
+                    self.where(wf, k))
+
+    def _character(self, e: _Entry, sym: ex.Symbols, clock: Clock | None,
+                   ref: "_Refs") -> Character:
+        f = self.fields(e.file, e.node, CHARACTER_FIELDS, f"character `{e.id}`") or {}
+        stints = []
+        if "schedule" in f:
+            for s in self.list_of(e.file, f["schedule"][1], "schedule"):
+                sf = self.fields(e.file, s, STINT_FIELDS, "a schedule entry")
+                if sf is None:
+                    continue
+                place = ref.check(e.file, sf["at"][1], "place", "schedule") if "at" in sf \
+                    else None
+                start = self.time_of_day(e.file, sf["from"][1], "from", clock) if "from" in sf \
+                    else (clock.start if clock else 0)
+                end = self.time_of_day(e.file, sf["until"][1], "until", clock) if "until" in sf \
+                    else (clock.end if clock else 0)
+                cond = self.cond(e.file, sf["if"][1], sym, "if") if "if" in sf else None
+                if start is not None and end is not None and end <= start:
+                    self.error(e.file, s, f"`until` is not after `from` in {e.id}'s schedule")
+                if place and start is not None and end is not None:
+                    stints.append(Stint(start, end, place, cond))
+        return Character(e.id, self._field_str(e.file, f, "name") or e.id,
+                         self._field_str(e.file, f, "about", required=False) or "",
+                         tuple(stints),
+                         not (self.boolean(e.file, f["invented"][1], "invented")
+                              if "invented" in f else False),
+                         self.where(e.file, e.key))
+
+    def _scene(self, e: _Entry, sym: ex.Symbols, ref: "_Refs", default_takes: int,
+               clock: Clock | None) -> Scene | None:
+        what = f"scene `{e.id}`"
+        f = self.fields(e.file, e.node, SCENE_FIELDS, what)
+        if f is None:
+            return None
+        place = ref.check(e.file, f["place"][1], "place", what) if "place" in f else None
+        text = self.template(e.file, f["text"][1], sym, "text") if "text" in f else None
+        variants = []
+        if "variants" in f:
+            for vn in self.list_of(e.file, f["variants"][1], "variants"):
+                vf = self.fields(e.file, vn, VARIANT_FIELDS, "a variant")
+                if vf is None or "if" not in vf or "text" not in vf:
+                    continue
+                c = self.cond(e.file, vf["if"][1], sym, "if")
+                t = self.template(e.file, vf["text"][1], sym, "text")
+                append = self.boolean(e.file, vf["append"][1], "append") if "append" in vf \
+                    else False
+                if c and t:
+                    variants.append(Variant(c, t, append, self.where(e.file, vn)))
+        ending = None
+        if "ending" in f:
+            ef = self.fields(e.file, f["ending"][1], ENDING_FIELDS, "an ending")
+            if ef is not None:
+                epi = self.template(e.file, ef["epilogue"][1], sym, "epilogue") \
+                    if "epilogue" in ef else None
+                ending = Ending(self._field_str(e.file, ef, "title") or e.id,
+                                epi or Template(("",)),
+                                self._field_str(e.file, ef, "note", required=False) or "",
+                                self.boolean(e.file, ef["historical"][1], "historical")
+                                if "historical" in ef else False,
+                                self.where(e.file, f["ending"][1]))
+        choices = []
+        if "choices" in f:
+            for i, cn in enumerate(self.list_of(e.file, f["choices"][1], "choices")):
+                ch = self._choice(e, i, cn, sym, ref, default_takes, clock)
+                if ch is not None:
+                    choices.append(ch)
+        if ending is not None and choices:
+            self.error(e.file, f["choices"][0], f"{what} is an ending and cannot have choices",
+                       "remove `choices:` or `ending:`")
+        wait = None
+        if "wait" in f:
+            node = f["wait"][1]
+            if isinstance(node, ScalarNode) and node.tag.endswith(":bool"):
+                wait = default_takes or 5 if self.scalar(e.file, node, "wait") else None
+            else:
+                wait = self.duration(e.file, node, "wait")
+                if wait == 0:
+                    self.error(e.file, node, "a wait must take some time", "e.g. `wait: 15m`")
+        on_enter = self.effects(e.file, f["on_enter"][1], sym, "on_enter") if "on_enter" in f \
+            else ()
+        redirects = []
+        if "redirect" in f:
+            for rn in self.list_of(e.file, f["redirect"][1], "redirect"):
+                rf = self.fields(e.file, rn, REDIRECT_FIELDS, "a redirect")
+                if rf is None or "if" not in rf or "go" not in rf:
+                    continue
+                c = self.cond(e.file, rf["if"][1], sym, "if")
+                go = ref.check(e.file, rf["go"][1], "scene", "redirect")
+                if go == e.id:
+                    self.error(e.file, rf["go"][1], "a scene cannot redirect to itself")
+                elif c and go:
+                    redirects.append(Redirect(c, go, self.where(e.file, rn)))
+        notes: tuple[str, ...] = ()
+        if "content_notes" in f:
+            notes = tuple(str(self.scalar(e.file, n, "content_notes"))
+                          for n in self.list_of(e.file, f["content_notes"][1], "content_notes"))
+        if ending is None and not choices and wait is None and not redirects:
+            self.error(e.file, e.key, f"{what} has no way forward",
+                       "give it `choices:`, `wait:`, a `redirect:` or make it an `ending:`",
+                       length=len(e.id))
+        title = self._field_str(e.file, f, "title")
+        if place is None or text is None or title is None:
+            return None
+        return Scene(e.id, title, place, text, tuple(variants), tuple(choices), ending, wait,
+                     on_enter, tuple(redirects), self.where(e.file, e.key), notes)
+
+    def _choice(self, e: _Entry, index: int, node: Node, sym: ex.Symbols, ref: "_Refs",
+                default_takes: int, clock: Clock | None) -> Choice | None:
+        f = self.fields(e.file, node, CHOICE_FIELDS, "a choice")
+        if f is None:
+            return None
+        label = self.template(e.file, f["label"][1], sym, "label") if "label" in f else None
+        go = ref.check(e.file, f["go"][1], "scene", "go") if "go" in f else None
+        takes = default_takes
+        if "takes" in f:
+            d = self.duration(e.file, f["takes"][1], "takes")
+            takes = d if d is not None else default_takes
+        after = self.time_of_day(e.file, f["after"][1], "after", clock) if "after" in f else None
+        before = self.time_of_day(e.file, f["before"][1], "before", clock) if "before" in f \
+            else None
+        if after is not None and before is not None and before <= after:
+            self.error(e.file, f["before"][1], "`before` is not later than `after`: this choice "
+                       "can never be taken", "check the two times")
+        cond = self.cond(e.file, f["if"][1], sym, "if") if "if" in f else None
+        otherwise, show = None, False
+        if "otherwise" in f:
+            on = f["otherwise"][1]
+            text = self.string(e.file, on, "otherwise")
+            if text is not None:
+                low = text.strip().lower()
+                if low in ("hide", "hidden"):
+                    pass
+                elif low in ("show", "shown", "grey", "greyed"):
+                    show = True
+                else:
+                    if low.startswith("show "):
+                        text = text.strip()[5:].strip().strip('"')
+                    otherwise, show = _tidy(text, getattr(on, "style", None)), True
+        once = self.boolean(e.file, f["once"][1], "once") if "once" in f else False
+        effects = self.effects(e.file, f["do"][1], sym, "do") if "do" in f else ()
+        result = self.template(e.file, f["result"][1], sym, "result") if "result" in f else None
+        remember = self._field_str(e.file, f, "remember", required=False)
+        if label is None:
+            return None
+        return Choice(e.id, index, label, go, takes, after, before, cond, otherwise, show, once,
+                      effects, result, remember, self.where(e.file, node))
+
+    def _reaches(self, file: str, node: Node, sym: ex.Symbols, ref: "_Refs",
+                 what: str) -> list[Reach]:
+        out = []
+        for rn in self.list_of(file, node, what):
+            rf = self.fields(file, rn, REACH_FIELDS, "a narrate case")
+            if rf is None:
+                continue
+            c = self.cond(file, rf["if"][1], sym, "if") if "if" in rf else None
+            t = self.template(file, rf["text"][1], sym, "text") if "text" in rf else None
+            go = ref.check(file, rf["go"][1], "scene", "go") if "go" in rf else None
+            effs = self.effects(file, rf["do"][1], sym, "do") if "do" in rf else ()
+            if effs and any(eff.world for eff in effs):
+                self.error(file, rf["do"][1], "a narrate case changes only its player",
+                           "put world flag changes in the event's own `do:`")
+            out.append(Reach(c, t, go, effs, self.where(file, rn)))
+        return out
+
+    def _event(self, e: _Entry, sym: ex.Symbols, ref: "_Refs", clock: Clock | None,
+               extra: list[Reach]) -> Event | None:
+        f = self.fields(e.file, e.node, EVENT_FIELDS, f"event `{e.id}`")
+        if f is None:
+            return None
+        at = self.time_of_day(e.file, f["at"][1], "at", clock) if "at" in f else None
+        if at is not None and clock and not clock.start <= at <= clock.end:
+            self.error(e.file, f["at"][1], f"event `{e.id}` is outside the clock")
+        cond = None
+        world_sym = ex.Symbols({}, sym.world_flags, sym.things, sym.roles, sym.time_of)
+        if "if" in f:
+            cond = self.cond(e.file, f["if"][1], world_sym, "if")
+        effects = self.effects(e.file, f["do"][1], world_sym, "do") if "do" in f else ()
+        reaches = extra + (self._reaches(e.file, f["narrate"][1], sym, ref, "narrate")
+                           if "narrate" in f else [])
+        title = self._field_str(e.file, f, "title")
+        if at is None or title is None:
+            return None
+        return Event(e.id, title, at, cond, effects, tuple(reaches), self.where(e.file, e.key))
+
+
+class _Refs:
+    """Checks references to ids of a kind, with a suggestion for near misses."""
+
+    def __init__(self, loader: Loader, ids: dict[str, dict[str, _Entry]]):
+        self.loader = loader
+        self.ids = ids
+        self.role_targets: list[tuple[str, Node | None, str]] = []
+
+    def check(self, file: str, node: Node, kind: str, what: str) -> str | None:
+        if not isinstance(node, ScalarNode) or node.tag.endswith(":null"):
+            self.loader.error(file, node, f"`{what}` should name a {kind}")
+            return None
+        ident = node.value
+        if ident not in self.ids[kind]:
+            hint = ex.suggest(ident, self.ids[kind])
+            if not hint:
+                other = next((k for k in KINDS if ident in self.ids[k]), None)
+                hint = f"`{ident}` is a {other}, not a {kind}" if other else None
+            field_name = what.split()[-1] if what.split() else what
+            self.loader.error(file, node, f"unknown {kind} `{ident}` in `{field_name}:`", hint,
+                              length=len(ident))
+            return None
+        return ident
+
+    def finish(self, places: dict[str, Place]) -> None:
+        for file, node, what in self.role_targets:
+            if node is None or not isinstance(node, ScalarNode):
+                continue
+            entry = self.ids["scene"].get(node.value)
+            if entry is None:
+                continue
+            if not (isinstance(entry.node, MappingNode)
+                    and any(k.value == "ending" for k, _ in entry.node.value)):
+                self.loader.error(file, node, f"`{what}` must name an ending scene",
+                                  "give that scene an `ending:`")
+
+
+def _tidy(text: str | None, style: str | None) -> str:
+    """Normalise authored text: strip the trailing newline of block scalars, keep paragraphs."""
+    if text is None:
+        return ""
+    return text.strip("\n").rstrip()
+
+
+def _yaml_hint(problem: str, context: str | None) -> str | None:
+    if "mapping values are not allowed" in problem:
+        return "a value containing `: ` must be quoted, or use a `|` block"
+    if "found character '\\t'" in problem or "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return "each line in a mapping needs `key: value`"
+    if "found undefined alias" in problem:
+        return "anchors (&name) must be defined before aliases (*name)"
+    if "expected <block end>" in problem:
+        return "check the indentation of this line against the lines above"
+    return None
+
+
+def load_scenario(path: str | os.PathLike[str]) -> World:
+    """Load and validate the scenario in folder `path` (or the folder of a world.yaml)."""
+    root = Path(path)
+    if root.is_file() and root.name == WORLD_FILE:
+        root = root.parent
+    return Loader(root).load()
+
+
+def default_scenario_dir() -> Path:
+    """The shipped scenario: inside the installed package, or `scenes/` of a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "scenes"
+    if (packaged / WORLD_FILE).is_file():
+        return packaged
+    checkout = here.parent.parent / "scenes"
+    return checkout
+

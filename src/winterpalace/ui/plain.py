@@ -1,0 +1,149 @@
+"""Plain text: no colour, no boxes, one meaningful line after another.
+
+This is the scripted mode (input from a pipe), `--plain`, `NO_COLOR` and `TERM=dumb`. A screen
+reader reads it in order, and tests drive the whole game through it.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import IO, Iterable
+
+from ..engine.clock import format_duration
+from ..engine.events import EndingView, Turn, View
+from ..engine.model import World
+from ..session import Info, Notice, Output, QuitRequest, Screen, Session
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Wrap paragraphs (blank-line separated) to `width`, keeping the blank lines."""
+    out: list[str] = []
+    for i, para in enumerate(text.split("\n\n")):
+        if i:
+            out.append("")
+        lines = [ln.strip() for ln in para.splitlines()]
+        joined = " ".join(ln for ln in lines if ln)
+        out.extend(textwrap.wrap(joined, width) or [""])
+    return out
+
+
+def title_screen(world: World, width: int = 80) -> list[str]:
+    lines = [f"{world.title.upper()}"]
+    if world.subtitle:
+        lines += wrap(world.subtitle, width)
+    lines.append("")
+    lines.append("Roles:")
+    for n, role in enumerate(world.roles.values(), 1):
+        start = world.scenes[role.start]
+        place = world.places[start.place]
+        area = world.areas[place.area].name if place.area else place.name
+        lines.append(f"{n}. {role.name}. {area}, from {world.clock.hhmm(role.start_time)}. "
+                     f"{role.title}")
+    return lines
+
+
+def role_intro(world: World, role_id: str, width: int = 80) -> list[str]:
+    role = world.roles[role_id]
+    return [f"You are {role.name}.", *wrap(role.intro, width), ""]
+
+
+def turn_lines(turn: Turn | None, width: int) -> list[str]:
+    out: list[str] = []
+    if turn is None:
+        return out
+    if turn.result:
+        out += wrap(turn.result, width)
+    for n in turn.narrations:
+        out += wrap(f"At {n.hhmm}: {n.text}", width)
+    return out
+
+
+def view_lines(v: View, turn: Turn | None, width: int = 80, full: bool = True) -> list[str]:
+    out: list[str] = []
+    moved = turn is not None and turn.moved_by is not None
+    if turn is not None and (turn.result or moved):
+        # What the choice did, and any event that carried the player off, come first.
+        out += turn_lines(turn, width)
+        out.append("")
+    where = v.area_name + (f", {v.detail}" if v.detail else "")
+    if full:
+        out.append(f"{v.title.upper()}." + (f" {where}." if where else ""))
+        out.append(v.clock.sentence())
+        out += wrap(v.text, width)
+    if turn is not None and not (turn.result or moved):
+        news = turn_lines(turn, width)
+        if news:
+            out += news
+    if v.ending is not None:
+        out.append("")
+        out += ending_lines(v.ending, width)
+        return out
+    if v.present and full:
+        out.append("Here: " + ", ".join(v.present) + ".")
+    out.append("Choices:")
+    for c in v.choices:
+        if c.enabled:
+            cost = f" ({format_duration(c.takes)})" if c.takes else ""
+            out.append(f"{c.number}. {c.label}{cost}")
+        else:
+            out.append(f"{c.number}. {c.label} (not available: {c.reason})")
+    if v.wait:
+        out.append(f"w. Wait ({format_duration(v.wait)})")
+    return out
+
+
+def ending_lines(e: EndingView, width: int = 80) -> list[str]:
+    out = [f"THE END: {e.title}."]
+    out += wrap(e.epilogue, width)
+    out.append("")
+    trail = " -> ".join(f"{t} {place}" for t, _title, place in e.summary.trail)
+    if trail:
+        out += wrap(f"Your night: {trail}.", width)
+    if e.summary.mattered:
+        out += wrap("Choices that mattered: " + "; ".join(e.summary.mattered) + ".", width)
+    if e.note:
+        out += wrap(f"What really happened: {e.note}", width)
+    return out
+
+
+def output_lines(o: Output, width: int = 80) -> list[str]:
+    if isinstance(o, Screen):
+        return view_lines(o.view, o.turn, width, o.full)
+    if isinstance(o, Info):
+        return [f"{o.title}:"] + [ln for line in o.lines for ln in (wrap(line, width) or [""])]
+    if isinstance(o, Notice):
+        return wrap(o.text, width) + [f"  {h}" for h in o.hints]
+    if isinstance(o, QuitRequest):
+        return []
+    return []  # pragma: no cover
+
+
+def read_lines(stream: IO[bytes]) -> Iterable[str]:
+    """Lines from a byte stream; bytes that are not UTF-8 become U+FFFD instead of an error."""
+    for raw in stream:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+def run(session: Session, lines: Iterable[str], out: IO[str], width: int = 80,
+        echo: bool = True, opening: Screen | None = None) -> int:
+    """Play `session` on `lines` of input, writing plain text to `out`. Returns the exit status."""
+    def emit(text_lines: list[str]) -> None:
+        out.write("\n".join(text_lines) + "\n")
+        out.flush()
+
+    if opening is not None:
+        emit(output_lines(opening, width))
+    for line in lines:
+        if session.ended:
+            break
+        if echo:
+            out.write(f"> {line[:200]}\n")
+        outputs = session.handle(line)
+        for o in outputs:
+            if isinstance(o, QuitRequest):
+                emit(["Goodbye."])
+                return 0
+            emit([""] + output_lines(o, width))
+        if session.ended:
+            break
+    return 0
