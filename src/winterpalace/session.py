@@ -136,8 +136,8 @@ class Session:
                                "warning")]
             minutes = int(m.group(1)) if m.group(1) else int(m.group(3)) * 60
         before = self.game
-        ws, ps, turn = eng.wait(self.world, before.world, before.player, minutes)
-        return self._after(before, Game(ws, ps), turn)
+        after, turn = self.apply_wait(minutes)
+        return self._after(before, after, turn)
 
     # ----------------------------------------------------------------- choosing
 
@@ -167,8 +167,19 @@ class Session:
 
     def _take(self, index: int) -> list[Output]:
         before = self.game
-        ws, ps, turn = eng.choose(self.world, before.world, before.player, index)
-        return self._after(before, Game(ws, ps), turn)
+        after, turn = self.apply_choice(index)
+        return self._after(before, after, turn)
+
+    # The two ways a player changes the night. A shared-night session (classroom) overrides
+    # these to act on the room's world state and to respect the facilitator's clock.
+
+    def apply_choice(self, index: int) -> tuple[Game, Turn]:
+        ws, ps, turn = eng.choose(self.world, self.game.world, self.game.player, index)
+        return Game(ws, ps), turn
+
+    def apply_wait(self, minutes: int | None) -> tuple[Game, Turn]:
+        ws, ps, turn = eng.wait(self.world, self.game.world, self.game.player, minutes)
+        return Game(ws, ps), turn
 
     def _after(self, before: Game, after: Game, turn: Turn) -> list[Output]:
         if turn.refused:

@@ -108,6 +108,18 @@ class Ending:
 
 
 @dataclass(frozen=True, slots=True)
+class Decision:
+    """A marked decision point: what the classroom debrief compares with history."""
+
+    id: str
+    question: str
+    history: str               # what happened in 1917
+    source: str                # where that is from
+    prompts: tuple[tuple[str, str], ...]   # (stage, question): feelings, facts, learned, now
+    where: Where
+
+
+@dataclass(frozen=True, slots=True)
 class Scene:
     id: str
     title: str
@@ -121,6 +133,7 @@ class Scene:
     redirects: tuple[Redirect, ...]
     where: Where
     content_notes: tuple[str, ...] = ()
+    decision: Decision | None = None
 
 
 @dataclass(frozen=True, slots=True)

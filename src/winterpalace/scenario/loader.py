@@ -17,7 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..engine import expr as ex
 from ..engine.clock import Clock, parse_duration, parse_hhmm
-from ..engine.model import (Area, Character, Choice, Ending, Event, Item, Place, Reach, Redirect,
+from ..engine.model import (Area, Character, Choice, Decision, Ending, Event, Item, Place, Reach, Redirect,
                             Role, Scene, Stint, Template, Variant, Where, World)
 from .errors import Problem, ScenarioError
 
@@ -38,7 +38,10 @@ ROLE_FIELDS = {"name": True, "title": False, "intro": True, "start": True, "at":
                "time_out": True, "variables": False}
 SCENE_FIELDS = {"title": True, "place": True, "text": True, "variants": False, "choices": False,
                 "ending": False, "wait": False, "on_enter": False, "redirect": False,
-                "content_notes": False}
+                "content_notes": False, "decision": False}
+DECISION_FIELDS = {"id": True, "question": True, "history": True, "source": False,
+                   "prompts": False}
+PROMPT_STAGES = ("feelings", "facts", "learned", "then_and_now")
 VARIANT_FIELDS = {"if": True, "text": True, "append": False}
 CHOICE_FIELDS = {"label": True, "go": False, "takes": False, "after": False, "before": False,
                  "if": False, "otherwise": False, "once": False, "do": False, "result": False,
@@ -750,6 +753,7 @@ class Loader:
         if "content_notes" in f:
             notes = tuple(str(self.scalar(e.file, n, "content_notes"))
                           for n in self.list_of(e.file, f["content_notes"][1], "content_notes"))
+        decision = self._decision(e, f["decision"][1]) if "decision" in f else None
         if ending is None and not choices and wait is None and not redirects:
             self.error(e.file, e.key, f"{what} has no way forward",
                        "give it `choices:`, `wait:`, a `redirect:` or make it an `ending:`",
@@ -758,7 +762,32 @@ class Loader:
         if place is None or text is None or title is None:
             return None
         return Scene(e.id, title, place, text, tuple(variants), tuple(choices), ending, wait,
-                     on_enter, tuple(redirects), self.where(e.file, e.key), notes)
+                     on_enter, tuple(redirects), self.where(e.file, e.key), notes, decision)
+
+    def _decision(self, e: _Entry, node: Node) -> Decision | None:
+        f = self.fields(e.file, node, DECISION_FIELDS, "a decision")
+        if f is None:
+            return None
+        prompts = []
+        if "prompts" in f:
+            for stage, (k, v) in self.mapping(e.file, f["prompts"][1], "prompts").items():
+                if stage not in PROMPT_STAGES:
+                    self.error(e.file, k, f"`{stage}` is not a prompt stage",
+                               ex.suggest(stage, PROMPT_STAGES)
+                               or f"stages: {', '.join(PROMPT_STAGES)}", length=len(stage))
+                    continue
+                text = self.string(e.file, v, f"prompts.{stage}")
+                if text:
+                    prompts.append((stage, _tidy(text, getattr(v, "style", None))))
+        prompts.sort(key=lambda p: PROMPT_STAGES.index(p[0]))
+        ident = self._field_str(e.file, f, "id")
+        question = self._field_str(e.file, f, "question")
+        history = self._field_str(e.file, f, "history")
+        if not (ident and question and history):
+            return None
+        return Decision(ident, question, history,
+                        self._field_str(e.file, f, "source", required=False) or "",
+                        tuple(prompts), self.where(e.file, node))
 
     def _choice(self, e: _Entry, index: int, node: Node, sym: ex.Symbols, ref: "_Refs",
                 default_takes: int, clock: Clock | None) -> Choice | None:
