@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -52,45 +51,62 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.role and args.role not in world.roles:
         _stderr(f"winterpalace: no role {args.role!r}; choose one of: {', '.join(world.roles)}")
         return EXIT_ERROR
-    seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
-    if plain_wanted(args):
-        return play_plain(world, args.role, seed)
+    from .saves import SaveStore
+    store = SaveStore(world, getattr(args, "saves", None))
+    transcript = None
+    if getattr(args, "transcript", None):
+        try:
+            transcript = open(args.transcript, "a", encoding="utf-8", errors="replace")
+        except OSError as e:
+            _stderr(f"winterpalace: cannot write the transcript {args.transcript}: "
+                    f"{e.strerror}")
+            return EXIT_ERROR
     try:
+        if plain_wanted(args):
+            return play_plain(world, args.role, args.seed, store=store,
+                              resume=bool(getattr(args, "continue_", False)),
+                              transcript=transcript)
         from .ui import terminal
-    except ImportError:  # pragma: no cover - the rich front end ships with the package
-        return play_plain(world, args.role, seed)
-    return terminal.play(world, args)  # type: ignore[attr-defined,no-any-return]
+        return terminal.play(world, args, store=store, transcript=transcript)
+    finally:
+        if transcript is not None:
+            transcript.close()
 
 
-def play_plain(world: World, role: str | None, seed: int) -> int:
-    """The scripted/plain game: commands from standard input, plain text to standard output."""
-    from .session import Screen, Session
+def play_plain(world: World, role: str | None, seed: int | None, *, store: object = None,
+               resume: bool = False, transcript: object = None) -> int:
+    """The scripted/plain game: commands from standard input, plain text to standard output.
+
+    Input from a pipe is echoed after `> ` and the role is not confirmed, so a script of
+    lines (`1`, `2`, `look`, ...) plays the same game every time with the same `seed`.
+    SIGTERM and SIGHUP autosave before leaving.
+    """
+    import signal
+
+    from .saves import SaveStore
     from .ui import plain
+    from .ui.flow import Flow
 
-    out = sys.stdout
-    lines = iter(plain.read_lines(sys.stdin.buffer))
-    echo = not sys.stdin.isatty()
-    if role is None:
-        out.write("\n".join(plain.title_screen(world)) + "\n")
-        roles = list(world.roles)
-        while role is None:
-            out.write(f"Choose a role, 1 to {len(roles)}:\n")
-            out.flush()
-            try:
-                line = next(lines).strip()
-            except StopIteration:
-                return EXIT_OK
-            if echo:
-                out.write(f"> {line[:200]}\n")
-            if line.isdigit() and 1 <= int(line) <= len(roles):
-                role = roles[int(line) - 1]
-            elif line.lower() in world.roles:
-                role = line.lower()
-            elif line.lower() in ("quit", "q", "exit"):
-                return EXIT_OK
-    session, turn = Session.new(world, role, seed)
-    out.write("\n".join(plain.role_intro(world, role)) + "\n")
-    return plain.run(session, lines, out, echo=echo, opening=Screen(session.view(), turn))
+    interactive = sys.stdin.isatty()
+    flow = Flow(world, store=store if isinstance(store, SaveStore) else None, seed=seed,
+                confirm=interactive)
+
+    def leave(signum: int, frame: object) -> None:
+        flow.hangup()
+        raise SystemExit(EXIT_OK)
+
+    for sig in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, sig):
+            signal.signal(getattr(signal, sig), leave)
+    opening = flow.start(role=role, resume=resume)
+    try:
+        return plain.run_flow(flow, plain.read_lines(sys.stdin.buffer), sys.stdout,
+                              echo=not interactive, opening=opening,
+                              transcript=transcript)  # type: ignore[arg-type]
+    except KeyboardInterrupt:
+        flow.hangup()
+        sys.stdout.write("\nInterrupted; your game is saved.\n")
+        return 130
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -130,6 +146,13 @@ def add_play_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scenes", metavar="DIR", help="play another scenario folder")
     p.add_argument("--plain", action="store_true",
                    help="plain text: no colour, boxes or toolbar (screen readers, pipes)")
+    p.add_argument("--continue", dest="continue_", action="store_true",
+                   help="go on with the last autosaved game")
+    p.add_argument("--saves", metavar="DIR",
+                   help="folder of saved games (default: $WINTERPALACE_SAVES, saves/ of a "
+                   "checkout, or your data folder)")
+    p.add_argument("--transcript", metavar="FILE",
+                   help="also write everything shown and typed to FILE, as plain text")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -2,7 +2,27 @@
 
 The session knows the commands (choose by number or by a few letters of the label, `wait`,
 `look`, `help`, ...) and keeps the undo stack. It does no I/O itself: the plain front end, the
-rich terminal and each classroom connection render its outputs their own way.
+rich terminal and each classroom connection render its outputs their own way. Saving goes
+through an optional `SaveStore`; without one, `save`/`load` say so politely.
+
+Extending it (the classroom's shared nights do this)::
+
+    class SharedSession(Session):
+        def apply_choice(self, index):      # act on the room's shared world instead
+            ...
+        def apply_wait(self, minutes):
+            ...
+        def commands(self):
+            cmds = super().commands()
+            cmds["say"] = self.cmd_say      # a handler: rest of the line -> list[Output]
+            for word in ("undo", "u", "save", "load"):   # no undo in a shared night
+                cmds.pop(word, None)
+            return cmds
+        def command_help(self):
+            return {**super().command_help(), "say TEXT": "speak to the room"}
+
+`help`, the hints after a typo and the terminal's completion all follow `commands()` and
+`command_help()`, so added commands show up everywhere and removed ones disappear.
 """
 
 from __future__ import annotations
@@ -15,6 +35,7 @@ from .engine import engine as eng
 from .engine.events import Turn, View
 from .engine.model import World
 from .engine.state import Game
+from .saves import SaveError, SaveStore
 
 MAX_INPUT = 500  # longer lines are cut: nobody types a 10,000-character command on purpose
 
@@ -56,8 +77,17 @@ COMMANDS: dict[str, str] = {
     "look": "show the scene again",
     "wait [N]": "let N minutes pass (where the scene allows it)",
     "time": "what time it is",
+    "inventory": "what you carry (also `items`)",
+    "map": "the places of your night and where you have been",
+    "notes": "facts you have learned",
+    "glossary [term]": "history terms: MRC, Left SR, Kadet, junker, Old Style...",
+    "history": "the choices you have made so far",
+    "undo [N]": "take back the last choice (or the last N)",
+    "save [name]": "save the game (autosaves happen after every turn anyway)",
+    "load [name]": "load a saved game (`saves` lists them)",
+    "saves": "list the saved games",
     "help": "this list",
-    "quit": "leave the game",
+    "quit": "leave the game (it is autosaved)",
 }
 
 
@@ -69,7 +99,9 @@ class Session:
     game: Game
     undo_stack: list[Game] = field(default_factory=list)
     max_undo: int = 50
-    on_turn: Callable[["Session"], None] | None = None  # e.g. autosave
+    on_turn: Callable[["Session"], None] | None = None  # called after every change of state
+    store: SaveStore | None = None                      # where `save`/`load` and autosaves go
+    autosave_enabled: bool = True
 
     @classmethod
     def new(cls, world: World, role: str, seed: int = 0) -> tuple["Session", Turn]:
@@ -96,19 +128,42 @@ class Session:
         handler = self.commands().get(word)
         if handler is not None:
             return handler(rest)
-        if text.isdigit():
-            return self._choose_number(int(text))
+        number = text.rstrip(".)")
+        if number.isdigit() and len(number) < 6:
+            return self._choose_number(int(number))
         return self._choose_text(text)
 
     def commands(self) -> dict[str, Callable[[str], list[Output]]]:
-        """Command words and their handlers; front ends may extend this."""
+        """Command words and their handlers; subclasses may add, replace or remove entries.
+
+        A handler takes the rest of the line (stripped, maybe empty) and returns outputs.
+        """
         return {
             "look": self.cmd_look, "l": self.cmd_look,
             "wait": self.cmd_wait, "w": self.cmd_wait, "z": self.cmd_wait,
             "time": self.cmd_time, "t": self.cmd_time,
+            "inventory": self.cmd_inventory, "items": self.cmd_inventory,
+            "i": self.cmd_inventory, "inv": self.cmd_inventory,
+            "map": self.cmd_map, "m": self.cmd_map,
+            "notes": self.cmd_notes, "n": self.cmd_notes,
+            "glossary": self.cmd_glossary, "g": self.cmd_glossary,
+            "history": self.cmd_history,
+            "undo": self.cmd_undo, "u": self.cmd_undo,
+            "save": self.cmd_save, "load": self.cmd_load, "restore": self.cmd_load,
+            "saves": self.cmd_saves,
             "help": self.cmd_help, "?": self.cmd_help, "h": self.cmd_help,
             "quit": self.cmd_quit, "q": self.cmd_quit, "exit": self.cmd_quit,
         }
+
+    def command_help(self) -> dict[str, str]:
+        """`usage: what it does` for the commands this session has (for help and hints)."""
+        have = self.commands()
+        return {usage: what for usage, what in COMMANDS.items()
+                if usage.split()[0] in have}
+
+    def command_words(self) -> list[str]:
+        """The main word of each command (for completion and hints), in help order."""
+        return [usage.split()[0] for usage in self.command_help()]
 
     def cmd_look(self, rest: str) -> list[Output]:
         return [Screen(self.view())]
@@ -121,8 +176,201 @@ class Session:
 
     def cmd_help(self, rest: str) -> list[Output]:
         lines = ["Type the number of a choice, or a few letters of its label."]
-        lines += [f"{name:<12} {what}" for name, what in COMMANDS.items()]
+        lines += [f"{name:<16} {what}" for name, what in self.command_help().items()]
         return [Info("Commands", tuple(lines))]
+
+    def cmd_inventory(self, rest: str) -> list[Output]:
+        p = self.game.player
+        if not p.items:
+            return [Notice("You carry nothing worth mentioning.")]
+        lines = []
+        for iid in p.items:
+            item = self.world.items.get(iid)
+            if item is None:
+                continue
+            lines.append(_sentence(item.name) + (f" {item.description}"
+                                                 if item.description else ""))
+        return [Info("You carry", tuple(lines))]
+
+    def cmd_notes(self, rest: str) -> list[Output]:
+        notes = [self.world.notes[n] for n in self.game.player.notes if n in self.world.notes]
+        if not notes:
+            return [Notice("You have not learned anything worth writing down yet.")]
+        return [Info("What you have learned", tuple(_sentence(n) for n in notes))]
+
+    def cmd_glossary(self, rest: str) -> list[Output]:
+        terms = self.world.glossary
+        if not terms:
+            return [Notice("This scenario has no glossary.")]
+        if not rest:
+            return [Info("Glossary", ("Type `glossary TERM` to read one:",
+                                      ", ".join(sorted(terms, key=str.lower)) + "."))]
+        found = self.glossary_lookup(rest)
+        if len(found) == 1:
+            term = found[0]
+            return [Info(term, (terms[term],))]
+        if found:
+            return [Notice(f"`{rest[:40]}` could be: {', '.join(found)}.")]
+        return [Notice(f"`{rest[:40]}` is not in the glossary. Terms: "
+                       f"{', '.join(sorted(terms, key=str.lower))}.")]
+
+    def glossary_lookup(self, text: str) -> list[str]:
+        """Glossary terms matching `text`: an exact term, else those it begins, else contains."""
+        needle = " ".join(text.lower().split())
+        terms = sorted(self.world.glossary, key=str.lower)
+        for test in (lambda t: t.lower() == needle, lambda t: t.lower().startswith(needle),
+                     lambda t: needle in t.lower()):
+            found = [t for t in terms if test(t)]
+            if found:
+                return found
+        return []
+
+    def cmd_history(self, rest: str) -> list[Output]:
+        steps = self.game.player.history
+        if not steps:
+            return [Notice("You have not done anything yet tonight.")]
+        lines = []
+        for st in steps:
+            scene = self.world.scenes.get(st.scene)
+            where = f"{scene.title}: " if scene else ""
+            lines.append(f"{self.world.clock.hhmm(st.time)}  {where}{st.label}")
+        return [Info("Your night so far", tuple(lines))]
+
+    def cmd_map(self, rest: str) -> list[Output]:
+        w, p = self.world, self.game.player
+        first: dict[str, int] = {}
+        for t, sid in p.trail:
+            sc = w.scenes.get(sid)
+            if sc is not None and sc.place not in first:
+                first[sc.place] = t
+        known = self._known_places() | set(first)
+        here = w.scenes[p.scene].place
+        by_area: dict[str, list[str]] = {}
+        for pid in sorted(known, key=lambda x: (first.get(x, 10**9), x)):
+            place = w.places.get(pid)
+            if place is None:
+                continue
+            area = w.areas[place.area].name if place.area in w.areas else "Elsewhere"
+            name = place.name + (f" ({place.detail})" if place.detail else "")
+            if pid == here:
+                mark = f"{name}: you are here"
+            elif pid in first:
+                mark = f"{name}: first reached at {w.clock.hhmm(first[pid])}"
+            else:
+                mark = f"{name}: not yet"
+            by_area.setdefault(area, []).append(mark)
+        lines = []
+        for area, marks in by_area.items():
+            lines.append(f"{area}:")
+            lines += [f"  {m}" for m in marks]
+        return [Info("Map", tuple(lines))]
+
+    def _known_places(self) -> set[str]:
+        """Places the role's scenes lead to by choices and redirects (not endings unseen)."""
+        w, p = self.world, self.game.player
+        todo = [w.roles[p.role].start, p.scene] + [sid for _, sid in p.trail]
+        seen: set[str] = set()
+        while todo:
+            sid = todo.pop()
+            if sid in seen or sid not in w.scenes:
+                continue
+            seen.add(sid)
+            sc = w.scenes[sid]
+            todo += [c.go for c in sc.choices if c.go] + [r.go for r in sc.redirects]
+        visited = {sid for _, sid in p.trail}
+        return {w.scenes[s].place for s in seen
+                if w.scenes[s].ending is None or s in visited}
+
+    def cmd_undo(self, rest: str) -> list[Output]:
+        n = 1
+        if rest:
+            if not rest.isdigit() or not 1 <= int(rest) <= 999:
+                return [Notice("`undo` takes back one choice; `undo 3` takes back three.",
+                               "warning")]
+            n = int(rest)
+        if not self.undo_stack:
+            return [Notice("There is nothing to undo.", "warning")]
+        n = min(n, len(self.undo_stack))
+        undone = self.game.player.history[-n:] if self.game.player.history else ()
+        target = self.undo_stack[-n]
+        del self.undo_stack[-n:]
+        self.game = target
+        out: list[Output] = []
+        label = "; ".join(st.label for st in undone)
+        out.append(Notice(f"Undone: {label}." if label else "Undone."))
+        out += self._changed()
+        out.append(Screen(self.view()))
+        return out
+
+    def cmd_save(self, rest: str) -> list[Output]:
+        if self.store is None:
+            return [Notice("Saving is not available here.", "warning")]
+        slot = rest or "quicksave"
+        try:
+            info = self.store.save(slot, self.game, self.undo_stack, allow_auto=False)
+        except SaveError as e:
+            return [Notice(str(e), "error")]
+        return [Notice(f"Saved as `{info.slot}` ({info.clock}, {info.scene_title}). "
+                       f"Type `load {info.slot}` to come back to it.")]
+
+    def cmd_load(self, rest: str) -> list[Output]:
+        if self.store is None:
+            return [Notice("Loading is not available here.", "warning")]
+        slot = rest
+        if not slot:
+            infos = [i for i in self.store.list() if i.problem is None]
+            if not infos:
+                return [Notice("There are no saved games yet. `save NAME` makes one.")]
+            slot = infos[0].slot
+        elif slot.lower() == "autosave":
+            slot = self.store.autosave_slot(self.game.player.role)
+        try:
+            loaded = self.store.load(slot)
+        except SaveError as e:
+            return [Notice(str(e), "error")]
+        self.restore(loaded.game, loaded.undo)
+        out: list[Output] = [Notice(f"Loaded `{loaded.info.slot}`.")]
+        if loaded.warning:
+            out.append(Notice(loaded.warning, "warning"))
+        out += self._changed()
+        out.append(Screen(self.view()))
+        return out
+
+    def cmd_saves(self, rest: str) -> list[Output]:
+        if self.store is None:
+            return [Notice("Saving is not available here.", "warning")]
+        infos = self.store.list()
+        if not infos:
+            return [Notice("There are no saved games yet. `save NAME` makes one.")]
+        lines = [i.describe() for i in infos]
+        lines.append("Type `load NAME` to load one.")
+        return [Info(f"Saved games in {self.store.folder}", tuple(lines))]
+
+    def restore(self, game: Game, undo: tuple[Game, ...] | list[Game] = ()) -> None:
+        """Replace the game (after `load` or `--continue`) and its undo levels."""
+        self.game = game
+        self.undo_stack = list(undo)[-self.max_undo:]
+
+    def autosave(self) -> Notice | None:
+        """Write the autosave now; a Notice if that failed (the game itself goes on)."""
+        if self.store is None or not self.autosave_enabled:
+            return None
+        try:
+            self.store.save(self.store.autosave_slot(self.game.player.role), self.game,
+                            self.undo_stack)
+        except SaveError as e:
+            return Notice(f"Autosave failed: {e}", "error")
+        return None
+
+    def _changed(self) -> list[Output]:
+        """After every change of state: autosave, then the `on_turn` hook."""
+        out: list[Output] = []
+        problem = self.autosave()
+        if problem is not None:
+            out.append(problem)
+        if self.on_turn is not None:
+            self.on_turn(self)
+        return out
 
     def cmd_quit(self, rest: str) -> list[Output]:
         return [QuitRequest()]
@@ -187,15 +435,14 @@ class Session:
         self.undo_stack.append(before)
         del self.undo_stack[:-self.max_undo]
         self.game = after
-        if self.on_turn is not None:
-            self.on_turn(self)
-        return [Screen(self.view(), turn)]
+        out = self._changed()
+        return [*out, Screen(self.view(), turn)]
 
     def _hint_list(self) -> tuple[str, ...]:
         v = self.view()
         hints = [f"{c.number}. {c.label}" for c in v.choices if c.enabled]
-        words = "look, " + ("wait, " if v.wait else "") + "time, help, quit"
-        return tuple(hints + [f"or a command: {words}"])
+        words = [w for w in self.command_words() if w != "wait" or v.wait]
+        return tuple(hints + [f"or a command: {', '.join(words)}"])
 
 
 def _clean(line: str) -> str:

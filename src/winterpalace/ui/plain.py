@@ -7,12 +7,15 @@ reader reads it in order, and tests drive the whole game through it.
 from __future__ import annotations
 
 import textwrap
-from typing import IO, Iterable
+from typing import IO, TYPE_CHECKING, Iterable
 
 from ..engine.clock import format_duration
 from ..engine.events import EndingView, Turn, View
 from ..engine.model import World
 from ..session import Info, Notice, Output, QuitRequest, Screen, Session
+
+if TYPE_CHECKING:
+    from .flow import Flow, FlowOutput, TitleScreen
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -25,6 +28,14 @@ def wrap(text: str, width: int) -> list[str]:
         joined = " ".join(ln for ln in lines if ln)
         out.extend(textwrap.wrap(joined, width) or [""])
     return out
+
+
+def _wrap_indented(line: str, width: int) -> list[str]:
+    """Wrap one line, keeping its leading indentation on every piece."""
+    body = line.lstrip(" ")
+    indent = " " * (len(line) - len(body))
+    return textwrap.wrap(body, width, initial_indent=indent, subsequent_indent=indent + "  ") \
+        or [""]
 
 
 def title_screen(world: World, width: int = 80) -> list[str]:
@@ -106,13 +117,46 @@ def ending_lines(e: EndingView, width: int = 80) -> list[str]:
     return out
 
 
-def output_lines(o: Output, width: int = 80) -> list[str]:
+def title_lines(t: "TitleScreen", width: int = 80) -> list[str]:
+    """The title and role menu, as `title_screen` shows it, plus the resume offer."""
+    lines = [t.title.upper()]
+    if t.subtitle:
+        lines += wrap(t.subtitle, width)
+    lines += ["", "Roles:"]
+    for r in t.roles:
+        lines += wrap(f"{r.number}. {r.name}. {r.area}, from {r.start}. {r.title}", width)
+    if t.resume is not None:
+        lines += wrap(f"Saved game: type `continue` for {t.resume.describe()}.", width)
+    lines.append(f"Choose a role, 1 to {len(t.roles)}:")
+    return lines
+
+
+def output_lines(o: "Output | FlowOutput", width: int = 80) -> list[str]:
+    """Plain text lines for any output of the session or the flow."""
+    from .flow import EndingMenu, Goodbye, RoleIntro, TitleScreen
+    if isinstance(o, TitleScreen):
+        return title_lines(o, width)
+    if isinstance(o, RoleIntro):
+        r = o.role
+        lines = [f"You are {r.name}."] if not o.confirm else [
+            f"{r.name.upper()}. {r.area}, {r.place}, from {r.start}."]
+        lines += wrap(o.intro, width)
+        if o.confirm:
+            lines.append(f"Begin the night as {r.name}? Press Enter (or `yes`); `back` for "
+                         "the other roles.")
+        return lines
+    if isinstance(o, EndingMenu):
+        return ["What now?"] + [f"{n}. {opt.format(role=o.role_name)}"
+                                for n, opt in enumerate(o.options, 1)]
+    if isinstance(o, Goodbye):
+        return wrap(o.text, width)
     if isinstance(o, Screen):
         return view_lines(o.view, o.turn, width, o.full)
     if isinstance(o, Info):
-        return [f"{o.title}:"] + [ln for line in o.lines for ln in (wrap(line, width) or [""])]
+        return [f"{o.title}:"] + [ln for line in o.lines for ln in _wrap_indented(line, width)]
     if isinstance(o, Notice):
-        return wrap(o.text, width) + [f"  {h}" for h in o.hints]
+        prefix = "Error: " if o.kind == "error" else ""
+        return wrap(prefix + o.text, width) + [f"  {h}" for h in o.hints]
     if isinstance(o, QuitRequest):
         return []
     return []  # pragma: no cover
@@ -146,4 +190,41 @@ def run(session: Session, lines: Iterable[str], out: IO[str], width: int = 80,
             emit([""] + output_lines(o, width))
         if session.ended:
             break
+    return 0
+
+
+def run_flow(flow: "Flow", lines: Iterable[str], out: IO[str], width: int = 80,
+             echo: bool = True, opening: "list[FlowOutput] | None" = None,
+             transcript: IO[str] | None = None) -> int:
+    """Drive a whole `Flow` (title to goodbye) on `lines`, writing plain text to `out`.
+
+    `echo` repeats each input line after `> ` (for piped input, so the output reads as a
+    dialogue). `transcript`, if given, gets a copy of everything shown and typed.
+    """
+    def emit(text_lines: list[str]) -> None:
+        text = "\n".join(text_lines) + "\n"
+        out.write(text)
+        out.flush()
+        if transcript is not None:
+            transcript.write(text)
+            transcript.flush()
+
+    def show(outputs: "list[FlowOutput]", first: bool = False) -> None:
+        for i, o in enumerate(outputs):
+            ls = output_lines(o, width)
+            if ls:
+                emit(ls if first and i == 0 else [""] + ls)
+
+    show(opening or [], first=True)
+    for line in lines:
+        if flow.done:
+            break
+        shown = f"> {line[:200]}\n"
+        if echo:
+            out.write(shown)
+        if transcript is not None:
+            transcript.write(shown)
+        show(flow.handle(line))
+    if not flow.done:
+        flow.hangup()      # input ended (EOF): keep the game
     return 0

@@ -1,0 +1,342 @@
+"""The way through a game around the session: title, role menu, play, ending, again.
+
+`Flow` is pure like `Session`: a line in, typed outputs out, no I/O. The plain front end, the
+rich terminal and a classroom connection all drive the same flow and render its outputs their
+own way (ui/plain.py as text lines, ui/render.py with rich).
+
+States: ``title`` (role menu) -> ``confirm`` (the role's portrait; begin?) -> ``play`` ->
+``ended`` (the ending menu: play again, another role, quit) -> ``done``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Callable
+
+from ..engine.events import Turn
+from ..engine.model import World
+from ..saves import SaveError, SaveInfo, SaveStore
+from ..session import Info, Notice, Output, QuitRequest, Screen, Session
+
+
+@dataclass(frozen=True, slots=True)
+class RoleEntry:
+    """One line of the role menu."""
+
+    number: int
+    id: str
+    name: str
+    title: str                 # the one-line summary
+    area: str                  # where the role starts
+    place: str
+    start: str                 # hh:mm
+
+
+@dataclass(frozen=True, slots=True)
+class TitleScreen:
+    """The game's title and the role menu; `resume` is the autosave `continue` would load."""
+
+    title: str
+    subtitle: str
+    roles: tuple[RoleEntry, ...]
+    resume: SaveInfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoleIntro:
+    """A role's portrait before the night begins; `confirm`: the player is asked to begin."""
+
+    role: RoleEntry
+    intro: str
+    confirm: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EndingMenu:
+    """What to do after an ending."""
+
+    role_name: str
+    options: tuple[str, ...] = ("Play again as {role}", "Another role", "Quit")
+
+
+@dataclass(frozen=True, slots=True)
+class Goodbye:
+    text: str
+
+
+FlowOutput = Output | TitleScreen | RoleIntro | EndingMenu | Goodbye
+
+YES = {"", "y", "yes", "begin", "start", "ok", "go"}
+NO = {"n", "no", "back", "b", "roles", "menu"}
+QUIT = {"quit", "q", "exit"}
+
+
+def role_entries(world: World) -> tuple[RoleEntry, ...]:
+    entries = []
+    for n, role in enumerate(world.roles.values(), 1):
+        scene = world.scenes[role.start]
+        place = world.places[scene.place]
+        area = world.areas[place.area].name if place.area in world.areas else place.name
+        entries.append(RoleEntry(n, role.id, role.name, role.title, area, place.name,
+                                 world.clock.hhmm(role.start_time)))
+    return tuple(entries)
+
+
+class Flow:
+    """One player's way through title, role choice, the night and the ending menu.
+
+    Args:
+        world: the scenario.
+        store: where saves go (None: no saving, e.g. a demo).
+        seed: the random seed of every game; None draws a new one per game.
+        confirm: ask before the night begins (the terminal does; scripted input does not).
+        make_session: builds the session for a role and its opening turn, like `Session.new`
+            (a subclass for shared nights).
+    """
+
+    def __init__(self, world: World, *, store: SaveStore | None = None, seed: int | None = None,
+                 confirm: bool = True,
+                 make_session: Callable[[World, str, int], tuple[Session, Turn]] | None = None):
+        self.world = world
+        self.store = store
+        self.seed = seed
+        self.confirm = confirm
+        self.make_session = make_session or Session.new
+        self.roles = role_entries(world)
+        self.state = "title"
+        self.session: Session | None = None
+        self.pending: RoleEntry | None = None
+
+    # ------------------------------------------------------------------ starting
+
+    def start(self, role: str | None = None, resume: bool = False) -> list[FlowOutput]:
+        """The first outputs: the resumed game, the chosen role's night, or the title."""
+        if resume:
+            out = self.resume()
+            if self.state == "play":
+                return out
+            return out + [self.title_screen()]
+        if role is not None:
+            return self.begin(role)
+        return [self.title_screen()]
+
+    def title_screen(self) -> TitleScreen:
+        self.state = "title"
+        resume = self.store.latest_autosave() if self.store is not None else None
+        return TitleScreen(self.world.title, self.world.subtitle, self.roles, resume)
+
+    def resume(self, slot: str | None = None) -> list[FlowOutput]:
+        """Load `slot` (default: the newest autosave of an unfinished game) and play on."""
+        if self.store is None:
+            return [Notice("There are no saved games here.", "warning")]
+        if slot is None:
+            info = self.store.latest_autosave()
+            if info is None:
+                bad = [i for i in self.store.list() if i.auto and i.problem]
+                out: list[FlowOutput] = [Notice("There is no game to continue; choose a role.",
+                                                "warning")]
+                out += [Notice(f"Autosave {i.describe()}", "warning") for i in bad[:3]]
+                return out
+            slot = info.slot
+        try:
+            loaded = self.store.load(slot)
+        except SaveError as e:
+            return [Notice(str(e), "error")]
+        session, _ = self.make_session(self.world, loaded.game.player.role, 0)
+        session.store = self.store
+        session.restore(loaded.game, loaded.undo)
+        self.session = session
+        self.state = "ended" if session.ended else "play"
+        out = [Notice(f"Welcome back: {loaded.info.describe()}.")]
+        if loaded.warning:
+            out.append(Notice(loaded.warning, "warning"))
+        out.append(Screen(session.view()))
+        if session.ended:
+            out.append(EndingMenu(session.view().role_name))
+        return out
+
+    def begin(self, role: str) -> list[FlowOutput]:
+        """Start the night as `role` (after the confirmation, if any)."""
+        entry = next(r for r in self.roles if r.id == role)
+        seed = self.seed if self.seed is not None else secrets.randbelow(2**31)
+        session, turn = self.make_session(self.world, role, seed)
+        session.store = self.store
+        self.session = session
+        self.state = "play"
+        out: list[FlowOutput] = []
+        if not self.confirm:
+            out.append(RoleIntro(entry, self.world.roles[role].intro, False))
+        problem = session.autosave()
+        if problem is not None:
+            out.append(problem)
+        out.append(Screen(session.view(), turn))
+        return out
+
+    # ------------------------------------------------------------------ input
+
+    @property
+    def done(self) -> bool:
+        return self.state == "done"
+
+    def prompt_hint(self) -> str:
+        """A short reminder of what can be typed now (for toolbars and prompts)."""
+        if self.state == "title":
+            cont = ", `continue`" if self.store and self.store.latest_autosave() else ""
+            return f"choose a role 1-{len(self.roles)}{cont}, or `quit`"
+        if self.state == "confirm":
+            return "Enter to begin, `back` for the roles"
+        if self.state == "ended":
+            return "1 play again · 2 another role · 3 quit"
+        return "type a number, a command, or help"
+
+    def handle(self, line: str) -> list[FlowOutput]:
+        """Interpret one line in the current state. Never raises on any input."""
+        text = "".join(ch for ch in line[:500] if ch.isprintable()).strip()
+        if self.state == "title":
+            return self._title(text)
+        if self.state == "confirm":
+            return self._confirm(text)
+        if self.state == "ended":
+            return self._ended(text)
+        if self.state == "play":
+            return self._play(line)
+        return []
+
+    def _find_role(self, text: str) -> RoleEntry | None:
+        low = text.lower().rstrip(".)")
+        if low.isdigit() and len(low) < 4:
+            n = int(low)
+            return next((r for r in self.roles if r.number == n), None)
+        if not low:
+            return None
+        for r in self.roles:
+            if low == r.id.lower() or low == r.name.lower():
+                return r
+        matches = [r for r in self.roles if r.id.lower().startswith(low)
+                   or low in r.name.lower()]
+        return matches[0] if len(matches) == 1 else None
+
+    def _title(self, text: str) -> list[FlowOutput]:
+        low = text.lower()
+        word, _, rest = low.partition(" ")
+        if low in QUIT:
+            return self.quit()
+        if low in ("continue", "c", "resume") or word == "load":
+            return self.resume((rest.strip() or None) if word == "load" else None)
+        if low in ("help", "?", "h"):
+            return [Info("Choosing a role", self._title_help())]
+        if low == "saves" and self.store is not None:
+            infos = self.store.list()
+            lines = tuple(i.describe() for i in infos) or ("No saved games yet.",)
+            return [Info("Saved games", lines + ("`load NAME` loads one.",))]
+        role = self._find_role(text)
+        if role is None:
+            return [Notice(f"Choose a role: a number from 1 to {len(self.roles)}"
+                           + (f", not `{text[:30]}`." if text else "."), "warning",
+                           self._title_help())]
+        if not self.confirm:
+            return self.begin(role.id)
+        self.pending = role
+        self.state = "confirm"
+        return [RoleIntro(role, self.world.roles[role.id].intro, True)]
+
+    def _title_help(self) -> tuple[str, ...]:
+        lines = [f"{r.number}. {r.name}" for r in self.roles]
+        if self.store is not None and self.store.latest_autosave() is not None:
+            lines.append("continue: go on with your last game")
+        lines.append("saves, load NAME: saved games; quit: leave")
+        return tuple(lines)
+
+    def _confirm(self, text: str) -> list[FlowOutput]:
+        low = text.lower()
+        assert self.pending is not None
+        if low in YES or low == self.pending.id or low == str(self.pending.number):
+            return self.begin(self.pending.id)
+        if low in QUIT:
+            return self.quit()
+        if low in NO:
+            return [self.title_screen()]
+        other = self._find_role(text)
+        if other is not None:
+            self.pending = other
+            return [RoleIntro(other, self.world.roles[other.id].intro, True)]
+        return [Notice(f"Press Enter to begin as {self.pending.name}, or type `back` to choose "
+                       "another role.", "warning")]
+
+    def _play(self, line: str) -> list[FlowOutput]:
+        assert self.session is not None
+        outputs: list[FlowOutput] = []
+        for o in self.session.handle(line):
+            if isinstance(o, QuitRequest):
+                return outputs + self.quit()
+            outputs.append(o)
+        if self.session.ended:
+            self.state = "ended"
+            outputs.append(EndingMenu(self.session.view().role_name))
+        return outputs
+
+    def _ended(self, text: str) -> list[FlowOutput]:
+        assert self.session is not None
+        low = text.lower().rstrip(".)")
+        if low in ("1", "again", "play again", "replay", "restart"):
+            return self.begin(self.session.game.player.role)
+        if low in ("2", "another", "another role", "role", "roles"):
+            self.session = None
+            return [self.title_screen()]
+        if low in ("3",) or low in QUIT:
+            return self.quit()
+        out: list[FlowOutput] = []
+        for o in self.session.handle(text):
+            if isinstance(o, QuitRequest):
+                return out + self.quit()
+            if isinstance(o, Notice) and o.text.startswith("The night is over"):
+                continue
+            out.append(o)
+        if not self.session.ended:
+            self.state = "play"       # `undo` or `load` took the player back into the night
+        else:
+            out.append(EndingMenu(self.session.view().role_name))
+        return out
+
+    # ------------------------------------------------------------------ leaving
+
+    def quit(self) -> list[FlowOutput]:
+        """Leave: autosave the game in progress and say goodbye."""
+        msg = self.hangup()
+        self.state = "done"
+        out: list[FlowOutput] = []
+        if msg is not None:
+            out.append(msg)
+        saved = (self.session is not None and not self.session.ended and self.store is not None
+                 and msg is None)
+        out.append(Goodbye("Goodbye. Your game is saved: `winterpalace play --continue` "
+                           "takes you back to it." if saved else "Goodbye."))
+        return out
+
+    def hangup(self) -> Notice | None:
+        """Save what there is to save (Ctrl-D, a closed terminal, SIGTERM); never raises."""
+        if self.session is None:
+            return None
+        try:
+            return self.session.autosave()
+        except Exception as e:  # noqa: BLE001 - leaving must never fail
+            return Notice(f"Autosave failed: {e}", "error")
+
+    def completions(self) -> list[str]:
+        """Words worth offering now: choice labels and commands, or the menu's words."""
+        if self.state == "title":
+            words = [r.name for r in self.roles] + [r.id for r in self.roles]
+            if self.store is not None and self.store.latest_autosave() is not None:
+                words.insert(0, "continue")
+            return words + ["saves", "load", "help", "quit"]
+        if self.state == "confirm":
+            return ["yes", "back", "quit"]
+        if self.session is None:
+            return []
+        words = []
+        if self.state == "ended":
+            words += ["again", "another role", "quit"]
+        else:
+            words += [c.label for c in self.session.view().choices if c.enabled]
+        return words + self.session.command_words()
