@@ -8,6 +8,7 @@ first such moment at or after the clock's start. `01:30` in a night that starts 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -129,7 +130,10 @@ class Clock:
         return f"{h:02d}:{m:02d}"
 
     def read(self, minutes: int) -> Reading:
-        """The reading of the clock at `minutes`."""
+        """The reading of the clock at `minutes` (memoised: a night has at most 1,441 of them)."""
+        return _read(self, minutes)
+
+    def _read(self, minutes: int) -> Reading:
         day = self.first_day + _dt.timedelta(days=minutes // MINUTES_PER_DAY)
         # The stored date is the scenario's own calendar; the real weekday is the Gregorian one.
         real = day + _dt.timedelta(days=_julian_offset(day)) if self.julian else day
@@ -138,6 +142,11 @@ class Clock:
         return Reading(minutes=minutes, hhmm=self.hhmm(minutes), weekday=_WEEKDAYS[real.weekday()],
                        day=day.day, month=_MONTHS_LONG[day.month - 1], year=day.year,
                        new_style=new_style, part_of_day=_part_of_day(tod))
+
+
+@functools.lru_cache(maxsize=4096)
+def _read(clock: Clock, minutes: int) -> Reading:
+    return clock._read(minutes)
 
 
 def _julian_offset(day: _dt.date) -> int:

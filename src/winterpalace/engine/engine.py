@@ -137,7 +137,8 @@ def view(world: World, ws: WorldState, ps: PlayerState) -> View:
                                       ch.takes, enabled, reason))
     else:
         ending = _ending_view(world, ps, scene, ctx)
-    present = tuple(c.name for cid, c in world.characters.items() if ctx.present(cid))
+    present = tuple(c.name for cid, c in world.characters.items() if ctx.present(cid)) \
+        if world.characters else ()
     return View(scene=scene.id, title=scene.title, place=place.id, place_name=place.name,
                 area_name=area, detail=place.detail, role=ps.role, role_name=role.name,
                 time=ps.time, clock=world.clock.read(ps.time), text=scene_text(scene, ctx),
@@ -212,7 +213,8 @@ def choose(world: World, ws: WorldState, ps: PlayerState, index: int,
     if not 0 <= index < len(scene.choices):
         return ws, ps, Turn(refused="there is no such choice")
     ch = scene.choices[index]
-    state = choice_state(ch, Context(world, ws, ps, copy=False), ps.used)
+    ctx = Context(world, ws, ps, copy=True)
+    state = choice_state(ch, ctx, ps.used)
     if state is None:
         return ws, ps, Turn(refused="that is not possible now")
     if not state[0]:
@@ -221,15 +223,14 @@ def choose(world: World, ws: WorldState, ps: PlayerState, index: int,
     if limit is not None and ps.time + takes > limit:
         return ws, ps, Turn(refused="the shared clock has not reached that far yet",
                             blocked_until=ps.time + takes)
-    ctx = Context(world, ws, ps, copy=True)
     label = ch.label.render(ctx)
     for eff in ch.effects:
         eff.fn(ctx)
     result = ch.result.render(ctx) if ch.result else None
     step = Step(ps.time, ps.scene, "choice", label, ch.key, ch.remember)
-    ws, ctx, turn = _pass_time(world, ws, ctx, takes, ch.go)
+    ws, narrations, moved_by = _pass_time(world, ws, ctx, takes, ch.go)
     ws, new = _commit(world, ws, ps, ctx, step, once=ch.key if ch.once else None)
-    return ws, new, Turn(turn.narrations, result, None, None, turn.moved_by, new.ending, takes)
+    return ws, new, Turn(narrations, result, None, None, moved_by, new.ending, takes)
 
 
 def wait(world: World, ws: WorldState, ps: PlayerState, minutes: int | None = None,
@@ -253,9 +254,9 @@ def wait(world: World, ws: WorldState, ps: PlayerState, minutes: int | None = No
         minutes = limit - ps.time
     ctx = Context(world, ws, ps, copy=True)
     step = Step(ps.time, ps.scene, "wait", f"waited {minutes} min", "wait")
-    ws, ctx, turn = _pass_time(world, ws, ctx, minutes, None)
+    ws, narrations, moved_by = _pass_time(world, ws, ctx, minutes, None)
     ws, new = _commit(world, ws, ps, ctx, step)
-    return ws, new, Turn(turn.narrations, None, None, None, turn.moved_by, new.ending, minutes)
+    return ws, new, Turn(narrations, None, None, None, moved_by, new.ending, minutes)
 
 
 def advance(world: World, ws: WorldState, ps: PlayerState,
@@ -266,10 +267,9 @@ def advance(world: World, ws: WorldState, ps: PlayerState,
     to = min(to, world.clock.end)
     ctx = Context(world, ws, ps, copy=True)
     step = Step(ps.time, ps.scene, "wait", f"the clock moved on to {world.clock.hhmm(to)}", "wait")
-    ws, ctx, turn = _pass_time(world, ws, ctx, to - ps.time, None)
+    ws, narrations, moved_by = _pass_time(world, ws, ctx, to - ps.time, None)
     ws, new = _commit(world, ws, ps, ctx, step)
-    return ws, new, Turn(turn.narrations, None, None, None, turn.moved_by, new.ending,
-                         new.time - ps.time)
+    return ws, new, Turn(narrations, None, None, None, moved_by, new.ending, new.time - ps.time)
 
 
 def advance_world(world: World, ws: WorldState, to: int) -> WorldState:
@@ -361,13 +361,13 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
 
 
 def _pass_time(world: World, ws: WorldState, ctx: Context, minutes: int,
-               go: str | None) -> tuple[WorldState, Context, Turn]:
+               go: str | None) -> tuple[WorldState, tuple[Narration, ...], str | None]:
     """Spend `minutes` from ctx.time; events on the way may interrupt and move the player."""
     t0 = ctx.time
     t1 = t0 + minutes
     narrations: list[Narration] = []
     moved_by = None
-    for ev in _events_between(world, t0, t1):
+    for ev in (_events_between(world, t0, t1) if world.events else ()):
         ws, ctx, n, ev_go = _fire_for(world, ws, ctx, ev)
         if n:
             narrations.append(n)
@@ -382,9 +382,7 @@ def _pass_time(world: World, ws: WorldState, ctx: Context, minutes: int,
     if ctx.time >= world.clock.end and world.scenes[ctx.scene].ending is None:
         ctx.time = world.clock.end
         _enter(world, ctx, world.roles[ctx.role].time_out)
-    ws = WorldState(time=max(ws.time, ctx.time), flags=ctx.flags, fired=ws.fired,
-                    decided=ws.decided)
-    return ws, ctx, Turn(tuple(narrations), moved_by=moved_by)
+    return ws, tuple(narrations), moved_by
 
 
 def _enter(world: World, ctx: Context, scene_id: str) -> None:

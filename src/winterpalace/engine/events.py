@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .clock import Reading
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Narration:
     """A world event as it reached one player."""
 
@@ -19,7 +19,7 @@ class Narration:
     moved: bool = False        # the event carried the player elsewhere
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ChoiceView:
     """A choice as the player sees it now."""
 
@@ -31,7 +31,7 @@ class ChoiceView:
     reason: str | None         # why it is greyed out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NightSummary:
     """The shape of a player's night, for the ending screen."""
 
@@ -41,7 +41,7 @@ class NightSummary:
     minutes: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EndingView:
     id: str
     title: str
@@ -51,7 +51,7 @@ class EndingView:
     summary: NightSummary
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class View:
     """Everything a front end needs to show the player's situation now."""
 
@@ -75,7 +75,7 @@ class View:
         return [c for c in self.choices if c.enabled]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Turn:
     """What happened when the player acted."""
 

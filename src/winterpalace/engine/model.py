@@ -35,15 +35,10 @@ class Template:
     parts: tuple[Any, ...]   # str, or Condition whose value is shown
 
     def render(self, ctx: Any) -> str:
-        if len(self.parts) == 1 and isinstance(self.parts[0], str):
-            return self.parts[0]
-        out = []
-        for p in self.parts:
-            if isinstance(p, str):
-                out.append(p)
-            else:
-                out.append(ctx.show(p.fn(ctx)))
-        return "".join(out)
+        parts = self.parts
+        if len(parts) == 1 and parts[0].__class__ is str:
+            return parts[0]
+        return "".join(p if p.__class__ is str else ctx.show(p.fn(ctx)) for p in parts)
 
     @property
     def plain(self) -> str:

@@ -43,7 +43,7 @@ class WorldState:
     decided: frozenset[str] = frozenset()       # events fired or skipped (their condition failed)
 
     def fired_ids(self) -> frozenset[str]:
-        return frozenset(e for e, _ in self.fired)
+        return frozenset(e for e, _ in self.fired) if self.fired else frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         return {"time": self.time, "flags": dict(self.flags),

@@ -7,7 +7,9 @@ mistake: unknown fields, missing fields, bad times, unknown references, expressi
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +24,43 @@ from ..engine.model import (Area, Character, Choice, Decision, Ending, Event, It
 from .errors import Problem, ScenarioError
 
 try:  # the C loader is much faster; fall back to the pure-Python one where libyaml is missing
-    from yaml import CSafeLoader as _SafeLoader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+# `{{` and `}}` are literal braces; `{...}` is a hole; a `{` with no `}` runs to the end.
+_HOLE_RE = re.compile(r"\{\{|\}\}|\{[^{}]*\}|\{[^}]*$|\}")
+
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~")
+_YAML_WORDS = frozenset(["null", "true", "false", "yes", "no", "on", "off", "y", "n"])
+
+
+class _SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """The safe loader with a quicker tag resolver: most scalars in a scenario are plain words.
+
+    Only a plain scalar that could be a number, a boolean or null goes through pyyaml's regular
+    expressions; everything else is text. The result is the same as pyyaml's own resolution.
+    """
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted or block scalar
+            if value and value[0] not in _MAYBE_NOT_TEXT and value.lower() not in _YAML_WORDS:
+                return _STR
+        elif kind is MappingNode and implicit:
+            return _MAP
+        elif kind is SequenceNode and implicit:
+            return _SEQ
+        return super().resolve(kind, value, implicit)
+
+    # Path resolvers are never registered on the safe loader; skip pyyaml's bookkeeping for them.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 WORLD_FILE = "world.yaml"
 
@@ -368,40 +404,39 @@ class Loader:
         if "{" not in text and "}" not in text:
             return Template((text,))
         parts: list[Any] = []
-        buf: list[str] = []
-        i = 0
         raw = node.value
-        while i < len(text):
-            ch = text[i]
-            if text.startswith("{{", i) or text.startswith("}}", i):
-                buf.append(ch)
-                i += 2
-                continue
-            if ch == "}":
-                self._template_error(file, node, raw, text, i, what,
+        pos = 0
+        for m in _HOLE_RE.finditer(text):
+            piece = m.group()
+            if piece in ("{{", "}}"):
+                parts.append(text[pos:m.start()] + piece[0])
+            elif piece == "}":
+                self._template_error(file, node, raw, text, m.start(), what,
                                      ex.ExprError("a `}` without its `{`", 0, 1,
                                                   "write `}}` for a brace in the text"))
                 return None
-            if ch == "{":
-                end = text.find("}", i + 1)
-                if end < 0:
-                    self._template_error(file, node, raw, text, i, what,
-                                         ex.ExprError("a `{` without its `}`", 0, 1,
-                                                      "write `{{` for a brace in the text"))
+            elif not piece.endswith("}"):
+                self._template_error(file, node, raw, text, m.start(), what,
+                                     ex.ExprError("a `{` without its `}`", 0, 1,
+                                                  "write `{{` for a brace in the text"))
+                return None
+            else:
+                parts.append(text[pos:m.start()])
+                src = piece[1:-1]
+                key = (src, None, False)
+                got = self._cond_cache.get(key)
+                if got is None:
+                    try:
+                        got = ex.compile_expr(src, sym, want=None)
+                    except ex.ExprError as e:
+                        got = e
+                    self._cond_cache[key] = got
+                if isinstance(got, ex.ExprError):
+                    self._template_error(file, node, raw, text, m.start() + 1, what, got)
                     return None
-                src = text[i + 1:end]
-                try:
-                    parts.append("".join(buf))
-                    buf = []
-                    parts.append(ex.compile_expr(src, sym, want=None))
-                except ex.ExprError as e:
-                    self._template_error(file, node, raw, text, i + 1, what, e)
-                    return None
-                i = end + 1
-                continue
-            buf.append(ch)
-            i += 1
-        parts.append("".join(buf))
+                parts.append(got)
+            pos = m.end()
+        parts.append(text[pos:])
         return Template(tuple(p for p in parts if p != ""))
 
     def _template_error(self, file: str, node: ScalarNode, raw: str, text: str, at: int,
@@ -415,8 +450,16 @@ class Loader:
     # ----------------------------------------------------------------- the whole scenario
 
     def load(self) -> World:
-        self.read_files()
-        world = self.build()
+        # The loader makes hundreds of thousands of small objects that all live on; the cyclic
+        # garbage collector would scan them again and again for nothing (it doubles load time).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self.read_files()
+            world = self.build()
+        finally:
+            if was_enabled:
+                gc.enable()
         if self.problems or world is None:
             raise ScenarioError(self.problems or [Problem(str(self.root), 0, 0,
                                                           "the scenario could not be loaded")])
