@@ -1,0 +1,747 @@
+"""What can be known about a scenario without playing it: reachability and time.
+
+For each role, arrival times at each scene are bounded over the graph of time costs: choices
+(`takes:`, their `after`/`before` windows), redirects (no time), waits, and events that carry
+players elsewhere (`go:` at the event's time). `earliest` is a lower bound and `latest` an upper
+bound of the clock when a player of that role can stand in a scene, so a warning built on them
+("this window closes before anyone can arrive") is never a false alarm.
+
+Conditions are evaluated over small sets of candidate states (`Domain`) to find choices that can
+never be enabled and scenes where nothing may be possible (dead ends). Those two checks are
+heuristics over an over-approximation of the reachable states, and say so in their wording.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from ..engine import expr as ex
+from ..engine.engine import where_is
+from ..engine.model import Choice, Scene, Where, World
+from ..scenario.errors import Problem
+
+MAX_COMBINATIONS = 20_000   # candidate states tried per scene before giving up on a check
+
+
+# --------------------------------------------------------------------------- reachability
+
+
+@dataclass
+class RoleReach:
+    """Bounds on when a player of one role can be in each scene it can reach."""
+
+    role: str
+    earliest: dict[str, int]
+    latest: dict[str, int]
+    late_only: set[str] = field(default_factory=set)   # targets entered only at the clock's end
+    times_out: bool = False                            # the clock can run out for this role
+
+
+def event_moves(world: World, role: str) -> list[tuple[str, int, str]]:
+    """(target scene, time, event id) for every event case that may carry this role's player."""
+    r = world.roles[role]
+    out = []
+    for ev in world.events:
+        if not r.start_time <= ev.at < world.clock.end:
+            continue
+        for reach in ev.reaches:
+            possible = reach.cond is None or not _only_role_false(reach.cond, role)
+            if possible and reach.go:
+                out.append((reach.go, ev.at, ev.id))
+            if reach.cond is None:
+                break   # later cases never apply
+    return out
+
+
+def _only_role_false(cond: ex.Condition, role: str) -> bool:
+    """True when `cond` reads nothing but `role` and is false for this role."""
+    if cond.reads - {"role"} or cond.calls:
+        return False
+    return not cond.fn(_RoleOnly(role))
+
+
+class _RoleOnly:
+    def __init__(self, role: str):
+        self.role = role
+
+
+def reach_role(world: World, role: str) -> RoleReach:
+    """Earliest and latest arrival times of one role at every scene it can reach."""
+    clock_end = world.clock.end
+    r = world.roles[role]
+    scenes = world.scenes
+    out = RoleReach(role, {}, {})
+    dist = out.earliest
+    heap: list[tuple[int, str]] = [(r.start_time, r.start)]
+    moves = event_moves(world, role)
+    for target, at, _ in moves:
+        heap.append((at, target))
+    heapq.heapify(heap)
+    edges: dict[str, list[tuple[str, int]]] = {}
+
+    def relax(target: str, t: int, src: str, takes: int) -> None:
+        if t >= clock_end and src != "":
+            if scenes[target].ending is None:
+                out.late_only.add(target)
+                out.times_out = True
+                target, t = r.time_out, clock_end
+            else:
+                t = clock_end
+        edges.setdefault(src, []).append((target, takes))
+        if t < dist.get(target, clock_end + 1):
+            heapq.heappush(heap, (t, target))
+
+    while heap:
+        t, s = heapq.heappop(heap)
+        if s in dist and dist[s] <= t:
+            continue
+        dist[s] = t
+        scene = scenes[s]
+        if scene.ending is not None:
+            continue
+        for rd in scene.redirects:
+            relax(rd.go, t, s, 0)
+        if scene.wait is not None:
+            relax(s, t + scene.wait, s, scene.wait)
+        for ch in scene.choices:
+            dep = t if ch.after is None else max(t, ch.after)
+            if ch.before is not None and dep >= ch.before:
+                continue
+            relax(ch.go or s, dep + ch.takes, s, ch.takes)
+    out.late_only -= set(dist)
+    _latest(world, out, edges, moves)
+    return out
+
+
+def _latest(world: World, out: RoleReach, edges: dict[str, list[tuple[str, int]]],
+            moves: list[tuple[str, int, str]]) -> None:
+    """Upper bounds on arrival times: any scene on a cycle that spends time may be held to the
+    end; otherwise the latest of its arrivals, taken over the graph's components in order."""
+    end = world.clock.end
+    nodes = list(out.earliest)
+    comp = _components(nodes, {s: [t for t, _ in edges.get(s, ()) if t in out.earliest]
+                               for s in nodes})
+    role = world.roles[out.role]
+    latest = out.latest
+    incoming: dict[str, int] = {role.start: role.start_time}
+    for target, at, _ in moves:
+        incoming[target] = max(incoming.get(target, at), at)
+    # Tarjan yields components sinks first; walk them sources first.
+    for members in reversed(comp):
+        cyclic = len(members) > 1 or any(t == members[0] for t, _ in edges.get(members[0], ()))
+        base = max((incoming.get(m, -1) for m in members), default=-1)
+        value = end if cyclic else base
+        for m in members:
+            latest[m] = min(end, max(value, out.earliest[m]))
+        for m in members:
+            scene = world.scenes[m]
+            for ch in scene.choices:
+                dep = latest[m] if ch.before is None else min(latest[m], ch.before - 1)
+                if ch.after is not None and dep < ch.after:
+                    continue
+                target = ch.go or m
+                incoming[target] = max(incoming.get(target, -1), min(end, dep + ch.takes))
+            for rd in scene.redirects:
+                incoming[rd.go] = max(incoming.get(rd.go, -1), latest[m])
+    for s in nodes:
+        if world.scenes[s].ending is None and (latest[s] >= end or any(
+                latest[s] + takes >= end for _, takes in edges.get(s, ()))):
+            out.times_out = True
+    if out.times_out:
+        out.earliest.setdefault(role.time_out, end)
+        out.latest[role.time_out] = end
+
+
+def _components(nodes: list[str], succ: dict[str, list[str]]) -> list[list[str]]:
+    """Strongly connected components (iterative Tarjan), sinks first."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in nodes:
+        if root in index:
+            continue
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(succ.get(root, ())))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on.add(root)
+        while work:
+            v, it = work[-1]
+            advanced = False
+            for w in it:
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on.add(w)
+                    work.append((w, iter(succ.get(w, ()))))
+                    advanced = True
+                    break
+                if w in on:
+                    low[v] = min(low[v], index[w])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[v])
+            if low[v] == index[v]:
+                members = []
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    members.append(w)
+                    if w == v:
+                        break
+                out.append(members)
+    return out
+
+
+# --------------------------------------------------------------------------- uses of names
+
+
+@dataclass
+class Uses:
+    """Which names, items, notes and scenes the scenario reads and changes, and where."""
+
+    reads: dict[str, Where] = field(default_factory=dict)
+    writes: dict[str, Where] = field(default_factory=dict)
+    calls: dict[tuple[str, str], Where] = field(default_factory=dict)
+
+
+def _conditions_of(world: World) -> Iterator[tuple[Any, Where]]:
+    """Every compiled Condition and Effect in the scenario, with a place to point at."""
+    for scene in world.scenes.values():
+        w = scene.where
+        yield from ((p, w) for p in scene.text.parts if not isinstance(p, str))
+        for v in scene.variants:
+            yield v.cond, v.where
+            yield from ((p, v.where) for p in v.text.parts if not isinstance(p, str))
+        for ch in scene.choices:
+            yield from ((p, ch.where) for p in ch.label.parts if not isinstance(p, str))
+            if ch.cond is not None:
+                yield ch.cond, ch.where
+            yield from ((e, ch.where) for e in ch.effects)
+            if ch.result is not None:
+                yield from ((p, ch.where) for p in ch.result.parts if not isinstance(p, str))
+        for rd in scene.redirects:
+            yield rd.cond, rd.where
+        yield from ((e, w) for e in scene.on_enter)
+        if scene.ending is not None:
+            yield from ((p, scene.ending.where) for p in scene.ending.epilogue.parts
+                        if not isinstance(p, str))
+    for ev in world.events:
+        if ev.cond is not None:
+            yield ev.cond, ev.where
+        yield from ((e, ev.where) for e in ev.effects)
+        for reach in ev.reaches:
+            if reach.cond is not None:
+                yield reach.cond, reach.where
+            if reach.text is not None:
+                yield from ((p, reach.where) for p in reach.text.parts if not isinstance(p, str))
+            yield from ((e, reach.where) for e in reach.effects)
+    for ch in world.characters.values():
+        for stint in ch.schedule:
+            if stint.cond is not None:
+                yield stint.cond, ch.where
+
+
+def uses(world: World) -> Uses:
+    """Collect reads, writes and reference calls across the whole scenario."""
+    u = Uses()
+    for thing, where in _conditions_of(world):
+        for name in thing.reads:
+            u.reads.setdefault(name, where)
+        for call in thing.calls:
+            u.calls.setdefault(call, where)
+        for name in getattr(thing, "writes", ()):
+            u.writes.setdefault(name, where)
+    return u
+
+
+# --------------------------------------------------------------------------- candidate states
+
+
+class FakeContext:
+    """An evaluation context for compiled conditions, filled from a candidate state."""
+
+    __slots__ = ("world", "time", "role", "scene", "place", "area", "vars", "flags", "items",
+                 "notes", "visits", "fired", "rng")
+
+    def __init__(self, world: World, scene: Scene):
+        self.world = world
+        self.scene = scene.id
+        place = world.places.get(scene.place)
+        self.place = scene.place
+        self.area = place.area if place else None
+        self.time = 0
+        self.role = ""
+        self.vars: dict[str, Any] = {}
+        self.flags: dict[str, Any] = {}
+        self.items: set[str] = set()
+        self.notes: set[str] = set()
+        self.visits: dict[str, int] = {}
+        self.fired: set[str] = set()
+        self.rng = 0
+
+    def present(self, character: str) -> bool:
+        return where_is(self.world, character, self.time, self) == self.place
+
+    def random(self, lo: int, hi: int) -> int:
+        return lo
+
+    def show(self, value: Any) -> str:
+        return str(value)
+
+
+def constants(source: str, world: World) -> tuple[set[int], set[int], set[str]]:
+    """Integer, time and text literals in an expression's source."""
+    ints: set[int] = set()
+    times: set[int] = set()
+    texts: set[str] = set()
+    try:
+        node = ex.parse(source)
+    except ex.ExprError:
+        return ints, times, texts
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.kind == "lit":
+            if isinstance(n.value, bool):
+                pass
+            elif isinstance(n.value, int):
+                ints.add(n.value)
+            elif isinstance(n.value, str):
+                texts.add(n.value)
+        elif n.kind == "time":
+            t = world.clock.parse_time(n.value)
+            if t is not None:
+                times.add(t)
+        stack.extend(n.args)
+    return ints, times, texts
+
+
+@dataclass
+class Facts:
+    """Whole-scenario facts the candidate states are built from."""
+
+    written: set[str]
+    given: set[str]
+    learned: set[str]
+
+    @classmethod
+    def of(cls, world: World, u: Uses) -> "Facts":
+        return cls(set(u.writes), {x for (f, x) in u.calls if f == "give"},
+                   {x for (f, x) in u.calls if f == "learn"})
+
+
+def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], facts: Facts,
+                     roles: dict[str, tuple[int, int]], extra_times: Iterable[int] = (),
+                     atoms: int = 0) -> Iterator[tuple[FakeContext, tuple[bool, ...], str]]:
+    """Candidate states for evaluating `conds` in `scene`: (context, extra atoms, description).
+
+    `roles` maps each role that reaches the scene to its (earliest, latest) arrival. Names
+    nothing changes keep their starting values; the rest range over the literals the
+    conditions compare them with, one either side, and their starting values.
+    """
+    reads: set[str] = set()
+    calls: set[tuple[str, str]] = set()
+    ints: set[int] = set()
+    times: set[int] = set(extra_times)
+    texts: set[str] = set()
+    for c in conds:
+        reads |= c.reads
+        calls |= c.calls
+        i, t, s = constants(c.source, world)
+        ints |= i
+        times |= t
+        texts |= s
+    for role, (lo, hi) in roles.items():
+        axes: list[tuple[str, Any, list[Any]]] = []
+        if "time" in reads or any(f == "present" for f, _ in calls):
+            points = {lo, hi}
+            for t in times:
+                points.update(x for x in (t - 1, t, t + 1) if lo <= x <= hi)
+            axes.append(("time", None, sorted(points)))
+        initial = dict(world.variables)
+        initial.update(world.roles[role].variables)
+        for name in sorted(reads - {"time", "role"}):
+            store = "vars" if name in world.variables else "flags"
+            start = initial[name] if store == "vars" else world.world_flags[name]
+            if name not in facts.written:
+                values = [start]
+            elif isinstance(start, bool):
+                values = [False, True]
+            elif isinstance(start, int):
+                values = sorted({start, *(x for c in ints for x in (c - 1, c, c + 1))})
+            else:
+                values = sorted({start, *texts})
+            axes.append((store, name, values))
+        for fn, arg in sorted(calls):
+            if fn in ("at", "within", "present"):
+                continue
+            if fn == "has":
+                values = [False, True] if arg in facts.given else [False]
+            elif fn == "knows":
+                values = [False, True] if arg in facts.learned else [False]
+            elif fn == "visited":
+                values = [True] if arg == scene.id else [False, True]
+            elif fn == "visits":
+                values = sorted({1, 2, *(x for c in ints for x in (c - 1, c, c + 1) if x >= 1)}) \
+                    if arg == scene.id else sorted({0, 1, *(x for c in ints
+                                                            for x in (c - 1, c, c + 1) if x >= 0)})
+            else:   # fired
+                values = [False, True]
+            axes.append((fn, arg, values))
+        axes.extend(("atom", i, [False, True]) for i in range(atoms))
+        total = 1
+        for _, _, values in axes:
+            total *= len(values)
+        if total > MAX_COMBINATIONS:
+            raise TooMany(total)
+        for combo in itertools.product(*(values for _, _, values in axes)):
+            ctx = FakeContext(world, scene)
+            ctx.role = role
+            ctx.time = lo
+            ctx.vars = dict(initial)
+            ctx.flags = dict(world.world_flags)
+            ctx.visits = {scene.id: 1}
+            extra: list[bool] = []
+            desc: list[str] = []
+            for (kind, name, _), value in zip(axes, combo):
+                if kind == "time":
+                    ctx.time = value
+                elif kind == "vars" or kind == "flags":
+                    getattr(ctx, kind)[name] = value
+                    if name in facts.written:
+                        desc.append(f"{name} = {_show(value)}")
+                elif kind == "atom":
+                    extra.append(value)
+                    continue
+                elif kind == "has":
+                    if value:
+                        ctx.items.add(name)
+                    desc.append(f"{'' if value else 'not '}has({name})")
+                elif kind == "knows":
+                    if value:
+                        ctx.notes.add(name)
+                    desc.append(f"{'' if value else 'not '}knows({name})")
+                elif kind == "fired":
+                    if value:
+                        ctx.fired.add(name)
+                    desc.append(f"{'' if value else 'not '}fired({name})")
+                elif kind == "visited":
+                    if value:
+                        ctx.visits[name] = max(1, ctx.visits.get(name, 0))
+                    else:
+                        ctx.visits.pop(name, None)
+                    if name != scene.id:
+                        desc.append(f"{'' if value else 'not '}visited({name})")
+                elif kind == "visits":
+                    ctx.visits[name] = value
+                    if not value:
+                        ctx.visits.pop(name)
+                    desc.append(f"visits({name}) = {value}")
+            head = f"as {role} at {world.clock.hhmm(ctx.time)}"
+            yield ctx, tuple(extra), head + (" with " + ", ".join(desc) if desc else "")
+
+
+class TooMany(Exception):
+    """More candidate states than the check will try."""
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
+def choice_open(ch: Choice, t: int) -> bool:
+    return (ch.after is None or t >= ch.after) and (ch.before is None or t < ch.before)
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+@dataclass
+class Analysis:
+    """The results of analysing a scenario: per-role bounds and the warnings found."""
+
+    world: World
+    roles: dict[str, RoleReach]
+    uses: Uses
+    problems: list[Problem]
+
+    @property
+    def reachable(self) -> set[str]:
+        return set().union(*(r.earliest for r in self.roles.values())) if self.roles else set()
+
+    def earliest(self, scene: str) -> int | None:
+        ts = [r.earliest[scene] for r in self.roles.values() if scene in r.earliest]
+        return min(ts) if ts else None
+
+    def latest(self, scene: str) -> int | None:
+        ts = [r.latest[scene] for r in self.roles.values() if scene in r.latest]
+        return max(ts) if ts else None
+
+
+def _warn(where: Where, code: str, message: str, hint: str | None = None,
+          length: int = 1) -> Problem:
+    return Problem(where.file, where.line, where.col, message, hint, length, "warning", code)
+
+
+def analyse(world: World) -> Analysis:
+    """Run every check; the warnings come back in file order."""
+    roles = {rid: reach_role(world, rid) for rid in world.roles}
+    u = uses(world)
+    a = Analysis(world, roles, u, [])
+    _check_reachability(a)
+    _check_windows(a)
+    _check_conditions(a)
+    _check_names(a)
+    a.problems.sort(key=lambda p: (p.file, p.line, p.col, p.code))
+    return a
+
+
+def _check_reachability(a: Analysis) -> None:
+    world = a.world
+    reachable = a.reachable
+    late = set().union(*(r.late_only for r in a.roles.values())) - reachable if a.roles else set()
+    hhmm = world.clock.hhmm
+    for sid, scene in world.scenes.items():
+        if sid in reachable:
+            continue
+        n = len(sid)
+        if sid in late:
+            a.problems.append(_warn(scene.where, "after-clock-end",
+                                    f"scene `{sid}` can only be reached after the clock's end "
+                                    f"({hhmm(world.clock.end)}); players go to their time-out "
+                                    "ending instead", "shorten the `takes:` on the way there, "
+                                    "or open its way in earlier", n))
+        elif scene.ending is not None:
+            a.problems.append(_warn(scene.where, "ending-unreachable",
+                                    f"ending `{sid}` can never be reached",
+                                    _way_in_hint(world, sid), n))
+        else:
+            a.problems.append(_warn(scene.where, "unreachable",
+                                    f"scene `{sid}` cannot be reached from any role's start",
+                                    _way_in_hint(world, sid), n))
+    for rid, rr in a.roles.items():
+        if not any(world.scenes[s].ending is not None for s in rr.earliest):
+            role = world.roles[rid]
+            a.problems.append(_warn(role.where, "role-no-ending",
+                                    f"role `{rid}` can reach no ending",
+                                    "give its scenes a way to an ending, or `wait:` so the "
+                                    "clock can run out", len(rid)))
+
+
+def _way_in_hint(world: World, sid: str) -> str:
+    sources = [s.id for s in world.scenes.values()
+               if any(ch.go == sid for ch in s.choices) or any(r.go == sid for r in s.redirects)]
+    if not sources:
+        return f"nothing leads there: add a choice with `go: {sid}`"
+    return "it is only reached from " + ", ".join(f"`{s}`" for s in sources[:4]) + \
+        ", which cannot be reached either (or whose way there is closed by its time window)"
+
+
+def _check_windows(a: Analysis) -> None:
+    world = a.world
+    hhmm = world.clock.hhmm
+    for sid in sorted(a.reachable):
+        scene = world.scenes[sid]
+        early, late = a.earliest(sid), a.latest(sid)
+        assert early is not None and late is not None
+        for ch in scene.choices:
+            label = ch.label.plain
+            if ch.before is not None and ch.before <= early:
+                a.problems.append(_warn(ch.where, "window-closed",
+                                        f"choice `{label}` can never be taken: its window "
+                                        f"closes at {hhmm(ch.before)}, but no player reaches "
+                                        f"`{sid}` before {hhmm(early)}",
+                                        "move `before:` later, or make the way there shorter"))
+            elif ch.after is not None and ch.after > late:
+                a.problems.append(_warn(ch.where, "window-never-open",
+                                        f"choice `{label}` can never be taken: it opens at "
+                                        f"{hhmm(ch.after)}, but no player is in `{sid}` after "
+                                        f"{hhmm(late)}",
+                                        "move `after:` earlier, or let players wait here "
+                                        "(`wait:`)"))
+
+
+def _scene_roles(a: Analysis, sid: str) -> dict[str, tuple[int, int]]:
+    return {rid: (rr.earliest[sid], rr.latest[sid]) for rid, rr in a.roles.items()
+            if sid in rr.earliest}
+
+
+def _check_conditions(a: Analysis) -> None:
+    """Choices whose condition never holds, and scenes where nothing may be possible."""
+    world = a.world
+    facts = Facts.of(world, a.uses)
+    cyclic = _revisitable(a)
+    for sid in sorted(a.reachable):
+        scene = world.scenes[sid]
+        if scene.ending is not None:
+            continue
+        roles = _scene_roles(a, sid)
+        for ch in scene.choices:
+            if ch.cond is None:
+                continue
+            try:
+                ever = any(choice_open(ch, ctx.time) and ch.cond.fn(ctx)
+                           for ctx, _, _ in candidate_states(
+                               world, scene, [ch.cond], facts, roles,
+                               [t for t in (ch.after, ch.before) if t is not None]))
+            except TooMany:
+                continue
+            except Exception:   # an evaluation the fake state cannot answer: say nothing
+                continue
+            if not ever:
+                a.problems.append(_warn(ch.where, "never-enabled",
+                                        f"choice `{ch.label.plain}` can never be enabled: "
+                                        f"`{ch.cond.source}` is never true where and when "
+                                        f"players are in `{sid}`",
+                                        _never_hint(ch.cond, facts)))
+        _check_dead_end(a, scene, roles, facts, sid in cyclic)
+
+
+def _never_hint(cond: ex.Condition, facts: Facts) -> str:
+    missing = [f"`{x}`" for f, x in sorted(cond.calls) if f == "has" and x not in facts.given]
+    if missing:
+        return f"nothing gives {', '.join(missing)}: add `give(...)` to some `do:`"
+    fixed = [f"`{n}`" for n in sorted(cond.reads - {"time", "role"}) if n not in facts.written]
+    if fixed:
+        return f"{', '.join(fixed)} never change{'s' if len(fixed) == 1 else ''}: " \
+            "some `do:` should set it"
+    return "check the condition against the scene's times"
+
+
+def _revisitable(a: Analysis) -> set[str]:
+    """Scenes a player can stand in twice (on a cycle of the scene graph)."""
+    world = a.world
+    nodes = sorted(a.reachable)
+    succ = {s: [ch.go or s for ch in world.scenes[s].choices]
+            + [r.go for r in world.scenes[s].redirects] for s in nodes}
+    out = set()
+    for comp in _components(nodes, succ):
+        if len(comp) > 1 or comp[0] in succ.get(comp[0], ()):
+            out.update(comp)
+    return out
+
+
+def _check_dead_end(a: Analysis, scene: Scene, roles: dict[str, tuple[int, int]], facts: Facts,
+                    revisitable: bool) -> None:
+    if scene.wait is not None:
+        return   # time can always pass here, up to the clock's end and the time-out ending
+    always = [ch for ch in scene.choices if ch.cond is None and not ch.once
+              and ch.after is None and ch.before is None]
+    if always:
+        return
+    world = a.world
+    # A once-only choice may be gone when the player stands here again.
+    maybe_gone = [ch for ch in scene.choices if ch.once and (revisitable or not ch.go
+                                                             or ch.go == scene.id)]
+    conds = [ch.cond for ch in scene.choices if ch.cond is not None] + \
+        [r.cond for r in scene.redirects]
+    times = [t for ch in scene.choices for t in (ch.after, ch.before) if t is not None]
+    try:
+        for ctx, gone, desc in candidate_states(world, scene, conds, facts, roles, times,
+                                                atoms=len(maybe_gone)):
+            used = {ch.key for ch, g in zip(maybe_gone, gone) if g}
+            if any(r.cond.fn(ctx) for r in scene.redirects):
+                continue
+            if any(ch.key not in used and choice_open(ch, ctx.time)
+                   and (ch.cond is None or ch.cond.fn(ctx)) for ch in scene.choices):
+                continue
+            if used:
+                desc += " after taking " + ", ".join(f"`{ch.label.plain}`" for ch in maybe_gone
+                                                      if ch.key in used)
+            a.problems.append(_warn(scene.where, "dead-end",
+                                    f"scene `{scene.id}` may be a dead end: no choice is "
+                                    f"enabled {desc}",
+                                    "add a choice with no conditions, or `wait:`, so the "
+                                    "player is never stuck", len(scene.id)))
+            return
+    except TooMany:
+        return
+    except Exception:
+        return
+
+
+def _check_names(a: Analysis) -> None:
+    world = a.world
+    u = a.uses
+    sites = declaration_sites(world)
+    overridden = {n for r in world.roles.values() for n in r.variables}
+    for kind, names in (("variable", world.variables), ("world flag", world.world_flags)):
+        for name in names:
+            where = sites.get(name, _world_where(world))
+            read, written = name in u.reads, name in u.writes
+            if written and not read:
+                a.problems.append(_warn(where, "never-read",
+                                        f"{kind} `{name}` is set but never read",
+                                        "use it in an `if:` or a `{...}` in text, or remove it",
+                                        len(name)))
+            elif read and not written and name not in overridden:
+                a.problems.append(_warn(where, "never-written",
+                                        f"{kind} `{name}` is read but never changed: it is "
+                                        f"always {_show(names[name])}",
+                                        "change it in some `do:`, or use its value directly",
+                                        len(name)))
+            elif not read and not written:
+                a.problems.append(_warn(where, "unused",
+                                        f"{kind} `{name}` is never used", "remove it",
+                                        len(name)))
+    given = {x for (f, x) in u.calls if f == "give"}
+    used = {x for (f, x) in u.calls if f in ("has", "take")}
+    for iid, item in world.items.items():
+        if iid in given and iid not in used:
+            a.problems.append(_warn(item.where, "item-never-used",
+                                    f"item `{iid}` is given but never used",
+                                    f"check for it with `has({iid})` somewhere, or remove it",
+                                    len(iid)))
+        elif iid in used and iid not in given:
+            a.problems.append(_warn(item.where, "item-never-given",
+                                    f"item `{iid}` is checked for but never given",
+                                    f"add `give({iid})` to some `do:`", len(iid)))
+
+
+def _world_where(world: World) -> Where:
+    return Where(world.files[0] if world.files else "world.yaml", 1, 1)
+
+
+_SECTION_RE = re.compile(r"^(variables|world_flags)\s*:\s*(\{.*)?$")
+_TOP_RE = re.compile(r"^[A-Za-z_]")
+
+
+def declaration_sites(world: World) -> dict[str, Where]:
+    """Where each variable and world flag is declared (found by reading the files' lines)."""
+    out: dict[str, Where] = {}
+    names = set(world.variables) | set(world.world_flags)
+    for file in world.files:
+        try:
+            lines = Path(file).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            continue
+        section = False
+        for n, line in enumerate(lines, 1):
+            if _TOP_RE.match(line):
+                m = _SECTION_RE.match(line.split("#")[0].rstrip())
+                section = bool(m)
+                if not m:
+                    continue
+            if not section:
+                continue
+            for name in names - set(out):
+                m2 = re.search(rf"(?<![\w.]){re.escape(name)}\s*:", line.split("#")[0])
+                if m2:
+                    out[name] = Where(file, n, m2.start() + 1)
+    return out

@@ -1,0 +1,62 @@
+"""What the authoring tools share: loading a folder, showing problems, the exit statuses."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import IO
+
+from rich.console import Console
+from rich.markup import escape
+
+from ..engine.model import World
+from ..scenario import ScenarioError, default_scenario_dir, load_scenario
+from ..scenario.errors import Problem, render_problems
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_SCENARIO = 0, 1, 2
+
+
+def scenario_dir(path: str | None) -> Path:
+    """The folder given, or the shipped scenario."""
+    return Path(path) if path else default_scenario_dir()
+
+
+def load(path: str | None) -> World | ScenarioError:
+    """Load a scenario folder; a ScenarioError (holding every problem) instead of raising."""
+    try:
+        return load_scenario(scenario_dir(path))
+    except ScenarioError as e:
+        return e
+
+
+def console(file: IO[str] | None = None) -> Console:
+    """A rich console that stays plain when the output is not a terminal or NO_COLOR is set."""
+    f = file or sys.stdout
+    plain = bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb" or \
+        not getattr(f, "isatty", lambda: False)()
+    return Console(file=f, no_color=plain, color_system=None if plain else "auto",
+                   highlight=False, soft_wrap=True, emoji=False)
+
+
+def print_problems(con: Console, problems: list[Problem], context: bool = True) -> None:
+    """Problems as `file:line:col: message; hint` with the source line and a caret."""
+    for p in problems:
+        block = render_problems([p], context).splitlines()
+        style = "bold red" if p.severity == "error" else "bold yellow"
+        head = block[0] if block else p.headline()
+        tag = f" [{p.code}]" if p.code else ""
+        con.print(f"[{style}]{escape(head)}[/]{escape(tag)}")
+        for line in block[1:]:
+            con.print(f"[dim]{escape(line)}[/]" if "|" in line.split("^")[0] and "^" not in line
+                      else f"[{style}]{escape(line)}[/]")
+
+
+def load_or_print(path: str | None, con: Console) -> World | None:
+    """Load a scenario, or print all its load errors and return None (exit status 2)."""
+    got = load(path)
+    if isinstance(got, ScenarioError):
+        print_problems(con, got.problems)
+        con.print(escape(got.summary()))
+        return None
+    return got

@@ -1,0 +1,286 @@
+"""`winterpalace test [DIR]`: random playthroughs, exhaustive search, walkthroughs, recording.
+
+Exit status: 0 all well, 1 something found (a dead end, a loop, a crash, a failed walkthrough,
+or with `--strict` anything never reached), 2 the scenario or a walkthrough could not be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+from rich.markup import escape
+from rich.table import Table
+
+from ..engine.model import World
+from ..scenario import ScenarioError
+from ..ui import plain
+from . import exhaustive, randomtest, walkthrough
+from .common import (EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load_or_print,
+                     print_problems)
+
+DEFAULT_WALKTHROUGHS = "tests/walkthroughs"
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "test", help="play-test a scenario: random, exhaustive, walkthroughs, record",
+        description="Play-test a scenario. With no mode, runs 1000 random playthroughs per "
+        "role.", formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  winterpalace test --random 10000 --seed 1\n"
+        "  winterpalace test docs/example --exhaustive --bound 100000\n"
+        "  winterpalace test --walkthroughs tests/walkthroughs\n"
+        "  winterpalace test --record new.yaml --role sailor --seed 3 --from transcript.txt")
+    p.add_argument("dir", nargs="?", help="scenario folder (default: the shipped game)")
+    p.add_argument("--random", type=int, metavar="N", help="N random playthroughs per role")
+    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--role", action="append", help="only this role (repeatable)")
+    p.add_argument("--exhaustive", action="store_true",
+                   help="explore every reachable state, up to --bound states per role")
+    p.add_argument("--bound", type=int, default=exhaustive.DEFAULT_BOUND,
+                   help=f"states per role for --exhaustive (default {exhaustive.DEFAULT_BOUND})")
+    p.add_argument("--walkthroughs", nargs="*", metavar="PATH",
+                   help=f"run walkthrough files (default: {DEFAULT_WALKTHROUGHS})")
+    p.add_argument("--record", metavar="FILE",
+                   help="play (or read --from a transcript) and write the commands as a "
+                   "walkthrough")
+    p.add_argument("--from", dest="source", metavar="TRANSCRIPT",
+                   help="with --record: a plain-mode transcript or a file of commands")
+    p.add_argument("--strict", action="store_true",
+                   help="fail when a scene, ending, choice or event is never reached")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_test)
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    if args.walkthroughs is not None:
+        return _walkthroughs(args)
+    out = console(sys.stdout)
+    err = console(sys.stderr)
+    world = load_or_print(args.dir, err)
+    if world is None:
+        return EXIT_BAD_SCENARIO
+    for r in args.role or ():
+        if r not in world.roles:
+            err.print(escape(f"winterpalace: no role {r!r}; roles: {', '.join(world.roles)}"))
+            return EXIT_FAILED
+    if args.record:
+        return _record(args, world, err)
+    if args.exhaustive:
+        return _exhaustive(args, world, out)
+    return _random(args, world, out, err)
+
+
+# --------------------------------------------------------------------------- random
+
+
+def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
+    n = args.random if args.random is not None else 1000
+    if n < 1:
+        err.print("winterpalace: --random needs at least 1 playthrough")
+        return EXIT_FAILED
+    roles = args.role or list(world.roles)
+    show_bar = not args.no_progress and args.format == "text" and err.is_terminal
+    if show_bar:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+        with Progress("[progress.description]{task.description}", BarColumn(),
+                      MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                      transient=True) as bar:
+            task = bar.add_task("playthroughs", total=n * len(roles))
+            report = randomtest.random_test(world, n, args.seed, roles,
+                                            progress=lambda k: bar.advance(task, k))
+    else:
+        report = randomtest.random_test(world, n, args.seed, roles)
+    never = report.never()
+    gaps = any(never.values())
+    failed = bool(report.findings) or (args.strict and gaps)
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"ok": not failed, **report.to_dict()}, indent=2) + "\n")
+        return EXIT_FAILED if failed else EXIT_OK
+    rate = report.runs / report.seconds if report.seconds else 0.0
+    out.print(f"{report.runs} playthroughs ({n} per role, seed {args.seed}), {report.actions} "
+              f"actions in {report.seconds:.2f} s ({rate:,.0f} playthroughs/s).")
+    table = Table(title="Coverage", title_justify="left")
+    for col in ("", "reached", "of", "%"):
+        table.add_column(col, justify="right" if col else "left")
+    for what, (got, total) in report.totals().items():
+        pct = 100.0 * got / total if total else 100.0
+        table.add_row(what, str(got), str(total), f"{pct:.0f}")
+    out.print(table)
+    for what, ids in never.items():
+        if ids:
+            out.print(f"[yellow]Never reached ({what}):[/] " + escape(", ".join(ids[:30]))
+                      + (f" and {len(ids) - 30} more" if len(ids) > 30 else ""))
+    ends = Table(title="Endings", title_justify="left")
+    for col in ("role", "ending", "runs", "%"):
+        ends.add_column(col, justify="right" if col in ("runs", "%") else "left")
+    for rid, rep in report.roles.items():
+        for ending, count in rep.endings.most_common():
+            title = world.scenes[ending].ending.title if world.scenes[ending].ending else ending
+            ends.add_row(rid, escape(f"{ending} ({title})"), str(count),
+                         f"{100.0 * count / rep.runs:.1f}")
+        unfinished = rep.runs - sum(rep.endings.values())
+        if unfinished:
+            ends.add_row(rid, "[red](no ending)[/]", str(unfinished),
+                         f"{100.0 * unfinished / rep.runs:.1f}")
+    out.print(ends)
+    for f in report.findings:
+        out.print(f"[bold red]{f.kind}[/] as {f.role} in `{escape(f.scene)}` at {f.time}: "
+                  f"{escape(f.message)} ({f.count} playthrough{'s' if f.count != 1 else ''})")
+        out.print(f"  path: {escape(' '.join(f.path) or '(at the start)')}")
+        out.print(f"  replay: {escape(f.replay_command(args.dir))}")
+    if failed:
+        why = f"{len(report.findings)} problem(s) found" if report.findings else \
+            "some of the scenario was never reached (--strict)"
+        out.print(f"[bold red]{why}.[/]")
+    else:
+        out.print("[green]No dead ends, loops or crashes.[/]")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# --------------------------------------------------------------------------- exhaustive
+
+
+def _exhaustive(args: argparse.Namespace, world: World, out: Any) -> int:
+    spaces = {r: exhaustive.explore(world, r, args.seed, args.bound)
+              for r in (args.role or world.roles)}
+    failed = any(s.dead_ends for s in spaces.values())
+    if args.format == "json":
+        data = {r: {"states": s.states, "complete": s.complete,
+                    "endings": {e: list(p) for e, p in s.endings.items()},
+                    "unreachable_endings": s.unreachable_endings(world),
+                    "dead_ends": {sc: list(p) for sc, p in s.dead_ends.items()}}
+                for r, s in spaces.items()}
+        sys.stdout.write(json.dumps({"ok": not failed, "roles": data}, indent=2) + "\n")
+        return EXIT_FAILED if failed else EXIT_OK
+    for rid, s in spaces.items():
+        state = "all of them" if s.complete else f"[yellow]stopped at the bound ({args.bound})[/]"
+        out.print(f"[bold]{escape(rid)}[/]: {s.states} states explored, {state}.")
+        for ending, path in sorted(s.endings.items()):
+            out.print(f"  reaches [green]{escape(ending)}[/] in {len(path)} actions: "
+                      f"{escape(' '.join(path) or '(at once)')}")
+        never = s.unreachable_endings(world)
+        if never is not None:
+            out.print("  proved unreachable: " + (escape(", ".join(never)) or "none"))
+        else:
+            out.print("  [yellow]the bound was reached: endings not found are not proved "
+                      "unreachable[/]")
+        for scene, path in sorted(s.dead_ends.items()):
+            out.print(f"  [bold red]dead end[/] in `{escape(scene)}` after: "
+                      f"{escape(' '.join(path))}")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+# --------------------------------------------------------------------------- walkthroughs
+
+
+def _walkthroughs(args: argparse.Namespace) -> int:
+    out = console(sys.stdout)
+    paths = walkthrough.find(args.walkthroughs or [DEFAULT_WALKTHROUGHS])
+    if not paths:
+        console(sys.stderr).print(f"winterpalace: no walkthrough files in "
+                                  f"{escape(' '.join(args.walkthroughs or [DEFAULT_WALKTHROUGHS]))}")
+        return EXIT_FAILED
+    worlds: dict[str, World] = {}
+    status = EXIT_OK
+    results = []
+    for path in paths:
+        try:
+            res = walkthrough.run_file(path, worlds)
+        except walkthrough.WalkthroughError as e:
+            print_problems(console(sys.stderr), e.problems)
+            status = EXIT_BAD_SCENARIO
+            continue
+        except ScenarioError as e:
+            print_problems(console(sys.stderr), e.problems)
+            status = EXIT_BAD_SCENARIO
+            continue
+        results.append(res)
+        if not res.passed and status == EXIT_OK:
+            status = EXIT_FAILED
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"ok": status == EXIT_OK, "results": [
+            {"file": r.walkthrough.path, "name": r.walkthrough.name, "passed": r.passed,
+             "steps": r.steps_run,
+             "failure": r.failure.to_dict() if r.failure else None} for r in results]},
+            indent=2) + "\n")
+        return status
+    for r in results:
+        style = "green" if r.passed else "bold red"
+        text = r.render()
+        head, _, rest = text.partition("\n")
+        out.print(f"[{style}]{escape(head)}[/]")
+        if rest:
+            out.print(escape(rest))
+    passed = sum(r.passed for r in results)
+    out.print(f"{passed} of {len(paths)} walkthroughs passed.")
+    return status
+
+
+# --------------------------------------------------------------------------- recording
+
+
+def _record(args: argparse.Namespace, world: World, err: Any) -> int:
+    target = Path(args.record)
+    role = args.role[0] if args.role else None
+    if args.source:
+        try:
+            text = Path(args.source).read_text(encoding="utf-8", errors="replace")
+        except OSError as e:
+            err.print(escape(f"winterpalace: cannot read {args.source}: {e.strerror}"))
+            return EXIT_FAILED
+        commands, picked = walkthrough.commands_from_transcript(text)
+        if role is None and picked is not None:
+            roles = list(world.roles)
+            role = roles[int(picked) - 1] if picked.isdigit() and 0 < int(picked) <= len(roles) \
+                else picked if picked in world.roles else None
+    else:
+        if role is None:
+            err.print("winterpalace: --record needs --role when you play (or a transcript with "
+                      "--from)")
+            return EXIT_FAILED
+        commands = _play_and_capture(world, role, args.seed)
+    if role is None:
+        err.print("winterpalace: which role? give --role")
+        return EXIT_FAILED
+    scenario = None
+    if args.dir:
+        import os
+        scenario = os.path.relpath(Path(args.dir).resolve(), target.resolve().parent)
+    text = walkthrough.record(world, role, args.seed, commands, target.stem.replace("_", " "),
+                              scenario)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(target.suffix + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as e:
+        err.print(escape(f"winterpalace: cannot write {target}: {e.strerror}"))
+        return EXIT_FAILED
+    steps = text.count("  - do:")
+    err.print(escape(f"Recorded {steps} steps to {target}. Run it with: winterpalace test "
+                     f"--walkthroughs {target}"))
+    return EXIT_OK
+
+
+def _play_and_capture(world: World, role: str, seed: int) -> list[str]:
+    """Play in plain mode on standard input and output, keeping every line typed."""
+    from ..session import Screen, Session
+
+    typed: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in plain.read_lines(sys.stdin.buffer):
+            typed.append(line)
+            yield line
+
+    session, turn = Session.new(world, role, seed)
+    sys.stdout.write("\n".join(plain.role_intro(world, role)) + "\n")
+    plain.run(session, lines(), sys.stdout, echo=not sys.stdin.isatty(),
+              opening=Screen(session.view(), turn))
+    return typed

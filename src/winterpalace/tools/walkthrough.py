@@ -1,0 +1,340 @@
+"""Walkthrough tests: a role, a seed, the commands a player types, and what must be true after.
+
+```yaml
+name: The officer reports to the cabinet
+scenario: ../../docs/example     # folder, relative to this file; leave out for the shipped game
+role: officer
+seed: 1
+steps:
+  - expect: { scene: guardroom, time: "18:00" }
+  - do: 1                        # anything a player may type: a number, a label, `wait 30`
+    expect: { has: [revolver] }
+  - do: Go up
+    expect:
+      scene: malachite
+      text: Green stone          # somewhere in what the player was shown
+  - do: wait
+    expect: { ending: arrest }
+```
+
+Commands go through the same `Session` as a real game, so a walkthrough also tests the command
+language. The run stops at the first divergence and says where, what was expected and what
+the player saw. `record` turns a played game's commands into a new walkthrough file.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from ..engine.model import World
+from ..scenario import ScenarioError, default_scenario_dir, load_scenario
+from ..scenario.errors import Problem
+from ..session import Notice, Screen, Session
+from ..ui import plain
+
+TOP_FIELDS = {"name", "scenario", "role", "seed", "steps"}
+STEP_FIELDS = {"do", "expect", "note"}
+EXPECT_FIELDS = {"scene", "time", "vars", "flags", "has", "lacks", "knows", "text", "ending",
+                 "refused", "can", "cannot"}
+
+
+@dataclass
+class Step:
+    do: str | None
+    expect: dict[str, Any]
+    line: int
+    col: int
+
+
+@dataclass
+class Walkthrough:
+    """A parsed walkthrough file."""
+
+    path: str
+    name: str
+    scenario: Path
+    role: str
+    seed: int
+    steps: list[Step]
+
+
+@dataclass
+class Result:
+    """The outcome of running one walkthrough."""
+
+    walkthrough: Walkthrough
+    passed: bool
+    steps_run: int
+    failure: Problem | None = None
+    seen: list[str] = field(default_factory=list)   # what the player was shown at the failure
+
+    def render(self) -> str:
+        w = self.walkthrough
+        if self.passed:
+            return f"PASS {w.path}: {w.name} ({self.steps_run} steps)"
+        assert self.failure is not None
+        lines = [f"FAIL {w.path}: {w.name}", f"  {self.failure.headline()}"]
+        if self.seen:
+            lines.append("  The player saw:")
+            lines += [f"  | {ln}" for ln in self.seen[-25:]]
+        return "\n".join(lines)
+
+
+class WalkthroughError(Exception):
+    """A walkthrough file that cannot be read; holds located problems."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.headline() for p in problems))
+        self.problems = problems
+
+
+def parse(path: str | Path) -> Walkthrough:
+    """Read a walkthrough file, reporting every mistake in it with its line and column."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark
+        raise WalkthroughError([Problem(name, (mark.line + 1) if mark else 0,
+                                        (mark.column + 1) if mark else 0,
+                                        f"YAML syntax: {e.problem}")]) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise WalkthroughError([Problem(name, 0, 0, f"cannot read the walkthrough: {e}")]) \
+            from None
+    problems: list[Problem] = []
+
+    def at(n: Node | None, message: str, hint: str | None = None) -> None:
+        line, col = (n.start_mark.line + 1, n.start_mark.column + 1) if n else (1, 1)
+        problems.append(Problem(name, line, col, message, hint))
+
+    if not isinstance(data, dict) or not isinstance(node, MappingNode):
+        raise WalkthroughError([Problem(name, 1, 1, "a walkthrough is a mapping with `role:` "
+                                        "and `steps:`")])
+    keys = {k.value: (k, v) for k, v in node.value}
+    for key, (kn, _) in keys.items():
+        if key not in TOP_FIELDS:
+            at(kn, f"`{key}` is not a field of a walkthrough", f"fields: {', '.join(sorted(TOP_FIELDS))}")
+    role = data.get("role")
+    if not isinstance(role, str):
+        at(node, "a walkthrough needs `role:`")
+    seed = data.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        at(keys["seed"][1], "`seed` should be a whole number")
+        seed = 0
+    scen = data.get("scenario")
+    scenario = (path.parent / scen) if isinstance(scen, str) else default_scenario_dir()
+    steps: list[Step] = []
+    steps_node = keys.get("steps", (None, None))[1]
+    if not isinstance(data.get("steps"), list) or not isinstance(steps_node, SequenceNode):
+        at(steps_node or node, "a walkthrough needs `steps:`, a list")
+    else:
+        for raw, sn in zip(data["steps"], steps_node.value):
+            line, col = sn.start_mark.line + 1, sn.start_mark.column + 1
+            if not isinstance(raw, dict):
+                raw = {"do": raw}   # a bare entry is a command
+            for key in raw:
+                if key not in STEP_FIELDS:
+                    at(sn, f"`{key}` is not a field of a step", "fields: do, expect, note")
+            expect = raw.get("expect") or {}
+            if not isinstance(expect, dict):
+                at(sn, "`expect` should be a mapping")
+                expect = {}
+            for key in expect:
+                if key not in EXPECT_FIELDS:
+                    at(sn, f"`{key}` is not something a step can expect",
+                       f"expect: {', '.join(sorted(EXPECT_FIELDS))}")
+            do = raw.get("do")
+            steps.append(Step(None if do is None else str(do), expect, line, col))
+    if problems:
+        raise WalkthroughError(problems)
+    return Walkthrough(name, str(data.get("name") or path.stem), scenario, str(role), seed, steps)
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return json.dumps(v) if isinstance(v, str) else str(v)
+
+
+def _check(session: Session, expect: dict[str, Any], shown: str, refused: str | None) -> str | None:
+    """The first expectation that does not hold, described; None when all hold."""
+    g = session.game
+    ps, ws = g.player, g.world
+    world = session.world
+    for key, want in expect.items():
+        if key == "scene" and ps.scene != want:
+            return f"expected scene `{want}`, but the player is in `{ps.scene}`"
+        if key == "time":
+            now = world.clock.hhmm(ps.time)
+            if now != str(want):
+                return f"expected the time {want}, but it is {now}"
+        if key == "ending":
+            if want is True and ps.ending is None or want not in (True, None) and ps.ending != want:
+                return f"expected the ending `{want}`, but " + (
+                    f"the night ended in `{ps.ending}`" if ps.ending else "the night goes on")
+            if want is None and ps.ending is not None:
+                return f"expected the night to go on, but it ended in `{ps.ending}`"
+        if key in ("vars", "flags"):
+            store = ps.vars if key == "vars" else ws.flags
+            for name, value in (want or {}).items():
+                if name not in store:
+                    return f"there is no {'variable' if key == 'vars' else 'world flag'} `{name}`"
+                if store[name] != value:
+                    return f"expected {name} = {_show(value)}, but it is {_show(store[name])}"
+        if key in ("has", "lacks", "knows"):
+            pool = ps.notes if key == "knows" else ps.items
+            for thing in _list(want):
+                if (thing in pool) != (key != "lacks"):
+                    verb = {"has": "to carry", "lacks": "not to carry", "knows": "to know"}[key]
+                    return f"expected the player {verb} `{thing}`"
+        if key == "text":
+            for piece in _list(want):
+                if str(piece).lower() not in " ".join(shown.split()).lower():
+                    return f"expected the text {_show(str(piece))} in what the player saw"
+        if key == "refused":
+            if not refused and want:
+                return "expected the command to be refused, but it was carried out"
+            if refused and isinstance(want, str) and want.lower() not in refused.lower():
+                return f"expected a refusal saying {_show(want)}, but it said {_show(refused)}"
+        if key in ("can", "cannot"):
+            v = session.view()
+            labels = [c.label.lower() for c in v.choices if c.enabled]
+            for label in _list(want):
+                has = any(lb.startswith(str(label).lower()) for lb in labels)
+                if has != (key == "can"):
+                    word = "offered" if key == "can" else "not offered"
+                    return f"expected the choice `{label}` to be {word}; offered: " + \
+                        (", ".join(f"`{lb}`" for lb in labels) or "nothing")
+    return None
+
+
+def _list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else [v]
+
+
+def run(w: Walkthrough, world: World | None = None) -> Result:
+    """Play a walkthrough and compare each step's expectations with the game."""
+    if world is None:
+        world = load_scenario(w.scenario)
+    if w.role not in world.roles:
+        return Result(w, False, 0, Problem(w.path, 1, 1, f"there is no role `{w.role}`",
+                                           f"roles: {', '.join(world.roles)}"))
+    session, turn = Session.new(world, w.role, w.seed)
+    shown_lines = plain.output_lines(Screen(session.view(), turn))
+    for n, step in enumerate(w.steps, 1):
+        refused = None
+        if step.do is not None:
+            outputs = session.handle(step.do)
+            shown_lines = [ln for o in outputs for ln in plain.output_lines(o)]
+            if not any(isinstance(o, Screen) for o in outputs):
+                notes = [o for o in outputs if isinstance(o, Notice) and o.kind != "info"]
+                refused = notes[0].text if notes else None
+            if refused and "refused" not in step.expect:
+                return Result(w, False, n, Problem(
+                    w.path, step.line, step.col,
+                    f"step {n} (`{step.do}`) was refused: {refused}",
+                    f"the player is in `{session.game.player.scene}` at "
+                    f"{world.clock.hhmm(session.game.player.time)}"), shown_lines)
+        why = _check(session, step.expect, "\n".join(shown_lines), refused)
+        if why:
+            what = f"step {n} (`{step.do}`)" if step.do is not None else f"step {n}"
+            ps = session.game.player
+            return Result(w, False, n, Problem(
+                w.path, step.line, step.col, f"{what}: {why}",
+                f"the player is in `{ps.scene}` at {world.clock.hhmm(ps.time)}"), shown_lines)
+    return Result(w, True, len(w.steps))
+
+
+def run_file(path: str | Path, worlds: dict[str, World] | None = None) -> Result:
+    """Parse and run one walkthrough file (scenarios are cached in `worlds` when given)."""
+    w = parse(path)
+    key = str(Path(w.scenario).resolve())
+    world = worlds.get(key) if worlds is not None else None
+    if world is None:
+        world = load_scenario(w.scenario)
+        if worlds is not None:
+            worlds[key] = world
+    return run(w, world)
+
+
+def find(paths: Iterable[str | Path]) -> list[Path]:
+    """Walkthrough files: the files given, and every *.yaml under folders given."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*.y*ml") if q.suffix in (".yaml", ".yml"))
+        else:
+            out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------- recording
+
+
+def commands_from_transcript(text: str) -> tuple[list[str], str | None]:
+    """Commands typed in a plain-mode transcript (lines starting `> `), and the role picked from
+    its role menu if there was one. A file with no `> ` lines is read as one command a line."""
+    lines = text.splitlines()
+    typed = [ln[2:] for ln in lines if ln.startswith("> ")]
+    role_answer = None
+    if typed:
+        for i, ln in enumerate(lines):
+            if ln.startswith("Choose a role"):
+                nxt = next((x for x in lines[i + 1:] if x.startswith("> ")), None)
+                if nxt is not None:
+                    role_answer = nxt[2:].strip()
+                    typed.remove(nxt[2:])
+                break
+        return typed, role_answer
+    return [ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")], None
+
+
+def record(world: World, role: str, seed: int, commands: Iterable[str], name: str,
+           scenario: str | None = None) -> str:
+    """A walkthrough (YAML text) that replays `commands` and expects where each one led."""
+    session, _ = Session.new(world, role, seed)
+    out = [f"# Recorded by `winterpalace test --record`: edit the expectations to say what",
+           "# matters, and delete the ones that do not.",
+           f"name: {json.dumps(name)}"]
+    if scenario:
+        out.append(f"scenario: {json.dumps(scenario)}")
+    out += [f"role: {role}", f"seed: {seed}", "steps:"]
+    ps = session.game.player
+    out.append(f"  - expect: {{ scene: {ps.scene}, time: \"{world.clock.hhmm(ps.time)}\" }}")
+    for cmd in commands:
+        cmd = cmd.strip()
+        if not cmd or session.ended:
+            continue
+        before = session.game
+        outputs = session.handle(cmd)
+        if any(o.__class__.__name__ == "QuitRequest" for o in outputs):
+            break
+        if session.game is before:
+            continue   # looked, asked for help, or was refused: nothing to replay
+        ps = session.game.player
+        exp = f"scene: {ps.scene}, time: \"{world.clock.hhmm(ps.time)}\""
+        if ps.ending:
+            exp += f", ending: {ps.ending}"
+        out.append(f"  - do: {json.dumps(cmd)}")
+        out.append(f"    expect: {{ {exp} }}")
+    return "\n".join(out) + "\n"
+
+
+def load_world_for(w: Walkthrough) -> World | ScenarioError:
+    try:
+        return load_scenario(w.scenario)
+    except ScenarioError as e:
+        return e
