@@ -20,7 +20,10 @@ from .scenario import ScenarioError, default_scenario_dir, load_scenario
 EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
 
 # Modules that add subcommands: each has `register(subparsers)` which sets `func` on its parser.
-SUBCOMMANDS: list[str] = []
+SUBCOMMANDS: list[str] = [
+    "winterpalace.tools.check", "winterpalace.tools.testcmd", "winterpalace.tools.graph",
+    "winterpalace.tools.schema", "winterpalace.tools.new",
+]
 
 
 def load_or_report(path: str | None, err: Callable[[str], None] | None = None) -> World | None:
@@ -109,16 +112,6 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
         return 130
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    world = load_or_report(args.dir)
-    if world is None:
-        return EXIT_BAD_SCENARIO
-    endings = sum(1 for s in world.scenes.values() if s.ending)
-    print(f"{world.title}: {len(world.scenes)} scenes, {len(world.roles)} roles, "
-          f"{len(world.events)} events, {endings} endings in {len(world.files)} files. No errors.")
-    return EXIT_OK
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="winterpalace",
@@ -129,10 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
     play = sub.add_parser("play", help="play the game (the default)")
     add_play_arguments(play)
     play.set_defaults(func=cmd_play)
-
-    check = sub.add_parser("check", help="load and validate a scenario folder")
-    check.add_argument("dir", nargs="?", help="scenario folder (default: the shipped game)")
-    check.set_defaults(func=cmd_check)
 
     for name in SUBCOMMANDS:
         importlib.import_module(name).register(sub)

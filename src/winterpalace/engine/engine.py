@@ -185,13 +185,14 @@ def choice_state(ch: Choice, ctx: Any, used: frozenset[str]) -> tuple[bool, str 
 def _ending_view(world: World, ps: PlayerState, scene: Scene, ctx: Any) -> EndingView:
     ending = scene.ending
     assert ending is not None
-    seen_places: set[str] = set()
-    trail = []
+    # The journey: each time the player arrived somewhere new (not each scene within a place).
+    trail: list[tuple[str, str, str]] = []
+    last_place = None
     for t, sid in ps.trail:
         s = world.scenes.get(sid)
-        if s is None or s.place in seen_places:
+        if s is None or s.place == last_place:
             continue
-        seen_places.add(s.place)
+        last_place = s.place
         trail.append((world.clock.hhmm(t), s.title, world.places[s.place].name))
     mattered = tuple(dict.fromkeys(s.remember for s in ps.history if s.remember))
     start_time = ps.trail[0][0] if ps.trail else ps.time

@@ -313,10 +313,12 @@ def _check(node: Node, sym: Symbols, allow_random: bool) -> str:
             node.type = sym.world_flags[name]
         else:
             kind = next((kd for kd, ids in sym.things.items() if name in ids), None)
-            hint = suggest(name, list(sym.player_vars) + list(sym.world_flags) + ["time", "role"])
-            if kind and not hint:
+            hint = None
+            if kind:  # a known id used bare: say which function takes it
                 fn = {v[0]: f for f, v in REFERENCE_FUNCTIONS.items()}.get(kind)
                 hint = f"`{name}` is a {kind}; write `{fn}({name})`" if fn else None
+            hint = hint or suggest(name, list(sym.player_vars) + list(sym.world_flags)
+                                   + ["time", "role"])
             if not hint and name.lower() in ("yes", "no", "on", "off", "none", "null", "and_"):
                 hint = "booleans are `true` and `false`"
             raise ExprError(f"unknown name `{name}`", node.pos, node.length,

@@ -127,9 +127,9 @@ class Loader:
     # ----------------------------------------------------------------- reporting
 
     def display(self, path: Path) -> str:
+        """How a file is named in messages: relative to the working folder when inside it."""
         try:
-            return os.path.relpath(path) if not self.display_root else \
-                str(path.relative_to(self.display_root))
+            return str(path.resolve().relative_to(self.display_root or Path.cwd().resolve()))
         except ValueError:
             return str(path)
 
@@ -385,6 +385,11 @@ class Loader:
                     got = e
                 self._effect_cache[src] = got
             if isinstance(got, ex.ExprError):
+                if src.count("(") > src.count(")") and item.style is None:
+                    # `do: [x = min(a, b)]` splits at the comma inside a [...] list.
+                    got = ex.ExprError(got.message, got.offset, got.length,
+                                       "in a [...] list a comma starts the next entry: "
+                                       "put quotes around an effect that contains a comma")
                 self.expr_error(file, item, got, what)
             else:
                 out.append(got)
@@ -675,8 +680,6 @@ class Loader:
             else None
         time_out = ref.check(wf, f["time_out"][1], "scene", f"role `{rid}` time_out") \
             if "time_out" in f else None
-        if "start" not in f:
-            self.error(wf, k, f"role `{rid}` has no start scene", "add `start: <scene id>`")
         at = self.time_of_day(wf, f["at"][1], "at", clock) if "at" in f else None
         if at is not None and clock and not clock.start <= at < clock.end:
             self.error(wf, f["at"][1], f"role `{rid}` starts outside the clock "
@@ -761,8 +764,9 @@ class Loader:
                                 if "historical" in ef else False,
                                 self.where(e.file, f["ending"][1]))
         choices = []
-        if "choices" in f:
-            for i, cn in enumerate(self.list_of(e.file, f["choices"][1], "choices")):
+        choice_nodes = self.list_of(e.file, f["choices"][1], "choices") if "choices" in f else []
+        if choice_nodes:
+            for i, cn in enumerate(choice_nodes):
                 ch = self._choice(e, i, cn, sym, ref, default_takes, clock)
                 if ch is not None:
                     choices.append(ch)
@@ -797,7 +801,7 @@ class Loader:
             notes = tuple(str(self.scalar(e.file, n, "content_notes"))
                           for n in self.list_of(e.file, f["content_notes"][1], "content_notes"))
         decision = self._decision(e, f["decision"][1]) if "decision" in f else None
-        if ending is None and not choices and wait is None and not redirects:
+        if ending is None and not choice_nodes and wait is None and "redirect" not in f:
             self.error(e.file, e.key, f"{what} has no way forward",
                        "give it `choices:`, `wait:`, a `redirect:` or make it an `ending:`",
                        length=len(e.id))

@@ -1,0 +1,272 @@
+"""The interactive terminal: rich screens above a prompt_toolkit prompt with a toolbar.
+
+Entry points:
+
+- ``play(world, args, store=..., transcript=...)``: `winterpalace play` in a local terminal
+  (a thin synchronous wrapper).
+- ``await run_async(flow, prompt_session, write, ...)``: the loop itself, as a coroutine. It
+  reads lines with ``prompt_session.prompt_async`` and shows every output by calling
+  ``write(text)`` with text that carries ANSI escapes, rendered by ui/render.py at the width of
+  ``prompt_session``'s output. A classroom SSH connection runs it with the connection's
+  ``PromptSession`` and a ``write`` that sends to that connection.
+
+Keys: Tab completes choices and commands; Ctrl-C asks before quitting; Ctrl-D autosaves and
+leaves. SIGTERM and SIGHUP (a closed terminal) autosave and leave too (local play only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from typing import IO, Any, Callable, Iterable
+
+from prompt_toolkit import PromptSession
+from prompt_toolkit.application import run_in_terminal
+from prompt_toolkit.completion import CompleteEvent, Completer, Completion
+from prompt_toolkit.document import Document
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.styles import Style
+
+from ..engine.model import World
+from ..saves import SaveStore
+from . import plain
+from .flow import Flow, FlowOutput, Goodbye, RoleIntro, TitleScreen
+from .render import render_to_ansi
+
+EXIT_OK = 0
+PROMPT_STYLE = Style.from_dict({
+    "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
+    "bottom-toolbar.role": "bold",
+    "bottom-toolbar.clock": "bold #ffd75f",
+    "bottom-toolbar.hint": "#a8a8a8",
+    "prompt": "bold #5fafd7",
+})
+
+
+class FlowCompleter(Completer):
+    """Completes what can be typed now: choice labels, command words, glossary terms, saves."""
+
+    def __init__(self, flow: Flow):
+        self.flow = flow
+
+    def get_completions(self, document: Document,
+                        complete_event: CompleteEvent) -> Iterable[Completion]:
+        text = document.text_before_cursor
+        low = text.lower()
+        word, sep, rest = low.partition(" ")
+        session = self.flow.session
+        if sep and session is not None and self.flow.state in ("play", "ended"):
+            if word in ("glossary", "g"):
+                for term in session.glossary_lookup(rest) if rest else \
+                        sorted(session.world.glossary, key=str.lower):
+                    yield Completion(term, start_position=-len(rest))
+                return
+            if word in ("load", "save") and self.flow.store is not None:
+                for info in self.flow.store.list():
+                    if info.slot.startswith(rest) and info.problem is None:
+                        yield Completion(info.slot, start_position=-len(rest))
+                return
+        if not low.strip():
+            return
+        seen = set()
+        for cand in self.flow.completions():
+            c = cand.lower()
+            if c in seen:
+                continue
+            if c.startswith(low) or (len(low) >= 2 and f" {low}" in f" {c}"):
+                seen.add(c)
+                yield Completion(cand, start_position=-len(text))
+
+
+def toolbar_text(flow: Flow, width: int) -> FormattedText:
+    """The bottom toolbar: role · place · clock · what to type."""
+    parts: list[tuple[str, str]] = []
+    session = flow.session
+    if session is not None and flow.state in ("play", "ended"):
+        v = session.view()
+        place = f"{v.area_name} › {v.place_name}" if v.area_name else v.place_name
+        parts += [("class:bottom-toolbar.role", f" {v.role_name} "), ("", "· "),
+                  ("", f"{place} "), ("", "· "),
+                  ("class:bottom-toolbar.clock", f"{v.clock.hhmm} "), ("", "· ")]
+    else:
+        parts.append(("class:bottom-toolbar.role", f" {flow.world.title} · "))
+    used = sum(len(t) for _, t in parts)
+    hint = flow.prompt_hint()
+    if used + len(hint) + 1 > width:
+        hint = hint[:max(0, width - used - 2)]
+    parts.append(("class:bottom-toolbar.hint", hint))
+    return FormattedText(parts)
+
+
+def _columns(prompt_session: PromptSession[str]) -> int:
+    try:
+        return max(20, int(prompt_session.app.output.get_size().columns))
+    except Exception:  # noqa: BLE001 - an output that cannot tell its size is 80 wide
+        return 80
+
+
+async def run_async(flow: Flow, prompt_session: PromptSession[str],
+                    write: Callable[[str], None], *,
+                    opening: list[FlowOutput] | None = None,
+                    color_system: str | None = "truecolor",
+                    width: int | None = None,
+                    transcript: IO[str] | None = None,
+                    hangup: asyncio.Event | None = None) -> int:
+    """Play `flow` until the player leaves; returns the exit status.
+
+    Args:
+        flow: the game's flow (title, roles, night, ending); `Flow.start()` not yet shown.
+        prompt_session: reads the player's lines (its output also gives the width).
+        write: shows text with ANSI escapes (e.g. `sys.stdout.write`, or an SSH channel's).
+        opening: outputs to show first (default: what `flow.start()` returns).
+        color_system: rich's colour system for the escapes; None for no colour.
+        width: a fixed width; by default the prompt session's output width, read each time
+            so a resized terminal gets re-flowed text.
+        transcript: gets a plain-text copy of everything shown and typed.
+        hangup: an event that `hang_up()` sets (e.g. from a SIGTERM handler): the game is
+            autosaved and the loop returns without another word.
+    """
+    last: list[FlowOutput] = []          # the last full screen, re-shown after a resize
+    shown_width = [0]
+    completer = FlowCompleter(flow)
+
+    def cols() -> int:
+        return width or _columns(prompt_session)
+
+    def show(outputs: list[FlowOutput]) -> None:
+        if not outputs:
+            return
+        w = cols()
+        shown_width[0] = w
+        text = "\n" + render_to_ansi(outputs, w, color_system)
+        try:
+            write(text)
+        except OSError:
+            pass  # the terminal is gone; the game is saved on the way out
+        if transcript is not None:
+            for o in outputs:
+                lines = plain.output_lines(o, w)
+                if lines:
+                    transcript.write("\n".join(lines) + "\n\n")
+            transcript.flush()
+        if any(_is_full(o) for o in outputs):
+            last[:] = [o for o in outputs if _is_full(o)]
+
+    def reflow(_app: Any) -> None:
+        # Called before each render of the prompt: a new width means the terminal was resized,
+        # so show the current screen again, wrapped to fit.
+        w = cols()
+        if shown_width[0] and w != shown_width[0] and last:
+            shown_width[0] = w
+
+            def again() -> None:
+                text = render_to_ansi(last, w, color_system)
+                try:
+                    write(text)
+                except OSError:
+                    pass
+            run_in_terminal(again)  # schedules itself: prints above the prompt, redraws it
+
+    if width is None:
+        prompt_session.app.before_render += reflow
+    show(opening if opening is not None else flow.start())
+
+    async def ask(message: str, **kw: Any) -> str:
+        if hangup is not None and hangup.is_set():
+            raise EOFError
+        return await prompt_session.prompt_async(
+            FormattedText([("class:prompt", message)]), style=PROMPT_STYLE,
+            bottom_toolbar=lambda: toolbar_text(flow, cols()), **kw)
+
+    try:
+        while not flow.done:
+            try:
+                line = await ask("› ", completer=completer, complete_while_typing=False)
+            except KeyboardInterrupt:
+                if await _confirm_quit(ask):
+                    _log(transcript, "> (Ctrl-C) quit")
+                    show(flow.quit())
+                    break
+                continue
+            except EOFError:
+                _log(transcript, "> (Ctrl-D)")
+                if hangup is not None and hangup.is_set():
+                    flow.hangup()
+                    return EXIT_OK
+                notice = flow.hangup()
+                show(([notice] if notice else []) + [Goodbye(
+                    "Saved. `winterpalace play --continue` takes you back." if
+                    flow.session is not None and not flow.session.ended else "Goodbye.")])
+                break
+            _log(transcript, f"> {line[:500]}")
+            show(flow.handle(line))
+    finally:
+        if width is None:
+            prompt_session.app.before_render -= reflow
+        flow.hangup()
+    return EXIT_OK
+
+
+def hang_up(prompt_session: PromptSession[str], hangup: asyncio.Event) -> None:
+    """Make `run_async` autosave and return now (call it in the loop, e.g. on SIGTERM)."""
+    hangup.set()
+    app = prompt_session.app
+    if app.is_running and not app.future.done():  # type: ignore[union-attr]
+        app.exit(exception=EOFError())
+
+
+async def _confirm_quit(ask: Callable[..., Any]) -> bool:
+    try:
+        answer = await ask("Quit the game? It is saved either way. [y/N] ")
+    except (KeyboardInterrupt, EOFError):
+        return True
+    return str(answer).strip().lower() in ("y", "yes", "q", "quit")
+
+
+def _is_full(o: FlowOutput) -> bool:
+    from ..session import Screen
+    return isinstance(o, (TitleScreen, RoleIntro)) or (isinstance(o, Screen) and o.full)
+
+
+def _log(transcript: IO[str] | None, text: str) -> None:
+    if transcript is not None:
+        transcript.write(text + "\n")
+        transcript.flush()
+
+
+def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = None,
+         transcript: IO[str] | None = None) -> int:
+    """`winterpalace play` in a local terminal: the rich screens and the prompt."""
+    from rich.console import Console
+
+    flow = Flow(world, store=store, seed=getattr(args, "seed", None), confirm=True)
+    opening = flow.start(role=getattr(args, "role", None),
+                         resume=bool(getattr(args, "continue_", False)))
+    color_system = Console().color_system or None
+
+    def write(text: str) -> None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    async def main() -> int:
+        hangup = asyncio.Event()
+        session: PromptSession[str] = PromptSession()
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):
+            sig = getattr(signal, name, None)
+            if sig is not None:
+                try:
+                    loop.add_signal_handler(sig, hang_up, session, hangup)
+                except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
+                    pass
+        return await run_async(flow, session, write, opening=opening,
+                               color_system=color_system, transcript=transcript,
+                               hangup=hangup)
+
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:  # pragma: no cover - between prompts
+        flow.hangup()
+        return 130
