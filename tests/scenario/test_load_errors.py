@@ -123,7 +123,7 @@ def test_role_without_start_scene(write_scenario) -> None:
 def test_yaml_syntax_error(write_scenario) -> None:
     root = write_scenario(**{"s.yaml": "scenes:\n  a:\n    title: A: B\n"})
     [got] = [p for p in problems(root) if p.startswith("s.yaml")]  # (then scenes are missing)
-    assert got.startswith("s.yaml:3:13: YAML syntax: mapping values are not allowed here")
+    assert got.startswith("s.yaml:3:13: YAML syntax: mapping values are not allowed")
     assert "must be quoted" in got
 
 
