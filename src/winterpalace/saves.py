@@ -64,11 +64,15 @@ class SaveInfo:
         """`autosave-sinegub: Lieutenant Sinegub, 23:10, The gallery (2 min ago)`."""
         if self.problem:
             return f"{self.slot}: cannot be loaded ({self.problem})"
+        return f"{self.slot}: {self.summary(now)}"
+
+    def summary(self, now: _dt.datetime | None = None) -> str:
+        """`Lieutenant Sinegub, 23:10, The gallery (2 min ago)`."""
         parts = [p for p in (self.role_name, self.clock, self.scene_title) if p]
         if self.ended:
             parts.append("finished")
         ago = _ago(self.saved_at, now)
-        return f"{self.slot}: {', '.join(parts)}" + (f" ({ago})" if ago else "")
+        return ", ".join(parts) + (f" ({ago})" if ago else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,7 @@ def title_lines(t: "TitleScreen", width: int = 80) -> list[str]:
     for r in t.roles:
         lines += wrap(f"{r.number}. {r.name}. {r.area}, from {r.start}. {r.title}", width)
     if t.resume is not None:
-        lines += wrap(f"Saved game: type `continue` for {t.resume.describe()}.", width)
+        lines += wrap(f"Saved game: type `continue` for {t.resume.summary()}.", width)
     lines.append(f"Choose a role, 1 to {len(t.roles)}:")
     return lines
 

@@ -228,11 +228,12 @@ def title_screen(t: TitleScreen) -> RenderableType:
         narrow.add_row("", "")
     parts.append(Padding(Adaptive(table, narrow, 76), (0, 1)))
     hint = Text(f"Choose 1–{len(t.roles)}, or `help`.", style=STYLE["hint"])
-    if t.resume is not None:
-        hint.append("   Saved game: ")
-        hint.append("continue", style=STYLE["number"])
-        hint.append(f" ({t.resume.describe()})", style=STYLE["hint"])
     parts.append(Padding(hint, PAD))
+    if t.resume is not None:
+        resume = Text("Saved game: type ")
+        resume.append("continue", style=STYLE["number"])
+        resume.append(f" for {t.resume.summary()}")
+        parts.append(Padding(resume, PAD))
     return Group(*parts)
 
 
