@@ -133,7 +133,10 @@ def _latest(world: World, out: RoleReach, edges: dict[str, list[tuple[str, int]]
         incoming[target] = max(incoming.get(target, at), at)
     # Tarjan yields components sinks first; walk them sources first.
     for members in reversed(comp):
-        cyclic = len(members) > 1 or any(t == members[0] for t, _ in edges.get(members[0], ()))
+        # Every edge inside a component lies on a cycle: one that spends time lets the player
+        # stay in the component until the clock's end.
+        inside = set(members)
+        cyclic = any(t in inside and takes > 0 for m in members for t, takes in edges.get(m, ()))
         base = max((incoming.get(m, -1) for m in members), default=-1)
         value = end if cyclic else base
         for m in members:
@@ -354,6 +357,7 @@ def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], fact
     reads: set[str] = set()
     calls: set[tuple[str, str]] = set()
     ints: set[int] = set()
+    extra_times = list(extra_times)
     times: set[int] = set(extra_times)
     texts: set[str] = set()
     for c in conds:
@@ -365,7 +369,7 @@ def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], fact
         texts |= s
     for role, (lo, hi) in roles.items():
         axes: list[tuple[str, Any, list[Any]]] = []
-        if "time" in reads or any(f == "present" for f, _ in calls):
+        if "time" in reads or any(f == "present" for f, _ in calls) or extra_times:
             points = {lo, hi}
             for t in times:
                 points.update(x for x in (t - 1, t, t + 1) if lo <= x <= hi)

@@ -148,7 +148,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
         rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
                                     f"the night could not start: {e}"))
         return None
-    seen: set[Any] = set()
+    seen: set[Any] = {_state_key(ws, ps)}
     steps = 0
     try:
         while ps.ending is None:
@@ -177,8 +177,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                 break
             steps += 1
             if ps.time == before:
-                key = (ps.scene, tuple(sorted(ps.vars.items())), ps.items, ps.used,
-                       tuple(sorted(ws.flags.items())))
+                key = _state_key(ws, ps)
                 if key in seen:
                     rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
                                                 clock.hhmm(ps.time), "the same state came "
@@ -187,7 +186,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                     break
                 seen.add(key)
             else:
-                seen.clear()
+                seen = {_state_key(ws, ps)}
             if steps >= max_steps:
                 rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
                                             clock.hhmm(ps.time),
@@ -228,6 +227,12 @@ def random_test(world: World, n: int, seed: int = 0, roles: list[str] | None = N
         rep.findings = _distinct(rep.findings)[:max_findings]
     report.seconds = _time.perf_counter() - t0
     return report
+
+
+def _state_key(ws: Any, ps: Any) -> Any:
+    """What decides the future, apart from the clock (compared only while it stands still)."""
+    return (ps.scene, tuple(sorted(ps.vars.items())), ps.items, ps.used,
+            tuple(sorted(ws.flags.items())))
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
