@@ -23,6 +23,7 @@ EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
 SUBCOMMANDS: list[str] = [
     "winterpalace.tools.check", "winterpalace.tools.testcmd", "winterpalace.tools.graph",
     "winterpalace.tools.schema", "winterpalace.tools.new",
+    "winterpalace.classroom.cli",
 ]
 
 

@@ -1,0 +1,150 @@
+"""`winterpalace classroom`: run a shared night for a class over SSH."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "classroom", help="run a shared night for a class: students join with ssh",
+        description="Run one shared night for many students. Students join from their own "
+                    "terminal with `ssh -p PORT NAME@THIS-COMPUTER` and type the class code "
+                    "as the password. See docs/classroom.md.")
+    p.add_argument("--host", default="0.0.0.0",
+                   help="address to listen on (default: every network of this computer)")
+    p.add_argument("--port", type=int, default=2222, help="port to listen on (default 2222)")
+    p.add_argument("--code", help="the class code students type (default: made up, like "
+                   "river-42)")
+    p.add_argument("--saves", metavar="DIR", help="where session folders and the host key go "
+                   "(default: ./winterpalace-classroom)")
+    p.add_argument("--resume", nargs="?", const="", metavar="FOLDER",
+                   help="carry on the latest session in --saves (or the session FOLDER)")
+    p.add_argument("--scenes", metavar="DIR", help="another scenario folder")
+    p.add_argument("--window", type=int, help="minutes players may act ahead of the class "
+                   "clock (default 30)")
+    p.add_argument("--stdin", action="store_true",
+                   help="read console commands from standard input, one a line (automatic "
+                   "when standard input is not a terminal)")
+    p.add_argument("--wrong-code-delay", type=float, default=1.0, help=argparse.SUPPRESS)
+    p.add_argument("--pace-step", type=int, default=5, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_classroom)
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"winterpalace classroom: {text}\n")
+
+
+def cmd_classroom(args: argparse.Namespace) -> int:
+    try:
+        import asyncssh  # noqa: F401
+    except ImportError:
+        _err("the classroom needs asyncssh: pip install 'winterpalace[classroom]'")
+        return EXIT_ERROR
+    from ..cli import load_or_report
+    from .server import Classroom, SessionDirError
+
+    world = load_or_report(args.scenes)
+    if world is None:
+        return EXIT_BAD_SCENARIO
+    if not 1 <= args.port <= 65535:
+        _err(f"--port {args.port}: give a port from 1 to 65535 (2222 is usual)")
+        return EXIT_ERROR
+    saves = Path(args.saves or "winterpalace-classroom")
+    try:
+        saves.mkdir(parents=True, exist_ok=True)
+        if args.resume is not None:
+            hub = Classroom.resume(world, saves, Path(args.resume) if args.resume else None)
+        else:
+            hub = Classroom.create(world, saves, args.code, args.window)
+    except SessionDirError as e:
+        _err(str(e))
+        return EXIT_ERROR
+    except OSError as e:
+        _err(f"{saves}: {e.strerror or e}")
+        return EXIT_ERROR
+    hub.pace_step = max(1, args.pace_step)
+    try:
+        return asyncio.run(_serve(hub, args, saves))
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
+    from .console import FacilitatorConsole
+    from .ssh import start_ssh
+
+    hub.start_background()
+    if args.resume is not None and args.code:
+        hub.room.set_code(args.code)
+    if args.resume is not None and args.window:
+        hub.room.set_window(args.window)
+    await hub.commit()
+    try:
+        acceptor = await start_ssh(hub, args.host, args.port, saves / "host_key",
+                                   wrong_delay=args.wrong_code_delay)
+    except OSError as e:
+        _err(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}. Is another "
+             "classroom already running? Try another --port.")
+        await hub.close()
+        return EXIT_ERROR
+    console = FacilitatorConsole(hub, join_hint(args.host, args.port))
+    hub.on_log = console.on_log
+    use_terminal = not args.stdin and sys.stdin.isatty() and sys.stdout.isatty()
+    for line in console.status_lines():
+        console.print_line(line)
+    if hub.room.players:
+        console.print_line(f"Resumed: {len(hub.room.players)} students can rejoin with "
+                           "their names.")
+    console.print_line("Type `help` for the commands, `start` to begin the night.")
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - not on Windows
+            pass
+    runner = asyncio.create_task(console.run_terminal() if use_terminal else
+                                 console.run_stdin())
+    ended = asyncio.create_task(hub.ended.wait())
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({ended, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    for t in (runner, ended, stopped):
+        t.cancel()
+    acceptor.close()
+    for key, link in list(hub.links.items()):
+        hub.links.pop(key, None)
+        link.kick([])
+    await asyncio.sleep(0.3)   # let goodbyes reach the students
+    await hub.close()
+    if hub.room.ended:
+        console.print_line(f"Session ended. The journal is in {hub.folder}.")
+    else:
+        console.print_line(f"Server stopped. Carry on later with: winterpalace classroom "
+                           f"--resume --saves {saves}")
+    os.sys.stdout.flush()
+    return EXIT_OK
+
+
+def join_hint(host: str, port: int) -> str:
+    """The exact command students type; names this computer without any network traffic."""
+    if host in ("0.0.0.0", "::", ""):
+        name = socket.gethostname()
+        try:
+            addrs = sorted({ai[4][0] for ai in socket.getaddrinfo(name, None, socket.AF_INET)
+                            if not ai[4][0].startswith("127.")})
+        except OSError:
+            addrs = []
+        host = addrs[0] if addrs else name
+    p = "" if port == 22 else f"-p {port} "
+    return f"ssh {p}<your name>@{host}"
