@@ -1,0 +1,307 @@
+"""Lieutenant Sinegub's campaign, played through the real engine and the real CLI."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from winterpalace.engine import engine as eng
+from winterpalace.engine.model import World
+from winterpalace.engine.state import PlayerState, WorldState
+from winterpalace.scenario import default_scenario_dir, load_scenario
+
+ROLE = "sinegub"
+ENDINGS = {"sinegub_searchlights", "sinegub_recognised", "sinegub_last_stand",
+           "sinegub_fortress", "sinegub_left_early", "sinegub_peoples_palace",
+           "sinegub_time_out"}
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return load_scenario(default_scenario_dir())
+
+
+class Player:
+    """One Sinegub night driven by choice labels, as a reader of the screen would."""
+
+    def __init__(self, world: World, seed: int = 1, flags: dict | None = None):
+        self.world = world
+        shared = None
+        if flags:
+            shared = eng.new_world(world)
+            shared = WorldState(shared.time, {**shared.flags, **flags})
+        self.ws, self.ps, turn = eng.start(world, ROLE, seed, shared=shared)
+        self.narrations = list(turn.narrations)
+
+    @property
+    def scene(self) -> str:
+        return self.ps.scene
+
+    @property
+    def flags(self) -> dict:
+        return self.ws.flags
+
+    def view(self):
+        return eng.view(self.world, self.ws, self.ps)
+
+    def labels(self) -> list[str]:
+        return [c.label for c in self.view().enabled()]
+
+    def choose(self, text: str) -> "Player":
+        matches = [c for c in self.view().enabled() if text.lower() in c.label.lower()]
+        assert len(matches) == 1, (f"{text!r} in {self.scene} at {self.ps.time}: "
+                                   f"{self.labels()}")
+        self.ws, self.ps, turn = eng.choose(self.world, self.ws, self.ps, matches[0].index)
+        assert turn.refused is None, turn.refused
+        self.narrations += turn.narrations
+        return self
+
+    def wait(self) -> "Player":
+        self.ws, self.ps, turn = eng.wait(self.world, self.ws, self.ps)
+        assert turn.refused is None, turn.refused
+        self.narrations += turn.narrations
+        return self
+
+    def text(self) -> str:
+        return " ".join(self.view().text.split())
+
+
+def clock(world: World, ps: PlayerState) -> str:
+    return world.clock.hhmm(ps.time)
+
+
+def test_historical_night(world: World) -> None:
+    p = Player(world)
+    assert p.scene == "sinegub_start" and p.ps.items == ("sinegub_revolver",)
+    p.choose("cadets' post upstairs")
+    assert p.scene == "sinegub_post"
+    p.choose("wire-cutters")
+    p.choose("corridor by the ministers")
+    p.choose("Malachite Room")
+    assert "Konovalov" in p.text()
+    p.choose("Report to Konovalov")
+    assert "sinegub_two_lines" in p.ps.notes
+    p.choose("back out to the corridor")
+    # The ultimatum (18:50) interrupts wherever he is and carries him to his cadets.
+    while p.scene != "sinegub_ultimatum":
+        p.wait()
+    assert clock(world, p.ps) == "18:50" and p.flags["ultimatum_sent"]
+    p.choose("The school stays")
+    assert p.ps.vars["sinegub_cadets"] == 36
+    # The Cossacks are saddling; he talks them into leaving the machine guns.
+    p.choose("Go down to the courtyard")
+    p.wait().wait()
+    p.choose("Talk to the Cossack officers")
+    p.choose("leave the machine guns")
+    assert p.ps.vars["sinegub_machine_guns"]
+    p.choose("Go up to your cadets' post")
+    p.choose("Talk to the cadets")
+    p.choose("Tell them the truth")
+    assert p.ps.vars["sinegub_told_truth"]
+    # Patrol: the old admiral; then the night until the stranger in the corridor.
+    p.choose("old admiral")
+    p.choose("Ask the admiral")
+    assert "sinegub_admiral_words" in p.ps.notes
+    p.choose("Rotunda post")
+    while p.scene != "sinegub_stranger":
+        p.wait()
+    assert clock(world, p.ps) == "01:05" and p.flags["aurora_fired"]
+    assert p.flags["fortress_shelling"] and p.flags["raining"]
+    p.choose("I'll make sure at once")
+    assert p.scene == "sinegub_prisoner" and p.flags["officer_seized_insurgent"]
+    p.choose("Stop them")
+    while p.scene != "sinegub_breach":
+        p.wait()
+    assert clock(world, p.ps) == "02:00" and p.flags["palace_breached"]
+    assert "Our arrest is imminent" in p.text()
+    assert "Hello? Hello?" in p.text()       # the line to the Duma dies, as in 1917
+    p.choose("Take him to the ministers")
+    assert p.scene == "sinegub_no_bloodshed" and "Leave your overcoats" in p.text()
+    p.choose("Carry the ministers' order")
+    assert p.flags["defenders_laid_down_arms"] and p.flags["ministers_arrested"]
+    assert p.scene == "sinegub_arrest_watch"
+    assert "I will not allow any violence" in p.text()
+    assert "blanket still round his shoulders" in p.text()
+    p.choose("walk away down the corridor")
+    assert "That one's all right" in p.text()
+    p.choose("Walk out into the light")
+    v = p.view()
+    assert p.scene == "sinegub_searchlights" and v.ending and v.ending.historical
+    assert "seized the stranger in the dark corridor" in v.ending.summary.mattered
+    assert "carried the ministers' order not to fight" in v.ending.summary.mattered
+
+
+def test_divergent_night_switchboard_and_last_stand(world: World) -> None:
+    p = Player(world, seed=2)
+    p.choose("cadets' post upstairs").choose("wire-cutters")
+    # Without knowing which wires live, the patch is refused with a reason.
+    p.choose("Go down to the courtyard").choose("telephone room")
+    patch = [c for c in p.view().choices if c.label.startswith("Patch")]
+    assert patch and not patch[0].enabled and "which wires" in patch[0].reason
+    p.choose("Trace the cut wires")
+    while p.scene != "sinegub_ultimatum":
+        p.wait()
+    p.choose("Anyone who wants to go")
+    assert p.ps.vars["sinegub_cadets"] == 22
+    p.choose("Go down to the courtyard").choose("telephone room")
+    p.choose("Patch the dead switchboard")
+    assert p.scene == "sinegub_call"
+    p.choose("Ask for the City Duma")
+    assert p.flags["palace_call_got_through"] and p.scene == "sinegub_switchboard"
+    p.choose("Rotunda post")
+    while p.scene != "sinegub_stranger":
+        p.wait()
+    p.choose("Let him walk on")
+    assert p.flags["officer_let_insurgent_go"] and not p.flags["officer_seized_insurgent"]
+    while p.scene != "sinegub_breach":
+        p.wait()
+    assert "This time the line holds" in p.text()
+    assert "Hermitage" not in " ".join(p.labels())   # never met the admiral
+    p.choose("To the last man")
+    assert p.scene == "sinegub_main_stairs"
+    assert "machine guns" not in p.text()            # never kept the Cossacks' guns
+    p.choose("Give the order to fire")
+    v = p.view()
+    assert p.scene == "sinegub_last_stand" and v.ending and not v.ending.historical
+    assert not p.flags["defenders_laid_down_arms"]
+    assert "ordered a last stand" in v.ending.summary.mattered
+
+
+def test_leaving_with_the_cossacks(world: World) -> None:
+    p = Player(world, seed=3)
+    p.choose("courtyard, where the Cossacks are")
+    while p.scene != "sinegub_ultimatum":
+        p.wait()
+    p.choose("Say nothing yet")
+    p.choose("back out to the corridor").choose("Rotunda").choose("courtyard")
+    p.wait().wait()
+    p.choose("Talk to the Cossack officers")
+    p.choose("ride out with them")
+    v = p.view()
+    assert p.scene == "sinegub_left_early" and v.ending
+    assert "ride out under the arch" in p.text()
+
+
+def test_a_beaten_prisoner_points_him_out(world: World) -> None:
+    p = Player(world, seed=4)
+    p.choose("cadets' post upstairs")
+    while p.scene != "sinegub_ultimatum":
+        p.wait()
+    p.choose("The school stays")
+    while p.scene != "sinegub_stranger":
+        p.wait()
+    p.choose("I'll make sure at once").choose("Turn your back")
+    while p.scene != "sinegub_breach":
+        p.wait()
+    p.choose("Put your rifles down")
+    assert p.flags["defenders_laid_down_arms"]
+    p.choose("walk away down the corridor")
+    p.choose("Walk out into the light")
+    assert p.scene == "sinegub_recognised"
+
+
+def test_other_roles_flags_change_his_night(world: World) -> None:
+    """Flags a sailor or a delegate sets in the classroom show up in Sinegub's scenes."""
+    p = Player(world, seed=5, flags={"sailor_in_palace_early": True,
+                                      "sailor_let_officer_go": True,
+                                      "duma_march": "let_through", "kerensky_stopped": True})
+    p.choose("report to the ministers")
+    assert "stopped at a roadblock" in p.text()
+    p.choose("back out to the corridor")
+    while p.scene != "sinegub_ultimatum":
+        p.wait()
+    p.choose("The school stays")
+    while p.scene != "sinegub_stranger":
+        p.wait()
+    assert "sailor's vest" in p.text()
+    p.choose("I'll make sure at once").choose("Turn your back")
+    p.choose("Go down to the courtyard")
+    assert "Marseillaise" in p.text()
+    p.choose("see who is singing").choose("Open the gap")
+    assert p.ps.vars["sinegub_deputies_in"] and p.scene == "sinegub_dining"
+    while p.scene != "sinegub_breach":
+        p.wait()
+    p.choose("Take him to the ministers")
+    assert "Prokopovich" in p.text()
+    p.choose("sit down at the table")
+    p.choose("Stand up with the ministers")
+    p.choose("across the bridge")
+    assert p.scene == "sinegub_fortress" and "Shreider" in p.text()
+    # The same beaten prisoner, but a sailor waved the officer through: no recognition.
+    q = Player(world, seed=6, flags={"sailor_let_officer_go": True})
+    while q.scene != "sinegub_ultimatum":
+        q.wait() if q.view().wait else q.choose("cadets' post upstairs")
+    q.choose("The school stays")
+    while q.scene != "sinegub_stranger":
+        q.wait()
+    q.choose("I'll make sure at once").choose("Turn your back")
+    while q.scene != "sinegub_breach":
+        q.wait()
+    q.choose("Put your rifles down").choose("walk away down the corridor")
+    assert "jerks his head" in q.text()
+    q.choose("Walk out into the light")
+    assert q.scene == "sinegub_searchlights"
+
+
+def random_night(world: World, seed: int) -> tuple[str, list[str]]:
+    """Play uniformly among the enabled choices and the wait; return (ending, trail)."""
+    rng = random.Random(seed)
+    ws, ps, _ = eng.start(world, ROLE, seed)
+    for _ in range(500):
+        v = eng.view(world, ws, ps)
+        if v.ending is not None:
+            return ps.scene, [s for _, s in ps.trail]
+        options: list[int | None] = [c.index for c in v.enabled()]
+        if v.wait:
+            options.append(None)
+        assert options, f"stuck in {ps.scene} at {world.clock.hhmm(ps.time)} (seed {seed})"
+        pick = rng.choice(options)
+        if pick is None:
+            ws, ps, turn = eng.wait(world, ws, ps)
+        else:
+            ws, ps, turn = eng.choose(world, ws, ps, pick)
+        assert turn.refused is None, (ps.scene, turn.refused)
+    raise AssertionError(f"seed {seed}: no ending after 500 turns, in {ps.scene}")
+
+
+def test_random_play_reaches_every_ending_and_never_sticks(world: World) -> None:
+    assert {s.id for s in world.scenes.values()
+            if s.id.startswith("sinegub_") and s.ending} == ENDINGS
+    reached: dict[str, int] = {}
+    for seed in range(3000):
+        ending, trail = random_night(world, seed)
+        assert ending in ENDINGS, (seed, ending)
+        reached[ending] = reached.get(ending, 0) + 1
+        if ending != "sinegub_left_early":
+            assert "sinegub_breach" in trail, (seed, trail[-5:])
+    assert set(reached) == ENDINGS, reached
+
+
+def test_campaign_size_and_decisions(world: World) -> None:
+    mine = [s for s in world.scenes.values() if s.id.startswith("sinegub_")]
+    assert len(mine) >= 25
+    decisions = [s for s in mine if s.decision]
+    assert len(decisions) >= 2
+    endings = [s for s in mine if s.ending]
+    assert all(s.ending.note for s in endings)
+    assert sum(1 for s in endings if s.ending.historical) == 1
+
+
+@pytest.mark.slow
+def test_plain_cli_scripted_night(tmp_path: Path) -> None:
+    exe = Path(sys.executable).with_name("winterpalace")
+    # post, wait to the ultimatum, stay, then wait through the night to the stranger, seize
+    # him, protect him, wait for the breach, take the cadet to the ministers, carry the
+    # order, walk away, walk out.
+    script = ["1"] + ["wait"] * 6 + ["1"] + ["wait"] * 25 + ["1", "1"] + ["wait"] * 6 \
+        + ["1", "1", "1", "2"]
+    proc = subprocess.run([str(exe), "play", "--role", ROLE, "--seed", "1", "--plain"],
+                          input="\n".join(script) + "\n", capture_output=True, text=True,
+                          timeout=60, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Twenty minutes" in proc.stdout
+    assert "Duty done" in proc.stdout
