@@ -16,6 +16,7 @@ roles:
   r: {{ name: R, intro: Hi., start: {start}, at: "{at}", time_out: out }}
 places:
   p: {{ name: P }}
+  q: {{ name: Q }}
 {extra}
 """
 
