@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from .yamlnodes import MappingNode, Node, ScalarNode, SequenceNode, compose
 
 from ..engine import expr as ex
 from ..engine.clock import Clock, parse_duration, parse_hhmm
@@ -23,44 +23,8 @@ from ..engine.model import (Area, Character, Choice, Decision, Ending, Event, It
                             Role, Scene, Stint, Template, Variant, Where, World)
 from .errors import Problem, ScenarioError
 
-try:  # the C loader is much faster; fall back to the pure-Python one where libyaml is missing
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
 # `{{` and `}}` are literal braces; `{...}` is a hole; a `{` with no `}` runs to the end.
 _HOLE_RE = re.compile(r"\{\{|\}\}|\{[^{}]*\}|\{[^}]*$|\}")
-
-_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_MAYBE_NOT_TEXT = frozenset("0123456789+-.~")
-_YAML_WORDS = frozenset(["null", "true", "false", "yes", "no", "on", "off", "y", "n"])
-
-
-class _SafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """The safe loader with a quicker tag resolver: most scalars in a scenario are plain words.
-
-    Only a plain scalar that could be a number, a boolean or null goes through pyyaml's regular
-    expressions; everything else is text. The result is the same as pyyaml's own resolution.
-    """
-
-    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-        if kind is ScalarNode:
-            if not implicit[0]:
-                return _STR  # quoted or block scalar
-            if value and value[0] not in _MAYBE_NOT_TEXT and value.lower() not in _YAML_WORDS:
-                return _STR
-        elif kind is MappingNode and implicit:
-            return _MAP
-        elif kind is SequenceNode and implicit:
-            return _SEQ
-        return super().resolve(kind, value, implicit)
-
-    # Path resolvers are never registered on the safe loader; skip pyyaml's bookkeeping for them.
-    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
 
 WORLD_FILE = "world.yaml"
 
@@ -110,7 +74,7 @@ class _Collected:
     world: _Entry | None = None
     sections: dict[str, list[_Entry]] = field(default_factory=lambda: {k: [] for k in SECTION_FIELDS})
     files: list[str] = field(default_factory=list)
-    sources: dict[str, list[str]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
 
 
 class Loader:
@@ -184,9 +148,9 @@ class Loader:
         except OSError as e:
             self.problems.append(Problem(name, 0, 0, f"cannot read the file: {e.strerror}"))
             return
-        self.col.sources[name] = text.splitlines()
+        self.col.sources[name] = text  # split into lines only if an error needs them
         try:
-            node = yaml.compose(text, Loader=_SafeLoader)
+            node = compose(text)
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -339,7 +303,7 @@ class Loader:
         if style == "|":
             text = node.value[:offset]
             nl = text.count("\n")
-            src = self.col.sources.get(file, [])
+            src = self.col.sources.get(file, "").splitlines()
             body_line = line + 1 + nl
             indent = 0
             if 0 < body_line <= len(src):
@@ -562,6 +526,8 @@ class Loader:
             s = self._scene(e, sym, ref, default_takes, clock)
             if s is not None:
                 scenes[e.id] = s
+            # Let the scene's YAML nodes go now: for big scenarios they are most of the memory.
+            e.node = e.key = None  # type: ignore[assignment]
 
         extra_reaches: dict[str, list[Reach]] = {}
         for e in c.sections["narrate"]:
@@ -587,7 +553,7 @@ class Loader:
             self.error(wf, fields["roles"][1], "the scenario has no roles",
                        "add at least one role under `roles:`")
 
-        ref.finish(places)
+        ref.finish(scenes)
         if self.problems or clock is None:
             return None
         return World(
@@ -939,15 +905,12 @@ class _Refs:
             return None
         return ident
 
-    def finish(self, places: dict[str, Place]) -> None:
+    def finish(self, scenes: dict[str, Scene]) -> None:
         for file, node, what in self.role_targets:
             if node is None or not isinstance(node, ScalarNode):
                 continue
-            entry = self.ids["scene"].get(node.value)
-            if entry is None:
-                continue
-            if not (isinstance(entry.node, MappingNode)
-                    and any(k.value == "ending" for k, _ in entry.node.value)):
+            scene = scenes.get(node.value)
+            if scene is not None and scene.ending is None:
                 self.loader.error(file, node, f"`{what}` must name an ending scene",
                                   "give that scene an `ending:`")
 

@@ -1,0 +1,150 @@
+"""A lean YAML composer: pyyaml's safe (C) parser, slim nodes that remember line and column.
+
+pyyaml's own composer gives every node two `Mark` objects with a `__dict__`; for a scenario of
+10,000 scenes that is most of a gigabyte's worth of bookkeeping per million nodes. These nodes
+keep only what the loader reads: tag, value, style, and start/end positions.
+"""
+
+from __future__ import annotations
+
+from sys import intern
+from typing import Any
+
+import yaml
+from yaml import events as ev
+
+try:
+    from yaml import CSafeLoader as _Parser
+except ImportError:  # pragma: no cover - libyaml missing: the pure-Python parser does the same
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+
+STR = "tag:yaml.org,2002:str"
+MAP = "tag:yaml.org,2002:map"
+SEQ = "tag:yaml.org,2002:seq"
+
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~")
+_YAML_WORDS = frozenset(["null", "true", "false", "yes", "no", "on", "off", "y", "n"])
+_resolver = yaml.resolver.Resolver()
+
+
+class Mark:
+    """A position in the source: 0-based line and column, as pyyaml's marks have."""
+
+    __slots__ = ("line", "column")
+
+    def __init__(self, line: int, column: int):
+        self.line = line
+        self.column = column
+
+
+class Node:
+    """A YAML node. Its own `line` and `column` make it its own `start_mark`."""
+
+    __slots__ = ("tag", "value", "style", "line", "column", "end_line", "end_column")
+
+    def __init__(self, tag: str, value: Any, line: int, column: int, end_line: int,
+                 end_column: int, style: Any = None):
+        self.tag = tag
+        self.value = value
+        self.style = style
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+
+    @property
+    def start_mark(self) -> "Node":
+        return self
+
+    @property
+    def end_mark(self) -> Mark:
+        return Mark(self.end_line, self.end_column)
+
+
+class ScalarNode(Node):
+    __slots__ = ()
+
+
+class MappingNode(Node):
+    __slots__ = ()
+
+
+class SequenceNode(Node):
+    __slots__ = ()
+
+
+def _scalar_tag(event: Any) -> str:
+    tag = event.tag
+    if tag is not None and tag != "!":
+        return str(tag)
+    plain, _quoted = event.implicit
+    if not plain:
+        return STR  # quoted or block scalar: text
+    value = event.value
+    # Most scalars in a scenario are words; only what could be a number, boolean or null is
+    # given to pyyaml's resolver, so the answer is the same as pyyaml's own.
+    if value and value[0] not in _MAYBE_NOT_TEXT and value.lower() not in _YAML_WORDS:
+        return STR
+    return str(_resolver.resolve(yaml.ScalarNode, value, (True, False)))
+
+
+def compose(text: str) -> Node | None:
+    """The first document of `text` as slim nodes, or None if it is empty.
+
+    Raises yaml.MarkedYAMLError (with a problem mark) for syntax errors.
+    """
+    parser = _Parser(text)
+    anchors: dict[str, Node] = {}
+    # Each open collection: its node, the flat list of its children, and its anchor.
+    stack: list[tuple[Node, list[Node]]] = []
+    root: Node | None = None
+    get = parser.get_event
+    try:
+        while True:
+            e = get()
+            t = type(e)
+            if t is ev.ScalarEvent:
+                m0, m1 = e.start_mark, e.end_mark
+                value = e.value
+                if len(value) < 32:
+                    value = intern(value)  # keys and ids repeat thousands of times
+                node: Node = ScalarNode(_scalar_tag(e), value, m0.line, m0.column, m1.line,
+                                        m1.column, e.style)
+                if e.anchor:
+                    anchors[e.anchor] = node
+                if not stack:
+                    root = node
+                    break
+                stack[-1][1].append(node)
+            elif t is ev.MappingStartEvent or t is ev.SequenceStartEvent:
+                m0 = e.start_mark
+                cls = MappingNode if t is ev.MappingStartEvent else SequenceNode
+                tag = e.tag if e.tag not in (None, "!") else (MAP if cls is MappingNode else SEQ)
+                node = cls(tag, None, m0.line, m0.column, m0.line, m0.column, e.flow_style)
+                if e.anchor:
+                    anchors[e.anchor] = node
+                if stack:
+                    stack[-1][1].append(node)
+                stack.append((node, []))
+            elif t is ev.MappingEndEvent or t is ev.SequenceEndEvent:
+                node, flat = stack.pop()
+                node.value = list(zip(flat[::2], flat[1::2])) if type(node) is MappingNode \
+                    else flat
+                if not stack:
+                    root = node
+                    break
+            elif t is ev.AliasEvent:
+                target = anchors.get(e.anchor)
+                if target is None:
+                    raise yaml.composer.ComposerError(
+                        None, None, f"found undefined alias {e.anchor!r}", e.start_mark)
+                if not stack:
+                    root = target
+                    break
+                stack[-1][1].append(target)
+            elif t is ev.StreamEndEvent:
+                break
+            # StreamStart, DocumentStart/End: nothing to build
+    finally:
+        parser.dispose()
+    return root
