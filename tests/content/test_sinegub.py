@@ -66,6 +66,12 @@ class Player:
         self.narrations += turn.narrations
         return self
 
+    def wait_until(self, scene: str) -> "Player":
+        """Wait where he stands until an event carries him to `scene`."""
+        while self.scene != scene:
+            self.wait()
+        return self
+
     def text(self) -> str:
         return " ".join(self.view().text.split())
 
@@ -87,8 +93,7 @@ def test_historical_night(world: World) -> None:
     assert "sinegub_two_lines" in p.ps.notes
     p.choose("back out to the corridor")
     # The ultimatum (18:50) interrupts wherever he is and carries him to his cadets.
-    while p.scene != "sinegub_ultimatum":
-        p.wait()
+    p.wait_until("sinegub_ultimatum")
     assert clock(world, p.ps) == "18:50" and p.flags["ultimatum_sent"]
     p.choose("The school stays")
     assert p.ps.vars["sinegub_cadets"] == 36
@@ -107,15 +112,13 @@ def test_historical_night(world: World) -> None:
     p.choose("Ask the admiral")
     assert "sinegub_admiral_words" in p.ps.notes
     p.choose("Rotunda post")
-    while p.scene != "sinegub_stranger":
-        p.wait()
+    p.wait_until("sinegub_stranger")
     assert clock(world, p.ps) == "01:05" and p.flags["aurora_fired"]
     assert p.flags["fortress_shelling"] and p.flags["raining"]
     p.choose("I'll make sure at once")
     assert p.scene == "sinegub_prisoner" and p.flags["officer_seized_insurgent"]
     p.choose("Stop them")
-    while p.scene != "sinegub_breach":
-        p.wait()
+    p.wait_until("sinegub_breach")
     assert clock(world, p.ps) == "02:00" and p.flags["palace_breached"]
     assert "Our arrest is imminent" in p.text()
     assert "Hello? Hello?" in p.text()       # the line to the Duma dies, as in 1917
@@ -143,8 +146,7 @@ def test_divergent_night_switchboard_and_last_stand(world: World) -> None:
     patch = [c for c in p.view().choices if c.label.startswith("Patch")]
     assert patch and not patch[0].enabled and "which wires" in patch[0].reason
     p.choose("Trace the cut wires")
-    while p.scene != "sinegub_ultimatum":
-        p.wait()
+    p.wait_until("sinegub_ultimatum")
     p.choose("Anyone who wants to go")
     assert p.ps.vars["sinegub_cadets"] == 22
     p.choose("Go down to the courtyard").choose("telephone room")
@@ -153,12 +155,10 @@ def test_divergent_night_switchboard_and_last_stand(world: World) -> None:
     p.choose("Ask for the City Duma")
     assert p.flags["palace_call_got_through"] and p.scene == "sinegub_switchboard"
     p.choose("Rotunda post")
-    while p.scene != "sinegub_stranger":
-        p.wait()
+    p.wait_until("sinegub_stranger")
     p.choose("Let him walk on")
     assert p.flags["officer_let_insurgent_go"] and not p.flags["officer_seized_insurgent"]
-    while p.scene != "sinegub_breach":
-        p.wait()
+    p.wait_until("sinegub_breach")
     assert "This time the line holds" in p.text()
     assert "Hermitage" not in " ".join(p.labels())   # never met the admiral
     p.choose("To the last man")
@@ -174,8 +174,7 @@ def test_divergent_night_switchboard_and_last_stand(world: World) -> None:
 def test_leaving_with_the_cossacks(world: World) -> None:
     p = Player(world, seed=3)
     p.choose("courtyard, where the Cossacks are")
-    while p.scene != "sinegub_ultimatum":
-        p.wait()
+    p.wait_until("sinegub_ultimatum")
     p.choose("Say nothing yet")
     p.choose("back out to the corridor").choose("Rotunda").choose("courtyard")
     p.wait().wait()
@@ -189,14 +188,11 @@ def test_leaving_with_the_cossacks(world: World) -> None:
 def test_a_beaten_prisoner_points_him_out(world: World) -> None:
     p = Player(world, seed=4)
     p.choose("cadets' post upstairs")
-    while p.scene != "sinegub_ultimatum":
-        p.wait()
+    p.wait_until("sinegub_ultimatum")
     p.choose("The school stays")
-    while p.scene != "sinegub_stranger":
-        p.wait()
+    p.wait_until("sinegub_stranger")
     p.choose("I'll make sure at once").choose("Turn your back")
-    while p.scene != "sinegub_breach":
-        p.wait()
+    p.wait_until("sinegub_breach")
     p.choose("Put your rifles down")
     assert p.flags["defenders_laid_down_arms"]
     p.choose("walk away down the corridor")
@@ -212,19 +208,16 @@ def test_other_roles_flags_change_his_night(world: World) -> None:
     p.choose("report to the ministers")
     assert "stopped at a roadblock" in p.text()
     p.choose("back out to the corridor")
-    while p.scene != "sinegub_ultimatum":
-        p.wait()
+    p.wait_until("sinegub_ultimatum")
     p.choose("The school stays")
-    while p.scene != "sinegub_stranger":
-        p.wait()
+    p.wait_until("sinegub_stranger")
     assert "sailor's vest" in p.text()
     p.choose("I'll make sure at once").choose("Turn your back")
     p.choose("Go down to the courtyard")
     assert "Marseillaise" in p.text()
     p.choose("see who is singing").choose("Open the gap")
     assert p.ps.vars["sinegub_deputies_in"] and p.scene == "sinegub_dining"
-    while p.scene != "sinegub_breach":
-        p.wait()
+    p.wait_until("sinegub_breach")
     p.choose("Take him to the ministers")
     assert "Prokopovich" in p.text()
     p.choose("sit down at the table")
@@ -233,14 +226,11 @@ def test_other_roles_flags_change_his_night(world: World) -> None:
     assert p.scene == "sinegub_fortress" and "Shreider" in p.text()
     # The same beaten prisoner, but a sailor waved the officer through: no recognition.
     q = Player(world, seed=6, flags={"sailor_let_officer_go": True})
-    while q.scene != "sinegub_ultimatum":
-        q.wait() if q.view().wait else q.choose("cadets' post upstairs")
+    q.choose("cadets' post upstairs").wait_until("sinegub_ultimatum")
     q.choose("The school stays")
-    while q.scene != "sinegub_stranger":
-        q.wait()
+    q.wait_until("sinegub_stranger")
     q.choose("I'll make sure at once").choose("Turn your back")
-    while q.scene != "sinegub_breach":
-        q.wait()
+    q.wait_until("sinegub_breach")
     q.choose("Put your rifles down").choose("walk away down the corridor")
     assert "jerks his head" in q.text()
     q.choose("Walk out into the light")
@@ -294,14 +284,15 @@ def test_campaign_size_and_decisions(world: World) -> None:
 @pytest.mark.slow
 def test_plain_cli_scripted_night(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("winterpalace")
-    # post, wait to the ultimatum, stay, then wait through the night to the stranger, seize
-    # him, protect him, wait for the breach, take the cadet to the ministers, carry the
-    # order, walk away, walk out.
-    script = ["1"] + ["wait"] * 6 + ["1"] + ["wait"] * 25 + ["1", "1"] + ["wait"] * 6 \
+    # The post; wait for the ultimatum (18:50); the school stays; wait through the night until
+    # the stranger (01:05); seize him; protect him; wait for the breach (02:00); take the cadet
+    # to the ministers; carry their order; walk away; walk out into the light.
+    script = ["1", "wait", "wait", "1"] + ["wait"] * 19 + ["1", "1"] + ["wait"] * 2 \
         + ["1", "1", "1", "2"]
     proc = subprocess.run([str(exe), "play", "--role", ROLE, "--seed", "1", "--plain"],
                           input="\n".join(script) + "\n", capture_output=True, text=True,
                           timeout=60, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "Twenty minutes" in proc.stdout
-    assert "Duty done" in proc.stdout
+    out = proc.stdout.lower()
+    assert "twenty minutes" in out and "the dark corridor" in out and "they are inside" in out
+    assert "the end: duty done" in out
