@@ -521,6 +521,7 @@ def _check_reachability(a: Analysis) -> None:
     reachable = a.reachable
     late = set().union(*(r.late_only for r in a.roles.values())) - reachable if a.roles else set()
     hhmm = world.clock.hhmm
+    preds = _predecessors(world)
     for sid, scene in world.scenes.items():
         if sid in reachable:
             continue
@@ -534,11 +535,11 @@ def _check_reachability(a: Analysis) -> None:
         elif scene.ending is not None:
             a.problems.append(_warn(scene.where, "ending-unreachable",
                                     f"ending `{sid}` can never be reached",
-                                    _way_in_hint(world, sid), n))
+                                    _way_in_hint(preds, sid), n))
         else:
             a.problems.append(_warn(scene.where, "unreachable",
                                     f"scene `{sid}` cannot be reached from any role's start",
-                                    _way_in_hint(world, sid), n))
+                                    _way_in_hint(preds, sid), n))
     for rid, rr in a.roles.items():
         if not any(world.scenes[s].ending is not None for s in rr.earliest):
             role = world.roles[rid]
@@ -548,9 +549,17 @@ def _check_reachability(a: Analysis) -> None:
                                     "clock can run out", len(rid)))
 
 
-def _way_in_hint(world: World, sid: str) -> str:
-    sources = [s.id for s in world.scenes.values()
-               if any(ch.go == sid for ch in s.choices) or any(r.go == sid for r in s.redirects)]
+def _predecessors(world: World) -> dict[str, list[str]]:
+    preds: dict[str, list[str]] = {}
+    for s in world.scenes.values():
+        for target in dict.fromkeys([ch.go for ch in s.choices if ch.go]
+                                    + [r.go for r in s.redirects]):
+            preds.setdefault(target, []).append(s.id)
+    return preds
+
+
+def _way_in_hint(preds: dict[str, list[str]], sid: str) -> str:
+    sources = preds.get(sid, [])
     if not sources:
         return f"nothing leads there: add a choice with `go: {sid}`"
     return "it is only reached from " + ", ".join(f"`{s}`" for s in sources[:4]) + \
