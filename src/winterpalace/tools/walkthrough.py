@@ -254,7 +254,7 @@ def run(w: Walkthrough, world: World | None = None) -> Result:
             ps = session.game.player
             return Result(w, False, n, Problem(
                 w.path, step.line, step.col, f"{what}: {why}",
-                f"the player is in `{ps.scene}` at {world.clock.hhmm(ps.time)}"), shown_lines)
+                f"now: `{ps.scene}` at {world.clock.hhmm(ps.time)}"), shown_lines)
     return Result(w, True, len(w.steps))
 
 
