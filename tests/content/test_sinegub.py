@@ -237,6 +237,19 @@ def test_other_roles_flags_change_his_night(world: World) -> None:
     assert q.scene == "sinegub_searchlights"
 
 
+def test_peoples_palace_reads_whether_sailors_began_the_searches(world: World) -> None:
+    for sailors_first in (False, True):
+        p = Player(world, seed=7, flags={"looting_stopped": sailors_first})
+        p.choose("cadets' post upstairs").wait_until("sinegub_ultimatum")
+        p.choose("The school stays").wait_until("sinegub_stranger").choose("Let him walk on")
+        p.wait_until("sinegub_breach").choose("Put your rifles down")
+        p.choose("looters").choose("Go down to the doors")
+        assert ("a sailor is writing them down" in p.text()) is sailors_first
+        p.choose("Offer to help")
+        assert p.scene == "sinegub_peoples_palace" and p.flags["looting_stopped"]
+        assert ("started the searches before you came" in p.text()) is sailors_first
+
+
 def random_night(world: World, seed: int) -> tuple[str, list[str]]:
     """Play uniformly among the enabled choices and the wait; return (ending, trail)."""
     rng = random.Random(seed)
