@@ -1,0 +1,133 @@
+"""Simulated students: asyncssh clients that join a classroom and play (load tests, bench).
+
+Only for trying a server out; each one is a real SSH client with a terminal, so the whole path
+(auth, prompt_toolkit, rendering, the journal) is exercised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from dataclasses import dataclass, field
+
+import asyncssh
+
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\r")
+MARKER = "The class clock is at"
+TIME_RE = re.compile(r"It is (\d\d:\d\d),")
+
+
+def strip_ansi(text: str) -> str:
+    return ANSI_RE.sub("", text)
+
+
+@dataclass
+class SimStudent:
+    """One simulated student: connect, join, then act and read what comes back."""
+
+    name: str
+    role_number: int
+    host: str = "127.0.0.1"
+    port: int = 2222
+    code: str = ""
+    seen: str = ""
+    latencies: list[float] = field(default_factory=list)
+    conn: asyncssh.SSHClientConnection | None = None
+    proc: asyncssh.SSHClientProcess[str] | None = None
+
+    async def connect(self, timeout: float = 30) -> None:
+        self.conn = await asyncio.wait_for(asyncssh.connect(
+            self.host, self.port, username=self.name, password=self.code,
+            known_hosts=None, client_keys=None, agent_path=None, preferred_auth="password",
+            config=None), timeout)
+        self.proc = await self.conn.create_process(term_type="xterm", term_size=(100, 40),
+                                                   encoding="utf-8", errors="replace")
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.proc is not None
+        try:
+            while True:
+                data = await self.proc.stdout.read(65536)
+                if not data:
+                    return
+                self.seen += strip_ansi(data)
+        except (asyncssh.Error, ConnectionError):
+            return
+
+    async def expect(self, needle: str | re.Pattern[str], start: int = 0,
+                     timeout: float = 30) -> re.Match[str] | int:
+        """Wait until `needle` appears in what was seen after `start`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if isinstance(needle, str):
+                i = self.seen.find(needle, start)
+                if i >= 0:
+                    return i
+            else:
+                m = needle.search(self.seen, start)
+                if m:
+                    return m
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.name}: no {needle!r} in {self.seen[start:][-600:]!r}")
+            await asyncio.sleep(0.01)
+
+    def send(self, line: str) -> None:
+        assert self.proc is not None
+        self.proc.stdin.write(line + "\r")
+
+    async def join(self) -> None:
+        """Answer the name and role questions (the name comes from the SSH user)."""
+        await self.expect("nickname")
+        self.send("")
+        await self.expect("Choose a role")
+        self.send(str(self.role_number))
+        await self.expect("You are ")
+
+    async def turn(self, line: str) -> float:
+        """Send a command and wait until its answer has been printed; returns seconds."""
+        mark = len(self.seen)
+        t0 = time.perf_counter()
+        self.send(line)
+        self.send("time")
+        await self.expect(MARKER, mark)
+        dt = time.perf_counter() - t0
+        self.latencies.append(dt)
+        return dt
+
+    async def clock(self) -> str | None:
+        """The student's own time as the server tells them (`time`), or None before begun."""
+        mark = len(self.seen)
+        self.send("time")
+        i = await self.expect(MARKER, mark)
+        assert isinstance(i, int)
+        m = None
+        for m in TIME_RE.finditer(self.seen, mark, i):
+            pass
+        return m.group(1) if m else None
+
+    async def play(self, seconds: float, rng: random.Random) -> None:
+        """Act at random (choices, waits, looks, says) for `seconds`."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            pick = rng.random()
+            if pick < 0.6:
+                line = str(rng.randint(1, 4))
+            elif pick < 0.8:
+                line = "wait"
+            elif pick < 0.9:
+                line = "look"
+            else:
+                line = f"say hello from {self.name}"
+            await self.turn(line)
+            await asyncio.sleep(rng.uniform(0.05, 0.3))
+
+    async def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            try:
+                await asyncio.wait_for(self.conn.wait_closed(), 5)
+            except (asyncio.TimeoutError, asyncssh.Error, OSError):
+                pass

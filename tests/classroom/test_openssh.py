@@ -1,0 +1,224 @@
+"""The classroom end to end: a real server process, real OpenSSH clients driven by pexpect.
+
+Loopback only. Needs /usr/bin/ssh (the openssh-client package).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+pytest.importorskip("asyncssh")
+
+from winterpalace.classroom.journal import read_journal  # noqa: E402
+from winterpalace.classroom.room import Room  # noqa: E402
+from winterpalace.scenario import load_scenario  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+SCENARIO = Path(__file__).parent / "scenario"
+SSH = shutil.which("ssh") or "/usr/bin/ssh"
+CODE = "river-42"
+PROMPT = re.compile(r"\d\d:\d\d >")
+
+if not os.path.exists(SSH):
+    pytest.skip("the OpenSSH client is not installed", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """`winterpalace classroom` as a subprocess, its console driven on standard input."""
+
+    def __init__(self, tmp: Path, port: int, resume: bool = False):
+        args = [sys.executable, "-m", "winterpalace", "classroom", "--host", "127.0.0.1",
+                "--port", str(port), "--saves", str(tmp / "saves"), "--scenes", str(SCENARIO),
+                "--stdin", "--wrong-code-delay", "0.2"]
+        args += ["--resume"] if resume else ["--code", CODE]
+        self.log_path = tmp / ("server-resumed.log" if resume else "server.log")
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=self.log,
+                                     stderr=subprocess.STDOUT)
+        self.wait_for("Type `help`")
+
+    def text(self) -> str:
+        return self.log_path.read_text("utf-8", "replace")
+
+    def wait_for(self, needle: str, timeout: float = 20) -> None:
+        deadline = time.monotonic() + timeout
+        while needle not in self.text():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"server never said {needle!r}:\n{self.text()}")
+            time.sleep(0.05)
+
+    def command(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line.encode() + b"\n")
+        self.proc.stdin.flush()
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+        self._close_files()
+
+    def _close_files(self) -> None:
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.close()
+            except BrokenPipeError:
+                pass
+        self.log.close()
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self._close_files()
+
+
+def ssh(tmp: Path, port: int, user: str) -> "pexpect.spawn":
+    child = pexpect.spawn(SSH, [
+        "-p", str(port), "-o", "StrictHostKeyChecking=no",
+        "-o", f"UserKnownHostsFile={tmp / 'known_hosts'}", "-o", "PubkeyAuthentication=no",
+        "-o", "PreferredAuthentications=password",
+        "-o", "NumberOfPasswordPrompts=1", "-o", "LogLevel=ERROR", "-F", "/dev/null",
+        f"{user}@127.0.0.1"], encoding="utf-8", codec_errors="replace", timeout=20,
+        dimensions=(40, 100), env={**os.environ, "TERM": "xterm-256color"})
+    return child
+
+
+def login(tmp: Path, port: int, user: str, code: str = CODE) -> "pexpect.spawn":
+    c = ssh(tmp, port, user)
+    c.expect("assword")
+    c.sendline(code)
+    return c
+
+
+def join_new(tmp: Path, port: int, user: str, role: int) -> "pexpect.spawn":
+    c = login(tmp, port, user)
+    c.expect("nickname")
+    c.sendline("")
+    c.expect("Choose a role")
+    c.sendline(str(role))
+    c.expect(f"You are {user}")
+    return c
+
+
+def test_two_openssh_students_share_one_night(tmp_path: Path) -> None:
+    port = free_port()
+    server = Server(tmp_path, port)
+    clients: list[pexpect.spawn] = []
+    try:
+        # A wrong class code is refused.
+        bad = ssh(tmp_path, port, "eve")
+        bad.expect("assword")
+        bad.sendline("tsar-17")
+        bad.expect("Permission denied")
+        bad.expect(pexpect.EOF)
+
+        anna = join_new(tmp_path, port, "anna", 1)      # the officer, from 18:00
+        clients.append(anna)
+        anna.expect("THE GUARDROOM|The guardroom")
+        misha = join_new(tmp_path, port, "misha", 2)    # the sailor, from 20:00
+        clients.append(misha)
+        misha.expect("begins at 20:00")
+        server.wait_for("misha joined as The sailor")
+
+        # The facilitator opens the night at 20:00: the sailor begins, the officer is brought
+        # up to the class clock.
+        server.command("start 20:00")
+        misha.expect("Palace Square")
+        anna.expect("it is now 20:00")
+
+        # One student's world-changing action is seen by the other, without typing anything.
+        misha.sendline("cut")
+        misha.expect("The wires part under your knife")
+        anna.expect("Something has changed around you")
+        anna.expect("The telephone on the wall has gone dead")
+        server.wait_for("misha: Cut the palace telephone wires")
+
+        # Moving on in time past the Aurora (21:40): both see the event, worded for each.
+        server.command("advance 22:00")
+        anna.expect("A single great boom rolls across the river")
+        misha.expect("A flash on the river, then a boom")
+
+        # Misha's connection dies (laptop lid, killed client): the player is kept ...
+        misha.kill(signal.SIGKILL)
+        misha.wait()
+        server.wait_for("misha disconnected")
+        # ... and joining again with the same name and code carries on where they were.
+        misha = login(tmp_path, port, "misha")
+        clients.append(misha)
+        misha.expect("Welcome back, misha")
+        misha.expect("Palace Square")
+        misha.sendline("time")
+        misha.expect("It is 22:00")
+
+        # Say: heard by players in the same place only; the facilitator sees every line.
+        misha.sendline("say the palace is dark")
+        misha.expect("nobody else is here")
+        server.wait_for("misha @ Petrograd, Palace Square: the palace is dark")
+
+        # The last thing acknowledged before a crash must survive it.
+        misha.sendline("tie")
+        misha.expect("22:05 >")                    # the ribbon took five minutes
+        anna.sendline("1")                         # take the revolver
+        anna.expect("Six rounds")
+        server.kill()
+        for c in clients:
+            c.expect(pexpect.EOF, timeout=20)
+        before = read_journal(next((tmp_path / "saves").glob("class-*")) / "journal.jsonl")
+
+        server = Server(tmp_path, port, resume=True)
+        server.wait_for("Resumed: 2 students")
+        anna = login(tmp_path, port, "anna")
+        clients.append(anna)
+        anna.expect("Welcome back, anna")
+        anna.expect("The telephone on the wall has gone dead")
+        anna.sendline("inventory")
+        anna.expect("service revolver")
+        misha = login(tmp_path, port, "misha")
+        clients.append(misha)
+        misha.expect("Welcome back, misha")
+        misha.sendline("inventory")
+        misha.expect("red ribbon")
+        misha.sendline("time")
+        misha.expect("The class clock is at 22:00")
+
+        # Nothing was lost: the journal replays to a night with both events and the flag.
+        world = load_scenario(SCENARIO)
+        room = Room.replay(world, before)
+        assert room.ws.flags["wires_cut"] is True
+        assert [e for e, _ in room.ws.fired] == ["aurora"]
+        assert room.players["anna"].ps is not None
+        assert "revolver" in room.players["anna"].ps.items
+        assert room.players["misha"].ps is not None
+        assert "ribbon" in room.players["misha"].ps.items
+
+        server.command("end")
+        misha.expect("ended the session")
+        anna.expect(pexpect.EOF)
+        misha.expect(pexpect.EOF)
+        assert server.proc.wait(20) == 0
+    finally:
+        for c in clients:
+            c.terminate(force=True)
+        server.stop()
