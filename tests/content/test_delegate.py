@@ -232,6 +232,27 @@ def test_the_palace_falls_in_front_of_a_delegate_who_slipped_the_cordon(world: W
     assert "ring of sausage" in n.text()
 
 
+def test_a_sailor_who_opens_the_cordon_lets_the_march_reach_the_palace(world: World) -> None:
+    n = Night(world)
+    n.choose("The Bund").wait_until_moved()
+    n.choose("See who").choose("Keep your hands").choose("session breaks up")
+    n.wait_until_moved(limit=40)
+    n.choose("give up the platform").wait_until_moved()
+    n.choose("Vote for Martov").choose("Sit still").choose("side door").choose("Walk out")
+    n.choose("Set off").choose("fall in").choose("Sing with them")
+    assert n.scene == "delegate_canal"
+    # In the classroom the sailor player at the canal chose to let the march through.
+    n.set_flags(duma_march="let_through")
+    assert "orders were not as firm" in n.text()
+    n.choose("Stay in the middle")
+    assert n.scene == "delegate_march_through" and n.flag("duma_march") == "let_through"
+    n.choose("March on to Palace Square")
+    assert n.scene == "delegate_square_night"
+    n.wait_until_moved(limit=20)
+    assert n.scene == "delegate_end_witness"
+    assert "nobody even noticed them" in n.text()
+
+
 def test_martov_group_and_the_closed_mrc_door(world: World) -> None:
     n = Night(world)
     n.choose("Bolshevik").wait_until_moved()
