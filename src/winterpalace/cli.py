@@ -24,6 +24,7 @@ SUBCOMMANDS: list[str] = [
     "winterpalace.tools.check", "winterpalace.tools.testcmd", "winterpalace.tools.graph",
     "winterpalace.tools.schema", "winterpalace.tools.new",
     "winterpalace.classroom.cli",
+    "winterpalace.lesson.cli",
 ]
 
 

@@ -115,6 +115,76 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class Excerpt:
+    """A short passage or fact from the historical record, with where it comes from."""
+
+    text: str
+    source: str
+    where: Where
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """A printable role sheet (the `lesson:` section): for a role, or one faction of it."""
+
+    id: str                    # the role id, or the faction's value of the faction variable
+    name: str
+    who: str                   # who you are
+    goal: str                  # what you want tonight
+    secret_goal: str           # hidden from other factions; revealed in the debrief
+    knows: tuple[str, ...]     # what you know at the start
+    excerpts: tuple[Excerpt, ...]
+    glossary: tuple[str, ...]  # glossary terms this role meets
+    easy: dict[str, Any]       # easier-reading texts: who, goal, secret_goal, knows
+    where: Where
+
+
+@dataclass(frozen=True, slots=True)
+class Faction:
+    """A party group of a role (delegates): its seats in 1917 and its role sheet."""
+
+    id: str                    # the value of the lesson's faction variable, e.g. "Left SR"
+    role: str
+    seats: int
+    packet: Packet
+    where: Where
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """A marked vote: every student of `role` at the decision casts a ballot; the count sets
+    `flag` for everyone (the lesson's classroom layer does the counting)."""
+
+    id: str
+    decision: str              # the decision id it belongs to
+    scene: str                 # the scene that carries that decision
+    role: str
+    ballot: str                # the player variable the decision's choices set
+    options: tuple[tuple[str, Any], ...]   # (option, value of the ballot variable)
+    yes: str                   # the option that carries the motion
+    no: str | None             # the option it is counted against (None: `rule: any`)
+    rule: str                  # "majority": yes > no; "any": any seats for yes
+    flag: str                  # the world flag the result sets
+    carried: Any
+    lost: Any
+    replaces: str | None       # the event that decides the flag when nobody votes
+    hold: int                  # the class clock waits here until the vote is counted
+    seats_flag: str | None     # a number world flag given the seats for `yes`
+    history: dict[str, tuple[tuple[str, float], ...]]   # faction -> (option, share) in 1917
+    where: Where
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """The classroom lesson's data: role sheets, factions and marked votes."""
+
+    faction_variable: str | None
+    packets: dict[str, Packet]         # role id -> sheet
+    factions: dict[str, Faction]
+    votes: dict[str, Vote]
+
+
+@dataclass(frozen=True, slots=True)
 class Scene:
     id: str
     title: str
@@ -129,6 +199,7 @@ class Scene:
     where: Where
     content_notes: tuple[str, ...] = ()
     decision: Decision | None = None
+    told: Template | None = None   # violence told, not shown: used when content mode is on
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +306,7 @@ class World:
     files: tuple[str, ...]
     root: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    lesson: Lesson | None = None
 
     def endings(self) -> dict[str, Scene]:
         return {sid: s for sid, s in self.scenes.items() if s.ending is not None}

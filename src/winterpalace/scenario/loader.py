@@ -32,13 +32,13 @@ WORLD_FILE = "world.yaml"
 WORLD_FIELDS = {"scenario": True, "title": True, "subtitle": False, "clock": True, "roles": True}
 SECTION_FIELDS = {"variables": False, "world_flags": False, "scenes": False, "places": False, "areas": False, "characters": False,
                   "items": False, "events": False, "narrate": False, "glossary": False,
-                  "notes": False}
+                  "notes": False, "lesson": False}
 CLOCK_FIELDS = {"start": True, "end": True, "calendar": False, "default_takes": False}
 ROLE_FIELDS = {"name": True, "title": False, "intro": True, "start": True, "at": True,
                "time_out": True, "variables": False}
 SCENE_FIELDS = {"title": True, "place": True, "text": True, "variants": False, "choices": False,
                 "ending": False, "wait": False, "on_enter": False, "redirect": False,
-                "content_notes": False, "decision": False}
+                "content_notes": False, "decision": False, "told": False}
 DECISION_FIELDS = {"id": True, "question": True, "history": True, "source": False,
                    "prompts": False}
 PROMPT_STAGES = ("feelings", "facts", "learned", "then_and_now")
@@ -554,6 +554,13 @@ class Loader:
                        "add at least one role under `roles:`")
 
         ref.finish(scenes)
+        lesson = None
+        if c.sections["lesson"]:
+            from .lesson import compile_lesson   # the classroom lesson's data (optional)
+            lesson = compile_lesson(self, c.sections["lesson"], roles=role_nodes,
+                                    variables=variables, world_flags=world_flags,
+                                    glossary=glossary, scenes=scenes, events=ids["event"],
+                                    clock=clock)
         if self.problems or clock is None:
             return None
         return World(
@@ -564,7 +571,7 @@ class Loader:
             world_flags={k: v for k, (v, t, _) in world_flags.items()},
             scenes=scenes, events=tuple(events), glossary=glossary, notes=notes,
             files=tuple(c.files), root=str(self.root),
-            extra={"event_times": [ev.at for ev in events]},
+            extra={"event_times": [ev.at for ev in events]}, lesson=lesson,
         )
 
     # ----------------------------------------------------------------- parts
@@ -767,6 +774,7 @@ class Loader:
             notes = tuple(str(self.scalar(e.file, n, "content_notes"))
                           for n in self.list_of(e.file, f["content_notes"][1], "content_notes"))
         decision = self._decision(e, f["decision"][1]) if "decision" in f else None
+        told = self.template(e.file, f["told"][1], sym, "told") if "told" in f else None
         if ending is None and not choice_nodes and wait is None and "redirect" not in f:
             self.error(e.file, e.key, f"{what} has no way forward",
                        "give it `choices:`, `wait:`, a `redirect:` or make it an `ending:`",
@@ -775,7 +783,8 @@ class Loader:
         if place is None or text is None or title is None:
             return None
         return Scene(e.id, title, place, text, tuple(variants), tuple(choices), ending, wait,
-                     on_enter, tuple(redirects), self.where(e.file, e.key), notes, decision)
+                     on_enter, tuple(redirects), self.where(e.file, e.key), notes, decision,
+                     told)
 
     def _decision(self, e: _Entry, node: Node) -> Decision | None:
         f = self.fields(e.file, node, DECISION_FIELDS, "a decision")

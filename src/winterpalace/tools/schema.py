@@ -87,7 +87,9 @@ def build_schema() -> dict[str, Any]:
         "on_enter": EFFECTS,
         "redirect": {"type": "array", "items": {"$ref": "#/$defs/redirect"}},
         "content_notes": {"type": "array", "items": {"type": "string"}},
-        "decision": {"$ref": "#/$defs/decision"}}, "a scene")
+        "decision": {"$ref": "#/$defs/decision"},
+        "told": {**TEXT, "description": "violence told, not shown: used in content mode"}},
+        "a scene")
     defs["place"] = _obj(L.PLACE_FIELDS, {"name": TEXT, "area": ID, "detail": TEXT}, "a place")
     defs["area"] = {"oneOf": [TEXT, _obj(L.AREA_FIELDS, {"name": TEXT}, "an area")]}
     defs["item"] = {"oneOf": [TEXT, _obj(L.ITEM_FIELDS, {"name": TEXT, "about": TEXT},
@@ -102,7 +104,9 @@ def build_schema() -> dict[str, Any]:
     reaches = {"type": "array", "items": {"$ref": "#/$defs/reach"}}
     defs["event"] = _obj(L.EVENT_FIELDS, {"title": TEXT, "at": TIME, "if": EXPR, "do": EFFECTS,
                                           "narrate": reaches}, "something on the clock")
+    defs.update(_lesson_defs())
     sections = {
+        "lesson": {"$ref": "#/$defs/lesson"},
         "variables": _map({"$ref": "#/$defs/value"}, "each player's own variables"),
         "world_flags": _map({"$ref": "#/$defs/value"}, "values shared by everyone"),
         "scenes": _map({"$ref": "#/$defs/scene"}, "scenes by id"),
@@ -125,6 +129,34 @@ def build_schema() -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "https://winterpalace.invalid/scene-format.schema.json",
             "title": "Winter Palace scenario file", **top, "$defs": defs}
+
+
+def _lesson_defs() -> dict[str, Any]:
+    """The `lesson:` section (role sheets, factions, votes; scenario/lesson.py)."""
+    from ..scenario import lesson as LS
+    texts = {"type": "array", "items": TEXT}
+    easy = _obj(LS.EASY_FIELDS, {"who": TEXT, "goal": TEXT, "secret_goal": TEXT,
+                                 "knows": texts}, "the easier-reading sheet")
+    excerpt = _obj(LS.EXCERPT_FIELDS, {"text": TEXT, "source": TEXT}, "a passage and source")
+    sheet = {"name": TEXT, "who": TEXT, "goal": TEXT, "secret_goal": TEXT, "knows": texts,
+             "excerpts": {"type": "array", "items": excerpt}, "glossary": texts, "easy": easy}
+    value = {"$ref": "#/$defs/value"}
+    share = {"oneOf": [TEXT, {"type": "object", "additionalProperties": {"type": "number"}}]}
+    vote = _obj(LS.VOTE_FIELDS, {
+        "decision": ID, "ballot": ID, "role": ID, "yes": TEXT, "no": TEXT,
+        "options": {"type": "object", "additionalProperties": value},
+        "rule": {"enum": list(LS.RULES)}, "flag": ID, "carried": value, "lost": value,
+        "replaces": ID, "hold": TIME, "seats_flag": ID,
+        "history": {"type": "object", "additionalProperties": share}}, "a vote the class decides")
+    return {"lesson": _obj(LS.LESSON_FIELDS, {
+        "faction_variable": ID,
+        "roles": {"type": "object", "additionalProperties":
+                  _obj(LS.PACKET_FIELDS, sheet, "a role sheet")},
+        "factions": {"type": "object", "additionalProperties": _obj(
+            LS.FACTION_FIELDS, {**sheet, "role": ID, "seats": {"type": "integer"}},
+            "a faction's sheet and seats")},
+        "votes": {"type": "object", "additionalProperties": vote}},
+        "the classroom lesson: role sheets, factions, votes")}
 
 
 def register(sub: Any) -> None:
