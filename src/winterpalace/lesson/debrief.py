@@ -305,12 +305,14 @@ def timeline_svg(deb: Debrief) -> str:
         out.append("</g>")
     for i, (vid, t) in enumerate(sorted(deb.tallies.items(), key=lambda kv: kv[1].at)):
         vx = x(min(max(t.at, t0), t1))
+        anchor = "end" if vx > left + plot - 120 else "start" if vx < left + 120 else "middle"
+        count = f"{t.vote.yes} {t.seats_of(t.vote.yes)}" + \
+            (f", {t.vote.no} {t.seats_of(t.vote.no)}" if t.vote.no else "")
         out.append(f'<g class="vote"><line x1="{vx:.1f}" y1="{top - 4}" x2="{vx:.1f}" '
                    f'y2="{votes_y + 4}" stroke="#7a1d1d" stroke-width="2.5"/>'
                    f'<text x="{vx:.1f}" y="{votes_y + 18 + (i % 2) * 16}" font-size="11" '
-                   f'text-anchor="middle" fill="#7a1d1d" font-weight="bold">'
-                   f'{esc(vid)}: {esc(_show(t.value))} ({t.seats_of(t.vote.yes)}-'
-                   f'{t.seats_of(t.vote.no) if t.vote.no else 0})</text></g>')
+                   f'text-anchor="{anchor}" fill="#7a1d1d" font-weight="bold">'
+                   f'Vote {esc(vid)}: {esc(_show(t.value))} ({esc(count)})</text></g>')
     lx = left
     for area, colour in AREA_COLOURS.items():
         name = w.areas[area].name if area in w.areas else area

@@ -46,8 +46,18 @@ def paras(text: str) -> str:
 
 
 def md_escape(text: str) -> str:
-    """Text safe to put in Markdown (a student's handle cannot make a heading or a link)."""
+    """Text safe to put in Markdown: a student's handle cannot make emphasis, a link, a table
+    cell break or HTML; ordinary words like `martov_motion` stay readable."""
+    text = str(text)
     out = []
-    for ch in str(text):
-        out.append("\\" + ch if ch in "\\`*_{}[]()#+!<>|" else ch)
+    for i, ch in enumerate(text):
+        if ch in "\\`*[]<>|":
+            out.append("\\" + ch)
+        elif ch == "_" and not (0 < i < len(text) - 1 and text[i - 1].isalnum()
+                                and text[i + 1].isalnum()):
+            out.append("\\_")
+        elif ch == "#" and (i == 0 or text[i - 1] == "\n"):
+            out.append("\\#")
+        else:
+            out.append(ch)
     return "".join(out)

@@ -1,0 +1,86 @@
+"""The debrief: the class's night beside 25-26 October 1917."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+from winterpalace import cli
+from winterpalace.lesson import debrief as db
+
+from .conftest import MARTOV_INDEX
+
+
+def _played(world, room):
+    return [s for s in world.scenes.values() if s.decision is not None and
+            any(s.id.startswith(p.role + "_") for p in room.players.values())]
+
+
+def test_the_debrief_page(world, at_martov, tmp_path):
+    room = at_martov({"Anna": "Bolshevik", "Boris": "Left SR"})
+    room.choose("Anna", MARTOV_INDEX["against"])
+    room.choose("Boris", MARTOV_INDEX["against"])
+    room.advance(world.clock.parse_time("23:40"))
+    paths = db.write_debrief(room, tmp_path)
+    page = (tmp_path / "debrief.html").read_text()
+    md = (tmp_path / "debrief.md").read_text()
+    # The SVG timeline: one track per student, world events and the vote as marks.
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    tracks = re.findall(r'<g class="track" data-student="([^"]+)"', svg)
+    assert sorted(tracks) == ["Anna", "Boris", "Misha", "Olga"]
+    first = min(p.ps.trail[0][0] for p in room.players.values()) // 60 * 60
+    shown = [e for e, t in room.ws.fired if t >= first]      # events once the class began
+    assert svg.count('<g class="event">') == len(shown) >= 5
+    assert '<g class="vote">' in svg and "Vote martov: defeated (for 272, against 398)" in svg
+    # A "vs. 1917" entry for every marked decision point of the roles played.
+    entries = re.findall(r'class="box vs1917" data-decision="([^"]+)"', page)
+    assert sorted(entries) == sorted(s.decision.id for s in _played(world, room))
+    assert len(entries) >= 5
+    martov = page[page.index('data-decision="delegate_martov_vote"'):]
+    martov = martov[:martov.index("</section>")]
+    assert "<strong>Anna</strong>: Vote against" in martov
+    assert "a different result" in martov
+    assert html.escape(world.scenes["delegate_martov_motion"].decision.source) in martov
+    # Key decisions by handle and the secret goals revealed.
+    assert "voted against Martov" in page and "came to the Congress as a Left SR" in page
+    assert html.escape(world.lesson.factions["Left SR"].packet.secret_goal) in page
+    assert html.escape(world.lesson.packets["sinegub"].secret_goal) in page
+    # Reflection prompts in the order feelings -> facts -> learned -> then and now.
+    stages = re.findall(r'data-stage="([a-z_]+)"', page)
+    assert stages == ["feelings", "facts", "learned", "then_and_now"]
+    q = world.scenes["delegate_martov_motion"].decision.prompts
+    assert all(html.escape(text) in page for _, text in q)
+    assert "## Your class vs. 25-26 October 1917" in md and "martov_motion = defeated" in md
+    # Transcripts, by handle only.
+    ts = sorted(p.name for p in paths if p.parent.name == "transcripts")
+    assert ts == ["anna.md", "boris.md", "misha.md", "olga.md"]
+    assert "Vote against" in (tmp_path / "transcripts" / "anna.md").read_text()
+
+
+def test_secret_ballots_stay_secret_in_the_debrief(world, at_martov):
+    room = at_martov({"Anna": "Bolshevik"}, ballot="secret")
+    room.choose("Anna", MARTOV_INDEX["against"])
+    page = db.html_page(db.build(room))
+    martov = page[page.index('data-decision="delegate_martov_vote"'):]
+    assert "(secret ballot)" in martov[:martov.index("</section>")]
+    assert "voted against Martov" not in page
+    assert "martov: passed" in page             # the result is public
+
+
+def test_debrief_command_replays_the_journal(world, at_martov, tmp_path, capsys):
+    room = at_martov({"Anna": "Bolshevik", "Boris": "Left SR"})
+    room.choose("Anna", MARTOV_INDEX["against"])
+    room.choose("Boris", MARTOV_INDEX["against"])
+    folder = tmp_path / "class-20251107-100000"
+    folder.mkdir()
+    with open(folder / "journal.jsonl", "w") as f:
+        for rec in [room.opening_record(), *room.records]:
+            f.write(json.dumps(rec) + "\n")
+    assert cli.main(["lesson", "debrief", "--saves", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "vote martov: martov_motion = defeated" in out
+    assert "Anna (A delegate, Bolshevik)" in out
+    assert "debrief.html" in out and (folder / "debrief.html").is_file()
+    assert cli.main(["lesson", "debrief", str(tmp_path / "nowhere")]) == 1
+    assert "not a session folder" in capsys.readouterr().err
