@@ -240,12 +240,8 @@ def timeline_svg(deb: Debrief) -> str:
     """Hours across, one track per student; world events and votes as vertical marks."""
     w = deb.world
     players = deb.players
-    starts = [p.ps.trail[0][0] for p in players if p.ps and p.ps.trail]
-    ends = [p.ps.time for p in players if p.ps]
-    t0 = (min(starts) if starts else w.clock.start) // 60 * 60
-    t1 = -(-(max(ends) if ends else w.clock.start + 60) // 60) * 60
-    t1 = max(t1, t0 + 60)
-    left, right, top, track = 150, 20, 70, 34
+    t0, t1 = _window(deb)
+    left, right, top, track = 150, 20, 80, 34
     plot = 900
     width = left + plot + right
     n = max(1, len(players))
@@ -262,14 +258,14 @@ def timeline_svg(deb: Debrief) -> str:
                    f'y2="{votes_y - 6}" stroke="#e2dccb"/>')
         out.append(f'<text x="{x(h):.1f}" y="{top - 12}" font-size="11" text-anchor="middle" '
                    f'fill="#555">{esc(w.clock.hhmm(h))}</text>')
-    fired = [(e, t) for e, t in _fired(deb) if t0 <= t <= t1]
+    fired = _fired(deb)
     titles = {ev.id: ev.title for ev in w.events}
     for i, (eid, t) in enumerate(fired, 1):
         out.append(f'<g class="event"><title>{esc(w.clock.hhmm(t))} {esc(titles.get(eid, eid))}'
                    f'</title><line x1="{x(t):.1f}" y1="{top - 4}" x2="{x(t):.1f}" '
                    f'y2="{votes_y - 6}" stroke="#444" stroke-width="1" '
                    f'stroke-dasharray="3,3"/>'
-                   f'<text x="{x(t):.1f}" y="{top - 26 - (i % 2) * 12}" font-size="10" '
+                   f'<text x="{x(t):.1f}" y="{top - 24 - (i % 3) * 11}" font-size="10" '
                    f'text-anchor="middle" fill="#333">{i}</text></g>')
     for row, p in enumerate(players):
         assert p.ps is not None
@@ -323,8 +319,19 @@ def timeline_svg(deb: Debrief) -> str:
     return "\n".join(out)
 
 
+def _window(deb: Debrief) -> tuple[int, int]:
+    """The hours the timeline spans: from the first student's start to the last one's time."""
+    starts = [p.ps.trail[0][0] for p in deb.players if p.ps and p.ps.trail]
+    ends = [p.ps.time for p in deb.players if p.ps]
+    t0 = (min(starts) if starts else deb.world.clock.start) // 60 * 60
+    t1 = -(-(max(ends) if ends else deb.world.clock.start + 60) // 60) * 60
+    return t0, max(t1, t0 + 60)
+
+
 def _fired(deb: Debrief) -> list[tuple[str, int]]:
-    return sorted(deb.fired, key=lambda et: et[1])
+    """The world events inside the timeline's hours, in time order (numbered from 1)."""
+    t0, t1 = _window(deb)
+    return sorted(((e, t) for e, t in deb.fired if t0 <= t <= t1), key=lambda et: et[1])
 
 
 def _clip(text: str, n: int) -> str:

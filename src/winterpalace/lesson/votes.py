@@ -86,9 +86,12 @@ def ballot_option(world: World, vote: Vote, ps: PlayerState | None) -> str | Non
 
 
 def ballot_time(vote: Vote, ps: PlayerState) -> int:
-    """When the player cast their ballot (the last choice taken in the decision's scene)."""
-    times = [s.time for s in ps.history if s.scene == vote.scene and s.kind == "choice"]
-    return times[-1] if times else ps.time
+    """When the player's ballot was in: the moment they left the decision's scene."""
+    left = None
+    for i, (t, s) in enumerate(ps.trail):
+        if s == vote.scene and i + 1 < len(ps.trail):
+            left = ps.trail[i + 1][0]
+    return left if left is not None else ps.time
 
 
 def tally(world: World, vote: Vote, ballots: list[Ballot], at: int = 0,
