@@ -148,7 +148,8 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
         rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
                                     f"the night could not start: {e}"))
         return None
-    seen: set[Any] = {_state_key(ws, ps)}
+    seen: set[Any] = set()
+    anchor: tuple[Any, Any] | None = (ws, ps)
     steps = 0
     try:
         while ps.ending is None:
@@ -177,6 +178,9 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                 break
             steps += 1
             if ps.time == before:
+                if anchor is not None:   # the state where the clock last stood still
+                    seen = {_state_key(*anchor)}
+                    anchor = None
                 key = _state_key(ws, ps)
                 if key in seen:
                     rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
@@ -186,7 +190,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                     break
                 seen.add(key)
             else:
-                seen = {_state_key(ws, ps)}
+                anchor = (ws, ps)
             if steps >= max_steps:
                 rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
                                             clock.hhmm(ps.time),
