@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import signal
 import socket
 import sys
@@ -90,7 +89,7 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
         hub.room.set_window(args.window)
     await hub.commit()
     try:
-        acceptor = await start_ssh(hub, args.host, args.port, saves / "host_key",
+        listener = await start_ssh(hub, args.host, args.port, saves / "host_key",
                                    wrong_delay=args.wrong_code_delay)
     except OSError as e:
         _err(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}. Is another "
@@ -121,18 +120,14 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
     await asyncio.wait({ended, stopped}, return_when=asyncio.FIRST_COMPLETED)
     for t in (runner, ended, stopped):
         t.cancel()
-    acceptor.close()
-    for key, link in list(hub.links.items()):
-        hub.links.pop(key, None)
-        link.kick([])
-    await asyncio.sleep(0.3)   # let goodbyes reach the students
+    await listener.close()     # goodbyes reach the students, their places are journaled
     await hub.close()
     if hub.room.ended:
         console.print_line(f"Session ended. The journal is in {hub.folder}.")
     else:
         console.print_line(f"Server stopped. Carry on later with: winterpalace classroom "
                            f"--resume --saves {saves}")
-    os.sys.stdout.flush()
+    sys.stdout.flush()
     return EXIT_OK
 
 

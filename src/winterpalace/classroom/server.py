@@ -69,6 +69,7 @@ class Classroom:
     _tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     _pace_acc: float = 0.0
     ended: asyncio.Event = field(default_factory=asyncio.Event)
+    _closed: bool = False
 
     # ---------------------------------------------------------------- creating
 
@@ -122,12 +123,13 @@ class Classroom:
         log, room.log = room.log, []
         if not (records or outbox or log):
             return
+        if self._queue is None or self._closed:
+            return   # shutting down: only goodbyes are left, and nobody to deliver them to
         for rec in records:
             rec.setdefault("at", round(_now(), 3))
         futs = [self.journal.append(rec) for rec in records]
         loop = asyncio.get_running_loop()
         batch = _Batch(futs, outbox, log, loop.create_future())
-        assert self._queue is not None, "start_background() first"
         self._queue.put_nowait(batch)
         await asyncio.shield(batch.done)
 
@@ -194,6 +196,11 @@ class Classroom:
         return secrets.randbelow(2**31)
 
     async def close(self) -> None:
+        """Stop the clock and the deliverer, after delivering what is queued."""
+        if self._queue is not None:
+            while not self._queue.empty():
+                await asyncio.sleep(0.01)
+        self._closed = True
         for t in self._tasks:
             t.cancel()
         for t in self._tasks:

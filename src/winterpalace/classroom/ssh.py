@@ -86,10 +86,21 @@ class ClassSSHServer(PromptToolkitSSHServer):
     """Password authentication with the class code; no other way in."""
 
     def __init__(self, interact: Any, code: Callable[[], str],
-                 wrong_delay: float = WRONG_CODE_DELAY):
+                 wrong_delay: float = WRONG_CODE_DELAY,
+                 registry: set[asyncssh.SSHServerConnection] | None = None):
         super().__init__(interact, enable_cpr=False)
         self._code = code
         self._wrong_delay = wrong_delay
+        self._registry = registry if registry is not None else set()
+        self._conn: asyncssh.SSHServerConnection | None = None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self._conn = conn
+        self._registry.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._conn is not None:
+            self._registry.discard(self._conn)
 
     def begin_auth(self, username: str) -> bool:
         return True
@@ -345,26 +356,65 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+class Listener:
+    """The listening server and its live connections."""
+
+    def __init__(self, hub: Classroom):
+        self.hub = hub
+        self.acceptor: asyncssh.SSHAcceptor | None = None
+        self.connections: set[asyncssh.SSHServerConnection] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    @property
+    def port(self) -> int:
+        assert self.acceptor is not None
+        return int(self.acceptor.sockets[0].getsockname()[1])
+
+    async def close(self, goodbye: float = 0.3) -> None:
+        """Stop listening, say goodbye to everyone, close every connection."""
+        if self.acceptor is not None:
+            self.acceptor.close()
+        for key, link in list(self.hub.links.items()):
+            self.hub.links.pop(key, None)
+            link.kick([])
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=goodbye + 2)
+        for conn in list(self.connections):
+            conn.close()
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=2)
+        for t in self.tasks:
+            t.cancel()
+
+
 async def start_ssh(hub: Classroom, host: str, port: int, host_key: Path,
-                    wrong_delay: float = WRONG_CODE_DELAY) -> asyncssh.SSHAcceptor:
-    """Listen for students on host:port. Returns the acceptor (close() to stop)."""
+                    wrong_delay: float = WRONG_CODE_DELAY) -> Listener:
+    """Listen for students on host:port (port 0: any free port)."""
     key = load_or_create_host_key(host_key)
+    listener = Listener(hub)
 
     async def interact(ssh_session: PromptToolkitSSHSession) -> None:
         assert isinstance(ssh_session, ClassSSHSession)
+        task = asyncio.current_task()
+        assert task is not None
+        listener.tasks.add(task)
         try:
             await PlayerConnection(hub, ssh_session).run()
         except Exception as e:  # one student's trouble must never stop the class
             hub.on_log([_error_line(e)])
+        finally:
+            listener.tasks.discard(task)
 
-    return await asyncssh.create_server(
-        lambda: ClassSSHServer(interact, lambda: hub.room.code, wrong_delay),
+    listener.acceptor = await asyncssh.create_server(
+        lambda: ClassSSHServer(interact, lambda: hub.room.code, wrong_delay,
+                               listener.connections),
         host, port, server_host_keys=[key],
         encoding="utf-8", errors="replace",
         keepalive_interval=KEEPALIVE_INTERVAL, keepalive_count_max=KEEPALIVE_COUNT_MAX,
         login_timeout=120, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
         public_key_auth=False, host_based_auth=False, gss_auth=False, gss_kex=False,
         line_editor=False, reuse_address=True)
+    return listener
 
 
 def _error_line(e: Exception) -> Any:
