@@ -1,0 +1,206 @@
+"""The room on its own: pure, fast, no network."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from winterpalace.classroom.console import FacilitatorConsole
+from winterpalace.classroom.journal import Journal, JournalError, read_journal
+from winterpalace.classroom.player import ClassroomSession
+from winterpalace.classroom.room import Room, RoomError, clean_name
+from winterpalace.classroom.server import repair_tail
+from winterpalace.engine.model import World
+from winterpalace.scenario import load_scenario
+from winterpalace.session import Info, Notice, Screen
+from winterpalace.ui import plain
+
+SCENARIO = Path(__file__).parent / "scenario"
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return load_scenario(SCENARIO)
+
+
+def t(world: World, hhmm: str) -> int:
+    v = world.clock.parse_time(hhmm)
+    assert v is not None
+    return v
+
+
+def texts(room: Room, key: str) -> str:
+    """Everything delivered to one player so far, as plain text; empties the outbox."""
+    mine = [o for k, o in room.outbox if k == key]
+    room.outbox = [(k, o) for k, o in room.outbox if k != key]
+    return "\n".join(line for o in mine for line in plain.output_lines(o, 200))
+
+
+def opened(world: World) -> Room:
+    room = Room(world, "code-1")
+    assert room.join("Anna", "officer", 1).ok
+    assert room.join("Misha", "sailor", 2).ok
+    return room
+
+
+def test_names_are_first_names_or_nicknames_only() -> None:
+    assert clean_name("  Anna ") == "Anna"
+    assert clean_name("Sailor-2") == "Sailor-2"
+    assert clean_name("Мария") == "Мария"
+    for bad in ("[bold]x[/]", "a@b.org", "x" * 21, "", "1234", "a\x1b[31m", "<b>"):
+        assert clean_name(bad) is None, bad
+
+
+def test_a_late_role_waits_for_the_class_clock_then_begins(world: World) -> None:
+    room = opened(world)
+    assert room.player("misha").ps is None                      # type: ignore[union-attr]
+    assert "begins at 20:00" in texts(room, "misha")
+    assert room.start().ok
+    s = ClassroomSession.seat(room, "Misha")
+    out = s.handle("look")
+    assert "begins at 20:00" in out[0].text                     # type: ignore[union-attr]
+    assert room.advance(t(world, "20:00")).ok
+    assert "PALACE SQUARE" in texts(room, "misha")
+    anna = room.player("anna")
+    assert anna is not None and anna.ps is not None and anna.ps.time == t(world, "20:00")
+
+
+def test_actions_wait_for_the_shared_clock(world: World) -> None:
+    room = opened(world)
+    anna = ClassroomSession.seat(room, "Anna")
+    before = anna.handle("1")
+    assert "not started" in before[0].text                      # type: ignore[union-attr]
+    room.start()
+    anna.handle("2")                                            # 10 minutes: fine (18:10)
+    out = anna.handle("2")                                      # back down: 18:20
+    assert isinstance(out[-1], Screen)
+    anna.handle("2")                                            # 18:30 is the limit
+    out = anna.handle("2")                                      # 18:40 would pass it
+    assert isinstance(out[0], Notice) and out[0].text.startswith("Waiting for the clock")
+    assert "18:30" in out[0].text
+    room.advance(t(world, "19:00"))
+    assert isinstance(anna.handle("2")[-1], Screen)
+
+
+def test_crossing_point_reaches_the_other_player_and_events_reach_all(world: World) -> None:
+    room = opened(world)
+    room.start()
+    room.advance(t(world, "20:00"))
+    room.outbox.clear()
+    misha = ClassroomSession.seat(room, "Misha")
+    out = misha.handle("cut")
+    assert "The wires part" in "\n".join(plain.output_lines(out[0]))
+    anna_sees = texts(room, "anna")
+    assert "Something has changed" in anna_sees and "gone dead" in anna_sees
+    room.advance(t(world, "22:00"))
+    assert "A single great boom" in texts(room, "anna")
+    assert "A flash on the river" in texts(room, "misha")
+    assert [e for e, _ in room.ws.fired] == ["aurora"]
+
+
+def test_say_is_heard_only_here_and_mute_freeze_remove(world: World) -> None:
+    room = opened(world)
+    room.join("Olga", "officer", 3)
+    room.start()
+    room.outbox.clear()
+    anna = ClassroomSession.seat(room, "Anna")
+    assert isinstance(anna.handle("who")[0], Info)
+    anna.handle("say [bold]hold[/] the door")
+    assert '"[bold]hold[/] the door"' in texts(room, "olga")   # escaped by rendering, kept
+    assert texts(room, "misha") == ""                          # not in the guardroom
+    assert any("Anna @" in ln.text for ln in room.log)
+    room.set_flag("anna", "mute", True)
+    out = anna.handle("say again")
+    assert "muted" in out[0].text                               # type: ignore[union-attr]
+    assert "again" not in texts(room, "olga")
+    room.set_flag("anna", "freeze", True)
+    assert "paused you" in anna.handle("1")[0].text             # type: ignore[union-attr]
+    anna.handle("pause I feel unwell")
+    assert room.alerts == [("Anna", "I feel unwell")]
+    assert room.set_flag("anna", "remove", True).ok
+    assert not room.connect("Anna").ok
+    room.set_locked(True)
+    assert not room.join("Boris", "officer", 4).ok
+    room.disconnect("Olga")
+    assert room.connect("olga").ok                              # rejoining still works
+
+
+def test_caps_and_assigned_roles(world: World) -> None:
+    room = Room(world, "c0de")
+    room.cap("sailor", 1)
+    assert room.join("A", "sailor", 1).ok
+    assert not room.join("B", "sailor", 1).ok
+    room.assign("Kolya", "officer")
+    assert not room.join("Kolya", "sailor", 1).ok
+    assert room.join("Kolya", "officer", 1).ok
+    assert room.offer_handle("sailor") == "Sailor-1"
+
+
+def test_replay_rebuilds_the_night_and_catches_a_journal_that_parts_ways(world: World) -> None:
+    room = opened(world)
+    room.start()
+    room.advance(t(world, "20:00"))
+    ClassroomSession.seat(room, "Misha").handle("cut")
+    ClassroomSession.seat(room, "Anna").handle("1")
+    room.say("Anna", "hello")
+    room.advance(t(world, "22:00"))
+    records = [room.opening_record(), *room.records]
+    again = Room.replay(world, json.loads(json.dumps(records)))
+    assert again.snapshot() == room.snapshot()
+    choose = next(r for r in records if r["t"] == "choose")
+    choose["after"] = ["square", 1, 1]
+    with pytest.raises(RoomError, match="does not replay"):
+        Room.replay(world, records)
+    other = dict(records[0], scenario="another-night")
+    with pytest.raises(RoomError, match="another-night"):
+        Room.replay(world, [other])
+
+
+def test_journal_is_written_in_order_and_survives_a_torn_line(tmp_path: Path) -> None:
+    path = tmp_path / "journal.jsonl"
+
+    async def write() -> None:
+        j = Journal(path)
+        j.write_now({"t": "open"})
+        await asyncio.gather(*(j.append({"t": "say", "n": i}) for i in range(200)))
+        j.close()
+
+    asyncio.run(write())
+    recs = read_journal(path)
+    assert [r.get("n") for r in recs[1:]] == list(range(200))
+    with open(path, "ab") as f:
+        f.write(b'{"t": "say", "n": 2')                        # a crash mid-write
+    assert len(read_journal(path)) == 201
+    repair_tail(path)
+    assert path.read_bytes().endswith(b"}\n")
+    path.write_bytes(path.read_bytes() + b"oops\n{}\n")
+    with pytest.raises(JournalError, match=r"journal.jsonl:202"):
+        read_journal(path)
+
+
+def test_facilitator_commands(world: World, tmp_path: Path) -> None:
+    room = opened(world)
+    hub = SimpleNamespace(room=room, world=world, folder=tmp_path)
+    con = FacilitatorConsole(hub, "ssh -p 2222 <your name>@host")  # type: ignore[arg-type]
+    assert con.command("start") == ["Started."]
+    assert con.command("advance 19:00") == [""]
+    assert room.now == t(world, "19:00")
+    assert con.command("advance +30") == [""] and room.now == t(world, "19:30")
+    assert con.command("advance 18:00")[0].startswith("Not done")
+    assert "advance 22:00" in con.command("advance soon")[0]
+    assert con.command("pace 10") == [""] and room.pace == 10
+    assert con.command("window 15") == [""] and room.limit == t(world, "19:45")
+    con.command("freeze misha")
+    assert room.player("misha").frozen                          # type: ignore[union-attr]
+    assert con.command("mute nobody")[0].startswith("Not done")
+    con.command("code tsar-17")
+    assert room.code == "tsar-17"
+    assert "Misha" in con.command("who")[0]
+    assert "Unknown command" in con.command("dance")[0]
+    assert any("advance" in ln for ln in con.command("help"))
+    con.command("end")
+    assert room.ended
