@@ -129,7 +129,7 @@ class Session:
         if handler is not None:
             return handler(rest)
         number = text.rstrip(".)")
-        if number.isdigit() and len(number) < 6:
+        if number.isascii() and number.isdigit() and len(number) < 6:
             return self._choose_number(int(number))
         return self._choose_text(text)
 
@@ -284,7 +284,7 @@ class Session:
     def cmd_undo(self, rest: str) -> list[Output]:
         n = 1
         if rest:
-            if not rest.isdigit() or not 1 <= int(rest) <= 999:
+            if not (rest.isascii() and rest.isdigit()) or not 1 <= int(rest) <= 999:
                 return [Notice("`undo` takes back one choice; `undo 3` takes back three.",
                                "warning")]
             n = int(rest)
@@ -378,7 +378,8 @@ class Session:
     def cmd_wait(self, rest: str) -> list[Output]:
         minutes = None
         if rest:
-            m = re.fullmatch(r"(\d{1,4})\s*(m|min|mins|minutes?)?|(\d{1,2})\s*h(ours?)?", rest)
+            m = re.fullmatch(r"(\d{1,4})\s*(m|min|mins|minutes?)?|(\d{1,2})\s*h(ours?)?", rest,
+                             re.ASCII)
             if not m:
                 return [Notice(f"`wait {rest[:20]}`: give a number of minutes, like `wait 30`.",
                                "warning")]

@@ -27,7 +27,7 @@ def _no_user_saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WINTERPALACE_SAVES", str(tmp_path / "env-saves"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def world() -> World:
     return load_scenario(EXAMPLE)
 

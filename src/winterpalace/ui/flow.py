@@ -205,7 +205,7 @@ class Flow:
 
     def _find_role(self, text: str) -> RoleEntry | None:
         low = text.lower().rstrip(".)")
-        if low.isdigit() and len(low) < 4:
+        if low.isascii() and low.isdigit() and len(low) < 4:
             n = int(low)
             return next((r for r in self.roles if r.number == n), None)
         if not low:

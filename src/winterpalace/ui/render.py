@@ -322,7 +322,8 @@ def render_all(outputs: Iterable[FlowOutput], console: Console) -> None:
 def make_console(file: io.TextIOBase | None, width: int,
                  color_system: str | None = "truecolor") -> Console:
     """A console that writes to `file` at `width` columns, escapes as `color_system` says."""
-    return Console(file=file or io.StringIO(), width=width, color_system=color_system,  # type: ignore[arg-type]
+    return Console(file=file or io.StringIO(), width=width,
+                   color_system=color_system,  # type: ignore[arg-type]
                    force_terminal=color_system is not None, no_color=color_system is None,
                    highlight=False, emoji=False, markup=False, legacy_windows=False,
                    soft_wrap=False)
