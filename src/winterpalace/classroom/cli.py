@@ -117,7 +117,10 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
                                  console.run_stdin())
     ended = asyncio.create_task(hub.ended.wait())
     stopped = asyncio.create_task(stop.wait())
-    await asyncio.wait({ended, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    # On a terminal, leaving the console (Ctrl-D) stops the server; a script's input ending
+    # does not, so `... < commands.txt` keeps the class running.
+    waits = {ended, stopped, runner} if use_terminal else {ended, stopped}
+    await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     for t in (runner, ended, stopped):
         t.cancel()
     await listener.close()     # goodbyes reach the students, their places are journaled

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
+import threading
 from typing import IO, Callable
 
 from rich.console import Console
@@ -184,10 +185,24 @@ class FacilitatorConsole:
 
     async def run_stdin(self, stream: IO[bytes] | None = None) -> None:
         """Commands from standard input, one a line, until it ends or the session does."""
-        stream = stream or sys.stdin.buffer
+        source = stream or sys.stdin.buffer
         loop = asyncio.get_running_loop()
+        lines: asyncio.Queue[bytes] = asyncio.Queue()
+
+        def reader() -> None:
+            # A daemon thread of its own: a blocked readline must not hold up the exit.
+            while True:
+                raw = source.readline()
+                try:
+                    loop.call_soon_threadsafe(lines.put_nowait, raw)
+                except RuntimeError:    # the loop has closed: the server is stopping
+                    return
+                if not raw:
+                    return
+
+        threading.Thread(target=reader, name="console-stdin", daemon=True).start()
         while not self.room.ended:
-            raw = await loop.run_in_executor(None, stream.readline)
+            raw = await lines.get()
             if not raw:
                 return   # input ended: the class runs on until stopped or `end`
             await self.execute(raw.decode("utf-8", errors="replace"))
@@ -215,10 +230,11 @@ class FacilitatorConsole:
                 try:
                     line = await session.prompt_async("teacher> ")
                 except KeyboardInterrupt:
-                    show("(Type `end` to end the session, or `help`.)")
+                    show("(Type `end` to end the session, Ctrl-D to stop the server and "
+                         "resume later, or `help`.)")
                     continue
                 except EOFError:
-                    line = "end"
+                    return   # stop the server; the session stays open for --resume
                 await self.execute(line)
 
 
