@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
 import sys
 import threading
 from typing import IO, Callable
@@ -183,22 +184,38 @@ class FacilitatorConsole:
 
     # ---------------------------------------------------------------- driving
 
-    async def run_stdin(self, stream: IO[bytes] | None = None) -> None:
+    async def run_stdin(self, fd: int | None = None) -> None:
         """Commands from standard input, one a line, until it ends or the session does."""
-        source = stream or sys.stdin.buffer
+        source = sys.stdin.fileno() if fd is None else fd
         loop = asyncio.get_running_loop()
         lines: asyncio.Queue[bytes] = asyncio.Queue()
 
+        def put(raw: bytes) -> bool:
+            try:
+                loop.call_soon_threadsafe(lines.put_nowait, raw)
+                return True
+            except RuntimeError:    # the loop has closed: the server is stopping
+                return False
+
         def reader() -> None:
-            # A daemon thread of its own: a blocked readline must not hold up the exit.
+            # A daemon thread on the raw descriptor: a blocked read holds no Python lock, so
+            # it can neither delay the exit nor trip over the interpreter shutting down.
+            pending = b""
             while True:
-                raw = source.readline()
                 try:
-                    loop.call_soon_threadsafe(lines.put_nowait, raw)
-                except RuntimeError:    # the loop has closed: the server is stopping
+                    chunk = os.read(source, 4096)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    if pending:
+                        put(pending)
+                    put(b"")
                     return
-                if not raw:
-                    return
+                pending += chunk
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    if not put(line + b"\n"):
+                        return
 
         threading.Thread(target=reader, name="console-stdin", daemon=True).start()
         while not self.room.ended:
