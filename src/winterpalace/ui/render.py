@@ -326,7 +326,7 @@ def make_console(file: io.TextIOBase | None, width: int,
                    color_system=color_system,  # type: ignore[arg-type]
                    force_terminal=color_system is not None, no_color=color_system is None,
                    highlight=False, emoji=False, markup=False, legacy_windows=False,
-                   soft_wrap=False)
+                   soft_wrap=False, _environ={})  # the arguments decide, not this process's env
 
 
 def render_to_ansi(output: FlowOutput | Iterable[FlowOutput], width: int = 80,

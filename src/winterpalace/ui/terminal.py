@@ -87,6 +87,8 @@ def toolbar_text(flow: Flow, width: int) -> FormattedText:
     if session is not None and flow.state in ("play", "ended"):
         v = session.view()
         place = f"{v.area_name} › {v.place_name}" if v.area_name else v.place_name
+        if len(v.role_name) + len(place) + 16 > width:
+            place = v.place_name          # narrow terminals: the place alone
         parts += [("class:bottom-toolbar.role", f" {v.role_name} "), ("", "· "),
                   ("", f"{place} "), ("", "· "),
                   ("class:bottom-toolbar.clock", f"{v.clock.hhmm} "), ("", "· ")]
