@@ -99,3 +99,38 @@ def test_sigterm_autosaves_and_exits_cleanly(tmp_path):
         child.close(force=True)
     assert child.exitstatus == 0
     assert _autosave_clock(autosave) == "18:02"
+
+
+@pytest.mark.slow
+def test_sighup_autosaves_too(tmp_path):
+    autosave = tmp_path / "example-night" / "autosave-officer.json"
+    child = _spawn(["--role", "officer", "--seed", "1"], tmp_path)
+    try:
+        child.expect("Take a revolver")
+        child.send("2\r")
+        child.expect("Report to Konovalov")
+        child.kill(signal.SIGHUP)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert _autosave_clock(autosave) == "18:10"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}])
+def test_no_color_and_dumb_terminals_get_plain_text(tmp_path, env):
+    full = {**os.environ, "WINTERPALACE_SAVES": str(tmp_path), "TERM": "xterm", **env}
+    child = pexpect.spawn(_program(), ["play", "--scenes", str(EXAMPLE)], env=full,
+                          dimensions=(40, 100), encoding="utf-8", timeout=20)
+    try:
+        child.expect("Choose a role, 1 to 2:")
+        child.send("1\r")
+        child.expect("Begin the night as The officer")
+        child.send("\r")
+        child.expect("Choices:")
+        child.send("quit\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert "\x1b[" not in child.before
+    assert child.exitstatus == 0

@@ -190,3 +190,35 @@ class _Terminal(Vt100_Output):
 
 def _vt100(buf: io.StringIO) -> Vt100_Output:
     return Vt100_Output(buf, lambda: Size(rows=30, columns=90), term="xterm")
+
+
+def test_transcript_records_what_was_shown_and_typed(world, store):
+    flow = Flow(world, store=store, seed=1)
+    record = io.StringIO()
+
+    async def main() -> None:
+        with create_pipe_input() as inp:
+            inp.send_text("1\r" + "map\r" + CTRL_D)
+            ps: PromptSession[str] = PromptSession(input=inp, output=_vt100(io.StringIO()))
+            await run_async(flow, ps, lambda s: None, opening=flow.start(role="officer"),
+                            color_system="truecolor", width=80, transcript=record)
+
+    asyncio.run(main())
+    text = record.getvalue()
+    assert "\x1b" not in text
+    assert "THE GUARDROOM. Winter Palace, ground floor." in text
+    assert "> 1\n" in text and "> map\n" in text and "> (Ctrl-D)" in text
+    assert "You check the chambers. Six rounds." in text
+    assert "The guardroom (ground floor): you are here" in text
+
+
+def test_a_fault_inside_the_game_is_reported_not_fatal(world, store, drive, monkeypatch):
+    flow = Flow(world, store=store, seed=1)
+    opening = flow.start(role="officer")
+
+    def broken(index):
+        raise RuntimeError("redirect loop in scene `x`")
+    monkeypatch.setattr(flow.session, "apply_choice", broken)
+    shown = drive(flow, "2\r" + "look\r" + CTRL_D, opening=opening)
+    assert "Something went wrong inside the game (RuntimeError: redirect loop" in shown
+    assert flow.session.game.player.scene == "guardroom"

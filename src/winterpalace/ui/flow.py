@@ -192,6 +192,14 @@ class Flow:
 
     def handle(self, line: str) -> list[FlowOutput]:
         """Interpret one line in the current state. Never raises on any input."""
+        try:
+            return self._handle(line)
+        except Exception as e:  # noqa: BLE001 - a fault in a scenario must not end the game
+            return [Notice(f"Something went wrong inside the game ({type(e).__name__}: "
+                           f"{str(e)[:200]}). Nothing was changed; try another choice, `undo` "
+                           "or `load`.", "error")]
+
+    def _handle(self, line: str) -> list[FlowOutput]:
         text = "".join(ch for ch in line[:500] if ch.isprintable()).strip()
         if self.state == "title":
             return self._title(text)

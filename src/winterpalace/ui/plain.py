@@ -225,6 +225,8 @@ def run_flow(flow: "Flow", lines: Iterable[str], out: IO[str], width: int = 80,
         if transcript is not None:
             transcript.write(shown)
         show(flow.handle(line))
+        if flow.done:
+            break        # do not wait for another line that will never be used
     if not flow.done:
         flow.hangup()      # input ended (EOF): keep the game
     return 0
