@@ -273,7 +273,7 @@ class SaveStore:
     def load(self, slot: str) -> Loaded:
         """Read a save back, or SaveError with a message for the player."""
         slot = check_slot(slot)
-        data, path = self._read(slot)
+        data, _ = self._read(slot)
         problem = self._scene_problem(data)
         if problem is not None:
             raise SaveError(f"The save `{slot}` cannot be loaded: {problem} since it was made "

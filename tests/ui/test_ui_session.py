@@ -41,7 +41,8 @@ def test_inventory_notes_map_glossary_history(world, store):
 def test_undo_several_levels_and_the_limit(world):
     s, _ = Session.new(world, "officer", seed=1)
     start = s.game
-    s.handle("1"); s.handle("1"); s.handle("2")     # noqa: E702
+    for line in ("1", "1", "2"):
+        s.handle(line)
     assert len(s.undo_stack) == 3
     s.handle("undo")
     assert s.game.player.scene == "malachite"
@@ -52,8 +53,6 @@ def test_undo_several_levels_and_the_limit(world):
 
 def test_subclass_adds_and_removes_commands_everywhere(world):
     class Shared(Session):
-        said: list[str] = []
-
         def commands(self):
             cmds = super().commands()
             cmds["say"] = self.cmd_say
@@ -65,7 +64,6 @@ def test_subclass_adds_and_removes_commands_everywhere(world):
             return {**super().command_help(), "say TEXT": "speak to the room"}
 
         def cmd_say(self, rest):
-            self.said.append(rest)
             return [Notice(f"You say: {rest}")]
 
     s, _ = Shared.new(world, "officer", seed=1)

@@ -222,3 +222,16 @@ def test_a_fault_inside_the_game_is_reported_not_fatal(world, store, drive, monk
     shown = drive(flow, "2\r" + "look\r" + CTRL_D, opening=opening)
     assert "Something went wrong inside the game (RuntimeError: redirect loop" in shown
     assert flow.session.game.player.scene == "guardroom"
+
+
+def test_run_async_plays_an_existing_session_subclass(world, drive):
+    from winterpalace.session import Notice, Session
+
+    class Classroom(Session):
+        def commands(self):
+            return {**super().commands(), "say": lambda rest: [Notice(f"You say: {rest}")]}
+
+    session, _ = Classroom.new(world, "sailor", seed=4)
+    flow = Flow.for_session(session)
+    shown = drive(flow, "say hello\r" + CTRL_D, opening=flow.start())
+    assert "Palace Square" in shown and "You say: hello" in shown

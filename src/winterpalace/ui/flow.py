@@ -110,8 +110,21 @@ class Flow:
 
     # ------------------------------------------------------------------ starting
 
+    @classmethod
+    def for_session(cls, session: Session) -> "Flow":
+        """A flow around a session that already exists (e.g. a classroom player's)."""
+        flow = cls(session.world, store=session.store, confirm=False)
+        flow.session = session
+        flow.state = "ended" if session.ended else "play"
+        return flow
+
     def start(self, role: str | None = None, resume: bool = False) -> list[FlowOutput]:
         """The first outputs: the resumed game, the chosen role's night, or the title."""
+        if self.session is not None and role is None and not resume:
+            out: list[FlowOutput] = [Screen(self.session.view())]
+            if self.session.ended:
+                out.append(EndingMenu(self.session.view().role_name))
+            return out
         if resume:
             out = self.resume()
             if self.state == "play":
