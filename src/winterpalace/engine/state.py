@@ -41,9 +41,15 @@ class WorldState:
     flags: dict[str, Any]
     fired: tuple[tuple[str, int], ...] = ()     # (event id, time) in the order they happened
     decided: frozenset[str] = frozenset()       # events fired or skipped (their condition failed)
+    _fired_cache: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     def fired_ids(self) -> frozenset[str]:
-        return frozenset(e for e, _ in self.fired) if self.fired else frozenset()
+        """The ids of the events that have fired (computed once per state: it is asked often)."""
+        cached = self._fired_cache
+        if cached is None:
+            cached = frozenset(e for e, _ in self.fired)
+            object.__setattr__(self, "_fired_cache", cached)  # a cache, not a change of state
+        return cached
 
     def to_dict(self) -> dict[str, Any]:
         return {"time": self.time, "flags": dict(self.flags),
