@@ -42,7 +42,7 @@ def test_role_chosen_from_the_menu() -> None:
     done = play(b"2\n2\n", "--scenes", str(EXAMPLE), "--seed", "1")
     out = done.stdout.decode()
     assert "1. The officer." in out and "2. The sailor." in out
-    assert "You are The sailor." in out and "PALACE SQUARE." in out
+    assert "THE SAILOR." in out and "PALACE SQUARE." in out
 
 
 def test_same_seed_and_input_give_identical_output() -> None:

@@ -66,20 +66,24 @@ def cmd_play(args: argparse.Namespace) -> int:
             _stderr(f"winterpalace: cannot write the transcript {args.transcript}: "
                     f"{e.strerror}")
             return EXIT_ERROR
+    watcher = None
+    if getattr(args, "watch", False):
+        from .tools.watch import Watcher
+        watcher = Watcher(args.scenes or default_scenario_dir())
     try:
         if plain_wanted(args):
             return play_plain(world, args.role, args.seed, store=store,
                               resume=bool(getattr(args, "continue_", False)),
-                              transcript=transcript)
+                              transcript=transcript, watcher=watcher)
         from .ui import terminal
-        return terminal.play(world, args, store=store, transcript=transcript)
+        return terminal.play(world, args, store=store, transcript=transcript, watcher=watcher)
     finally:
         if transcript is not None:
             transcript.close()
 
 
 def play_plain(world: World, role: str | None, seed: int | None, *, store: object = None,
-               resume: bool = False, transcript: object = None) -> int:
+               resume: bool = False, transcript: object = None, watcher: object = None) -> int:
     """The scripted/plain game: commands from standard input, plain text to standard output.
 
     Input from a pipe is echoed after `> ` and the role is not confirmed, so a script of
@@ -94,7 +98,7 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
 
     interactive = sys.stdin.isatty()
     flow = Flow(world, store=store if isinstance(store, SaveStore) else None, seed=seed,
-                confirm=interactive)
+                confirm=interactive, watcher=watcher)
 
     def leave(signum: int, frame: object) -> None:
         flow.hangup()
@@ -144,6 +148,9 @@ def add_play_arguments(p: argparse.ArgumentParser) -> None:
                    "checkout, or your data folder)")
     p.add_argument("--transcript", metavar="FILE",
                    help="also write everything shown and typed to FILE, as plain text")
+    p.add_argument("--watch", action="store_true",
+                   help="with --scenes: reload the scenario when its files change, keeping "
+                   "your place (for authors)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

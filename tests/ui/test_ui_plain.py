@@ -45,7 +45,7 @@ def test_command_sequences_reach_menus_and_back(world, lines):
 def test_plain_output_is_linear_text(world):
     text = _play(world, b"1\n3\n1\nmap\nwait 600\nwait 600\n3\n")
     assert "\x1b" not in text and "╭" not in text and "│" not in text
-    assert "3. Walk out of the palace (not available: The square is still quiet;" in text
+    assert "3. Walk out of the palace (not available: the square is still quiet;" in text
     assert "At 21:40: A single great boom rolls across the river." in text
     assert "THE END: Taken at the table." in text
     assert "1. Play again as The officer" in text

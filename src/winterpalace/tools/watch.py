@@ -66,8 +66,9 @@ def reload_into(session: Session, root: str | Path) -> Reload:
     try:
         world = load_scenario(root)
     except ScenarioError as e:
-        return Reload(False, f"The scenario has errors; still playing the old version. "
-                      f"{e.summary()}", e.render())
+        n = len(e.problems)
+        return Reload(False, f"The scenario has {n} error{'s' if n != 1 else ''}; still playing "
+                      "the old version until they are fixed.", e.render())
     ps = session.game.player
     if ps.role not in world.roles:
         return Reload(False, f"The role `{ps.role}` is gone from the scenario; still playing "

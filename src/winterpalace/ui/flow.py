@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ..engine.events import Turn
 from ..engine.model import World
@@ -93,12 +93,16 @@ class Flow:
         confirm: ask before the night begins (the terminal does; scripted input does not).
         make_session: builds the session for a role and its opening turn, like `Session.new`
             (a subclass for shared nights).
+        watcher: for `play --watch`: an object with `poll(session)` (tools.watch.Watcher),
+            asked before each line so an author's edits reach the game between turns.
     """
 
     def __init__(self, world: World, *, store: SaveStore | None = None, seed: int | None = None,
                  confirm: bool = True,
-                 make_session: Callable[[World, str, int], tuple[Session, Turn]] | None = None):
+                 make_session: Callable[[World, str, int], tuple[Session, Turn]] | None = None,
+                 watcher: Any = None):
         self.world = world
+        self.watcher = watcher
         self.store = store
         self.seed = seed
         self.confirm = confirm
@@ -206,11 +210,24 @@ class Flow:
     def handle(self, line: str) -> list[FlowOutput]:
         """Interpret one line in the current state. Never raises on any input."""
         try:
-            return self._handle(line)
+            return self._reload() + self._handle(line)
         except Exception as e:  # noqa: BLE001 - a fault in a scenario must not end the game
             return [Notice(f"Something went wrong inside the game ({type(e).__name__}: "
                            f"{str(e)[:200]}). Nothing was changed; try another choice, `undo` "
                            "or `load`.", "error")]
+
+    def _reload(self) -> list[FlowOutput]:
+        """With --watch: take in the author's edits, or say why they cannot be taken in."""
+        if self.watcher is None or self.session is None or self.state != "play":
+            return []
+        r = self.watcher.poll(self.session)
+        if r is None:
+            return []
+        if not r.ok:
+            return [Notice(r.message, "error", tuple(r.errors.splitlines()))]
+        self.world = self.session.world
+        self.roles = role_entries(self.world)
+        return [Notice(r.message), Screen(self.session.view())]
 
     def _handle(self, line: str) -> list[FlowOutput]:
         text = "".join(ch for ch in line[:500] if ch.isprintable()).strip()

@@ -55,7 +55,7 @@ def title_screen(world: World, width: int = 80) -> list[str]:
 
 def role_intro(world: World, role_id: str, width: int = 80) -> list[str]:
     role = world.roles[role_id]
-    return [f"You are {role.name}.", *wrap(role.intro, width), ""]
+    return [f"{role.name.upper()}.", *wrap(role.intro, width), ""]
 
 
 def turn_lines(turn: Turn | None, width: int) -> list[str]:
@@ -97,10 +97,23 @@ def view_lines(v: View, turn: Turn | None, width: int = 80, full: bool = True) -
             cost = f" ({format_duration(c.takes)})" if c.takes else ""
             out.append(f"{c.number}. {c.label}{cost}")
         else:
-            out.append(f"{c.number}. {c.label} (not available: {c.reason})")
+            out.append(f"{c.number}. {c.label} (not available: {_clause(c.reason)})")
     if v.wait:
         out.append(f"w. Wait ({format_duration(v.wait)})")
     return out
+
+
+_LOWER_FIRST = {"The", "A", "An", "You", "Your", "It", "There", "This", "That", "Not", "No",
+                "Nobody", "They", "We", "He", "She", "His", "Her", "Too", "Only"}
+
+
+def _clause(reason: str | None) -> str:
+    """An author's reason as a clause inside brackets: `(not available: the lines are dead)`."""
+    text = (reason or "").strip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    if first in _LOWER_FIRST:
+        text = text[0].lower() + text[1:]
+    return text
 
 
 def ending_lines(e: EndingView, width: int = 80) -> list[str]:
@@ -138,7 +151,8 @@ def output_lines(o: "Output | FlowOutput", width: int = 80) -> list[str]:
         return title_lines(o, width)
     if isinstance(o, RoleIntro):
         r = o.role
-        lines = [f"You are {r.name}."] if not o.confirm else [
+        # A heading, not "You are ...": the intro speaks to the player itself.
+        lines = [f"{r.name.upper()}."] if not o.confirm else [
             f"{r.name.upper()}. {r.area}, {r.place}, from {r.start}."]
         lines += wrap(o.intro, width)
         if o.confirm:

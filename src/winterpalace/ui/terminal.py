@@ -239,11 +239,12 @@ def _log(transcript: IO[str] | None, text: str) -> None:
 
 
 def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = None,
-         transcript: IO[str] | None = None) -> int:
+         transcript: IO[str] | None = None, watcher: Any = None) -> int:
     """`winterpalace play` in a local terminal: the rich screens and the prompt."""
     from rich.console import Console
 
-    flow = Flow(world, store=store, seed=getattr(args, "seed", None), confirm=True)
+    flow = Flow(world, store=store, seed=getattr(args, "seed", None), confirm=True,
+                watcher=watcher)
     opening = flow.start(role=getattr(args, "role", None),
                          resume=bool(getattr(args, "continue_", False)))
     color_system = Console().color_system or None
