@@ -53,21 +53,45 @@ def event_moves(world: World, role: str) -> list[tuple[str, int, str]]:
             possible = reach.cond is None or not _only_role_false(reach.cond, role)
             if possible and reach.go:
                 out.append((reach.go, ev.at, ev.id))
-            if reach.cond is None:
+            if reach.cond is None or _role_truth_of(reach.cond, role) is True:
                 break   # later cases never apply
     return out
 
 
 def _only_role_false(cond: ex.Condition, role: str) -> bool:
-    """True when `cond` reads nothing but `role` and is false for this role."""
-    if cond.reads - {"role"} or cond.calls:
-        return False
-    return not cond.fn(_RoleOnly(role))
+    """True when `cond` is false for this role whatever else holds (e.g. `role == "x" and
+    within(smolny)` for any role but x)."""
+    return _role_truth_of(cond, role) is False
 
 
-class _RoleOnly:
-    def __init__(self, role: str):
-        self.role = role
+def _role_truth_of(cond: ex.Condition, role: str) -> bool | None:
+    try:
+        return _role_truth(ex.parse(cond.source), role)
+    except ex.ExprError:
+        return None
+
+
+def _role_truth(n: ex.Node, role: str) -> bool | None:
+    """Three-valued truth of a condition knowing only the role: True, False or None (unknown)."""
+    if n.kind == "and":
+        a, b = _role_truth(n.args[0], role), _role_truth(n.args[1], role)
+        return False if False in (a, b) else (True if a is True and b is True else None)
+    if n.kind == "or":
+        a, b = _role_truth(n.args[0], role), _role_truth(n.args[1], role)
+        return True if True in (a, b) else (False if a is False and b is False else None)
+    if n.kind == "not":
+        a = _role_truth(n.args[0], role)
+        return None if a is None else not a
+    if n.kind == "lit" and isinstance(n.value, bool):
+        return n.value
+    if n.kind == "binary" and n.value in ("==", "!=") and len(n.args) == 2:
+        left, right = n.args
+        if right.kind == "name" and right.value == "role":
+            left, right = right, left
+        if left.kind == "name" and left.value == "role" and right.kind == "lit" \
+                and isinstance(right.value, str):
+            return (right.value == role) == (n.value == "==")
+    return None
 
 
 def reach_role(world: World, role: str) -> RoleReach:
@@ -266,6 +290,11 @@ def uses(world: World) -> Uses:
             u.calls.setdefault(call, where)
         for name in getattr(thing, "writes", ()):
             u.writes.setdefault(name, where)
+    # A lesson's class vote sets its flag (and its seats flag) when the class has voted.
+    for vote in (world.lesson.votes.values() if world.lesson else ()):
+        for name in (vote.flag, vote.seats_flag):
+            if name:
+                u.writes.setdefault(name, vote.where)
     return u
 
 
