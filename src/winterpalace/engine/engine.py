@@ -93,7 +93,7 @@ def start(world: World, role: str, seed: int = 0, player_id: str = "player",
     ps = PlayerState(id=player_id, role=role, scene=r.start, time=r.start_time,
                      vars=variables, seed=seed, rng=rng_seed(seed))
     # The world lives through the hours before the role begins: its events fire unseen.
-    ws = _advance_world(world, ws, ps, r.start_time - 1)
+    ws = _advance_world(world, ws, r.start_time - 1)
     ctx = Context(world, ws, ps, copy=True)
     narrations: list[Narration] = []
     moved = None
@@ -275,7 +275,7 @@ def advance(world: World, ws: WorldState, ps: PlayerState,
 
 def advance_world(world: World, ws: WorldState, to: int) -> WorldState:
     """Move the shared clock to `to`, firing the world's part of events on the way."""
-    return _advance_world(world, ws, None, to)
+    return _advance_world(world, ws, to)
 
 
 # --------------------------------------------------------------------------- internals
@@ -289,7 +289,7 @@ def _events_between(world: World, t0: int, t1: int) -> list[Event]:
     return list(world.events[lo:hi])
 
 
-def _advance_world(world: World, ws: WorldState, ps: PlayerState | None, to: int) -> WorldState:
+def _advance_world(world: World, ws: WorldState, to: int) -> WorldState:
     flags = None
     fired = list(ws.fired)
     decided = set(ws.decided)
@@ -301,14 +301,21 @@ def _advance_world(world: World, ws: WorldState, ps: PlayerState | None, to: int
             continue
         if flags is None:
             flags = dict(ws.flags)
-        wctx = _WorldContext(world, ev.at, flags, frozenset(e for e, _ in fired))
         decided.add(ev.id)
-        if ev.cond is None or ev.cond.fn(wctx):
-            for eff in ev.effects:
-                eff.fn(wctx)
+        if _decide(world, ev, flags, frozenset(e for e, _ in fired)):
             fired.append((ev.id, ev.at))
     return WorldState(time=max(ws.time, to), flags=flags if flags is not None else ws.flags,
                       fired=tuple(fired), decided=frozenset(decided))
+
+
+def _decide(world: World, ev: Event, flags: dict[str, Any], fired: frozenset[str]) -> bool:
+    """Whether `ev` happens (its world condition); if so, apply its world effects to `flags`."""
+    wctx = _WorldContext(world, ev.at, flags, fired)
+    if ev.cond is not None and not ev.cond.fn(wctx):
+        return False
+    for eff in ev.effects:
+        eff.fn(wctx)
+    return True
 
 
 class _WorldContext:
@@ -337,11 +344,8 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
     """Make sure `ev` has been decided in the world, then let it reach this player."""
     if ev.id not in ws.decided:
         flags = dict(ctx.flags)
-        wctx = _WorldContext(world, ev.at, flags, ws.fired_ids())
         fired = ws.fired
-        if ev.cond is None or ev.cond.fn(wctx):
-            for eff in ev.effects:
-                eff.fn(wctx)
+        if _decide(world, ev, flags, ws.fired_ids()):
             fired = fired + ((ev.id, ev.at),)
         ws = WorldState(time=max(ws.time, ev.at), flags=flags, fired=fired,
                         decided=ws.decided | {ev.id})
