@@ -21,7 +21,7 @@ pexpect = pytest.importorskip("pexpect")
 pytest.importorskip("asyncssh")
 
 from winterpalace.classroom.journal import read_journal  # noqa: E402
-from winterpalace.classroom.room import Room  # noqa: E402
+from winterpalace.lesson.room import LessonRoom  # noqa: E402
 from winterpalace.scenario import load_scenario  # noqa: E402
 
 pytestmark = pytest.mark.slow
@@ -44,10 +44,11 @@ def free_port() -> int:
 class Server:
     """`winterpalace classroom` as a subprocess, its console driven on standard input."""
 
-    def __init__(self, tmp: Path, port: int, resume: bool = False):
+    def __init__(self, tmp: Path, port: int, resume: bool = False,
+                 scenes: Path = SCENARIO, extra: tuple[str, ...] = ()):
         args = [sys.executable, "-m", "winterpalace", "classroom", "--host", "127.0.0.1",
-                "--port", str(port), "--saves", str(tmp / "saves"), "--scenes", str(SCENARIO),
-                "--stdin", "--wrong-code-delay", "0.2"]
+                "--port", str(port), "--saves", str(tmp / "saves"), "--scenes", str(scenes),
+                "--stdin", "--wrong-code-delay", "0.2", *extra]
         args += ["--resume"] if resume else ["--code", CODE]
         self.log_path = tmp / ("server-resumed.log" if resume else "server.log")
         self.log = open(self.log_path, "wb")
@@ -205,7 +206,7 @@ def test_two_openssh_students_share_one_night(tmp_path: Path) -> None:
 
         # Nothing was lost: the journal replays to a night with both events and the flag.
         world = load_scenario(SCENARIO)
-        room = Room.replay(world, before)
+        room = LessonRoom.replay(world, before)
         assert room.ws.flags["wires_cut"] is True
         assert [e for e, _ in room.ws.fired] == ["aurora"]
         assert room.players["anna"].ps is not None
@@ -217,6 +218,83 @@ def test_two_openssh_students_share_one_night(tmp_path: Path) -> None:
         misha.expect("ended the session")
         anna.expect(pexpect.EOF)
         misha.expect(pexpect.EOF)
+        assert server.proc.wait(20) == 0
+    finally:
+        for c in clients:
+            c.terminate(force=True)
+        server.stop()
+
+
+LESSON = Path(__file__).parent / "lesson_scenario"
+
+
+def words(text: str) -> re.Pattern[str]:
+    """`text` as a pattern that still matches where the terminal wrapped a line (a wrap may
+    end one colour and start it again)."""
+    return re.compile(r"(?:\s|\x1b\[[0-9;?]*[A-Za-z])+".join(re.escape(w) for w in text.split()))
+
+
+def test_delegates_vote_over_ssh_and_the_debrief_draws_their_night(tmp_path: Path) -> None:
+    """Two delegates vote at a marked vote from their own ssh; the count follows their
+    ballots (not 1917), the officer in the palace lives with it, and `debrief` writes the
+    timeline with one track per student."""
+    port = free_port()
+    server = Server(tmp_path, port, scenes=LESSON, extra=("--code", CODE))
+    clients: list[pexpect.spawn] = []
+    try:
+        server.wait_for("Lesson: open ballots")
+        anna = join_new(tmp_path, port, "anna", 1)       # delegates
+        boris = join_new(tmp_path, port, "boris", 1)
+        olga = join_new(tmp_path, port, "olga", 2)       # the officer
+        clients += [anna, boris, olga]
+        olga.expect(words("Cadets doze"))
+        server.command("start")
+        anna.expect(words("started the night"))
+        anna.sendline("1")                                # the Bolshevik benches
+        anna.expect(words("CLASS VOTE (walkout)"))
+        anna.expect(words("Open ballot"))
+        boris.sendline("2")                               # the Menshevik benches
+        boris.expect(words("CLASS VOTE (walkout)"))
+        anna.sendline("2")                                # stay
+        anna.expect(words("Your ballot is in (walkout: stay)"))
+        anna.expect(words("Waiting for 1 more delegate"))
+        server.wait_for("ballot walkout: anna - stay")
+        # In 1917 the Mensheviks walked out; this class's Menshevik stays, so nobody leaves.
+        boris.sendline("2")
+        boris.expect(words("The Congress has voted (walkout)"))
+        boris.expect(words("anna stay, boris stay"))
+        anna.expect(words("The Congress has voted (walkout)"))
+        anna.expect(words("The benches are still full"))
+        server.wait_for("Vote walkout counted")
+        # The officer's scene changes under her feet, and the news reaches her in time.
+        olga.expect(words("Something has changed around you"))
+        olga.expect(words("the Congress is still whole"))
+        server.command("advance 23:15")
+        olga.expect(words("A runner from Smolny says the Congress stayed whole"))
+        server.command("votes")
+        server.wait_for("walkout: counted at")
+
+        server.command("debrief")
+        server.wait_for("Debrief written:")
+        assert "Debrief: " in server.text() and "walkout" in server.text()
+        folder = next((tmp_path / "saves").glob("class-*"))
+        html = (folder / "debrief.html").read_text("utf-8")
+        svg = html[html.index("<svg"):html.index("</svg>")]
+        tracks = re.findall(r'<g class="track" data-student="([^"]+)"', svg)
+        assert sorted(tracks) == ["anna", "boris", "olga"]
+        assert (folder / "debrief.md").is_file()
+        assert {p.name for p in (folder / "transcripts").iterdir()} == \
+            {"anna.md", "boris.md", "olga.md"}
+
+        world = load_scenario(LESSON)
+        room = LessonRoom.replay(world, read_journal(folder / "journal.jsonl"))
+        assert room.ws.flags["walkout"] == "stayed"
+        assert {b.name: b.option for b in room.counted["walkout"].ballots} == \
+            {"anna": "stay", "boris": "stay"}
+
+        server.command("end")
+        olga.expect(words("ended the session"))
+        server.wait_for("Session ended")
         assert server.proc.wait(20) == 0
     finally:
         for c in clients:

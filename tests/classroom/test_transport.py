@@ -15,7 +15,7 @@ asyncssh = pytest.importorskip("asyncssh")
 
 from winterpalace.classroom.console import FacilitatorConsole  # noqa: E402
 from winterpalace.classroom.journal import read_journal  # noqa: E402
-from winterpalace.classroom.room import Room  # noqa: E402
+from winterpalace.lesson.room import LessonRoom  # noqa: E402
 from winterpalace.classroom.server import Classroom  # noqa: E402
 from winterpalace.classroom.simulate import SimStudent, strip_ansi  # noqa: E402
 from winterpalace.classroom.ssh import start_ssh  # noqa: E402
@@ -177,7 +177,7 @@ def test_thirty_students_at_once_stay_consistent_with_the_journal(tmp_path: Path
             await r.wait_log("S29 disconnected")
             await shutdown(r)
             live = r.hub.room.snapshot()
-            replayed = Room.replay(r.hub.world, read_journal(r.hub.folder / "journal.jsonl"))
+            replayed = LessonRoom.replay(r.hub.world, read_journal(r.hub.folder / "journal.jsonl"))
             assert replayed.snapshot() == live
             assert [e for e, _ in replayed.ws.fired] == ["aurora"]
             assert all(p.ps is not None and p.ps.time >= replayed.now or

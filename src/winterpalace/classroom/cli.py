@@ -34,9 +34,58 @@ def register(subparsers: Any) -> None:
     p.add_argument("--stdin", action="store_true",
                    help="read console commands from standard input, one a line (automatic "
                    "when standard input is not a terminal)")
+    p.add_argument("--secret-ballot", action="store_true",
+                   help="class votes by secret ballot (default: open; the class sees who "
+                   "voted how)")
+    p.add_argument("--gentle", action="store_true",
+                   help="content mode: violence is told, not shown (set before the session; "
+                   "kept when it is resumed)")
     p.add_argument("--wrong-code-delay", type=float, default=1.0, help=argparse.SUPPRESS)
     p.add_argument("--pace-step", type=int, default=5, help=argparse.SUPPRESS)
+    p.add_argument("--caucus-minute", type=float, default=60.0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_classroom)
+
+    # `winterpalace classroom purge|debrief ...`; plain `winterpalace classroom --port ...`
+    # still runs a session (the action is optional).
+    from ..lesson.cli import add_debrief_arguments, add_purge_arguments
+    sub = p.add_subparsers(dest="classroom_action", metavar="[purge|debrief]")
+    d = sub.add_parser("debrief", help="write the debrief of a session (default: the latest)",
+                       description="Write debrief.md, debrief.html (with the timeline) and "
+                       "the students' transcripts into a session folder, from its journal.")
+    add_debrief_arguments(d)
+    # SUPPRESS: a --saves/--scenes given before the action is kept, not reset to a default.
+    d.set_defaults(func=_cmd_debrief)
+    _suppress(d, "saves", "scenes")
+    pg = sub.add_parser("purge", help="delete sessions older than a limit, like 30d",
+                        description="Delete classroom session folders whose journal was last "
+                        "written longer ago than --older-than (30d, 12h, 2w).")
+    add_purge_arguments(pg)
+    pg.set_defaults(func=_cmd_purge)
+    _suppress(pg, "saves")
+
+
+def _suppress(parser: argparse.ArgumentParser, *dests: str) -> None:
+    for action in parser._actions:
+        if action.dest in dests:
+            action.default = argparse.SUPPRESS
+
+
+def _saves_default(args: argparse.Namespace) -> None:
+    from ..lesson.cli import DEFAULT_SAVES
+    if not getattr(args, "saves", None):
+        args.saves = DEFAULT_SAVES
+
+
+def _cmd_debrief(args: argparse.Namespace) -> int:
+    from ..lesson.cli import cmd_debrief
+    _saves_default(args)
+    return cmd_debrief(args)
+
+
+def _cmd_purge(args: argparse.Namespace) -> int:
+    from ..lesson.cli import cmd_purge
+    _saves_default(args)
+    return cmd_purge(args)
 
 
 def _err(text: str) -> None:
@@ -64,7 +113,9 @@ def cmd_classroom(args: argparse.Namespace) -> int:
         if args.resume is not None:
             hub = Classroom.resume(world, saves, Path(args.resume) if args.resume else None)
         else:
-            hub = Classroom.create(world, saves, args.code, args.window)
+            hub = Classroom.create(world, saves, args.code, args.window,
+                                   ballot="secret" if args.secret_ballot else "open",
+                                   gentle=args.gentle)
     except SessionDirError as e:
         _err(str(e))
         return EXIT_ERROR
@@ -72,6 +123,11 @@ def cmd_classroom(args: argparse.Namespace) -> int:
         _err(f"{saves}: {e.strerror or e}")
         return EXIT_ERROR
     hub.pace_step = max(1, args.pace_step)
+    hub.minute = max(0.01, args.caucus_minute)
+    if args.resume is not None and (args.secret_ballot or args.gentle):
+        console_note = ("note: --secret-ballot and --gentle are set when a session begins; "
+                        "the resumed session keeps its own settings")
+        _err(console_note)
     try:
         return asyncio.run(_serve(hub, args, saves))
     except KeyboardInterrupt:
@@ -87,7 +143,6 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
         hub.room.set_code(args.code)
     if args.resume is not None and args.window:
         hub.room.set_window(args.window)
-    await hub.commit()
     try:
         listener = await start_ssh(hub, args.host, args.port, saves / "host_key",
                                    wrong_delay=args.wrong_code_delay)
@@ -101,6 +156,7 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
     use_terminal = not args.stdin and sys.stdin.isatty() and sys.stdout.isatty()
     for line in console.status_lines():
         console.print_line(line)
+    await hub.commit()        # the set-up's own lines (lesson settings, a changed code)
     if hub.room.players:
         console.print_line(f"Resumed: {len(hub.room.players)} students can rejoin with "
                            "their names.")

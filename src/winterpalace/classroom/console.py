@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..lesson.room import LessonRoom
 from .room import LogLine, Result, Room
 from .server import Classroom, new_code
 
@@ -40,7 +41,13 @@ HELP = [
     ("who", "the table of students"),
     ("alerts", "the `pause` alerts students have sent"),
     ("status", "the clock and how to join"),
-    ("end", "end the session for everyone (it stays in the journal)"),
+    ("caucus N | caucus end", "a caucus break of N minutes: the clock stops, delegates' `say` "
+     "reaches only their faction; it ends by itself"),
+    ("votes", "the class votes: open, ballots cast, results"),
+    ("vote close ID", "count a vote now, with the ballots cast so far"),
+    ("debrief", "write the debrief (Markdown, HTML page with the timeline) into the session "
+     "folder and show its summary"),
+    ("end", "end the session for everyone and write the debrief (it stays in the journal)"),
 ]
 
 
@@ -165,6 +172,29 @@ class FacilitatorConsole:
             if len(parts) != 2:
                 return ["Use `assign NAME ROLE`."]
             return [_msg(r.assign(parts[0], parts[1].lower()))]
+        if word == "caucus":
+            caucus = getattr(self.hub, "caucus", None)
+            if caucus is None or not isinstance(r, LessonRoom):
+                return ["This session has no lesson: no caucus breaks."]
+            if rest.lower() == "end":
+                return [_msg(self.hub.end_caucus(), "Caucus over: the clock runs again.")]
+            if not rest.isdigit():
+                return ["Use `caucus 5` (minutes) or `caucus end`."]
+            return [_msg(caucus(int(rest)), f"Caucus break for {int(rest)} minutes; it ends "
+                         "by itself (or `caucus end`).")]
+        if word == "votes":
+            if not isinstance(r, LessonRoom):
+                return ["No class votes in this session."]
+            return ["  " + ln for ln in r.vote_status()]
+        if word == "vote":
+            parts = rest.split()
+            if len(parts) != 2 or parts[0].lower() != "close" or not isinstance(r, LessonRoom):
+                return ["Use `vote close ID` (see `votes` for the ids)."]
+            res = r.close_vote(parts[1].lower())
+            return [_msg(res, f"Vote {parts[1].lower()} counted: "
+                         f"{r.counted[parts[1].lower()].line() if res.ok else ''}")]
+        if word == "debrief":
+            return ["(`debrief` needs the running server.)"]
         if word in ("end", "quit", "exit"):
             return [_msg(r.end())]
         return [f"Unknown command `{word[:30]}`. Type `help` for the list."]
@@ -177,10 +207,32 @@ class FacilitatorConsole:
         return clock.parse_time(rest)
 
     async def execute(self, line: str) -> None:
+        word = "".join(ch for ch in line if ch.isprintable()).strip().partition(" ")[0].lower()
+        if word == "debrief":
+            await self.debrief()
+            return
+        was_ended = self.room.ended
         for text in self.command(line):
             if text:
                 self.print_line(text)
+        if self.room.ended and not was_ended:
+            # Before the commit: once it is delivered the server starts shutting down.
+            await self.debrief()
         await self.hub.commit()
+
+    async def debrief(self) -> None:
+        """Write the debrief into the session folder; show its summary here."""
+        try:
+            summary, paths = await self.hub.write_debrief()
+        except OSError as e:
+            self.print_line(f"!! The debrief was not written: {e.strerror or e}. The journal "
+                            f"is safe; try `winterpalace classroom debrief {self.hub.folder}`.")
+            return
+        for text in summary:
+            self.print_line(text)
+        html = next((p for p in paths if p.name == "debrief.html"), paths[0])
+        self.print_line(f"Debrief written: {html} (open it in a browser to project it), "
+                        f"debrief.md and {max(0, len(paths) - 2)} transcripts beside it.")
 
     # ---------------------------------------------------------------- driving
 

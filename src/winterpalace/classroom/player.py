@@ -73,9 +73,7 @@ class ClassroomSession(Session):
         for o in outs:
             result.append(o)
             if isinstance(o, Screen):
-                here = self._room.presence(self._room.players[name_key(self.name)])
-                if here is not None:
-                    result.append(here)
+                result.extend(self._room.screen_notes(self._room.players[name_key(self.name)]))
         return result
 
     def commands(self) -> dict[str, Callable[[str], list[Output]]]:

@@ -260,10 +260,13 @@ class Room:
     def _screen(self, p: Player, turn: Turn | None, full: bool = True) -> list[Output]:
         assert p.ps is not None
         outs: list[Output] = [Screen(eng.view(self.world, self.ws, p.ps), turn, full)]
-        here = self.presence(p)
-        if here:
-            outs.append(here)
+        outs.extend(self.screen_notes(p))
         return outs
+
+    def screen_notes(self, p: Player) -> list[Output]:
+        """Notes shown under a player's scene: who else is here (subclasses add more)."""
+        here = self.presence(p)
+        return [here] if here else []
 
     # -- players joining and leaving
 

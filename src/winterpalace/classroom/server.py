@@ -20,7 +20,8 @@ from typing import Any, Callable, Protocol
 from ..engine.model import World
 from ..session import Output
 from .journal import Journal, JournalError, read_journal
-from .room import LogLine, Room, RoomError, name_key
+from ..lesson.room import LessonRoom
+from .room import LogLine, Result, Room, RoomError, name_key
 
 JOURNAL_NAME = "journal.jsonl"
 PACE_STEP = 5           # the paced clock moves in steps of this many game minutes
@@ -70,13 +71,22 @@ class Classroom:
     _pace_acc: float = 0.0
     ended: asyncio.Event = field(default_factory=asyncio.Event)
     _closed: bool = False
+    minute: float = 60.0            # real seconds in a caucus minute (tests shorten it)
+    _caucus_timer: asyncio.TimerHandle | None = None
+    _caucus_began: float | None = None  # wall-clock start of a caucus break found on resume
+    _background: set[asyncio.Future[None]] = field(default_factory=set)
 
     # ---------------------------------------------------------------- creating
 
     @classmethod
     def create(cls, world: World, saves: Path, code: str | None = None,
-               window: int | None = None) -> "Classroom":
-        """A new session folder under `saves`, with its journal begun."""
+               window: int | None = None, ballot: str = "open",
+               gentle: bool = False) -> "Classroom":
+        """A new session folder under `saves`, with its journal begun.
+
+        The room is a LessonRoom: the scenario's class votes, caucus breaks and content mode
+        (`gentle`: violence told, not shown) are set here, before anyone joins.
+        """
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = saves / f"class-{stamp}"
         n = 1
@@ -84,9 +94,17 @@ class Classroom:
             n += 1
             folder = saves / f"class-{stamp}-{n}"
         folder.mkdir(parents=True)
-        room = Room(world, code or new_code(), **({"window": window} if window else {}))
+        room = LessonRoom(world, code or new_code(), window or None)
         journal = Journal(folder / JOURNAL_NAME)
         journal.write_now(room.opening_record())
+        res = room.setup(ballot=ballot, gentle=gentle)
+        if not res.ok:
+            journal.close()
+            raise SessionDirError(res.message)
+        for rec in room.records:
+            rec.setdefault("at", round(_now(), 3))
+            journal.write_now(rec)
+        room.records.clear()     # its log line stays, for the console to show
         return cls(world, room, journal, folder)
 
     @classmethod
@@ -101,11 +119,17 @@ class Classroom:
         path = folder / JOURNAL_NAME
         try:
             records = read_journal(path)
-            room = Room.replay(world, records)
+            room = LessonRoom.replay(world, records)
         except (JournalError, RoomError) as e:
             raise SessionDirError(f"{path}: {e}") from None
         repair_tail(path)
-        return cls(world, room, Journal(path), folder)
+        hub = cls(world, room, Journal(path), folder)
+        if getattr(room, "caucus_minutes", 0):
+            # A caucus break was running when the server stopped: it ends when it would have.
+            began = next((r.get("at") for r in reversed(records) if r.get("t") == "caucus"),
+                         None)
+            hub._caucus_began = float(began) if isinstance(began, (int, float)) else 0.0
+        return hub
 
     # ---------------------------------------------------------------- running
 
@@ -114,6 +138,66 @@ class Classroom:
         self._queue = asyncio.Queue()
         self._tasks.append(asyncio.create_task(self._deliverer(), name="classroom-deliver"))
         self._tasks.append(asyncio.create_task(self._pace_clock(), name="classroom-pace"))
+        minutes = getattr(self.room, "caucus_minutes", 0)
+        if self._caucus_began is not None and minutes:
+            due = self._caucus_began + minutes * self.minute
+            self._schedule_caucus_end(max(0.0, due - _now()))
+        self._caucus_began = None
+
+    # ---------------------------------------------------------------- the lesson
+
+    def caucus(self, minutes: int) -> Result:
+        """Start a caucus break that ends by itself after `minutes` (the clock resumes)."""
+        room = self.room
+        if not isinstance(room, LessonRoom):
+            return Result(False, "this session has no lesson")
+        res = room.caucus(minutes)
+        if res.ok:
+            self._schedule_caucus_end(minutes * self.minute)
+        return res
+
+    def end_caucus(self) -> Result:
+        room = self.room
+        if not isinstance(room, LessonRoom):
+            return Result(False, "this session has no lesson")
+        self._cancel_caucus_timer()
+        return room.end_caucus()
+
+    def _schedule_caucus_end(self, delay: float) -> None:
+        self._cancel_caucus_timer()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return      # no loop (a console driven by a test): `caucus end` ends it
+        self._caucus_timer = loop.call_later(delay, self._caucus_over)
+
+    def _cancel_caucus_timer(self) -> None:
+        if self._caucus_timer is not None:
+            self._caucus_timer.cancel()
+            self._caucus_timer = None
+
+    def _caucus_over(self) -> None:
+        self._caucus_timer = None
+        room = self.room
+        if self._closed or not getattr(room, "caucus_minutes", 0):
+            return
+        room.end_caucus()   # type: ignore[attr-defined]
+        task = asyncio.ensure_future(self.commit())
+        self._background.add(task)      # kept referenced until done
+        task.add_done_callback(self._background.discard)
+
+    async def write_debrief(self, title: str = "") -> tuple[list[str], list[Path]]:
+        """The debrief into the session folder; returns the teacher's summary and the paths.
+
+        The pages are built here, on the loop, from the room as it stands (pure and quick);
+        only the writing goes to a thread, so no student waits on the disk.
+        """
+        from ..lesson.debrief import debrief_files, make, summary_lines, write_files
+
+        deb = make(self.room, title)
+        files = debrief_files(deb)
+        paths = await asyncio.to_thread(write_files, self.folder, files)
+        return summary_lines(deb), paths
 
     async def commit(self) -> None:
         """Journal what the room has done, then tell people about it, in order."""
@@ -201,6 +285,7 @@ class Classroom:
             while not self._queue.empty():
                 await asyncio.sleep(0.01)
         self._closed = True
+        self._cancel_caucus_timer()
         for t in self._tasks:
             t.cancel()
         for t in self._tasks:

@@ -453,31 +453,38 @@ def make(room: Room, title: str = "") -> Debrief:
     return build(room, title)
 
 
-def write_debrief(room: Room, folder: Path, title: str = "") -> list[Path]:
-    """Write debrief.md, debrief.html and transcripts/HANDLE.md into the session folder."""
-    deb = make(room, title)
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in (("debrief.md", markdown(deb)), ("debrief.html", html_page(deb))):
-        path = folder / name
-        tmp = folder / (name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-        paths.append(path)
-    tdir = folder / "transcripts"
-    tdir.mkdir(exist_ok=True)
+def debrief_files(deb: Debrief) -> list[tuple[str, str]]:
+    """The debrief's files as (path inside the session folder, text): pure, no I/O."""
+    files = [("debrief.md", markdown(deb)), ("debrief.html", html_page(deb))]
     used: set[str] = set()
     for p in deb.players:
         stem = slug(p.name)
         while stem in used:
             stem += "-x"
         used.add(stem)
-        path = tdir / f"{stem}.md"
-        path.write_text(transcript(deb, p), encoding="utf-8")
+        files.append((f"transcripts/{stem}.md", transcript(deb, p)))
+    return files
+
+
+def write_files(folder: Path, files: list[tuple[str, str]]) -> list[Path]:
+    """Write `debrief_files` output into `folder`, each file replaced whole (blocking I/O)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in files:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
         paths.append(path)
     return paths
 
 
-__all__ = ["Debrief", "Point", "build", "html_page", "key_decisions", "make", "markdown",
+def write_debrief(room: Room, folder: Path, title: str = "") -> list[Path]:
+    """Write debrief.md, debrief.html and transcripts/HANDLE.md into the session folder."""
+    return write_files(folder, debrief_files(make(room, title)))
+
+
+__all__ = ["Debrief", "Point", "build", "debrief_files", "write_files", "html_page", "key_decisions", "make", "markdown",
            "prompts", "secret_goals", "summary_lines", "timeline_svg", "transcript",
            "write_debrief"]

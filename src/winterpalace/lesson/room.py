@@ -114,6 +114,29 @@ class LessonRoom(Room):
                            f"{waiting} delegates still to vote")
         return out or ["No class votes in this session."]
 
+    def vote_here(self, p: Player) -> Vote | None:
+        """The open class vote this player stands at (their choice there is their ballot)."""
+        if p.ps is None or p.ps.ending is not None:
+            return None
+        for v in self.votes.values():
+            if (v.scene == p.ps.scene and v.role == p.role and v.id not in self.counted
+                    and p.key not in self.ballots.get(v.id, {})):
+                return v
+        return None
+
+    def screen_notes(self, p: Player) -> list[Output]:
+        notes = super().screen_notes(p)
+        v = self.vote_here(p)
+        if v is not None:
+            how = ("Open ballot: the class will see how each of you voted." if
+                   self.ballot_mode == "open" else
+                   "Secret ballot: only the totals are shown.")
+            notes.append(Notice(f"CLASS VOTE ({v.id}): your choice here is your ballot, cast "
+                                f"with your faction's seats. {how} The count is made when "
+                                "every delegate of the class has voted, or when your teacher "
+                                "closes it.", "warning"))
+        return notes
+
     # ------------------------------------------------------------------ ballots
 
     def _do_act(self, rec: dict[str, Any]) -> Result:
@@ -137,6 +160,10 @@ class LessonRoom(Room):
                                    vt.ballot_time(v, p.ps))
             shown = option if self.ballot_mode == "open" else "(secret)"
             self._note("act", f"ballot {vid}: {p.name} - {shown}", p.name)
+            waiting = len(self.eligible(v))
+            self._tell(p, Notice(f"Your ballot is in ({vid}: {option}). " + (
+                f"Waiting for {waiting} more delegate{'s' if waiting != 1 else ''} of the "
+                "class." if waiting else "Every delegate of the class has voted.")))
 
     def _count_if_all_in(self) -> None:
         for v in self.open_votes():
