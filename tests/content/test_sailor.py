@@ -196,12 +196,12 @@ def test_stopping_kerensky_changes_the_whole_night(world: World) -> None:
     s.choose("Walk on past")          # still in his greatcoat: the coat trick works on him
     assert s.scene == "sailor_seized" and "playground" in s.text()
     s.wait_until(scene="sailor_breach")
-    assert s.clock == "02:00" and "brooms in your hair" in s.text()
+    assert s.clock == "02:00" and "fluff on your jersey" in s.text()
     s.choose("after Antonov")
     assert "Kerensky's already in a cell" in s.text()
     s.choose("Say nothing")
     s.choose("corridor ahead")
-    assert "locked you in with the brooms" in s.text()
+    assert "locked you in the linen room" in s.text()
     s.choose("Take his revolver")
     assert s.ps.vars["sailor_officer_arrested"] and not s.flags["sailor_let_officer_go"]
     s.choose("paper-knife")
@@ -273,7 +273,7 @@ def test_letting_the_march_through_and_the_bayonets(world: World) -> None:
     t.wait_until(scene="sailor_breach").choose("after Antonov").choose("Shout with")
     assert t.flags["ministers_harmed"] and t.scene == "sailor_bayonets"
     t.choose("Follow the prisoners")
-    assert "already bloody" in t.text()
+    assert "already hurt" in t.text()
     t.choose("Stay with the escort").choose("fortress gate").choose("fortress wall")
     assert t.scene == "sailor_ending_blood"
 

@@ -151,6 +151,8 @@ def test_divergent_night_switchboard_and_last_stand(world: World) -> None:
     assert p.ps.vars["sinegub_cadets"] == 22
     p.choose("Go down to the courtyard").choose("telephone room")
     p.choose("Patch the dead switchboard")
+    assert p.scene == "sinegub_patch_panel"
+    p.choose("Strip and splice")
     assert p.scene == "sinegub_call"
     p.choose("Ask for the City Duma")
     assert p.flags["palace_call_got_through"] and p.scene == "sinegub_switchboard"
@@ -169,6 +171,31 @@ def test_divergent_night_switchboard_and_last_stand(world: World) -> None:
     assert p.scene == "sinegub_last_stand" and v.ending and not v.ending.historical
     assert not p.flags["defenders_laid_down_arms"]
     assert "ordered a last stand" in v.ending.summary.mattered
+
+
+def test_switchboard_gating_says_what_is_missing(world: World) -> None:
+    """Tracing the live wires opens the patch at once; without cutters the panel says why."""
+    p = Player(world, seed=7)
+    p.choose("courtyard, where the Cossacks are").choose("telephone room")
+    patch = [c for c in p.view().choices if c.label.startswith("Patch")]
+    assert patch and not patch[0].enabled and "which wires" in (patch[0].reason or "")
+    p.choose("Trace the cut wires")
+    patch = [c for c in p.view().choices if c.label.startswith("Patch")]
+    assert patch and patch[0].enabled             # right after finding the live lines
+    p.choose("Patch the dead switchboard")
+    splice = [c for c in p.view().choices if c.label.startswith("Strip and splice")]
+    assert splice and not splice[0].enabled and "tool chest" in (splice[0].reason or "")
+    assert "Rotunda post" in p.text()
+    p.choose("Leave the panel open")
+    assert p.scene == "sinegub_switchboard"
+    p.choose("Rotunda post").choose("wire-cutters")
+    p.wait_until("sinegub_ultimatum").choose("The school stays")
+    p.choose("Go down to the courtyard").choose("telephone room")
+    assert not [c for c in p.view().choices if c.label.startswith("Patch")]   # used once
+    p.choose("Go back to the open panel").choose("Strip and splice")
+    assert p.scene == "sinegub_call" and p.ps.vars["sinegub_line_open"]
+    p.choose("Hang up")
+    assert not [c for c in p.view().choices if "open panel" in c.label]
 
 
 def test_leaving_with_the_cossacks(world: World) -> None:
@@ -191,7 +218,7 @@ def test_a_beaten_prisoner_points_him_out(world: World) -> None:
     p.wait_until("sinegub_ultimatum")
     p.choose("The school stays")
     p.wait_until("sinegub_stranger")
-    p.choose("I'll make sure at once").choose("Turn your back")
+    p.choose("I'll make sure at once").choose("Turn your back").choose("Go back to your place")
     p.wait_until("sinegub_breach")
     p.choose("Put your rifles down")
     assert p.flags["defenders_laid_down_arms"]
@@ -212,7 +239,7 @@ def test_other_roles_flags_change_his_night(world: World) -> None:
     p.choose("The school stays")
     p.wait_until("sinegub_stranger")
     assert "sailor's vest" in p.text()
-    p.choose("I'll make sure at once").choose("Turn your back")
+    p.choose("I'll make sure at once").choose("Turn your back").choose("Go back to your place")
     p.choose("Go down to the courtyard")
     assert "Marseillaise" in p.text()
     p.choose("see who is singing").choose("Open the gap")
@@ -229,7 +256,7 @@ def test_other_roles_flags_change_his_night(world: World) -> None:
     q.choose("cadets' post upstairs").wait_until("sinegub_ultimatum")
     q.choose("The school stays")
     q.wait_until("sinegub_stranger")
-    q.choose("I'll make sure at once").choose("Turn your back")
+    q.choose("I'll make sure at once").choose("Turn your back").choose("Go back to your place")
     q.wait_until("sinegub_breach")
     q.choose("Put your rifles down").choose("walk away down the corridor")
     assert "jerks his head" in q.text()
