@@ -2,11 +2,20 @@
 
 Each playthrough drives the engine directly (start, choose, wait), picking uniformly among the
 enabled choices and, where the scene allows it, waiting. A finding carries the role, the seed
-and the exact numbers typed, so it can be replayed with `winterpalace play --plain`.
+and the exact numbers typed, so it can be replayed with `winterpalace play --plain` (or, when
+simulated other players changed the world on the way, as a walkthrough).
+
+Other players (`others=True`, the default): each playthrough may also see what other roles'
+players and the class's votes can do to the shared world (see `others.py`), so the scenes that
+only open when someone else acts are played too. `others=False` plays history only.
+
+`jobs` > 1 shares the playthroughs among processes (where `fork` exists); the runs are cut into
+fixed chunks merged in order, so the report is the same whatever the number of jobs.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -14,8 +23,10 @@ from typing import Any, Callable
 
 from ..engine import engine as eng
 from ..engine.model import World
+from . import others as oth
 
 MAX_STEPS = 5_000   # actions in one playthrough before it counts as a loop
+CHUNK = 100         # playthroughs per unit of work (and per progress update)
 
 
 @dataclass(frozen=True)
@@ -30,17 +41,49 @@ class Finding:
     time: str
     message: str
     count: int = 1             # how many playthroughs found the same thing
+    # What simulated other players did on the way: (before action number, flag, value, who).
+    others: tuple[tuple[int, str, Any, str], ...] = ()
 
     def replay_command(self, scenes: str | None = None) -> str:
-        """A shell line that plays the same night up to the finding."""
+        """A shell line that plays the same night up to the finding (history only: when other
+        players changed the world on the way, replay `walkthrough()` instead)."""
         typed = "\\n".join(self.path)
         where = f" --scenes {scenes}" if scenes else ""
         return (f"printf '{typed}\\n' | winterpalace play{where} --role {self.role} "
                 f"--seed {self.seed} --plain")
 
+    def walkthrough(self, scenario: str | None = None) -> str:
+        """A walkthrough file (YAML) that replays the finding, other players included."""
+        import json
+        lines = [f"# {self.kind} as {self.role} in `{self.scene}` at {self.time}: "
+                 f"{self.message}", f"name: {json.dumps(self.kind + ' in ' + self.scene)}"]
+        if scenario:
+            lines.append(f"scenario: {json.dumps(scenario)}")
+        lines += [f"role: {self.role}", f"seed: {self.seed}", "steps:"]
+        by_step: dict[int, list[tuple[str, Any, str]]] = {}
+        for step, flag, value, who in self.others:
+            by_step.setdefault(step, []).append((flag, value, who))
+        for i, typed in enumerate(self.path + ("",)):
+            sets = by_step.get(i)
+            if not typed and not sets:
+                continue
+            head = "  - "
+            if sets:
+                lines.append(head + "others: { " + ", ".join(
+                    f"{f}: {json.dumps(v)}" for f, v, _ in sets) + " }   # " +
+                    "; ".join(w for _, _, w in sets))
+                head = "    "
+            if typed:
+                lines.append(head + f"do: {json.dumps(typed)}")
+        head = "    " if lines[-1] != "steps:" else "  - "
+        lines.append(head + f"expect: {{ scene: {self.scene}, time: \"{self.time}\" }}")
+        return "\n".join(lines) + "\n"
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "role": self.role, "seed": self.seed, "path": list(self.path),
-                "scene": self.scene, "time": self.time, "message": self.message}
+                "scene": self.scene, "time": self.time, "message": self.message,
+                "others": [{"before_action": s, "flag": f, "value": v, "by": w}
+                           for s, f, v, w in self.others]}
 
 
 @dataclass
@@ -55,6 +98,20 @@ class RoleReport:
     choices: set[str] = field(default_factory=set)
     events: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
+    others_runs: int = 0                                       # runs where other players acted
+    others_done: Counter[str] = field(default_factory=Counter)  # "flag = value" -> runs
+
+    def merge(self, other: "RoleReport") -> None:
+        """Add another share of this role's playthroughs (in the order they were played)."""
+        self.runs += other.runs
+        self.actions += other.actions
+        self.endings.update(other.endings)
+        self.scenes |= other.scenes
+        self.choices |= other.choices
+        self.events |= other.events
+        self.findings = _distinct(self.findings + other.findings)
+        self.others_runs += other.others_runs
+        self.others_done.update(other.others_done)
 
 
 @dataclass
@@ -64,6 +121,8 @@ class Report:
     world: World
     roles: dict[str, RoleReport]
     seconds: float = 0.0
+    plans: dict[str, oth.Plan] = field(default_factory=dict)   # empty: history only
+    jobs: int = 1
 
     @property
     def runs(self) -> int:
@@ -112,6 +171,10 @@ class Report:
             "never": self.never(),
             "endings": {rid: dict(r.endings.most_common()) for rid, r in self.roles.items()},
             "findings": [f.to_dict() for f in self.findings],
+            "others": {rid: {"simulated": self.plans[rid].to_dict() if rid in self.plans
+                             else {}, "runs": r.others_runs,
+                             "done": dict(sorted(r.others_done.items()))}
+                       for rid, r in self.roles.items()} if self.plans else None,
         }
 
 
@@ -121,60 +184,119 @@ def playthrough_seed(seed: int, role_index: int, i: int) -> int:
 
 
 def visible_choices(world: World, ws: Any, ps: Any) -> list[tuple[int, int]]:
-    """(number shown, choice index) of every enabled choice, numbered as the player sees them."""
+    """(number shown, choice index) of every enabled choice, numbered as the player sees them.
+
+    The engine's `choice_state` rules, without building a View (and a Context only when a
+    choice has a condition): the tester asks this once per action.
+    """
     scene = world.scenes[ps.scene]
-    ctx = eng.Context(world, ws, ps, copy=False)
+    ctx = None
+    t = ps.time
+    used = ps.used
     out = []
     number = 0
     for ch in scene.choices:
-        state = eng.choice_state(ch, ctx, ps.used)
-        if state is None:
+        if ch.once and used and ch.key in used:
             continue
-        number += 1
-        if state[0]:
+        ok = (ch.after is None or t >= ch.after) and (ch.before is None or t < ch.before)
+        if ok and ch.cond is not None:
+            if ctx is None:
+                ctx = eng.Context(world, ws, ps, copy=False)
+            ok = ch.cond.fn(ctx)
+        if ok:
+            number += 1
             out.append((number, ch.index))
+        elif ch.otherwise is not None or ch.show_when_off:
+            number += 1   # shown greyed out: it takes a number
     return out
 
 
+class _Scenes:
+    """Per-scene facts the tester asks for on every action, computed once."""
+
+    def __init__(self, world: World):
+        self.keys = {sid: tuple(ch.key for ch in s.choices) for sid, s in world.scenes.items()}
+        # Scenes whose choices are always all there: no condition, window or once.
+        self.fixed = {sid: [(str(i + 1), i) for i in range(len(s.choices))]
+                      for sid, s in world.scenes.items()
+                      if all(ch.cond is None and ch.after is None and ch.before is None
+                             and not ch.once for ch in s.choices)}
+
+
 def play_once(world: World, role: str, seed: int, rep: RoleReport,
-              max_steps: int = MAX_STEPS) -> str | None:
-    """One random night; records what it reached in `rep`. Returns the ending reached, if any."""
-    rng = random.Random(seed)
+              max_steps: int = MAX_STEPS, plan: oth.Plan | None = None,
+              scenes: _Scenes | None = None) -> str | None:
+    """One random night; records what it reached in `rep`. Returns the ending reached, if any.
+
+    With a `plan`, other players' doings are drawn for this night (from `seed`) and applied as
+    the clock reaches them.
+    """
+    random_ = random.Random(seed).random   # int(random() * k): uniform, cheaper than randrange
     path: list[str] = []
     clock = world.clock
+    info = scenes or _Scenes(world)
+    writes = oth.draw(plan, seed) if plan is not None else []
+    pending = oth.Pending(world, writes) if writes else None
+    done: list[tuple[int, str, Any, str]] = []
     try:
-        ws, ps, _ = eng.start(world, role, seed)
+        shared = None
+        r = world.roles[role]
+        if pending is not None and pending.next_at is not None and \
+                pending.next_at < r.start_time:
+            # Other players acted before this role's night begins: the world lives through
+            # those hours with their doings in it.
+            shared = eng.new_world(world)
+            for t in sorted({w.start for w in writes if w.start < r.start_time}):
+                shared = eng.advance_world(world, shared, t - 1)
+                shared, applied = pending.due(shared, t)
+                done.extend((0, f, v, w.by) for w in applied for f, v in w.changes())
+        ws, ps, _ = eng.start(world, role, seed, shared=shared)
     except Exception as e:   # noqa: BLE001 - a crash is a finding, never a traceback
         rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
-                                    f"the night could not start: {e}"))
+                                    f"the night could not start: {e}", others=tuple(done)))
+        rep.runs += 1
         return None
     seen: set[Any] = set()
     anchor: tuple[Any, Any] | None = (ws, ps)
     steps = 0
+    scene_list = world.scenes
+    fixed = info.fixed
+    keys = info.keys
+    end = clock.end
     try:
         while ps.ending is None:
-            options: list[tuple[str, int]] = [(str(n), i) for n, i in visible_choices(world, ws, ps)]
-            scene = world.scenes[ps.scene]
-            if scene.wait is not None and ps.time < clock.end:
-                options.append(("wait", -1))
+            if pending is not None and pending.next_at is not None and \
+                    ps.time >= pending.next_at:
+                ws, applied = pending.due(ws, ps.time)
+                if applied:
+                    done.extend((steps, f, v, w.by) for w in applied for f, v in w.changes())
+                    anchor = (ws, ps)
+            sid = ps.scene
+            scene = scene_list[sid]
+            options = fixed.get(sid)
+            if options is None:
+                options = [(str(n), i) for n, i in visible_choices(world, ws, ps)]
+            if scene.wait is not None and ps.time < end:
+                options = options + [("wait", -1)]
             if not options:
                 rep.findings.append(Finding("dead-end", role, seed, tuple(path), ps.scene,
                                             clock.hhmm(ps.time), "no choice is enabled and "
-                                            "there is no waiting here"))
+                                            "there is no waiting here", others=tuple(done)))
                 break
-            typed, index = options[rng.randrange(len(options))] if len(options) > 1 \
-                else options[0]
+            k = len(options)
+            typed, index = options[int(random_() * k)] if k > 1 else options[0]
             path.append(typed)
             before = ps.time
             if index < 0:
                 ws, ps, turn = eng.wait(world, ws, ps)
             else:
                 ws, ps, turn = eng.choose(world, ws, ps, index)
-                rep.choices.add(f"{scene.id}#{index}")
+                rep.choices.add(keys[sid][index])
             if turn.refused:
                 rep.findings.append(Finding("crash", role, seed, tuple(path), ps.scene,
                                             clock.hhmm(ps.time),
-                                            f"an offered action was refused: {turn.refused}"))
+                                            f"an offered action was refused: {turn.refused}",
+                                            others=tuple(done)))
                 break
             steps += 1
             if ps.time == before:
@@ -186,7 +308,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                     rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
                                                 clock.hhmm(ps.time), "the same state came "
                                                 "back without time passing: the player can go "
-                                                "round forever"))
+                                                "round forever", others=tuple(done)))
                     break
                 seen.add(key)
             else:
@@ -194,41 +316,84 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
             if steps >= max_steps:
                 rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
                                             clock.hhmm(ps.time),
-                                            f"no ending after {max_steps} actions"))
+                                            f"no ending after {max_steps} actions",
+                                            others=tuple(done)))
                 break
     except Exception as e:   # noqa: BLE001
         rep.findings.append(Finding("crash", role, seed, tuple(path), ps.scene,
-                                    clock.hhmm(ps.time), f"{type(e).__name__}: {e}"))
+                                    clock.hhmm(ps.time), f"{type(e).__name__}: {e}",
+                                    others=tuple(done)))
     rep.runs += 1
     rep.actions += steps
     rep.scenes.update(s for _, s in ps.trail)
-    rep.events.update(e for e, _ in ws.fired)
+    rep.events.update(ws.fired_ids())
+    if done:
+        rep.others_runs += 1
+        rep.others_done.update(f"{f} = {oth._show(v)}" for _, f, v, _ in done)
     if ps.ending is not None:
         rep.endings[ps.ending] += 1
     return ps.ending
 
 
+# The scenario and plans a worker process plays (inherited through fork, never pickled: a
+# compiled World holds closures).
+_JOB: dict[str, Any] = {}
+
+
+def _chunk(task: tuple[str, int, int, int, int]) -> RoleReport:
+    role, ri, seed, lo, hi = task
+    world: World = _JOB["world"]
+    rep = RoleReport(role)
+    plan = _JOB["plans"].get(role)
+    scenes = _JOB["scenes"]
+    for i in range(lo, hi):
+        play_once(world, role, playthrough_seed(seed, ri, i), rep, plan=plan, scenes=scenes)
+    rep.findings = _distinct(rep.findings)
+    return rep
+
+
 def random_test(world: World, n: int, seed: int = 0, roles: list[str] | None = None,
                 progress: Callable[[int], None] | None = None,
-                max_findings: int = 20) -> Report:
-    """`n` random playthroughs of each role (all roles unless `roles` is given)."""
+                max_findings: int = 20, others: bool = True, jobs: int = 1) -> Report:
+    """`n` random playthroughs of each role (all roles unless `roles` is given).
+
+    `others`: simulate other players and the class's votes (see `others.py`); False plays
+    history only. `jobs`: processes to share the work among (the report does not change).
+    """
     import time as _time
     t0 = _time.perf_counter()
     chosen = roles or list(world.roles)
-    report = Report(world, {r: RoleReport(r) for r in chosen})
+    plans = oth.plan(world) if others else {}
+    plans = {r: p for r, p in plans.items() if r in chosen}
+    report = Report(world, {r: RoleReport(r) for r in chosen}, plans=plans)
     all_roles = list(world.roles)
-    for role in chosen:
-        rep = report.roles[role]
-        ri = all_roles.index(role)
-        for i in range(n):
-            play_once(world, role, playthrough_seed(seed, ri, i), rep)
-            if len(rep.findings) > 4 * max_findings:
-                rep.findings = _distinct(rep.findings)
-            if progress is not None and (i + 1) % 100 == 0:
-                progress(100)
-        if progress is not None and n % 100:
-            progress(n % 100)
-        rep.findings = _distinct(rep.findings)[:max_findings]
+    tasks = [(role, all_roles.index(role), seed, lo, min(n, lo + CHUNK))
+             for role in chosen for lo in range(0, n, CHUNK)]
+    _JOB.update(world=world, plans=plans, scenes=_Scenes(world))
+    jobs = max(1, min(jobs, len(tasks)))
+    if jobs > 1 and "fork" not in multiprocessing.get_all_start_methods():
+        jobs = 1
+    report.jobs = jobs
+    try:
+        if jobs == 1:
+            results: Any = map(_chunk, tasks)
+            pool = None
+        else:
+            pool = multiprocessing.get_context("fork").Pool(jobs)
+            results = pool.imap(_chunk, tasks)
+        try:
+            for task, part in zip(tasks, results):
+                report.roles[task[0]].merge(part)
+                if progress is not None:
+                    progress(task[4] - task[3])
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+    finally:
+        _JOB.clear()
+    for rep in report.roles.values():
+        rep.findings = rep.findings[:max_findings]
     report.seconds = _time.perf_counter() - t0
     return report
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Iterator
@@ -50,6 +51,14 @@ def register(sub: Any) -> None:
                    "walkthrough")
     p.add_argument("--from", dest="source", metavar="TRANSCRIPT",
                    help="with --record: a plain-mode transcript or a file of commands")
+    p.add_argument("--history-only", action="store_true",
+                   help="random: play history only (no simulated other players or class votes)")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="random: processes to use (default: the CPUs, at most 4; the report "
+                   "is the same for any N)")
+    p.add_argument("--save-findings", metavar="DIR",
+                   help="random: write each dead end, loop or crash as a walkthrough file "
+                   "that replays it")
     p.add_argument("--strict", action="store_true",
                    help="fail when a scene, ending, choice or event is never reached")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -85,6 +94,11 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
         err.print("winterpalace: --random needs at least 1 playthrough")
         return EXIT_FAILED
     roles = args.role or list(world.roles)
+    jobs = args.jobs if args.jobs is not None else min(4, os.cpu_count() or 1)
+    if jobs < 1:
+        err.print("winterpalace: --jobs needs at least 1")
+        return EXIT_FAILED
+    others = not args.history_only
     show_bar = not args.no_progress and args.format == "text" and err.is_terminal
     if show_bar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -93,9 +107,11 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
                       transient=True) as bar:
             task = bar.add_task("playthroughs", total=n * len(roles))
             report = randomtest.random_test(world, n, args.seed, roles,
-                                            progress=lambda k: bar.advance(task, k))
+                                            progress=lambda k: bar.advance(task, k),
+                                            others=others, jobs=jobs)
     else:
-        report = randomtest.random_test(world, n, args.seed, roles)
+        report = randomtest.random_test(world, n, args.seed, roles, others=others, jobs=jobs)
+    saved = _save_findings(args, report, err) if args.save_findings else []
     never = report.never()
     gaps = any(never.values())
     failed = bool(report.findings) or (args.strict and gaps)
@@ -104,7 +120,9 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
         return EXIT_FAILED if failed else EXIT_OK
     rate = report.runs / report.seconds if report.seconds else 0.0
     out.print(f"{report.runs} playthroughs ({n} per role, seed {args.seed}), {report.actions} "
-              f"actions in {report.seconds:.2f} s ({rate:,.0f} playthroughs/s).")
+              f"actions in {report.seconds:.2f} s ({rate:,.0f} playthroughs/s, "
+              f"{report.jobs} process{'es' if report.jobs != 1 else ''}).")
+    _print_others(out, report)
     table = Table(title="Coverage", title_justify="left")
     for col in ("", "reached", "of", "%"):
         table.add_column(col, justify="right" if col else "left")
@@ -133,7 +151,15 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
         out.print(f"[bold red]{f.kind}[/] as {f.role} in `{escape(f.scene)}` at {f.time}: "
                   f"{escape(f.message)} ({f.count} playthrough{'s' if f.count != 1 else ''})")
         out.print(f"  path: {escape(' '.join(f.path) or '(at the start)')}")
-        out.print(f"  replay: {escape(f.replay_command(args.dir))}")
+        if f.others:
+            for step, flag, value, who in f.others:
+                out.print(escape(f"  other players, before action {step + 1}: {flag} = "
+                                 f"{json.dumps(value)} ({who})"))
+            out.print("  replay: as a walkthrough (--save-findings DIR writes it)")
+        else:
+            out.print(f"  replay: {escape(f.replay_command(args.dir))}")
+    for path in saved:
+        out.print(escape(f"Saved {path} (winterpalace test --walkthroughs {path})"))
     if failed:
         why = f"{len(report.findings)} problem(s) found" if report.findings else \
             "some of the scenario was never reached (--strict)"
@@ -141,6 +167,40 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
     else:
         out.print("[green]No dead ends, loops or crashes.[/]")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _print_others(out: Any, report: randomtest.Report) -> None:
+    if not report.plans:
+        out.print("Other players: not simulated (history only).")
+        return
+    if not any(p.flags for p in report.plans.values()):
+        out.print("Other players: nothing another role or a class vote changes is read here.")
+        return
+    out.print("Other players (simulated; --history-only plays history alone): each night "
+              "may see what other roles and the class's votes can do.")
+    for rid, plan in report.plans.items():
+        rep = report.roles[rid]
+        flags = ", ".join(f"{f} ({'/'.join(plan.writers(f))})" for f in plan.flags) or "none"
+        out.print(escape(f"  {rid}: {flags}; they acted in {rep.others_runs} of {rep.runs} "
+                         "playthroughs."))
+        for note in plan.skipped:
+            out.print(escape(f"  {rid}: not simulated (value unknown before play): {note}"))
+
+
+def _save_findings(args: argparse.Namespace, report: randomtest.Report, err: Any) -> list[str]:
+    folder = Path(args.save_findings)
+    saved = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for i, f in enumerate(report.findings, 1):
+            target = folder / f"finding_{i:02d}_{f.role}_{f.kind}.yaml"
+            scenario = os.path.relpath(Path(args.dir).resolve(), folder.resolve()) \
+                if args.dir else None
+            target.write_text(f.walkthrough(scenario), encoding="utf-8")
+            saved.append(str(target))
+    except OSError as e:
+        err.print(escape(f"winterpalace: cannot write findings to {folder}: {e.strerror}"))
+    return saved
 
 
 # --------------------------------------------------------------------------- exhaustive
@@ -250,7 +310,6 @@ def _record(args: argparse.Namespace, world: World, err: Any) -> int:
         return EXIT_FAILED
     scenario = None
     if args.dir:
-        import os
         scenario = os.path.relpath(Path(args.dir).resolve(), target.resolve().parent)
     text = walkthrough.record(world, role, args.seed, commands, target.stem.replace("_", " "),
                               scenario)

@@ -17,6 +17,10 @@ steps:
     expect: { ending: arrest }
 ```
 
+`others:` on a step sets world flags before its command, as other players (another role, the
+class's votes) would in a shared night: `- others: { duma_march: let_through }`. The random
+tester writes its findings this way (`winterpalace test --save-findings DIR`).
+
 Commands go through the same `Session` as a real game, so a walkthrough also tests the command
 language. The run stops at the first divergence and says where, what was expected and what
 the player saw. `record` turns a played game's commands into a new walkthrough file.
@@ -33,13 +37,14 @@ import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..engine.model import World
+from ..engine.state import Game, WorldState
 from ..scenario import ScenarioError, default_scenario_dir, load_scenario
 from ..scenario.errors import Problem
 from ..session import Notice, Screen, Session
 from ..ui import plain
 
 TOP_FIELDS = {"name", "scenario", "role", "seed", "steps"}
-STEP_FIELDS = {"do", "expect", "note"}
+STEP_FIELDS = {"do", "expect", "note", "others"}
 EXPECT_FIELDS = {"scene", "time", "vars", "flags", "has", "lacks", "knows", "text", "ending",
                  "refused", "can", "cannot"}
 
@@ -50,6 +55,7 @@ class Step:
     expect: dict[str, Any]
     line: int
     col: int
+    others: dict[str, Any] = field(default_factory=dict)   # world flags set before `do`
 
 
 @dataclass
@@ -147,7 +153,8 @@ def parse(path: str | Path) -> Walkthrough:
                 raw = {"do": raw}   # a bare entry is a command
             for key in raw:
                 if key not in STEP_FIELDS:
-                    at(sn, f"`{key}` is not a field of a step", "fields: do, expect, note")
+                    at(sn, f"`{key}` is not a field of a step",
+                       "fields: do, expect, note, others")
             expect = raw.get("expect") or {}
             if not isinstance(expect, dict):
                 at(sn, "`expect` should be a mapping")
@@ -156,8 +163,13 @@ def parse(path: str | Path) -> Walkthrough:
                 if key not in EXPECT_FIELDS:
                     at(sn, f"`{key}` is not something a step can expect",
                        f"expect: {', '.join(sorted(EXPECT_FIELDS))}")
+            others = raw.get("others") or {}
+            if not isinstance(others, dict):
+                at(sn, "`others` should be a mapping of world flags to values",
+                   "e.g. others: { duma_march: let_through }")
+                others = {}
             do = raw.get("do")
-            steps.append(Step(None if do is None else str(do), expect, line, col))
+            steps.append(Step(None if do is None else str(do), expect, line, col, others))
     if problems:
         raise WalkthroughError(problems)
     return Walkthrough(name, str(data.get("name") or path.stem), scenario, str(role), seed, steps)
@@ -236,6 +248,11 @@ def run(w: Walkthrough, world: World | None = None) -> Result:
     shown_lines = plain.output_lines(Screen(session.view(), turn))
     for n, step in enumerate(w.steps, 1):
         refused = None
+        if step.others:
+            why = _set_others(session, step.others)
+            if why:
+                return Result(w, False, n, Problem(w.path, step.line, step.col,
+                                                   f"step {n}: {why}"), shown_lines)
         if step.do is not None:
             outputs = session.handle(step.do)
             shown_lines = [ln for o in outputs for ln in plain.output_lines(o)]
@@ -256,6 +273,22 @@ def run(w: Walkthrough, world: World | None = None) -> Result:
                 w.path, step.line, step.col, f"{what}: {why}",
                 f"now: `{ps.scene}` at {world.clock.hhmm(ps.time)}"), shown_lines)
     return Result(w, True, len(w.steps))
+
+
+def _set_others(session: Session, others: dict[str, Any]) -> str | None:
+    """Set world flags as other players would; a message when one cannot be set."""
+    g = session.game
+    flags = dict(g.world.flags)
+    for name, value in others.items():
+        if name not in flags:
+            return f"there is no world flag `{name}` for `others:` to set"
+        if type(value) is not type(flags[name]):
+            return (f"`others:` gives {name} the value {_show(value)}, but it holds "
+                    f"{type(flags[name]).__name__} values like {_show(flags[name])}")
+        flags[name] = value
+    ws = g.world
+    session.game = Game(WorldState(ws.time, flags, ws.fired, ws.decided), g.player)
+    return None
 
 
 def run_file(path: str | Path, worlds: dict[str, World] | None = None) -> Result:
