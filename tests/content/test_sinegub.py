@@ -184,7 +184,7 @@ def test_switchboard_gating_says_what_is_missing(world: World) -> None:
     assert patch and patch[0].enabled             # right after finding the live lines
     p.choose("Patch the dead switchboard")
     splice = [c for c in p.view().choices if c.label.startswith("Strip and splice")]
-    assert splice and not splice[0].enabled and "tool chest" in (splice[0].reason or "")
+    assert splice and not splice[0].enabled and "no tool" in (splice[0].reason or "")
     assert "Rotunda post" in p.text()
     p.choose("Leave the panel open")
     assert p.scene == "sinegub_switchboard"
