@@ -1,12 +1,13 @@
 """Authoring-tools benchmark: `check` time and random-test playthroughs per second.
 
-    python bench/tools_bench.py [--nodes 1000 10000] [--runs 2000]
+    python bench/tools_bench.py [--nodes 1000 10000] [--runs 2000] [--shipped N]
 
 Scenarios come from the shared workload (bench/workload.py converts gen_workload.py's graph.json
 into a scenario folder). For each size it reports: load, analysis (every `check` warning) and
 the whole `check`; then random playthroughs through the tools' own tester (coverage, dead-end
 and loop detection included), as playthroughs and actions per second. Figures are printed,
-never asserted.
+never asserted. `--shipped N` instead plays N nights per role of the shipped game: with and
+without the simulated other players, on one process and on two.
 """
 
 from __future__ import annotations
@@ -53,11 +54,28 @@ def bench(nodes: int, runs: int) -> None:
           f"{totals['scenes'][0]}/{totals['scenes'][1]}, findings {len(report.findings)}")
 
 
+def shipped(runs: int) -> None:
+    from winterpalace.scenario import default_scenario_dir
+    world = load_scenario(default_scenario_dir())
+    for others, jobs in ((False, 1), (True, 1), (True, 2)):
+        report = random_test(world, runs, seed=1, others=others, jobs=jobs)
+        never = sum(len(v) for v in report.never().values())
+        print(f"shipped game, {'other players' if others else 'history only '}, {jobs} "
+              f"process{'es' if jobs > 1 else '  '}: {report.runs} playthroughs in "
+              f"{report.seconds:6.2f} s = {report.runs / report.seconds:7,.0f} playthroughs/s, "
+              f"{report.actions / report.seconds:9,.0f} actions/s; never reached: {never}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--nodes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=2000, help="random playthroughs per size")
+    ap.add_argument("--shipped", type=int, metavar="N",
+                    help="only the shipped game: N playthroughs per role")
     args = ap.parse_args()
+    if args.shipped:
+        shipped(args.shipped)
+        return 0
     for n in args.nodes:
         bench(n, args.runs)
     return 0
