@@ -345,10 +345,12 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
     if ev.id not in ws.decided:
         flags = dict(ctx.flags)
         fired = ws.fired
-        if _decide(world, ev, flags, ws.fired_ids()):
+        happened = _decide(world, ev, flags, ws.fired_ids())
+        if happened:
             fired = fired + ((ev.id, ev.at),)
         ws = WorldState(time=max(ws.time, ev.at), flags=flags, fired=fired,
-                        decided=ws.decided | {ev.id})
+                        decided=ws.decided | {ev.id},
+                        _fired_cache=None if happened else ws._fired_cache)
         ctx.flags = dict(flags)
     ctx.fired = ws.fired_ids()
     if ev.id not in ctx.fired:
@@ -417,7 +419,7 @@ def _commit(world: World, ws: WorldState, ps: PlayerState, ctx: Context, step: S
             once: str | None = None) -> tuple[WorldState, PlayerState]:
     """Turn the working context back into immutable states."""
     ws = WorldState(time=max(ws.time, ctx.time), flags=ctx.flags, fired=ws.fired,
-                    decided=ws.decided)
+                    decided=ws.decided, _fired_cache=ws._fired_cache)  # same events: same ids
     scene = world.scenes[ctx.scene]
     trail = ps.trail + tuple(ctx.entered) if ctx.entered else ps.trail
     history = ps.history + (step,) if step is not None else ps.history
