@@ -10,13 +10,16 @@ command printed has been received by then (one queue per student keeps order). T
 includes the journal's fsync, rich rendering and SSH encryption on both sides.
 
 On a 2-core machine the simulated clients compete with the server for the CPU, so the figures
-are an upper bound of what a class of real laptops would see.
+are an upper bound of what a class of real laptops would see. "server CPU/turn" is the CPU
+time the server process spent per turn (from /proc): it does not depend on what else the
+machine is doing, so it compares two versions of the server better than the latencies do.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import socket
 import statistics
@@ -32,6 +35,15 @@ sys.path.insert(0, str(ROOT / "src"))
 from winterpalace.classroom.simulate import SimStudent  # noqa: E402
 
 CODE = "bench-1"
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the server process has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -74,13 +86,16 @@ async def run(n: int, seconds: float, scenes: Path) -> dict[str, float]:
                 await asyncio.sleep(seconds / 6)
                 command(f"advance {hhmm}")
 
+        cpu0 = cpu_seconds(server.pid)
         await asyncio.gather(teacher(), *(s.play(seconds, random.Random(i))
                                           for i, s in enumerate(students)))
+        cpu = cpu_seconds(server.pid) - cpu0
         lat = sorted(x for s in students for x in s.latencies)
         await asyncio.gather(*(s.close() for s in students))
         return {"joined_s": joined, "turns": len(lat), "median_ms": statistics.median(lat) * 1e3,
                 "p95_ms": lat[int(len(lat) * 0.95)] * 1e3, "max_ms": lat[-1] * 1e3,
-                "turns_per_s": len(lat) / seconds}
+                "turns_per_s": len(lat) / seconds, "cpu_ms_per_turn": cpu / len(lat) * 1e3,
+                "cpu_share": cpu / seconds}
     finally:
         server.terminate()
         server.wait(10)
@@ -95,12 +110,12 @@ def main() -> int:
     print(f"classroom turn latency, {args.seconds:.0f} s of play per run, loopback SSH, "
           f"scenario {args.scenes.name}")
     print(f"{'students':>8} {'join all':>9} {'turns':>6} {'turns/s':>8} {'median':>8} "
-          f"{'p95':>8} {'max':>8}")
+          f"{'p95':>8} {'max':>8} {'server CPU/turn':>16} {'server CPU':>11}")
     for n in args.students:
         r = asyncio.run(run(n, args.seconds, args.scenes))
         print(f"{n:>8} {r['joined_s']:>8.1f}s {r['turns']:>6.0f} {r['turns_per_s']:>8.1f} "
-              f"{r['median_ms']:>6.0f}ms {r['p95_ms']:>6.0f}ms {r['max_ms']:>6.0f}ms",
-              flush=True)
+              f"{r['median_ms']:>6.0f}ms {r['p95_ms']:>6.0f}ms {r['max_ms']:>6.0f}ms "
+              f"{r['cpu_ms_per_turn']:>14.1f}ms {r['cpu_share'] * 100:>10.0f}%", flush=True)
     return 0
 
 

@@ -41,18 +41,50 @@ def make_console(buf: io.StringIO, width: int, color_system: str | None) -> Cons
 def render_outputs(outputs: Iterable[Any], width: int = 80,
                    color_system: str | None = None) -> str:
     """Outputs as text with ANSI escapes (or plain), ready for print_formatted_text(ANSI())."""
+    width = max(20, min(width, 300))
+    return "".join(_render_one(repr(o), o, width, color_system) for o in outputs)
+
+
+class _Cache:
+    """Rendered outputs by (repr, width, colours): a class of students standing in the same
+    scene, or all told the same news, costs one rich render, not one each.
+
+    Keyed by the output's repr (every field of these plain dataclasses); bounded, oldest out.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self.data: dict[tuple[str, int, str | None], str] = {}
+
+    def get(self, key: tuple[str, int, str | None], make: Any) -> str:
+        text = self.data.pop(key, None)
+        if text is None:
+            text = make()
+            if len(self.data) >= self.size:
+                del self.data[next(iter(self.data))]
+        self.data[key] = text              # most recently used last
+        return text
+
+
+_cache = _Cache()
+
+
+def _render_one(key: str, output: Any, width: int, color_system: str | None) -> str:
+    return _cache.get((key, width, color_system),
+                      lambda: _render_uncached(output, width, color_system))
+
+
+def _render_uncached(output: Any, width: int, color_system: str | None) -> str:
     buf = io.StringIO()
     console = make_console(buf, width, color_system)
-    outs = list(outputs)
     try:
         from ..ui import render as rich_render
     except ImportError:   # the rich renderer is optional; plain text always works
         rich_render = None  # type: ignore[assignment]
-    for o in outs:
-        if rich_render is not None:
-            rich_render.render(o, console)
-        else:
-            for line in plain.output_lines(o, console.width):
-                console.print(Text(line))
-            console.print()
+    if rich_render is not None:
+        rich_render.render(output, console)
+    else:
+        for line in plain.output_lines(output, console.width):
+            console.print(Text(line))
+        console.print()
     return buf.getvalue()

@@ -7,7 +7,7 @@ Built on `prompt_toolkit.contrib.ssh`, with what the stock server lacks:
 - a 0x0 terminal (`ssh -T`) is treated as 80x24;
 - the channel decodes with errors="replace": a stray non-UTF-8 byte is a U+FFFD, not a hang-up;
 - output is rendered per connection (its width, its colours, an explicit environment) and
-  printed with print_formatted_text from that connection's own app-session task.
+  written through that connection's own prompt_toolkit output, from its own app-session task.
 Nothing here opens a shell, runs a command or touches files for a client.
 """
 
@@ -25,9 +25,6 @@ from prompt_toolkit.application import get_app_or_none, run_in_terminal
 from prompt_toolkit.application.current import get_app_session
 from prompt_toolkit.contrib.ssh import PromptToolkitSSHServer, PromptToolkitSSHSession
 from prompt_toolkit.data_structures import Size
-from prompt_toolkit.formatted_text import ANSI
-from prompt_toolkit.renderer import print_formatted_text as pt_print
-from prompt_toolkit.styles import Style
 
 from ..session import Info, Notice, Output, QuitRequest
 from .player import ClassroomSession
@@ -36,10 +33,6 @@ from .room import clean_name, name_key
 from .server import Classroom
 
 WRONG_CODE_DELAY = 1.0
-# The text comes styled from rich as ANSI; an empty, shared style sheet means prompt_toolkit
-# does not rebuild its default style sheet for every print (4 ms each, which adds up at 100
-# students). This is what `print_formatted_text` does, minus that rebuild.
-_PLAIN_STYLE = Style([])
 KEEPALIVE_INTERVAL = 15
 KEEPALIVE_COUNT_MAX = 4
 
@@ -135,7 +128,11 @@ class PlayerConnection:
         chan = ssh._chan
         self.username = str(chan.get_extra_info("username") or "") if chan else ""
         self.color_system = color_system_for(chan.get_terminal_type() if chan else None)
-        self.queue: asyncio.Queue[tuple[str, list[Output]]] = asyncio.Queue()
+        self.pending: list[Output] = []           # delivered, not yet printed
+        self.wake = asyncio.Event()                # the printer has something to do
+        self.kicked = False                        # the hub has closed this seat
+        self.done = False                          # the conversation is over
+        self.print_lock = asyncio.Lock()           # one print at a time, in order
         self.name: str | None = None
         self.session: ClassroomSession | None = None
         self.closing = False
@@ -144,24 +141,45 @@ class PlayerConnection:
     # -- the Link protocol (called by the hub, from any task: only queues)
 
     def deliver(self, outputs: list[Output]) -> None:
-        self.queue.put_nowait(("show", outputs))
+        self.pending.extend(outputs)
+        self.wake.set()
 
     def kick(self, outputs: list[Output]) -> None:
-        self.queue.put_nowait(("show", outputs))
-        self.queue.put_nowait(("close", []))
+        self.pending.extend(outputs)
+        self.kicked = True
+        self.wake.set()
 
     # -- printing, only ever from this connection's own task
 
     async def _printer(self) -> None:
+        """Print what others' actions and the clock bring, above the prompt.
+
+        Everything delivered since the last print goes out as one block: one render, one
+        redraw of the prompt, one write to the channel, however many changes came in.
+        """
         while True:
-            kind, outs = await self.queue.get()
-            if kind == "close":
+            await self.wake.wait()
+            self.wake.clear()
+            if self.pending:
+                async with self.print_lock:
+                    outs, self.pending = self.pending, []
+                    await self._print(outs)
+            if self.kicked:
                 self.closing = True
                 if self.ssh._input is not None:
                     self.ssh._input.close()
                 return
-            if kind == "done":
+            if self.done:
                 return
+
+    async def print_now(self, outs: list[Output]) -> None:
+        """Print what is pending and then `outs`, in that order, from the player's own task.
+
+        Called between two prompts, when no prompt is on the screen: the text is written
+        straight out, without hiding and redrawing a prompt around it.
+        """
+        async with self.print_lock:
+            outs, self.pending = self.pending + outs, []
             await self._print(outs)
 
     async def _print(self, outs: list[Output]) -> None:
@@ -169,11 +187,19 @@ class PlayerConnection:
         if not outs or self.ssh.lost:
             return
         width = self.ssh._get_size().columns
-        text = ANSI(render_outputs(outs, width, self.color_system))
+        # Rich has already made the escapes for this student's terminal (and stripped control
+        # characters from every text it got), so the block goes out as it is: parsing it back
+        # into prompt_toolkit fragments only to re-emit the same escapes cost more than
+        # rendering it.
+        text = render_outputs(outs, width, self.color_system).replace("\r", "")
+        text = text.replace("\n", "\r\n")
         output = get_app_session().output    # this connection's: the task runs in its context
 
         def emit() -> None:
-            pt_print(output, text, _PLAIN_STYLE)
+            output.reset_attributes()
+            output.enable_autowrap()
+            output.write_raw(text)
+            output.reset_attributes()
             output.flush()
 
         app = get_app_or_none()
@@ -213,7 +239,8 @@ class PlayerConnection:
                     self.hub.room.disconnect(self.name)
                     await self.hub.commit()
             if not printer.done():
-                self.queue.put_nowait(("done", []))
+                self.done = True
+                self.wake.set()
                 try:
                     await asyncio.wait_for(printer, 5)
                 except asyncio.TimeoutError:
@@ -341,10 +368,13 @@ class PlayerConnection:
             outs = self.session.handle(line)
             await self.hub.commit()
             quitting = any(isinstance(o, QuitRequest) for o in outs)
-            self.show([o for o in outs if not isinstance(o, QuitRequest)])
+            outs = [o for o in outs if not isinstance(o, QuitRequest)]
             if quitting:
-                self.show([Notice("Goodbye for now. Your place is kept: join again with the "
-                                  "same name and class code to carry on.")])
+                outs.append(Notice("Goodbye for now. Your place is kept: join again with the "
+                                   "same name and class code to carry on."))
+            # Printed here, before the next prompt is drawn, so the screen is written once.
+            await self.print_now(outs)
+            if quitting:
                 return
 
 
