@@ -433,11 +433,15 @@ class Session:
     def _after(self, before: Game, after: Game, turn: Turn) -> list[Output]:
         if turn.refused:
             return [Notice(_sentence(turn.refused), "warning")]
+        old_text = self.view().text
         self.undo_stack.append(before)
         del self.undo_stack[:-self.max_undo]
         self.game = after
         out = self._changed()
-        return [*out, Screen(self.view(), turn)]
+        v = self.view()
+        # Same scene, same words: show what happened and the choices, not the passage again.
+        full = v.scene != before.player.scene or v.text != old_text or v.ending is not None
+        return [*out, Screen(v, turn, full=full)]
 
     def _hint_list(self) -> tuple[str, ...]:
         v = self.view()

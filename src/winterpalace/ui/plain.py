@@ -77,9 +77,9 @@ def view_lines(v: View, turn: Turn | None, width: int = 80, full: bool = True) -
         out += turn_lines(turn, width)
         out.append("")
     where = v.area_name + (f", {v.detail}" if v.detail else "")
+    out.append(f"{v.title.upper()}." + (f" {where}." if where else ""))
+    out.append(v.clock.sentence())
     if full:
-        out.append(f"{v.title.upper()}." + (f" {where}." if where else ""))
-        out.append(v.clock.sentence())
         out += wrap(v.text, width)
     if turn is not None and not (turn.result or moved):
         news = turn_lines(turn, width)
@@ -89,7 +89,7 @@ def view_lines(v: View, turn: Turn | None, width: int = 80, full: bool = True) -
         out.append("")
         out += ending_lines(v.ending, width)
         return out
-    if v.present and full:
+    if v.present:
         out.append("Here: " + ", ".join(v.present) + ".")
     out.append("Choices:")
     for c in v.choices:

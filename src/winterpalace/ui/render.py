@@ -178,15 +178,15 @@ def screen(s: Screen) -> RenderableType:
                              PAD))
     if moved:
         parts += narrations(turn)
+    parts.append(header(v))  # always: the clock has moved even when the place has not
     if s.full or v.ending is not None:
-        parts.append(header(v))
         parts.append(Padding(Group(*_gap(list(paragraphs(v.text)))), PAD))
     if not moved:
         parts += narrations(turn)
     if v.ending is not None:
         parts.append(ending(v.ending))
         return Group(*_spaced(parts))
-    if v.present and s.full:
+    if v.present:
         parts.append(Padding(Text("Here: " + ", ".join(v.present) + ".",
                                   style=STYLE["present"]), PAD))
     if v.choices or v.wait:
