@@ -48,7 +48,7 @@ def test_plain_output_is_linear_text(world):
     assert "3. Walk out of the palace (not available: the square is still quiet;" in text
     assert "At 21:40: A single great boom rolls across the river." in text
     assert "THE END: Taken at the table." in text
-    assert "1. Play again as The officer" in text
+    assert "1. Play again: The officer" in text
     assert text.rstrip().endswith("Goodbye.")
 
 

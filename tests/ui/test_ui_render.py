@@ -63,7 +63,7 @@ def test_ending_screen_has_epilogue_summary_and_history(world):
     assert "You are marched out with the ministers into the searchlights." in text
     assert "Your night: 18:00 The guardroom → 02:00 The Malachite Room" in text
     assert "What really happened: In 1917 the ministers were arrested at about 02:10" in text
-    assert "[1] Play again as The officer [2] Another role [3] Quit" in text
+    assert "[1] Play again: The officer [2] Another role [3] Quit" in text
 
 
 def test_scene_text_is_never_read_as_markup(world):

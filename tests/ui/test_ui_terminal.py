@@ -171,7 +171,7 @@ def test_ending_offers_again_another_role_and_quit(world, store, drive):
     assert "Taken at the table" in shown
     assert "Your night: 18:00 The guardroom" in shown
     assert "What really happened: In 1917 the ministers were arrested" in shown
-    assert "[1] Play again as The officer   [2] Another role   [3] Quit" in shown
+    assert "[1] Play again: The officer   [2] Another role   [3] Quit" in shown
     assert flow.session.game.player.role == "sailor"
 
 

@@ -57,7 +57,7 @@ class EndingMenu:
     """What to do after an ending."""
 
     role_name: str
-    options: tuple[str, ...] = ("Play again as {role}", "Another role", "Quit")
+    options: tuple[str, ...] = ("Play again: {role}", "Another role", "Quit")
 
 
 @dataclass(frozen=True, slots=True)
