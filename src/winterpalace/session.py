@@ -438,10 +438,37 @@ class Session:
         del self.undo_stack[:-self.max_undo]
         self.game = after
         out = self._changed()
+        out += self._counted_votes(before, after)
         v = self.view()
         # Same scene, same words: show what happened and the choices, not the passage again.
         full = v.scene != before.player.scene or v.text != old_text or v.ending is not None
         return [*out, Screen(v, turn, full=full)]
+
+    def _counted_votes(self, before: Game, after: Game) -> list[Output]:
+        """A marked vote the player just cast, counted as the night's other delegates voted.
+
+        In a one-player night the player is one delegate among hundreds; the count shows it.
+        (In the classroom the room counts the class's ballots instead.)
+        """
+        lesson = self.world.lesson
+        if lesson is None or not lesson.votes:
+            return []
+        from .lesson.votes import single_player  # the lesson is optional; import on demand
+
+        old, new = before.player.vars, after.player.vars
+        faction = new.get(lesson.faction_variable) if lesson.faction_variable else None
+        out: list[Output] = []
+        for vote in lesson.votes.values():
+            value = new.get(vote.ballot)
+            if vote.role != after.player.role or value == old.get(vote.ballot):
+                continue
+            option = next((o for o, v in vote.options if v == value), None)
+            if option is None:
+                continue
+            tally = single_player(self.world, vote, option, faction, after.player.time)
+            out.append(Notice(f"The count, with every other delegate voting as in 1917: "
+                              f"{tally.line()}."))
+        return out
 
     def _hint_list(self) -> tuple[str, ...]:
         v = self.view()
