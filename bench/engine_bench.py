@@ -30,6 +30,14 @@ PEERS = {  # from ../shared/bench/README.md (2-core machine, medians of 3 runs)
 
 
 def _peak_mb() -> float:
+    """This process's peak resident memory. /proc's VmHWM starts afresh at exec; ru_maxrss can
+    carry the parent's peak over, which would blame the generator's memory on the engine."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
