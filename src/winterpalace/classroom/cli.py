@@ -22,6 +22,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--host", default="0.0.0.0",
                    help="address to listen on (default: every network of this computer)")
     p.add_argument("--port", type=int, default=2222, help="port to listen on (default 2222)")
+    p.add_argument("--telnet-port", type=int, metavar="N",
+                   help="also accept telnet on port N, for machines with no ssh (off by "
+                   "default; UNENCRYPTED: the class code travels in clear text)")
     p.add_argument("--code", help="the class code students type (default: made up, like "
                    "river-42)")
     p.add_argument("--saves", metavar="DIR", help="where session folders and the host key go "
@@ -107,6 +110,11 @@ def cmd_classroom(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         _err(f"--port {args.port}: give a port from 1 to 65535 (2222 is usual)")
         return EXIT_ERROR
+    telnet_port = getattr(args, "telnet_port", None)
+    if telnet_port is not None and not (1 <= telnet_port <= 65535 and telnet_port != args.port):
+        _err(f"--telnet-port {telnet_port}: give a port from 1 to 65535 other than --port "
+             "(2323 is usual)")
+        return EXIT_ERROR
     saves = Path(args.saves or "winterpalace-classroom")
     try:
         saves.mkdir(parents=True, exist_ok=True)
@@ -151,8 +159,26 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
              "classroom already running? Try another --port.")
         await hub.close()
         return EXIT_ERROR
-    console = FacilitatorConsole(hub, join_hint(args.host, args.port))
+    telnet = None
+    if getattr(args, "telnet_port", None) is not None:
+        from .telnet import start_telnet
+        try:
+            telnet = await start_telnet(hub, args.host, args.telnet_port,
+                                        wrong_delay=args.wrong_code_delay)
+        except OSError as e:
+            _err(f"cannot listen for telnet on {args.host}:{args.telnet_port}: "
+                 f"{e.strerror or e}. Try another --telnet-port.")
+            await listener.close()
+            await hub.close()
+            return EXIT_ERROR
+    hint = join_hint(args.host, args.port)
+    if telnet is not None:
+        hint += f"  (no ssh: telnet {hint.rsplit('@', 1)[1]} {args.telnet_port})"
+    console = FacilitatorConsole(hub, hint)
     hub.on_log = console.on_log
+    if telnet is not None:
+        from .telnet import WARNING
+        console.print_line(WARNING)
     use_terminal = not args.stdin and sys.stdin.isatty() and sys.stdout.isatty()
     for line in console.status_lines():
         console.print_line(line)
@@ -179,6 +205,8 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
     await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     for t in (runner, ended, stopped):
         t.cancel()
+    if telnet is not None:
+        await telnet.close()
     await listener.close()     # goodbyes reach the students, their places are journaled
     await hub.close()
     if hub.room.ended:
