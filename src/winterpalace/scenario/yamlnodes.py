@@ -95,53 +95,68 @@ def compose(text: str) -> Node | None:
     """
     parser = _Parser(text)
     anchors: dict[str, Node] = {}
-    # Each open collection: its node, the flat list of its children, and its anchor.
+    # Each open collection: its node and the flat list of its children. The innermost list's
+    # `append` is kept at hand: this loop runs once per YAML event, hundreds of thousands of times.
     stack: list[tuple[Node, list[Node]]] = []
+    add = None
     root: Node | None = None
     get = parser.get_event
+    scalar_event, map_start, seq_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
     try:
         while True:
             e = get()
             t = type(e)
-            if t is ev.ScalarEvent:
+            if t is scalar_event:
                 m0, m1 = e.start_mark, e.end_mark
                 value = e.value
                 if len(value) < 32:
                     value = intern(value)  # keys and ids repeat thousands of times
-                node: Node = ScalarNode(_scalar_tag(e), value, m0.line, m0.column, m1.line,
-                                        m1.column, e.style)
+                tag = e.tag
+                if tag is None or tag == "!":
+                    if not e.implicit[0]:
+                        tag = STR      # quoted or block scalar: text
+                    elif value and value[0] not in _MAYBE_NOT_TEXT \
+                            and value.lower() not in _YAML_WORDS:
+                        tag = STR      # a plain word: text, as pyyaml's resolver would say
+                    else:
+                        tag = _scalar_tag(e)
+                node: Node = ScalarNode(tag, value, m0.line, m0.column, m1.line, m1.column,
+                                        e.style)
                 if e.anchor:
                     anchors[e.anchor] = node
-                if not stack:
+                if add is None:
                     root = node
                     break
-                stack[-1][1].append(node)
-            elif t is ev.MappingStartEvent or t is ev.SequenceStartEvent:
+                add(node)
+            elif t is map_start or t is seq_start:
                 m0 = e.start_mark
-                cls = MappingNode if t is ev.MappingStartEvent else SequenceNode
+                cls = MappingNode if t is map_start else SequenceNode
                 tag = e.tag if e.tag not in (None, "!") else (MAP if cls is MappingNode else SEQ)
                 node = cls(tag, None, m0.line, m0.column, m0.line, m0.column, e.flow_style)
                 if e.anchor:
                     anchors[e.anchor] = node
-                if stack:
-                    stack[-1][1].append(node)
-                stack.append((node, []))
-            elif t is ev.MappingEndEvent or t is ev.SequenceEndEvent:
+                if add is not None:
+                    add(node)
+                children: list[Node] = []
+                stack.append((node, children))
+                add = children.append
+            elif t is map_end or t is seq_end:
                 node, flat = stack.pop()
-                node.value = list(zip(flat[::2], flat[1::2])) if type(node) is MappingNode \
-                    else flat
+                node.value = list(zip(flat[::2], flat[1::2])) if t is map_end else flat
                 if not stack:
                     root = node
                     break
+                add = stack[-1][1].append
             elif t is ev.AliasEvent:
                 target = anchors.get(e.anchor)
                 if target is None:
                     raise yaml.composer.ComposerError(
                         None, None, f"found undefined alias {e.anchor!r}", e.start_mark)
-                if not stack:
+                if add is None:
                     root = target
                     break
-                stack[-1][1].append(target)
+                add(target)
             elif t is ev.StreamEndEvent:
                 break
             # StreamStart, DocumentStart/End: nothing to build
