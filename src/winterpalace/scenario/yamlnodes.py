@@ -73,21 +73,6 @@ class SequenceNode(Node):
     __slots__ = ()
 
 
-def _scalar_tag(event: Any) -> str:
-    tag = event.tag
-    if tag is not None and tag != "!":
-        return str(tag)
-    plain, _quoted = event.implicit
-    if not plain:
-        return STR  # quoted or block scalar: text
-    value = event.value
-    # Most scalars in a scenario are words; only what could be a number, boolean or null is
-    # given to pyyaml's resolver, so the answer is the same as pyyaml's own.
-    if value and value[0] not in _MAYBE_NOT_TEXT and value.lower() not in _YAML_WORDS:
-        return STR
-    return str(_resolver.resolve(yaml.ScalarNode, value, (True, False)))
-
-
 def compose(text: str) -> Node | None:
     """The first document of `text` as slim nodes, or None if it is empty.
 
@@ -119,8 +104,8 @@ def compose(text: str) -> Node | None:
                     elif value and value[0] not in _MAYBE_NOT_TEXT \
                             and value.lower() not in _YAML_WORDS:
                         tag = STR      # a plain word: text, as pyyaml's resolver would say
-                    else:
-                        tag = _scalar_tag(e)
+                    else:      # could be a number, boolean or null: ask pyyaml
+                        tag = str(_resolver.resolve(yaml.ScalarNode, value, (True, False)))
                 node: Node = ScalarNode(tag, value, m0.line, m0.column, m1.line, m1.column,
                                         e.style)
                 if e.anchor:
