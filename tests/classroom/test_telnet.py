@@ -391,3 +391,35 @@ def test_the_stock_telnet_client_joins(tmp_path: Path) -> None:
         for f in (server.stdin, server.stdout):
             if f is not None and not f.closed:
                 f.close()
+
+
+def test_a_client_that_stops_reading_never_blocks_the_server() -> None:
+    """Output to a full socket is queued, not waited for; past the limit the line is cut."""
+    import socket
+
+    from winterpalace.classroom.telnet import MAX_BACKLOG, _Wire
+
+    async def main() -> None:
+        ours, theirs = socket.socketpair()
+        ours.setblocking(False)
+        broken: list[bool] = []
+        wire = _Wire(ours, lambda: broken.append(True))
+        try:
+            chunk = "x" * 65536 + "\n"
+            t0 = time.monotonic()
+            sent = 0
+            while not broken and sent < 4 * MAX_BACKLOG + (16 << 20):
+                wire.write(chunk)
+                wire.flush()
+                sent += len(chunk)
+            assert time.monotonic() - t0 < 5
+            assert broken, "a client that reads nothing was never cut off"
+            # What did get through arrives intact, newlines as telnet's CR LF.
+            theirs.setblocking(False)
+            got = theirs.recv(65536 + 2)
+            assert got.startswith(b"x" * 1000) and b"\n" not in got[:65536]
+        finally:
+            wire.close()
+            ours.close()
+            theirs.close()
+    run(main())

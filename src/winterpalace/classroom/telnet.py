@@ -69,15 +69,16 @@ class _Wire:
         self._buf += data.encode("utf-8", "replace")
 
     def flush(self) -> None:
-        if self.closed or self._waiting or not self._buf:
+        if self.closed or not self._buf:
             return
-        self._send()
-        if self._buf and not self.closed:
-            if len(self._buf) > MAX_BACKLOG:
-                self._on_broken()     # the client has stopped reading; do not hoard for it
+        if not self._waiting:
+            self._send()
+            if not self._buf or self.closed:
                 return
             self._waiting = True
             asyncio.get_running_loop().add_writer(self._conn, self._drain)
+        if len(self._buf) > MAX_BACKLOG:
+            self._on_broken()     # the client has stopped reading; do not hoard for it
 
     def _send(self) -> None:
         try:
