@@ -161,3 +161,9 @@ def test_cli_play_on_broken_scenario_exits_2(write_scenario) -> None:
 def test_valid_minimal_scenario_loads(write_scenario) -> None:
     world = load_scenario(write_scenario())
     assert set(world.scenes) == {"a", "out"} and world.roles["r"].start == "a"
+
+
+def test_the_documented_example_is_clean_even_strictly() -> None:
+    from winterpalace.cli import main as cli_main
+    example = Path(__file__).resolve().parents[2] / "docs" / "example"
+    assert cli_main(["check", str(example), "--strict"]) == 0
