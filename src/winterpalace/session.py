@@ -188,7 +188,7 @@ class Session:
             item = self.world.items.get(iid)
             if item is None:
                 continue
-            lines.append(_sentence(item.name) + (f" {item.description}"
+            lines.append(sentence(item.name) + (f" {item.description}"
                                                  if item.description else ""))
         return [Info("You carry", tuple(lines))]
 
@@ -196,7 +196,7 @@ class Session:
         notes = [self.world.notes[n] for n in self.game.player.notes if n in self.world.notes]
         if not notes:
             return [Notice("You have not learned anything worth writing down yet.")]
-        return [Info("What you have learned", tuple(_sentence(n) for n in notes))]
+        return [Info("What you have learned", tuple(sentence(n) for n in notes))]
 
     def cmd_glossary(self, rest: str) -> list[Output]:
         terms = self.world.glossary
@@ -432,7 +432,7 @@ class Session:
 
     def _after(self, before: Game, after: Game, turn: Turn) -> list[Output]:
         if turn.refused:
-            return [Notice(_sentence(turn.refused), "warning")]
+            return [Notice(sentence(turn.refused), "warning")]
         old_text = self.view().text
         self.undo_stack.append(before)
         del self.undo_stack[:-self.max_undo]
@@ -483,7 +483,8 @@ def _clean(line: str) -> str:
     return "".join(ch for ch in line if ch.isprintable()).strip()
 
 
-def _sentence(text: str) -> str:
+def sentence(text: str) -> str:
+    """`text` as a sentence: a capital first letter and a full stop."""
     text = text.strip()
     if not text:
         return text

@@ -16,7 +16,7 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.application import get_app_or_none, run_in_terminal
 from prompt_toolkit.application.current import get_app_session
 
-from ..session import Info, Notice, Output, QuitRequest
+from ..session import Info, Notice, Output, QuitRequest, sentence
 from .player import ClassroomSession
 from .render import color_system_for, render_outputs
 from .room import clean_name, name_key
@@ -234,7 +234,7 @@ class PlayerConnection:
             res = room.join(name, role, self.hub.new_seed())
             if not res.ok:
                 self.hub.detach(name, self)
-                self.show([Notice(_sentence(res.message), "warning")])
+                self.show([Notice(sentence(res.message), "warning")])
                 typed = None
                 continue
             self.name = name
@@ -263,7 +263,7 @@ class PlayerConnection:
         res = room.connect(p.name)
         if not res.ok:
             self.hub.detach(p.name, self)
-            self.show([Notice(_sentence(res.message), "warning")])
+            self.show([Notice(sentence(res.message), "warning")])
             return False
         self.name = p.name
         await self.hub.commit()
@@ -313,13 +313,6 @@ class PlayerConnection:
             if quitting:
                 return
 
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def error_line(e: Exception) -> Any:

@@ -10,7 +10,7 @@ from typing import Callable
 
 from ..engine.events import Turn, View
 from ..engine.state import Game
-from ..session import Notice, Output, Screen, Session, _clean
+from ..session import Notice, Output, Screen, Session, _clean, sentence
 from .room import Room, name_key
 
 CLASS_COMMANDS: dict[str, str] = {
@@ -65,7 +65,7 @@ class ClassroomSession(Session):
         word = text.partition(" ")[0].lower()
         if not self.begun and word not in ("say", "who", "pause", "help", "?", "quit", "q",
                                            "exit", "time", "t"):
-            return [Notice(_sentence(self._room._may_act(self._room.player(self.name)) or
+            return [Notice(sentence(self._room._may_act(self._room.player(self.name)) or
                                      "wait for your teacher"), "warning")]
         self._sync()
         outs = super().handle(line)
@@ -95,7 +95,7 @@ class ClassroomSession(Session):
 
     def cmd_say(self, rest: str) -> list[Output]:
         res = self._room.say(self.name, rest)
-        return [] if res.ok else [Notice(_sentence(res.message), "warning")]
+        return [] if res.ok else [Notice(sentence(res.message), "warning")]
 
     def cmd_who(self, rest: str) -> list[Output]:
         if not self.begun:
@@ -104,7 +104,7 @@ class ClassroomSession(Session):
 
     def cmd_pause(self, rest: str) -> list[Output]:
         res = self._room.alert(self.name, rest)
-        return [] if res.ok else [Notice(_sentence(res.message), "warning")]
+        return [] if res.ok else [Notice(sentence(res.message), "warning")]
 
     def apply_choice(self, index: int) -> tuple[Game, Turn]:
         turn = self._room.choose(self.name, index)
@@ -119,10 +119,3 @@ class ClassroomSession(Session):
         assert p.ps is not None
         return Game(self._room.ws, p.ps)
 
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
