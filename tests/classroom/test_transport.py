@@ -13,11 +13,9 @@ import pytest
 
 asyncssh = pytest.importorskip("asyncssh")
 
-from winterpalace.classroom.console import FacilitatorConsole  # noqa: E402
 from winterpalace.classroom.journal import read_journal  # noqa: E402
 from winterpalace.lesson.room import LessonRoom  # noqa: E402
-from winterpalace.classroom.server import Classroom  # noqa: E402
-from winterpalace.classroom.simulate import SimStudent, strip_ansi  # noqa: E402
+from winterpalace.classroom.simulate import InProcessClass, SimStudent, strip_ansi  # noqa: E402
 from winterpalace.classroom.ssh import start_ssh  # noqa: E402
 from winterpalace.scenario import load_scenario  # noqa: E402
 
@@ -27,42 +25,13 @@ SCENARIO = Path(__file__).parent / "scenario"
 CODE = "ferry-17"
 
 
-class Running:
-    def __init__(self, hub: Classroom, listener: Any, console: FacilitatorConsole,
-                 lines: list[str]):
-        self.hub, self.listener, self.console, self.lines = hub, listener, console, lines
-        self.port = listener.port
-
-    async def wait_log(self, needle: str, timeout: float = 10) -> None:
-        deadline = time.monotonic() + timeout
-        while not any(needle in ln for ln in self.lines):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"console never said {needle!r}: {self.lines[-10:]}")
-            await asyncio.sleep(0.02)
-
-
-async def serve(tmp: Path) -> Running:
+async def serve(tmp: Path) -> InProcessClass:
     world = load_scenario(SCENARIO)
-    hub = Classroom.create(world, tmp, CODE)
-    hub.start_background()
-    listener = await start_ssh(hub, "127.0.0.1", 0, tmp / "host_key", wrong_delay=0.1)
-    lines: list[str] = []
-
-    class Sink:
-        def write(self, s: str) -> None:
-            lines.extend(s.splitlines())
-
-        def flush(self) -> None:
-            pass
-
-    console = FacilitatorConsole(hub, "ssh", out=Sink())  # type: ignore[arg-type]
-    hub.on_log = console.on_log
-    return Running(hub, listener, console, lines)
+    return await InProcessClass.start(world, tmp, CODE, lambda hub: start_ssh(hub, "127.0.0.1", 0, tmp / "host_key", wrong_delay=0.1), "ssh")
 
 
-async def shutdown(r: Running) -> None:
-    await r.listener.close(goodbye=0)
-    await r.hub.close()
+async def shutdown(r: InProcessClass) -> None:
+    await r.shutdown()
 
 
 def run(coro: Any) -> Any:

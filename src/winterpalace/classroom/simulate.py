@@ -11,6 +11,7 @@ import random
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
 
 import asyncssh
 
@@ -131,3 +132,48 @@ class SimStudent:
                 await asyncio.wait_for(self.conn.wait_closed(), 5)
             except (asyncio.TimeoutError, asyncssh.Error, OSError):
                 pass
+
+
+class InProcessClass:
+    """A classroom served from this event loop, for tests and benches: the hub, its listener
+    (SSH or telnet), and the facilitator console with every line it printed."""
+
+    def __init__(self, hub: Any, listener: Any, console: Any, lines: list[str]):
+        self.hub, self.listener, self.console, self.lines = hub, listener, console, lines
+        self.port = listener.port
+
+    @classmethod
+    async def start(cls, world: Any, folder: Any, code: str,
+                    listen: Callable[[Any], Awaitable[Any]],
+                    kind: str = "ssh") -> "InProcessClass":
+        """Create a session in `folder` and serve it with `listen(hub)` (e.g. start_ssh)."""
+        from .console import FacilitatorConsole
+        from .server import Classroom
+
+        hub = Classroom.create(world, folder, code)
+        hub.start_background()
+        listener = await listen(hub)
+        lines: list[str] = []
+
+        class Sink:
+            def write(self, s: str) -> None:
+                lines.extend(s.splitlines())
+
+            def flush(self) -> None:
+                pass
+
+        console = FacilitatorConsole(hub, kind, out=Sink())  # type: ignore[arg-type]
+        hub.on_log = console.on_log
+        return cls(hub, listener, console, lines)
+
+    async def wait_log(self, needle: str, timeout: float = 10) -> None:
+        """Wait until the console has printed a line containing `needle`."""
+        deadline = time.monotonic() + timeout
+        while not any(needle in ln for ln in self.lines):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"console never said {needle!r}: {self.lines[-10:]}")
+            await asyncio.sleep(0.02)
+
+    async def shutdown(self) -> None:
+        await self.listener.close(goodbye=0)
+        await self.hub.close()
