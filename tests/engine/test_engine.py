@@ -256,3 +256,34 @@ def test_redirect_on_entry(write_scenario) -> None:
     ws, ps, _ = start(world, "r")
     ws, ps, _ = choose(world, ws, ps, 0)
     assert ps.scene == "out" and ps.visits == {"a": 1, "b": 1, "out": 1}
+
+
+def test_wait_true_false_and_duration(write_scenario) -> None:
+    root = write_scenario(**{"s.yaml": """\
+        scenes:
+          a:
+            title: A
+            place: p
+            text: Here.
+            wait: true
+            choices: [{ label: On, go: b }]
+          b:
+            title: B
+            place: p
+            text: B.
+            wait: false
+            choices: [{ label: On, go: c }]
+          c:
+            title: C
+            place: p
+            text: C.
+            wait: 1h30m
+            choices: [{ label: On, go: out }]
+          out:
+            title: Out
+            place: p
+            text: Gone.
+            ending: { title: Gone, epilogue: Bye. }
+        """})
+    world = load_scenario(root)
+    assert [world.scenes[s].wait for s in "abc"] == [5, None, 90]

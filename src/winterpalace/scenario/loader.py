@@ -750,7 +750,7 @@ class Loader:
         if "wait" in f:
             node = f["wait"][1]
             if isinstance(node, ScalarNode) and node.tag.endswith(":bool"):
-                wait = default_takes or 5 if self.scalar(e.file, node, "wait") else None
+                wait = (default_takes or 5) if self.scalar(e.file, node, "wait") else None
             else:
                 wait = self.duration(e.file, node, "wait")
                 if wait == 0:
