@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -316,37 +315,16 @@ def test_other_players_flags_reach_the_sailor(world: World) -> None:
     assert not [c for c in late.view().enabled() if "Hold the line" in c.label]
 
 
-def random_night(world: World, seed: int) -> tuple[str, set[str]]:
-    """Play uniformly among the enabled choices and the wait; return (ending, scenes seen)."""
-    rng = random.Random(seed)
-    ws, ps, _ = eng.start(world, ROLE, seed)
-    for _ in range(600):
-        v = eng.view(world, ws, ps)
-        if v.ending is not None:
-            return ps.scene, {s for _, s in ps.trail}
-        options: list[int | None] = [c.index for c in v.enabled()]
-        if v.wait:
-            options.append(None)
-        assert options, f"stuck in {ps.scene} at {world.clock.hhmm(ps.time)} (seed {seed})"
-        pick = rng.choice(options)
-        if pick is None:
-            ws, ps, turn = eng.wait(world, ws, ps)
-        else:
-            ws, ps, turn = eng.choose(world, ws, ps, pick)
-        assert turn.refused is None, (ps.scene, turn.refused)
-    raise AssertionError(f"seed {seed}: no ending after 600 turns, in {ps.scene}")
-
-
-def test_random_play_reaches_every_ending_and_never_sticks(world: World) -> None:
+def test_random_play_reaches_every_ending_and_never_sticks(world: World, random_night) -> None:
     mine = {sid for sid in world.scenes if sid.startswith("sailor_")}
     assert {sid for sid in mine if world.scenes[sid].ending} == ENDINGS
     reached: dict[str, int] = {}
     seen: set[str] = set()
     for seed in range(1500):
-        ending, trail = random_night(world, seed)
+        ending, trail = random_night(world, ROLE, seed, 600)
         assert ending in ENDINGS, (seed, ending)
         reached[ending] = reached.get(ending, 0) + 1
-        seen |= trail
+        seen |= set(trail)
     assert set(reached) == ENDINGS, reached
     assert mine <= seen, sorted(mine - seen)
 

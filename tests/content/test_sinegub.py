@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -277,33 +276,12 @@ def test_peoples_palace_reads_whether_sailors_began_the_searches(world: World) -
         assert ("started the searches before you came" in p.text()) is sailors_first
 
 
-def random_night(world: World, seed: int) -> tuple[str, list[str]]:
-    """Play uniformly among the enabled choices and the wait; return (ending, trail)."""
-    rng = random.Random(seed)
-    ws, ps, _ = eng.start(world, ROLE, seed)
-    for _ in range(500):
-        v = eng.view(world, ws, ps)
-        if v.ending is not None:
-            return ps.scene, [s for _, s in ps.trail]
-        options: list[int | None] = [c.index for c in v.enabled()]
-        if v.wait:
-            options.append(None)
-        assert options, f"stuck in {ps.scene} at {world.clock.hhmm(ps.time)} (seed {seed})"
-        pick = rng.choice(options)
-        if pick is None:
-            ws, ps, turn = eng.wait(world, ws, ps)
-        else:
-            ws, ps, turn = eng.choose(world, ws, ps, pick)
-        assert turn.refused is None, (ps.scene, turn.refused)
-    raise AssertionError(f"seed {seed}: no ending after 500 turns, in {ps.scene}")
-
-
-def test_random_play_reaches_every_ending_and_never_sticks(world: World) -> None:
+def test_random_play_reaches_every_ending_and_never_sticks(world: World, random_night) -> None:
     assert {s.id for s in world.scenes.values()
             if s.id.startswith("sinegub_") and s.ending} == ENDINGS
     reached: dict[str, int] = {}
     for seed in range(3000):
-        ending, trail = random_night(world, seed)
+        ending, trail = random_night(world, ROLE, seed, 500)
         assert ending in ENDINGS, (seed, ending)
         reached[ending] = reached.get(ending, 0) + 1
         if ending != "sinegub_left_early":
