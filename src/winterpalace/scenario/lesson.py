@@ -191,15 +191,9 @@ class _Compiler:
                 ld.error(file, f["decision"][1], f"no scene marks the decision `{did}`",
                          ex.suggest(did, self.decisions) or "mark it with `decision:` on the "
                          "scene where the choice is made")
-        ballot = ld.string(file, f["ballot"][1], "ballot") if "ballot" in f else None
-        btype = None
-        if ballot is not None:
-            if ballot not in self.variables:
-                ld.error(file, f["ballot"][1], f"unknown variable `{ballot}` in `ballot:`",
-                         ex.suggest(ballot, self.variables) or "declare it under `variables:`")
-                ok = False
-            else:
-                btype = self.variables[ballot][1]
+        ballot, btype = self._declared(file, f, "ballot", self.variables, "variable",
+                                       "variables")
+        ok = ok and not (ballot is not None and btype is None)
         options: list[tuple[str, Any]] = []
         if "options" in f:
             for name, (k, v) in ld.mapping(file, f["options"][1], "options").items():
@@ -229,15 +223,9 @@ class _Compiler:
             ld.error(file, node, f"{what} needs `no:` (the option `yes` is counted against)",
                      "or give `rule: any`")
             ok = False
-        flag = ld.string(file, f["flag"][1], "flag") if "flag" in f else None
-        ftype = None
-        if flag is not None:
-            if flag not in self.world_flags:
-                ld.error(file, f["flag"][1], f"unknown world flag `{flag}` in `flag:`",
-                         ex.suggest(flag, self.world_flags) or "declare it under `world_flags:`")
-                ok = False
-            else:
-                ftype = self.world_flags[flag][1]
+        flag, ftype = self._declared(file, f, "flag", self.world_flags, "world flag",
+                                     "world_flags")
+        ok = ok and not (flag is not None and ftype is None)
         results = []
         for k in ("carried", "lost"):
             value = ld.scalar(file, f[k][1], k) if k in f else None
@@ -294,6 +282,20 @@ class _Compiler:
         return Vote(vid, scene.decision.id, scene.id, role, ballot, tuple(options), yes, no,
                     rule, flag, results[0], results[1], replaces, hold, seats_flag, history,
                     ld.where(file, key))
+
+    def _declared(self, file: str, f: dict[str, Any], key: str, table: dict[str, Any],
+                  kind: str, section: str) -> tuple[str | None, str | None]:
+        """The name given in `key:` and its type, after checking it is declared."""
+        if key not in f:
+            return None, None
+        name = self.ld.string(file, f[key][1], key)
+        if name is None:
+            return None, None
+        if name not in table:
+            self.ld.error(file, f[key][1], f"unknown {kind} `{name}` in `{key}:`",
+                          ex.suggest(name, table) or f"declare it under `{section}:`")
+            return name, None
+        return name, table[name][1]
 
     def _option(self, file: str, f: dict[str, tuple[Node, Node]], key: str,
                 names: list[str]) -> str | None:
