@@ -35,7 +35,7 @@ def test_sailor_plays_to_an_ending() -> None:
     out = done.stdout.decode()
     assert done.returncode == 0
     assert "At 02:00: The doors give way and the crowd carries you inside." in out
-    assert "THE END: The palace taken." in out and "You fired 0 shots tonight." in out
+    assert "THE END: The palace taken." in out and "You never fired your rifle tonight." in out
 
 
 def test_role_chosen_from_the_menu() -> None:

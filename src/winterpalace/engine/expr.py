@@ -284,6 +284,9 @@ class Symbols:
     things: dict[str, Any]          # kind -> collection of ids (scene, item, character, ...)
     roles: Any
     time_of: Callable[[str], int | None]  # resolves an `HH:MM` literal to clock minutes
+    # What the loader has compiled against these symbols, by source: each text or expression
+    # is compiled once however often it is written.
+    compiled: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def names(self) -> list[str]:
         return (["time", "role"] + list(self.player_vars) + list(self.world_flags)

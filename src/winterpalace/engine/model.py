@@ -12,8 +12,13 @@ from typing import Any
 from .clock import Clock
 from .expr import Condition, Effect
 
+# The model is read-only by convention, not `frozen`: a frozen dataclass's __init__ costs about
+# four times a plain one's, and a big scenario builds hundreds of thousands of these at load.
+# They stay hashable (by value), as frozen ones were.
+_record = dataclass(slots=True, unsafe_hash=True)
 
-@dataclass(frozen=True, slots=True)
+
+@_record
 class Where:
     """A position in a scenario file (1-based line and column)."""
 
@@ -28,11 +33,11 @@ class Where:
 NOWHERE = Where("<scenario>", 0, 0)
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Template:
-    """Text with `{expression}` holes, filled in when shown."""
+    """Text with `{expression}` holes and `{condition: conditional|text}`, filled in when shown."""
 
-    parts: tuple[Any, ...]   # str, or Condition whose value is shown
+    parts: tuple[Any, ...]   # str, a Condition whose value is shown, or a TextIf
 
     def render(self, ctx: Any) -> str:
         parts = self.parts
@@ -45,11 +50,55 @@ class Template:
         """The text with holes shown as `{...}` (for tools)."""
         return "".join(p if isinstance(p, str) else "{" + p.source + "}" for p in self.parts)
 
+    @property
+    def holes(self) -> list[Any]:
+        """Every compiled expression in the text, conditional text's included (for tools)."""
+        out: list[Any] = []
+        for p in self.parts:
+            if isinstance(p, TextIf):
+                out += p.holes
+            elif not isinstance(p, str):
+                out.append(p)
+        return out
+
 
 EMPTY = Template(("",))
 
 
-@dataclass(frozen=True, slots=True)
+@_record
+class TextIf:
+    """Conditional text, `{condition: shown if true|shown if not}`: a part of a Template."""
+
+    cond: Condition
+    then: Template
+    otherwise: Template
+
+    def fn(self, ctx: Any) -> str:
+        return (self.then if self.cond.fn(ctx) else self.otherwise).render(ctx)
+
+    @property
+    def source(self) -> str:
+        other = self.otherwise.plain
+        return f"{self.cond.source}: {self.then.plain}" + (f"|{other}" if other else "")
+
+    @property
+    def holes(self) -> list[Any]:
+        """The condition and every hole inside the branches (expressions, for tools)."""
+        out: list[Any] = [self.cond]
+        for t in (self.then, self.otherwise):
+            out += t.holes
+        return out
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset().union(*(h.reads for h in self.holes))
+
+    @property
+    def calls(self) -> frozenset[tuple[str, str]]:
+        return frozenset().union(*(h.calls for h in self.holes))
+
+
+@_record
 class Variant:
     """Text shown instead of (or after) a scene's text when a condition holds."""
 
@@ -59,7 +108,7 @@ class Variant:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Choice:
     """One thing the player can do in a scene."""
 
@@ -84,7 +133,7 @@ class Choice:
         return f"{self.scene}#{self.index}"
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Redirect:
     """On entering a scene: if the condition holds, go on to another scene at once."""
 
@@ -93,7 +142,7 @@ class Redirect:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Ending:
     title: str
     epilogue: Template
@@ -102,7 +151,7 @@ class Ending:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Decision:
     """A marked decision point: what the classroom debrief compares with history."""
 
@@ -114,7 +163,7 @@ class Decision:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Excerpt:
     """A short passage or fact from the historical record, with where it comes from."""
 
@@ -123,7 +172,7 @@ class Excerpt:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Packet:
     """A printable role sheet (the `lesson:` section): for a role, or one faction of it."""
 
@@ -139,7 +188,7 @@ class Packet:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Faction:
     """A party group of a role (delegates): its seats in 1917 and its role sheet."""
 
@@ -150,7 +199,7 @@ class Faction:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Vote:
     """A marked vote: every student of `role` at the decision casts a ballot; the count sets
     `flag` for everyone (the lesson's classroom layer does the counting)."""
@@ -174,7 +223,7 @@ class Vote:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Lesson:
     """The classroom lesson's data: role sheets, factions and marked votes."""
 
@@ -184,7 +233,7 @@ class Lesson:
     votes: dict[str, Vote]
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Scene:
     id: str
     title: str
@@ -202,7 +251,7 @@ class Scene:
     told: Template | None = None   # violence told, not shown: used when content mode is on
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Place:
     id: str
     name: str
@@ -211,14 +260,14 @@ class Place:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Area:
     id: str
     name: str
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Stint:
     """One line of a character's schedule: at `place` from `start` until `end`."""
 
@@ -228,7 +277,7 @@ class Stint:
     cond: Condition | None
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Character:
     id: str
     name: str
@@ -238,7 +287,7 @@ class Character:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Item:
     id: str
     name: str
@@ -246,7 +295,7 @@ class Item:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Reach:
     """How an event reaches one player: the first case whose condition holds is used."""
 
@@ -257,7 +306,7 @@ class Reach:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Event:
     """Something that happens in the world at a time, whoever is watching."""
 
@@ -270,7 +319,7 @@ class Event:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class Role:
     id: str
     name: str
@@ -283,7 +332,7 @@ class Role:
     where: Where
 
 
-@dataclass(frozen=True, slots=True)
+@_record
 class World:
     """A whole scenario, validated and compiled."""
 

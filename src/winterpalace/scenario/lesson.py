@@ -46,7 +46,7 @@ def compile_lesson(ld: "Loader", entries: list["_Entry"], *, roles: dict[str, An
         if e.id in seen:
             first = seen[e.id]
             ld.error(e.file, e.key, f"`lesson: {e.id}` is given twice",
-                     f"it is already given at {first.file}:{first.key.start_mark.line + 1}",
+                     f"it is already given at {first.file}:{first.line}",
                      length=len(e.id))
             continue
         seen[e.id] = e

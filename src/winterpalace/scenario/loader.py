@@ -1,15 +1,16 @@
 """Reading a scenario folder: YAML in, a validated and compiled `World` out.
 
 The YAML is composed into nodes (pyyaml's safe C loader where available), so every value keeps
-its line and column. All files are read before anything is checked, so one pass can report every
-mistake: unknown fields, missing fields, bad times, unknown references, expression errors.
+its line and column. Every file is read and every mistake reported in one pass: unknown fields,
+missing fields, bad times, unknown references, expression errors. Scenes are compiled file by
+file as they are read (see `Loader`); anything a scene names that no file has declared yet is
+looked at again once all are read, so files may refer to each other in any order.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,11 +23,12 @@ from ..engine.clock import Clock, parse_duration, parse_hhmm
 from ..engine.model import (Area, Character, Choice, Decision, Ending, Event, Item, Place, Reach, Redirect,
                             Role, Scene, Stint, Template, Variant, Where, World)
 from .errors import Problem, ScenarioError
-
-# `{{` and `}}` are literal braces; `{...}` is a hole; a `{` with no `}` runs to the end.
-_HOLE_RE = re.compile(r"\{\{|\}\}|\{[^{}]*\}|\{[^}]*$|\}")
+from .text import compile_text
 
 WORLD_FILE = "world.yaml"
+
+# The required fields of each `allowed` table `Loader.fields` is given: id -> (table, names).
+_REQUIRED: dict[int, tuple[dict[str, bool], list[str]]] = {}
 
 # The fields each kind of mapping may have: name -> required?
 WORLD_FIELDS = {"scenario": True, "title": True, "subtitle": False, "clock": True, "roles": True}
@@ -57,6 +59,8 @@ EVENT_FIELDS = {"title": True, "at": True, "if": False, "do": False, "narrate": 
 REACH_FIELDS = {"if": False, "text": False, "go": False, "do": False}
 
 KINDS = ("scene", "place", "area", "character", "item", "event", "note")
+SECTION_KINDS = {"scenes": "scene", "places": "place", "areas": "area", "characters": "character",
+                 "items": "item", "events": "event", "notes": "note"}
 
 
 @dataclass
@@ -67,6 +71,11 @@ class _Entry:
     key: Node
     node: Node
     file: str
+    line: int = 0   # the key's line, kept for messages after the nodes are let go
+
+    def __post_init__(self) -> None:
+        if self.key is not None:
+            self.line = self.key.start_mark.line + 1
 
 
 @dataclass
@@ -77,16 +86,41 @@ class _Collected:
     sources: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class _Setup:
+    """What compiling a scene needs from world.yaml, known as soon as that file is read."""
+
+    fields: dict[str, tuple[Node, Node]]
+    clock: Clock | None
+    default_takes: int
+    role_nodes: dict[str, tuple[Node, Node]]
+    sym: ex.Symbols          # what a player's expressions may name
+    world_sym: ex.Symbols    # what an event's expressions may name: no player variables
+    ref: "_Refs"
+
+
 class Loader:
-    """Loads one scenario folder. Use `load_scenario(path)`."""
+    """Loads one scenario folder. Use `load_scenario(path)`.
+
+    Files are read one by one (world.yaml first). Each file's scenes are compiled as soon as it
+    is read, so their YAML nodes, most of the memory of a big scenario, can go before the next
+    file is read. A scene that names something not declared yet (a scene of a later file, a
+    variable declared further on) is simply compiled again at the end, when everything is known;
+    references to scene ids are noted and checked then.
+    """
 
     def __init__(self, root: Path, display_root: Path | None = None):
         self.root = root
         self.display_root = display_root
         self.problems: list[Problem] = []
         self.col = _Collected()
-        self._cond_cache: dict[tuple[str, str | None, bool], ex.Condition | ex.ExprError] = {}
-        self._effect_cache: dict[str, ex.Effect | ex.ExprError] = {}
+        # Declarations, as files are read: every id of every kind, and declared values.
+        self.ids: dict[str, dict[str, _Entry]] = {k: {} for k in KINDS}
+        self.values: dict[str, dict[str, tuple[Any, str, _Entry]]] = {"variables": {},
+                                                                       "world_flags": {}}
+        self.types: dict[str, dict[str, str]] = {"variables": {}, "world_flags": {}}
+        self.setup: _Setup | None = None
+        self.early_scenes: dict[str, Scene] = {}
 
     # ----------------------------------------------------------------- reporting
 
@@ -131,9 +165,14 @@ class Loader:
         if world_path.is_file():
             paths.insert(0, world_path)
         for path in paths:
-            self.read_file(path, is_world=path == world_path)
+            is_world = path == world_path
+            scenes = self.read_file(path, is_world)
+            if is_world:
+                self.setup = self._setup()
+            self._compile_early(scenes)
 
-    def read_file(self, path: Path, is_world: bool) -> None:
+    def read_file(self, path: Path, is_world: bool) -> list[_Entry]:
+        """Read one file: collect and declare its entries; return its (new) scenes."""
         name = self.display(path)
         self.col.files.append(name)
         try:
@@ -144,42 +183,108 @@ class Loader:
             col = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
             self.problems.append(Problem(name, line, col, "this file is not UTF-8 text",
                                          "save it as UTF-8"))
-            return
+            return []
         except OSError as e:
             self.problems.append(Problem(name, 0, 0, f"cannot read the file: {e.strerror}"))
-            return
+            return []
         self.col.sources[name] = text  # split into lines only if an error needs them
         try:
-            node = compose(text)
+            node, second = compose(text)
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
             problem = (e.problem or "not valid YAML").strip()
             hint = _yaml_hint(problem, e.context)
             self.problems.append(Problem(name, line, col, f"YAML syntax: {problem}", hint))
-            return
+            return []
         except yaml.YAMLError as e:
             self.problems.append(Problem(name, 0, 0, f"YAML syntax: {e}"))
-            return
+            return []
+        if second is not None:
+            self.problems.append(Problem(name, second[0] + 1, second[1] + 1,
+                                         "a second YAML document (after `---`) in one file",
+                                         "a scenario file holds one document: remove the `---`"
+                                         " line, or move what follows into a file of its own"))
         if node is None:
             if is_world:
                 self.problems.append(Problem(name, 1, 1, "world.yaml is empty"))
-            return
+            return []
         allowed = dict(SECTION_FIELDS)
         if is_world:
             allowed.update(WORLD_FIELDS)
         fields = self.fields(name, node, allowed, "a scenario file" if not is_world
                              else "world.yaml")
         if fields is None:
-            return
+            return []
         if is_world:
             self.col.world = _Entry("world", node, node, name)
+        scenes = []
         for section in SECTION_FIELDS:
             if section in fields:
                 key, value = fields[section]
                 items = self.mapping(name, value, section)
                 for ident, (k, v) in items.items():
-                    self.col.sections[section].append(_Entry(ident, k, v, name))
+                    entry = _Entry(ident, k, v, name)
+                    self.col.sections[section].append(entry)
+                    if self._declare(section, entry) and section == "scenes":
+                        scenes.append(entry)
+        return scenes
+
+    def _declare(self, section: str, entry: _Entry) -> bool:
+        """Record a declaration; False (with an error) for a duplicate id or a bad value."""
+        kind = SECTION_KINDS.get(section)
+        if kind is not None:
+            first = self.ids[kind].get(entry.id)
+            if first is not None:
+                self.error(entry.file, entry.key, f"duplicate {kind} id `{entry.id}`",
+                           f"it is already defined at {first.file}:{first.line}",
+                           length=len(entry.id))
+                return False
+            self.ids[kind][entry.id] = entry
+            return True
+        if section in self.values:
+            return self._declare_value(entry, section)
+        return True
+
+    def _setup(self) -> _Setup | None:
+        """world.yaml's fields, clock and roles, and the symbols expressions are checked with."""
+        if self.col.world is None:
+            return None
+        wf = self.col.world.file
+        fields = self.fields(wf, self.col.world.node, {**WORLD_FIELDS, **SECTION_FIELDS},
+                             "world.yaml")
+        if fields is None:
+            return None
+        clock, default_takes = self._clock(wf, fields)
+        role_nodes = self.mapping(wf, fields["roles"][1], "roles") if "roles" in fields else {}
+        # The symbols hold the live declaration tables, so they grow as files are read.
+        sym = ex.Symbols(
+            player_vars=self.types["variables"],
+            world_flags=self.types["world_flags"],
+            things=self.ids,
+            roles=list(role_nodes),
+            time_of=clock.parse_time if clock else (lambda s: parse_hhmm(s)),
+        )
+        world_sym = ex.Symbols({}, sym.world_flags, sym.things, sym.roles, sym.time_of)
+        return _Setup(fields, clock, default_takes, role_nodes, sym, world_sym,
+                      _Refs(self, self.ids))
+
+    def _compile_early(self, entries: list[_Entry]) -> None:
+        """Compile a file's scenes now and let their nodes go; put off any that fail to."""
+        st = self.setup
+        if st is None or st.clock is None:
+            return
+        for e in entries:
+            problems, pending = len(self.problems), len(st.ref.pending)
+            scene = self._scene(e, st.sym, st.ref, st.default_takes, st.clock)
+            if scene is None or len(self.problems) > problems:
+                # Perhaps a later file declares what it names: compile it again at the end,
+                # and report what is still wrong then (once).
+                del self.problems[problems:]
+                del st.ref.pending[pending:]
+                continue
+            self.early_scenes[e.id] = scene
+            e.node = e.key = None  # type: ignore[assignment]
 
     # ----------------------------------------------------------------- node helpers
 
@@ -191,8 +296,17 @@ class Loader:
             self.error(file, node, f"`{what}` should be a mapping of names to values",
                        "indent `name: value` lines under it")
             return {}
-        out: dict[str, tuple[Node, Node]] = {}
-        for k, v in node.value:
+        pairs = node.value
+        try:
+            # The usual case in one step: only text keys (a list or mapping as a key would be
+            # unhashable here) and no duplicates (the dict would come out shorter).
+            out = {k.value: (k, v) for k, v in pairs}
+            if len(out) == len(pairs):
+                return out
+        except TypeError:
+            pass
+        out = {}
+        for k, v in pairs:
             if not isinstance(k, ScalarNode):
                 self.error(file, k, f"a key in `{what}` must be a plain name")
                 continue
@@ -211,13 +325,19 @@ class Loader:
             self.error(file, node, f"{what} should be a mapping (`field: value` lines)")
             return None
         got = self.mapping(file, node, what)
-        for key, (k, _) in got.items():
-            if key not in allowed:
-                hint = ex.suggest(key, allowed)
-                self.error(file, k, f"`{key}` is not a field of {what}",
-                           hint or f"fields: {', '.join(allowed)}", length=len(key))
-        for key, required in allowed.items():
-            if required and key not in got:
+        if not got.keys() <= allowed.keys():
+            for key, (k, _) in got.items():
+                if key not in allowed:
+                    hint = ex.suggest(key, allowed)
+                    self.error(file, k, f"`{key}` is not a field of {what}",
+                               hint or f"fields: {', '.join(allowed)}", length=len(key))
+        required = _REQUIRED.get(id(allowed))
+        if required is None or required[0] is not allowed:
+            if len(_REQUIRED) > 256:  # tables made on the fly: do not keep them all
+                _REQUIRED.clear()
+            required = _REQUIRED[id(allowed)] = (allowed, [k for k, r in allowed.items() if r])
+        for key in required[1]:
+            if key not in got:
                 self.error(file, node, f"{what} needs `{key}:`")
         return got
 
@@ -320,17 +440,15 @@ class Loader:
         src = node.value
         if node.tag.endswith(":bool"):
             src = "true" if self.scalar(file, node, what) else "false"
-        key = (src, want, False)
-        got = self._cond_cache.get(key)
+        # Only successes are kept: an error may be gone once a later file has declared a name.
+        cache = sym.compiled
+        got = cache.get((src, want))
         if got is None:
             try:
-                got = ex.compile_expr(src, sym, want)
+                got = cache[(src, want)] = ex.compile_expr(src, sym, want)
             except ex.ExprError as e:
-                got = e
-            self._cond_cache[key] = got
-        if isinstance(got, ex.ExprError):
-            self.expr_error(file, node, got, what)
-            return None
+                self.expr_error(file, node, e, what)
+                return None
         return got
 
     def effects(self, file: str, node: Node, sym: ex.Symbols, what: str) -> tuple[ex.Effect, ...]:
@@ -341,13 +459,13 @@ class Loader:
                            "`resolve += 1`")
                 continue
             src = item.value
-            got = self._effect_cache.get(src)
+            cache = sym.compiled
+            got = cache.get(src)
             if got is None:
                 try:
-                    got = ex.compile_effect(src, sym)
+                    got = cache[src] = ex.compile_effect(src, sym)
                 except ex.ExprError as e:
                     got = e
-                self._effect_cache[src] = got
             if isinstance(got, ex.ExprError):
                 if src.count("(") > src.count(")") and item.style is None:
                     # `do: [x = min(a, b)]` splits at the comma inside a [...] list.
@@ -365,6 +483,18 @@ class Loader:
                    offset=self.expr_pos(file, node, base + e.offset))
 
     def template(self, file: str, node: Node, sym: ex.Symbols, what: str) -> Template | None:
+        cache = sym.compiled
+        key = ("text", node.value, node.tag, getattr(node, "style", None)) \
+            if isinstance(node, ScalarNode) else None
+        got = cache.get(key)
+        if got is not None:
+            return got   # the same text was compiled before: labels and short texts repeat
+        got = self._template(file, node, sym, what)
+        if got is not None and key is not None:
+            cache[key] = got
+        return got
+
+    def _template(self, file: str, node: Node, sym: ex.Symbols, what: str) -> Template | None:
         text = self.string(file, node, what)
         if text is None:
             return None
@@ -372,48 +502,25 @@ class Loader:
         text = _tidy(text, node.style)
         if "{" not in text and "}" not in text:
             return Template((text,))
-        parts: list[Any] = []
-        raw = node.value
-        pos = 0
-        for m in _HOLE_RE.finditer(text):
-            piece = m.group()
-            if piece in ("{{", "}}"):
-                parts.append(text[pos:m.start()] + piece[0])
-            elif piece == "}":
-                self._template_error(file, node, raw, text, m.start(), what,
-                                     ex.ExprError("a `}` without its `{`", 0, 1,
-                                                  "write `}}` for a brace in the text"))
-                return None
-            elif not piece.endswith("}"):
-                self._template_error(file, node, raw, text, m.start(), what,
-                                     ex.ExprError("a `{` without its `}`", 0, 1,
-                                                  "write `{{` for a brace in the text"))
-                return None
-            else:
-                parts.append(text[pos:m.start()])
-                src = piece[1:-1]
-                key = (src, None, False)
-                got = self._cond_cache.get(key)
-                if got is None:
-                    try:
-                        got = ex.compile_expr(src, sym, want=None)
-                    except ex.ExprError as e:
-                        got = e
-                    self._cond_cache[key] = got
-                if isinstance(got, ex.ExprError):
-                    self._template_error(file, node, raw, text, m.start() + 1, what, got)
-                    return None
-                parts.append(got)
-            pos = m.end()
-        parts.append(text[pos:])
-        return Template(tuple(p for p in parts if p != ""))
+        cache = sym.compiled
+
+        def compile_hole(src: str, want: str | None) -> ex.Condition:
+            got = cache.get((src, want))
+            if got is None:
+                got = cache[(src, want)] = ex.compile_expr(src, sym, want)
+            return got
+
+        try:
+            return compile_text(text, compile_hole)
+        except ex.ExprError as e:
+            self._template_error(file, node, node.value, text, e.offset, what,
+                                 ex.ExprError(e.message, 0, e.length, e.hint))
+            return None
 
     def _template_error(self, file: str, node: ScalarNode, raw: str, text: str, at: int,
                         what: str, e: ex.ExprError) -> None:
-        # Find the hole's offset in the raw node text (tidying may have moved it).
-        snippet = text[at:at + 20]
-        raw_at = raw.find(snippet) if snippet else -1
-        base = raw_at if raw_at >= 0 else 0
+        # `at` is an index into the tidied text; tidying only took newlines off the front.
+        base = at + len(raw) - len(raw.lstrip("\n"))
         self.expr_error(file, node, e, what, base=base)
 
     # ----------------------------------------------------------------- the whole scenario
@@ -435,47 +542,23 @@ class Loader:
         return world
 
     def build(self) -> World | None:
-        c = self.col
-        if c.world is None:
+        c, st = self.col, self.setup
+        if c.world is None or st is None:
             return None
         wf = c.world.file
-        fields = self.fields(wf, c.world.node, {**WORLD_FIELDS, **SECTION_FIELDS}, "world.yaml")
-        if fields is None:
-            return None
+        fields = st.fields
         scenario_id = self._field_str(wf, fields, "scenario") or "scenario"
         title = self._field_str(wf, fields, "title") or ""
         subtitle = self._field_str(wf, fields, "subtitle", required=False) or ""
-        clock, default_takes = self._clock(wf, fields)
-
-        # Declarations first: every id of every kind, so references can be checked in any order.
-        ids: dict[str, dict[str, _Entry]] = {k: {} for k in KINDS}
-        plural = {"scene": "scenes", "place": "places", "area": "areas",
-                  "character": "characters", "item": "items", "event": "events", "note": "notes"}
-        for kind in KINDS:
-            for entry in c.sections[plural[kind]]:
-                first = ids[kind].get(entry.id)
-                if first is not None:
-                    self.error(entry.file, entry.key, f"duplicate {kind} id `{entry.id}`",
-                               f"it is already defined at {first.file}:"
-                               f"{first.key.start_mark.line + 1}", length=len(entry.id))
-                    continue
-                ids[kind][entry.id] = entry
-
-        variables = self._values(c.sections["variables"], "variables")
-        world_flags = self._values(c.sections["world_flags"], "world_flags")
+        clock, default_takes = st.clock, st.default_takes
+        ids = self.ids
+        variables, world_flags = self.values["variables"], self.values["world_flags"]
         for name in set(variables) & set(world_flags):
             self.error(world_flags[name][2].file, world_flags[name][2].key,
                        f"`{name}` is both a variable and a world flag",
                        "give one of them another name")
-        role_nodes = self.mapping(wf, fields["roles"][1], "roles") if "roles" in fields else {}
-        sym = ex.Symbols(
-            player_vars={k: t for k, (v, t, _) in variables.items()},
-            world_flags={k: t for k, (v, t, _) in world_flags.items()},
-            things={k: set(v) for k, v in ids.items()},
-            roles=list(role_nodes),
-            time_of=clock.parse_time if clock else (lambda s: parse_hhmm(s)),
-        )
-        ref = _Refs(self, ids)
+        role_nodes, sym, ref = st.role_nodes, st.sym, st.ref
+        ref.final = True  # every file is read: an unknown id now is a mistake
 
         areas = {}
         for e in ids["area"].values():
@@ -523,10 +606,11 @@ class Loader:
 
         scenes = {}
         for e in ids["scene"].values():
-            s = self._scene(e, sym, ref, default_takes, clock)
-            if s is not None:
-                scenes[e.id] = s
-            # Let the scene's YAML nodes go now: for big scenarios they are most of the memory.
+            scene = self.early_scenes.get(e.id)
+            if scene is None:
+                scene = self._scene(e, sym, ref, default_takes, clock)
+            if scene is not None:
+                scenes[e.id] = scene
             e.node = e.key = None  # type: ignore[assignment]
 
         extra_reaches: dict[str, list[Reach]] = {}
@@ -621,28 +705,29 @@ class Loader:
             takes = self.duration(wf, cf["default_takes"][1], "default_takes") or 0
         return Clock(d0, m0, end, julian), takes
 
-    def _values(self, entries: list[_Entry], what: str) -> dict[str, tuple[Any, str, _Entry]]:
-        out: dict[str, tuple[Any, str, _Entry]] = {}
-        for entry in entries:
-            name, file, k, v = entry.id, entry.file, entry.key, entry.node
-            if name in out:
-                first = out[name][2]
-                self.error(file, k, f"`{name}` is declared twice",
-                           f"it is already declared at {first.file}:{first.key.start_mark.line + 1}",
-                           length=len(name))
-                continue
-            if not name.isidentifier() or name in ex._KEYWORDS or name in ("time", "role"):
-                self.error(file, k, f"`{name}` cannot be a variable name",
-                           "use letters, digits and _; not a keyword, `time` or `role`")
-                continue
-            value = self.scalar(file, v, f"{what}.{name}")
-            t = ex.value_type(value)
-            if t is None:
-                self.error(file, v, f"`{name}` needs an initial value: a number, true/false or "
-                           "text")
-                continue
-            out[name] = (value, t, entry)
-        return out
+    def _declare_value(self, entry: _Entry, section: str) -> bool:
+        """Declare one variable or world flag with its initial value (and so its type)."""
+        out = self.values[section]
+        name, file, k, v = entry.id, entry.file, entry.key, entry.node
+        if name in out:
+            first = out[name][2]
+            self.error(file, k, f"`{name}` is declared twice",
+                       f"it is already declared at {first.file}:{first.line}",
+                       length=len(name))
+            return False
+        if not name.isidentifier() or name in ex._KEYWORDS or name in ("time", "role"):
+            self.error(file, k, f"`{name}` cannot be a variable name",
+                       "use letters, digits and _; not a keyword, `time` or `role`")
+            return False
+        value = self.scalar(file, v, f"{section}.{name}")
+        t = ex.value_type(value)
+        if t is None:
+            self.error(file, v, f"`{name}` needs an initial value: a number, true/false or "
+                       "text")
+            return False
+        out[name] = (value, t, entry)
+        self.types[section][name] = t
+        return True
 
     def _role(self, wf: str, rid: str, k: Node, node: Node, sym: ex.Symbols, ref: "_Refs",
               clock: Clock | None, variables: dict[str, tuple[Any, str, _Entry]]) -> Role | None:
@@ -878,7 +963,7 @@ class Loader:
         if at is not None and clock and not clock.start <= at <= clock.end:
             self.error(e.file, f["at"][1], f"event `{e.id}` is outside the clock")
         cond = None
-        world_sym = ex.Symbols({}, sym.world_flags, sym.things, sym.roles, sym.time_of)
+        world_sym = self.setup.world_sym if self.setup else sym
         if "if" in f:
             cond = self.cond(e.file, f["if"][1], world_sym, "if")
         effects = self.effects(e.file, f["do"][1], world_sym, "do") if "do" in f else ()
@@ -891,11 +976,17 @@ class Loader:
 
 
 class _Refs:
-    """Checks references to ids of a kind, with a suggestion for near misses."""
+    """Checks references to ids of a kind, with a suggestion for near misses.
+
+    Until every file is read (`final`), an id not declared yet may still come: it is noted and
+    looked up again by `finish`.
+    """
 
     def __init__(self, loader: Loader, ids: dict[str, dict[str, _Entry]]):
         self.loader = loader
         self.ids = ids
+        self.final = False
+        self.pending: list[tuple[str, int, int, str, str, str]] = []
         self.role_targets: list[tuple[str, Node | None, str]] = []
 
     def check(self, file: str, node: Node, kind: str, what: str) -> str | None:
@@ -903,18 +994,29 @@ class _Refs:
             self.loader.error(file, node, f"`{what}` should name a {kind}")
             return None
         ident = node.value
-        if ident not in self.ids[kind]:
-            hint = ex.suggest(ident, self.ids[kind])
-            if not hint:
-                other = next((k for k in KINDS if ident in self.ids[k]), None)
-                hint = f"`{ident}` is a {other}, not a {kind}" if other else None
-            field_name = what.split()[-1] if what.split() else what
-            self.loader.error(file, node, f"unknown {kind} `{ident}` in `{field_name}:`", hint,
-                              length=len(ident))
-            return None
-        return ident
+        if ident in self.ids[kind]:
+            return ident
+        field_name = what.split()[-1] if what.split() else what
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if not self.final:
+            self.pending.append((file, line, col, kind, ident, field_name))
+            return ident
+        self._unknown(file, line, col, kind, ident, field_name)
+        return None
+
+    def _unknown(self, file: str, line: int, col: int, kind: str, ident: str,
+                 field_name: str) -> None:
+        hint = ex.suggest(ident, self.ids[kind])
+        if not hint:
+            other = next((k for k in KINDS if ident in self.ids[k]), None)
+            hint = f"`{ident}` is a {other}, not a {kind}" if other else None
+        self.loader.error(file, None, f"unknown {kind} `{ident}` in `{field_name}:`", hint,
+                          length=len(ident), offset=(line, col))
 
     def finish(self, scenes: dict[str, Scene]) -> None:
+        for file, line, col, kind, ident, field_name in self.pending:
+            if ident not in self.ids[kind]:
+                self._unknown(file, line, col, kind, ident, field_name)
         for file, node, what in self.role_targets:
             if node is None or not isinstance(node, ScalarNode):
                 continue

@@ -1,150 +1,87 @@
-"""A lean YAML composer: pyyaml's safe (C) parser, slim nodes that remember line and column.
+"""YAML to nodes that remember line and column: libyaml's composer with a quick tag resolver.
 
-pyyaml's own composer gives every node two `Mark` objects with a `__dict__`; for a scenario of
-10,000 scenes that is most of a gigabyte's worth of bookkeeping per million nodes. These nodes
-keep only what the loader reads: tag, value, style, and start/end positions.
+The nodes are pyyaml's own (`yaml.nodes`): `tag`, `value`, `style`, `start_mark`, `end_mark`.
+pyyaml's safe loader composes them in C but asks its Python resolver for the tag of every node,
+which walks a list of regular expressions per scalar; for a scenario of 10,000 scenes that is a
+third of the load time. Scenario files are mostly plain words and quoted text, whose tag is
+always `str`, so those skip the expressions; anything that could be a number, boolean, null or
+date still goes to pyyaml's resolver, so tags are exactly what the safe loader would give.
 """
 
 from __future__ import annotations
 
-from sys import intern
+import re
 from typing import Any
 
 import yaml
-from yaml import events as ev
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 try:
-    from yaml import CSafeLoader as _Parser
-except ImportError:  # pragma: no cover - libyaml missing: the pure-Python parser does the same
-    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - libyaml missing: pyyaml's Python composer does the same
+    _CParser = None
+
+__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose"]
 
 STR = "tag:yaml.org,2002:str"
 MAP = "tag:yaml.org,2002:map"
 SEQ = "tag:yaml.org,2002:seq"
 
-_MAYBE_NOT_TEXT = frozenset("0123456789+-.~")
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~=<")  # numbers, dates, null, `=`, `<<`
 _YAML_WORDS = frozenset(["null", "true", "false", "yes", "no", "on", "off", "y", "n"])
 _resolver = yaml.resolver.Resolver()
 
 
-class Mark:
-    """A position in the source: 0-based line and column, as pyyaml's marks have."""
+if _CParser is not None:
+    class _Composer(_CParser):
+        """libyaml's parser and composer with a quick resolver (and no path resolvers)."""
 
-    __slots__ = ("line", "column")
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+            """The tag pyyaml's safe resolver would give, without its expressions for words."""
+            if kind is ScalarNode:
+                if not implicit[0]:
+                    return STR   # quoted or block text
+                # A plain word that cannot be a number, boolean, null or date is text. (The
+                # YAML words are five letters at most.)
+                if value and value[0] not in _MAYBE_NOT_TEXT and (
+                        len(value) > 5 or value.lower() not in _YAML_WORDS):
+                    return STR
+                return _resolver.resolve(ScalarNode, value, implicit)
+            return MAP if kind is MappingNode else SEQ
 
-    def __init__(self, line: int, column: int):
-        self.line = line
-        self.column = column
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass  # path resolvers are a pyyaml extension no scenario uses
 
-
-class Node:
-    """A YAML node. Its own `line` and `column` make it its own `start_mark`."""
-
-    __slots__ = ("tag", "value", "style", "line", "column", "end_line", "end_column")
-
-    def __init__(self, tag: str, value: Any, line: int, column: int, end_line: int,
-                 end_column: int, style: Any = None):
-        self.tag = tag
-        self.value = value
-        self.style = style
-        self.line = line
-        self.column = column
-        self.end_line = end_line
-        self.end_column = end_column
-
-    @property
-    def start_mark(self) -> "Node":
-        return self
-
-    @property
-    def end_mark(self) -> Mark:
-        return Mark(self.end_line, self.end_column)
+        def ascend_resolver(self) -> None:
+            pass
 
 
-class ScalarNode(Node):
-    __slots__ = ()
+_DOCUMENT_START = re.compile(r"^---", re.MULTILINE)
 
 
-class MappingNode(Node):
-    __slots__ = ()
+def compose(text: str) -> tuple[Node | None, tuple[int, int] | None]:
+    """The first document of `text` as nodes (None if there is none), and where a second
+    document starts (0-based line and column) if the text has one: a mistake the loader
+    reports, while the first document still counts.
 
-
-class SequenceNode(Node):
-    __slots__ = ()
-
-
-def compose(text: str) -> Node | None:
-    """The first document of `text` as slim nodes, or None if it is empty.
-
-    Raises yaml.MarkedYAMLError (with a problem mark) for syntax errors.
+    Raises yaml.MarkedYAMLError (with a problem mark) for syntax errors in the first document.
+    libyaml refuses nesting deeper than 1,000 levels with an error, so the C composer's
+    recursion stays bounded.
     """
-    parser = _Parser(text)
-    anchors: dict[str, Node] = {}
-    # Each open collection: its node and the flat list of its children. The innermost list's
-    # `append` is kept at hand: this loop runs once per YAML event, hundreds of thousands of times.
-    stack: list[tuple[Node, list[Node]]] = []
-    add = None
-    root: Node | None = None
-    get = parser.get_event
-    scalar_event, map_start, seq_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
-    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
+    loader = yaml.SafeLoader(text) if _CParser is None else _Composer(text)
     try:
-        while True:
-            e = get()
-            t = type(e)
-            if t is scalar_event:
-                m0, m1 = e.start_mark, e.end_mark
-                value = e.value
-                if len(value) < 32:
-                    value = intern(value)  # keys and ids repeat thousands of times
-                tag = e.tag
-                if tag is None or tag == "!":
-                    if not e.implicit[0]:
-                        tag = STR      # quoted or block scalar: text
-                    elif value and value[0] not in _MAYBE_NOT_TEXT \
-                            and value.lower() not in _YAML_WORDS:
-                        tag = STR      # a plain word: text, as pyyaml's resolver would say
-                    else:      # could be a number, boolean or null: ask pyyaml
-                        tag = str(_resolver.resolve(yaml.ScalarNode, value, (True, False)))
-                node: Node = ScalarNode(tag, value, m0.line, m0.column, m1.line, m1.column,
-                                        e.style)
-                if e.anchor:
-                    anchors[e.anchor] = node
-                if add is None:
-                    root = node
-                    break
-                add(node)
-            elif t is map_start or t is seq_start:
-                m0 = e.start_mark
-                cls = MappingNode if t is map_start else SequenceNode
-                tag = e.tag if e.tag not in (None, "!") else (MAP if cls is MappingNode else SEQ)
-                node = cls(tag, None, m0.line, m0.column, m0.line, m0.column, e.flow_style)
-                if e.anchor:
-                    anchors[e.anchor] = node
-                if add is not None:
-                    add(node)
-                children: list[Node] = []
-                stack.append((node, children))
-                add = children.append
-            elif t is map_end or t is seq_end:
-                node, flat = stack.pop()
-                node.value = list(zip(flat[::2], flat[1::2])) if t is map_end else flat
-                if not stack:
-                    root = node
-                    break
-                add = stack[-1][1].append
-            elif t is ev.AliasEvent:
-                target = anchors.get(e.anchor)
-                if target is None:
-                    raise yaml.composer.ComposerError(
-                        None, None, f"found undefined alias {e.anchor!r}", e.start_mark)
-                if add is None:
-                    root = target
-                    break
-                add(target)
-            elif t is ev.StreamEndEvent:
-                break
-            # StreamStart, DocumentStart/End: nothing to build
+        node = loader.get_node() if loader.check_node() else None
+        if node is None:
+            return None, None
+        try:
+            more = loader.check_node()
+        except yaml.MarkedYAMLError:
+            more = True   # a broken second document is still a second document
     finally:
-        parser.dispose()
-    return root
+        loader.dispose()
+    if not more:
+        return node, None
+    m = _DOCUMENT_START.search(text, node.end_mark.index)
+    if m is None:
+        return node, (node.end_mark.line, 0)
+    return node, (text.count("\n", 0, m.start()), 0)

@@ -247,23 +247,22 @@ def _conditions_of(world: World) -> Iterator[tuple[Any, Where]]:
     """Every compiled Condition and Effect in the scenario, with a place to point at."""
     for scene in world.scenes.values():
         w = scene.where
-        yield from ((p, w) for p in scene.text.parts if not isinstance(p, str))
+        yield from ((p, w) for p in scene.text.holes)
         for v in scene.variants:
             yield v.cond, v.where
-            yield from ((p, v.where) for p in v.text.parts if not isinstance(p, str))
+            yield from ((p, v.where) for p in v.text.holes)
         for ch in scene.choices:
-            yield from ((p, ch.where) for p in ch.label.parts if not isinstance(p, str))
+            yield from ((p, ch.where) for p in ch.label.holes)
             if ch.cond is not None:
                 yield ch.cond, ch.where
             yield from ((e, ch.where) for e in ch.effects)
             if ch.result is not None:
-                yield from ((p, ch.where) for p in ch.result.parts if not isinstance(p, str))
+                yield from ((p, ch.where) for p in ch.result.holes)
         for rd in scene.redirects:
             yield rd.cond, rd.where
         yield from ((e, w) for e in scene.on_enter)
         if scene.ending is not None:
-            yield from ((p, scene.ending.where) for p in scene.ending.epilogue.parts
-                        if not isinstance(p, str))
+            yield from ((p, scene.ending.where) for p in scene.ending.epilogue.holes)
     for ev in world.events:
         if ev.cond is not None:
             yield ev.cond, ev.where
@@ -272,7 +271,7 @@ def _conditions_of(world: World) -> Iterator[tuple[Any, Where]]:
             if reach.cond is not None:
                 yield reach.cond, reach.where
             if reach.text is not None:
-                yield from ((p, reach.where) for p in reach.text.parts if not isinstance(p, str))
+                yield from ((p, reach.where) for p in reach.text.holes)
             yield from ((e, reach.where) for e in reach.effects)
     for ch in world.characters.values():
         for stint in ch.schedule:
