@@ -4,6 +4,7 @@
 
 The graph is the same one ink and ChoiceScript are measured on (see ../shared/bench/README.md):
 three choices per node, one gated by `resolve > thr`, conditional text, a 200-step cap.
+Scenes go 1,000 to a file, with the conditional text inline (`{resolve > 2: brave|uncertain}`).
 """
 
 from __future__ import annotations
@@ -69,16 +70,16 @@ scenes:
             t0, t1, t2 = nd["text"]
             c = t2["if"]
             thr = c["value"]
+            # Conditional text inline, as the ink (`{c: a|b}`) and ChoiceScript (`@{(c) a|b}`)
+            # versions of the workload write it.
+            text = "\n\n".join([t0, t1, f"{{resolve > {thr}: {t2['then']}|{t2['else']}}}"])
             on_enter = ["steps += 1"] + [f"{e['var']} {e['op']} {e['value']}"
                                          for e in nd["on_enter"]]
             lines += [
                 f"  {nd['id']}:",
                 f"    title: {_q(nd['id'])}",
                 "    place: nowhere",
-                f"    text: {_q(t0 + chr(10) + chr(10) + t1)}",
-                "    variants:",
-                f"      - {{if: resolve > {thr}, append: true, text: {_q(t2['then'])}}}",
-                f"      - {{if: resolve <= {thr}, append: true, text: {_q(t2['else'])}}}",
+                f"    text: {_q(text)}",
                 f"    on_enter: [{', '.join(on_enter)}]",
                 f"    redirect: [{{if: steps > {cap}, go: end}}]",
                 "    choices:",
