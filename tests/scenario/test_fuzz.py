@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import string
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from winterpalace.engine import expr as ex
+from winterpalace.engine import start, view
 from winterpalace.scenario import ScenarioError, load_scenario
 
 SCENES = """\
@@ -86,3 +88,40 @@ def test_random_text_files_load_or_give_located_errors(text: str, write_scenario
     root = write_scenario(**{"s.yaml": SCENES})
     (root / "fuzz.yaml").write_text(text, encoding="utf-8", errors="replace")
     _check(root)
+
+
+TEXT_ATOMS = ["{", "}", "{{", "}}", ":", "|", "'", '"', " ", "resolve", "resolve > 1", "22:00",
+              "has(revolver)", "brave", "time >= 01:30", "{resolve}", "\n", "not", "x"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=60),
+                 st.lists(st.sampled_from(TEXT_ATOMS), max_size=16).map("".join)))
+def test_random_texts_compile_or_raise_located_expr_error(text: str) -> None:
+    from winterpalace.engine.model import Template
+    from winterpalace.scenario.text import compile_text
+
+    def compile_hole(src: str, want: str | None) -> ex.Condition:
+        return ex.compile_expr(src, SYM, want)
+
+    try:
+        t = compile_text(text, compile_hole)
+    except ex.ExprError as e:
+        assert 0 <= e.offset <= len(text) and e.message
+    else:
+        assert isinstance(t, Template) and t.parts
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.lists(st.sampled_from(TEXT_ATOMS), max_size=16).map("".join))
+def test_random_scene_texts_load_or_give_located_errors(text: str, write_scenario) -> None:
+    # A JSON string is a YAML double-quoted scalar on one line: the text reaches the template.
+    root = write_scenario(**{"s.yaml": SCENES.replace("text: Here.", "text: " + json.dumps(text))})
+    (root / "vars.yaml").write_text("variables: { resolve: 1 }\nitems: { revolver: a gun }\n")
+    _check(root)
+    try:
+        world = load_scenario(root)
+    except ScenarioError:
+        return
+    ws, ps, _ = start(world, "r")
+    assert isinstance(view(world, ws, ps).text, str)   # and it renders
