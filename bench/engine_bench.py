@@ -1,6 +1,6 @@
 """Engine benchmark on the shared workload: load+validate, random play, peak memory.
 
-    python bench/engine_bench.py [--nodes 1000 10000] [--runs 10000]
+    python bench/engine_bench.py [--nodes 1000 10000] [--runs 10000] [--repeat 3]
 
 Each figure is measured in a fresh process so peak memory (max RSS) belongs to that phase alone.
 Random play is uniform among the enabled choices, with the state reset per playthrough, and the
@@ -79,11 +79,19 @@ def run_phase(*args: str) -> dict[str, float]:
     return json.loads(out)
 
 
+def median_run(repeat: int, *args: str) -> tuple[dict[str, float], list[float]]:
+    """The run with the median time of `repeat` fresh processes, and all their times."""
+    runs = sorted((run_phase(*args) for _ in range(repeat)), key=lambda r: r["seconds"])
+    return runs[len(runs) // 2], [r["seconds"] for r in runs]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--nodes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--runs", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="fresh processes per figure; the median is shown (peers: median of 3)")
     ap.add_argument("--phase", nargs="+", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.phase:
@@ -97,12 +105,13 @@ def main() -> int:
     for n in a.nodes:
         out = HERE / "out" / f"w{n}"
         scenario = write_scenario(generate_graph(n, out), out)
-        load = run_phase("load", str(scenario))
-        play = run_phase("play", str(scenario), str(a.runs), str(a.seed))
+        load, load_times = median_run(a.repeat, "load", str(scenario))
+        play, _ = median_run(a.repeat, "play", str(scenario), str(a.runs), str(a.seed))
         cps = play["choices"] / play["seconds"]
-        print(f"\n{n:,} nodes")
-        print(f"  load + validate: {load['seconds']:.2f} s, peak memory {load['peak_mb']:.0f} MB"
-              f" (interpreter alone {load['base_mb']:.0f} MB)")
+        spread = f" (runs: {', '.join(f'{t:.2f}' for t in load_times)})" if a.repeat > 1 else ""
+        print(f"\n{n:,} nodes, median of {a.repeat}")
+        print(f"  load + validate: {load['seconds']:.2f} s{spread}, peak memory "
+              f"{load['peak_mb']:.0f} MB (interpreter alone {load['base_mb']:.0f} MB)")
         print(f"  random play: {play['runs']:,} playthroughs in {play['seconds']:.1f} s = "
               f"{play['runs'] / play['seconds']:,.0f} playthroughs/s, {cps / 1000:.1f}k choices/s"
               f" ({play['choices']:,} choices), peak memory {play['peak_mb']:.0f} MB")
