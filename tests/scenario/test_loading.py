@@ -7,7 +7,7 @@ import yaml
 
 from winterpalace.engine import choose, start, view
 from winterpalace.scenario import ScenarioError, load_scenario
-from winterpalace.scenario.yamlnodes import compose
+from winterpalace.scenario.yamlnodes import MappingNode, SequenceNode, compose
 
 FIRST = """\
 scenes:
@@ -113,3 +113,28 @@ def test_tags_are_pyyamls(scalar: str) -> None:
         if ours.value[0][1].tag.endswith("seq"):
             assert [n.tag for n in ours.value[0][1].value] == \
                 [n.tag for n in theirs.value[0][1].value], doc
+
+
+def _shape(node) -> object:
+    """A node tree as plain data: tag, value, position and style of every node."""
+    where = (node.tag, node.start_mark.line, node.start_mark.column)
+    if isinstance(node, MappingNode):
+        return where, [(_shape(k), _shape(v)) for k, v in node.value]
+    if isinstance(node, SequenceNode):
+        return where, [_shape(n) for n in node.value]
+    # Plain style is '' from libyaml and None from the Python parser: the same thing.
+    return where, node.value, node.end_mark.line, node.end_mark.column, node.style or None
+
+
+def test_without_libyaml_the_python_composer_gives_the_same_nodes(monkeypatch) -> None:
+    from pathlib import Path
+
+    from winterpalace.scenario import yamlnodes
+    texts = [p.read_text() for p in sorted(Path(__file__).resolve().parents[2]
+                                           .joinpath("docs", "example").rglob("*.yaml"))]
+    assert texts
+    fast = [_shape(compose(t)[0]) for t in texts]
+    monkeypatch.setattr(yamlnodes, "_CParser", None)
+    assert [_shape(compose(t)[0]) for t in texts] == fast
+    example = load_scenario(Path(__file__).resolve().parents[2] / "docs" / "example")
+    assert len(example.scenes) == 8
