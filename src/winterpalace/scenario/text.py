@@ -70,23 +70,24 @@ def _parts(text: str, start: int, end: int, compile: Compile) -> tuple[Any, ...]
                                         Template(((other or "").strip(),))))
                 i = m.end()
                 continue
-            close = _closing(text, j, end)
-            parts.append(_hole(text, j + 1, close, compile))
+            colon, close = _bounds(text, j, end)
+            parts.append(_hole(text, j + 1, colon, close, compile))
             i = close + 1
     if plain:
         parts.append(plain)
     return tuple(parts) or ("",)
 
 
-def _closing(text: str, at: int, end: int) -> int:
-    """The index of the `}` that closes the `{` at `at` (braces nest inside a hole).
+def _bounds(text: str, at: int, end: int) -> tuple[int | None, int]:
+    """For the `{` at `at`: the colon that makes the hole conditional (None if there is none)
+    and the `}` that closes it (braces nest inside a hole).
 
-    Quotes count only in the expression part (a `}` in a string does not close the hole); in
-    a conditional's branches they are prose: apostrophes.
+    Quotes count only in the expression part (a `}` or `:` in a string is not one); in a
+    conditional's branches they are prose: apostrophes.
     """
     depth = 0
     quote = None
-    in_branches = False
+    colon = None
     for m in _IN_COND.finditer(text, at, end):
         c = m.group()
         if quote:
@@ -97,12 +98,12 @@ def _closing(text: str, at: int, end: int) -> int:
         elif c == "}":
             depth -= 1
             if depth == 0:
-                return m.start()
-        elif depth == 1 and not in_branches:
-            if c == ":":
-                in_branches = not _time_colon(text, m.start(), end)
-            else:
+                return colon, m.start()
+        elif depth == 1 and colon is None:
+            if c != ":":
                 quote = c
+            elif not _time_colon(text, m.start(), end):
+                colon = m.start()
     raise ExprError("a `{` without its `}`", at, 1, "write `{{` for a brace in the text")
 
 
@@ -111,30 +112,8 @@ def _time_colon(text: str, j: int, end: int) -> bool:
     return 0 < j and text[j - 1].isdigit() and j + 1 < end and text[j + 1].isdigit()
 
 
-def _colon(text: str, start: int, end: int) -> int | None:
-    """The top-level colon that makes a hole conditional, if there is one."""
-    quote = None
-    depth = 0
-    for m in _IN_COND.finditer(text, start, end):
-        c = m.group()
-        if quote:
-            if c == quote:
-                quote = None
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        elif c == ":":
-            if depth == 0 and not _time_colon(text, m.start(), end):
-                return m.start()
-        else:
-            quote = c
-    return None
-
-
-def _hole(text: str, start: int, end: int, compile: Compile) -> Any:
+def _hole(text: str, start: int, colon: int | None, end: int, compile: Compile) -> Any:
     """What is between `{` (just before `start`) and `}` (at `end`)."""
-    colon = _colon(text, start, end)
     if colon is None:
         return _compile(text, start, end, None, compile)
     cond = _compile(text, start, colon, BOOL, compile)
