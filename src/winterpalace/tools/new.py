@@ -59,6 +59,7 @@ scenes:
     place: quay
     text: |
       Wind off the Neva. The letter is dry inside your coat. Your courage is {{courage}}.
+      {{courage > 1: You could walk anywhere tonight.|Your hands will not keep still.}}
     wait: 15m
     choices:
       - label: Steady yourself
