@@ -43,7 +43,8 @@ class Template:
         parts = self.parts
         if len(parts) == 1 and parts[0].__class__ is str:
             return parts[0]
-        return "".join(p if p.__class__ is str else ctx.show(p.fn(ctx)) for p in parts)
+        show = ctx.show
+        return "".join([p if p.__class__ is str else show(p.fn(ctx)) for p in parts])
 
     @property
     def plain(self) -> str:
