@@ -134,7 +134,7 @@ def test_without_libyaml_the_python_composer_gives_the_same_nodes(monkeypatch) -
                                            .joinpath("docs", "example").rglob("*.yaml"))]
     assert texts
     fast = [_shape(compose(t)[0]) for t in texts]
-    monkeypatch.setattr(yamlnodes, "_CParser", None)
+    monkeypatch.setattr(yamlnodes, "_Composer", None)
     assert [_shape(compose(t)[0]) for t in texts] == fast
     example = load_scenario(Path(__file__).resolve().parents[2] / "docs" / "example")
     assert len(example.scenes) == 8

@@ -1,11 +1,12 @@
-"""YAML to nodes that remember line and column: libyaml's composer with a quick tag resolver.
+"""YAML to nodes that remember line and column: pyyaml's safe loader with a quick tag resolver.
 
 The nodes are pyyaml's own (`yaml.nodes`): `tag`, `value`, `style`, `start_mark`, `end_mark`.
-pyyaml's safe loader composes them in C but asks its Python resolver for the tag of every node,
-which walks a list of regular expressions per scalar; for a scenario of 10,000 scenes that is a
-third of the load time. Scenario files are mostly plain words and quoted text, whose tag is
+`CSafeLoader` composes them in C (libyaml) but asks its Python resolver for the tag of every
+node, which walks a list of regular expressions per scalar; for a scenario of 10,000 scenes that
+is a third of the load time. Scenario files are mostly plain words and quoted text, whose tag is
 always `str`, so those skip the expressions; anything that could be a number, boolean, null or
-date still goes to pyyaml's resolver, so tags are exactly what the safe loader would give.
+date still goes to pyyaml's resolver, so tags are exactly what the safe loader would give. Only
+nodes are composed: no Python object is ever constructed from a tag.
 """
 
 from __future__ import annotations
@@ -16,11 +17,6 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-try:
-    from yaml._yaml import CParser as _CParser
-except ImportError:  # pragma: no cover - libyaml missing: pyyaml's Python composer does the same
-    _CParser = None
-
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose"]
 
 STR = "tag:yaml.org,2002:str"
@@ -29,13 +25,12 @@ SEQ = "tag:yaml.org,2002:seq"
 
 _MAYBE_NOT_TEXT = frozenset("0123456789+-.~=<")  # numbers, dates, null, `=`, `<<`
 _YAML_WORDS = frozenset(["null", "true", "false", "yes", "no", "on", "off", "y", "n"])
-_resolver = yaml.resolver.Resolver()
 
 
-if _CParser is not None:
-    class _Composer(_CParser):
-        """libyaml's parser and composer with a quick resolver (and no path resolvers)."""
+def _quick(loader: type) -> type:
+    """`loader` (pyyaml's CSafeLoader or SafeLoader) with the quick resolver."""
 
+    class Quick(loader):  # type: ignore[misc, valid-type]
         def resolve(self, kind: type, value: Any, implicit: Any) -> str:
             """The tag pyyaml's safe resolver would give, without its expressions for words."""
             if kind is ScalarNode:
@@ -46,7 +41,7 @@ if _CParser is not None:
                 if value and value[0] not in _MAYBE_NOT_TEXT and (
                         len(value) > 5 or value.lower() not in _YAML_WORDS):
                     return STR
-                return _resolver.resolve(ScalarNode, value, implicit)
+                return super().resolve(ScalarNode, value, implicit)
             return MAP if kind is MappingNode else SEQ
 
         def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -54,6 +49,14 @@ if _CParser is not None:
 
         def ascend_resolver(self) -> None:
             pass
+
+    Quick.__name__ = Quick.__qualname__ = "Quick" + loader.__name__
+    return Quick
+
+
+_PythonComposer = _quick(yaml.SafeLoader)
+# libyaml's, where pyyaml was built with it (the Python one gives the same nodes, slower).
+_Composer = _quick(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", False) else None
 
 
 _DOCUMENT_START = re.compile(r"^---", re.MULTILINE)
@@ -68,7 +71,7 @@ def compose(text: str) -> tuple[Node | None, tuple[int, int] | None]:
     libyaml refuses nesting deeper than 1,000 levels with an error, so the C composer's
     recursion stays bounded.
     """
-    loader = yaml.SafeLoader(text) if _CParser is None else _Composer(text)
+    loader = (_Composer or _PythonComposer)(text)
     try:
         node = loader.get_node() if loader.check_node() else None
         if node is None:
