@@ -27,36 +27,46 @@ from .text import compile_text
 
 WORLD_FILE = "world.yaml"
 
-# The required fields of each `allowed` table `Loader.fields` is given: id -> (table, names).
-_REQUIRED: dict[int, tuple[dict[str, bool], list[str]]] = {}
+
+class Fields(dict):
+    """The fields a kind of mapping may have, name -> required?, with the required ones at hand."""
+
+    def __init__(self, table: dict[str, bool]):
+        super().__init__(table)
+        self.required = tuple(k for k, r in table.items() if r)
+
 
 # The fields each kind of mapping may have: name -> required?
-WORLD_FIELDS = {"scenario": True, "title": True, "subtitle": False, "clock": True, "roles": True}
-SECTION_FIELDS = {"variables": False, "world_flags": False, "scenes": False, "places": False, "areas": False, "characters": False,
-                  "items": False, "events": False, "narrate": False, "glossary": False,
-                  "notes": False, "lesson": False}
-CLOCK_FIELDS = {"start": True, "end": True, "calendar": False, "default_takes": False}
-ROLE_FIELDS = {"name": True, "title": False, "intro": True, "start": True, "at": True,
-               "time_out": True, "variables": False}
-SCENE_FIELDS = {"title": True, "place": True, "text": True, "variants": False, "choices": False,
-                "ending": False, "wait": False, "on_enter": False, "redirect": False,
-                "content_notes": False, "decision": False, "told": False}
-DECISION_FIELDS = {"id": True, "question": True, "history": True, "source": False,
-                   "prompts": False}
+WORLD_FIELDS = Fields({"scenario": True, "title": True, "subtitle": False, "clock": True,
+                       "roles": True})
+SECTION_FIELDS = Fields({"variables": False, "world_flags": False, "scenes": False,
+                         "places": False, "areas": False, "characters": False, "items": False,
+                         "events": False, "narrate": False, "glossary": False, "notes": False,
+                         "lesson": False})
+WORLD_FILE_FIELDS = Fields({**WORLD_FIELDS, **SECTION_FIELDS})
+CLOCK_FIELDS = Fields({"start": True, "end": True, "calendar": False, "default_takes": False})
+ROLE_FIELDS = Fields({"name": True, "title": False, "intro": True, "start": True, "at": True,
+                      "time_out": True, "variables": False})
+SCENE_FIELDS = Fields({"title": True, "place": True, "text": True, "variants": False,
+                       "choices": False, "ending": False, "wait": False, "on_enter": False,
+                       "redirect": False, "content_notes": False, "decision": False,
+                       "told": False})
+DECISION_FIELDS = Fields({"id": True, "question": True, "history": True, "source": False,
+                          "prompts": False})
 PROMPT_STAGES = ("feelings", "facts", "learned", "then_and_now")
-VARIANT_FIELDS = {"if": True, "text": True, "append": False}
-CHOICE_FIELDS = {"label": True, "go": False, "takes": False, "after": False, "before": False,
-                 "if": False, "otherwise": False, "once": False, "do": False, "result": False,
-                 "remember": False}
-ENDING_FIELDS = {"title": True, "epilogue": True, "note": False, "historical": False}
-REDIRECT_FIELDS = {"if": True, "go": True}
-PLACE_FIELDS = {"name": True, "area": False, "detail": False}
-AREA_FIELDS = {"name": True}
-CHARACTER_FIELDS = {"name": True, "about": False, "invented": False, "schedule": False}
-STINT_FIELDS = {"at": True, "from": False, "until": False, "if": False}
-ITEM_FIELDS = {"name": True, "about": False}
-EVENT_FIELDS = {"title": True, "at": True, "if": False, "do": False, "narrate": False}
-REACH_FIELDS = {"if": False, "text": False, "go": False, "do": False}
+VARIANT_FIELDS = Fields({"if": True, "text": True, "append": False})
+CHOICE_FIELDS = Fields({"label": True, "go": False, "takes": False, "after": False,
+                        "before": False, "if": False, "otherwise": False, "once": False,
+                        "do": False, "result": False, "remember": False})
+ENDING_FIELDS = Fields({"title": True, "epilogue": True, "note": False, "historical": False})
+REDIRECT_FIELDS = Fields({"if": True, "go": True})
+PLACE_FIELDS = Fields({"name": True, "area": False, "detail": False})
+AREA_FIELDS = Fields({"name": True})
+CHARACTER_FIELDS = Fields({"name": True, "about": False, "invented": False, "schedule": False})
+STINT_FIELDS = Fields({"at": True, "from": False, "until": False, "if": False})
+ITEM_FIELDS = Fields({"name": True, "about": False})
+EVENT_FIELDS = Fields({"title": True, "at": True, "if": False, "do": False, "narrate": False})
+REACH_FIELDS = Fields({"if": False, "text": False, "go": False, "do": False})
 
 KINDS = ("scene", "place", "area", "character", "item", "event", "note")
 SECTION_KINDS = {"scenes": "scene", "places": "place", "areas": "area", "characters": "character",
@@ -81,6 +91,7 @@ class _Entry:
 @dataclass
 class _Collected:
     world: _Entry | None = None
+    world_fields: dict[str, tuple[Node, Node]] = field(default_factory=dict)
     sections: dict[str, list[_Entry]] = field(default_factory=lambda: {k: [] for k in SECTION_FIELDS})
     files: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)
@@ -209,15 +220,13 @@ class Loader:
             if is_world:
                 self.problems.append(Problem(name, 1, 1, "world.yaml is empty"))
             return []
-        allowed = dict(SECTION_FIELDS)
-        if is_world:
-            allowed.update(WORLD_FIELDS)
-        fields = self.fields(name, node, allowed, "a scenario file" if not is_world
-                             else "world.yaml")
+        fields = self.fields(name, node, WORLD_FILE_FIELDS if is_world else SECTION_FIELDS,
+                             "world.yaml" if is_world else "a scenario file")
         if fields is None:
             return []
         if is_world:
             self.col.world = _Entry("world", node, node, name)
+            self.col.world_fields = fields
         scenes = []
         for section in SECTION_FIELDS:
             if section in fields:
@@ -250,11 +259,7 @@ class Loader:
         """world.yaml's fields, clock and roles, and the symbols expressions are checked with."""
         if self.col.world is None:
             return None
-        wf = self.col.world.file
-        fields = self.fields(wf, self.col.world.node, {**WORLD_FIELDS, **SECTION_FIELDS},
-                             "world.yaml")
-        if fields is None:
-            return None
+        wf, fields = self.col.world.file, self.col.world_fields
         clock, default_takes = self._clock(wf, fields)
         role_nodes = self.mapping(wf, fields["roles"][1], "roles") if "roles" in fields else {}
         # The symbols hold the live declaration tables, so they grow as files are read.
@@ -331,12 +336,9 @@ class Loader:
                     hint = ex.suggest(key, allowed)
                     self.error(file, k, f"`{key}` is not a field of {what}",
                                hint or f"fields: {', '.join(allowed)}", length=len(key))
-        required = _REQUIRED.get(id(allowed))
-        if required is None or required[0] is not allowed:
-            if len(_REQUIRED) > 256:  # tables made on the fly: do not keep them all
-                _REQUIRED.clear()
-            required = _REQUIRED[id(allowed)] = (allowed, [k for k, r in allowed.items() if r])
-        for key in required[1]:
+        required = allowed.required if isinstance(allowed, Fields) else \
+            [k for k, r in allowed.items() if r]
+        for key in required:
             if key not in got:
                 self.error(file, node, f"{what} needs `{key}:`")
         return got
