@@ -167,3 +167,14 @@ def test_the_documented_example_is_clean_even_strictly() -> None:
     from winterpalace.cli import main as cli_main
     example = Path(__file__).resolve().parents[2] / "docs" / "example"
     assert cli_main(["check", str(example), "--strict"]) == 0
+
+
+def test_comma_inside_a_flow_list_effect_gets_a_hint(write_scenario) -> None:
+    line = "      - { label: Leave, go: out, do: [resolve = max(resolve, 3)] }"
+    root = write_scenario(**{"s.yaml": "variables: { resolve: 1 }\n" + scene_file(line + "\n")})
+    got = problems(root)
+    col = line.index(", 3)") + 1
+    assert got[0] == (f"s.yaml:8:{col}: in `do`: expected `)` here, found the end of the "
+                      "expression; in a [...] list a comma starts the next entry: put quotes "
+                      "around an effect that contains a comma")
+    assert len(got) == 2 and "unexpected `)`" in got[1]

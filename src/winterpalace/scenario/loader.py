@@ -442,16 +442,11 @@ class Loader:
         src = node.value
         if node.tag.endswith(":bool"):
             src = "true" if self.scalar(file, node, what) else "false"
-        # Only successes are kept: an error may be gone once a later file has declared a name.
-        cache = sym.compiled
-        got = cache.get((src, want))
-        if got is None:
-            try:
-                got = cache[(src, want)] = ex.compile_expr(src, sym, want)
-            except ex.ExprError as e:
-                self.expr_error(file, node, e, what)
-                return None
-        return got
+        try:
+            return _expression(sym, src, want)
+        except ex.ExprError as e:
+            self.expr_error(file, node, e, what)
+            return None
 
     def effects(self, file: str, node: Node, sym: ex.Symbols, what: str) -> tuple[ex.Effect, ...]:
         out = []
@@ -461,20 +456,16 @@ class Loader:
                            "`resolve += 1`")
                 continue
             src = item.value
-            cache = sym.compiled
-            got = cache.get(src)
-            if got is None:
-                try:
-                    got = cache[src] = ex.compile_effect(src, sym)
-                except ex.ExprError as e:
-                    got = e
-            if isinstance(got, ex.ExprError):
-                if src.count("(") > src.count(")") and item.style is None:
+            try:
+                got = _effect(sym, src)
+            except ex.ExprError as e:
+                err = e
+                if src.count("(") > src.count(")") and not item.style:
                     # `do: [x = min(a, b)]` splits at the comma inside a [...] list.
-                    got = ex.ExprError(got.message, got.offset, got.length,
+                    err = ex.ExprError(e.message, e.offset, e.length,
                                        "in a [...] list a comma starts the next entry: "
                                        "put quotes around an effect that contains a comma")
-                self.expr_error(file, item, got, what)
+                self.expr_error(file, item, err, what)
             else:
                 out.append(got)
         return tuple(out)
@@ -504,16 +495,8 @@ class Loader:
         text = _tidy(text, node.style)
         if "{" not in text and "}" not in text:
             return Template((text,))
-        cache = sym.compiled
-
-        def compile_hole(src: str, want: str | None) -> ex.Condition:
-            got = cache.get((src, want))
-            if got is None:
-                got = cache[(src, want)] = ex.compile_expr(src, sym, want)
-            return got
-
         try:
-            return compile_text(text, compile_hole)
+            return compile_text(text, lambda src, want: _expression(sym, src, want))
         except ex.ExprError as e:
             self._template_error(file, node, node.value, text, e.offset, what,
                                  ex.ExprError(e.message, 0, e.length, e.hint))
@@ -1026,6 +1009,25 @@ class _Refs:
             if scene is not None and scene.ending is None:
                 self.loader.error(file, node, f"`{what}` must name an ending scene",
                                   "give that scene an `ending:`")
+
+
+# Each expression is compiled once per source and symbol table, however often it is written.
+# Only successes are kept: an error may be gone once a later file has declared a name.
+
+def _expression(sym: ex.Symbols, src: str, want: str | None) -> ex.Condition:
+    """`src` compiled as an expression of type `want` (None: any). Raises ExprError."""
+    got = sym.compiled.get((src, want))
+    if got is None:
+        got = sym.compiled[(src, want)] = ex.compile_expr(src, sym, want)
+    return got
+
+
+def _effect(sym: ex.Symbols, src: str) -> ex.Effect:
+    """`src` compiled as an effect. Raises ExprError."""
+    got = sym.compiled.get(src)
+    if got is None:
+        got = sym.compiled[src] = ex.compile_effect(src, sym)
+    return got
 
 
 def _tidy(text: str | None, style: str | None) -> str:
