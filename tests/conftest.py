@@ -52,6 +52,12 @@ scenes:
 
 
 @pytest.fixture
+def minimal_world() -> str:
+    """The world.yaml `write_scenario` writes by default: role `r` starts at `a`, ends at `out`."""
+    return MINIMAL_WORLD
+
+
+@pytest.fixture
 def write_scenario(tmp_path: Path) -> Callable[..., Path]:
     """Write world.yaml and scene files into a fresh folder; returns the folder."""
     def write(world: str = MINIMAL_WORLD, **files: str) -> Path:

@@ -140,16 +140,8 @@ def test_without_libyaml_the_python_composer_gives_the_same_nodes(monkeypatch) -
     assert len(example.scenes) == 8
 
 
-def test_a_mistake_in_world_yaml_is_reported_once(write_scenario) -> None:
-    world = """\
-scenario: tiny
-titel: Tiny
-clock: { start: 1917-10-25 18:00, end: 1917-10-26 03:00 }
-roles:
-  r: { name: Someone, intro: Hello., start: a, at: "18:00", time_out: out }
-places:
-  p: { name: A place }
-"""
+def test_a_mistake_in_world_yaml_is_reported_once(write_scenario, minimal_world) -> None:
+    world = minimal_world.replace("title: Tiny", "titel: Tiny")
     got = headlines(write_scenario(world, **{"a.yaml": FIRST, "z.yaml": LATER}))
     assert got == ["world.yaml:1:1: world.yaml needs `title:`",
                    "world.yaml:2:1: `titel` is not a field of world.yaml; did you mean `title`?"]
