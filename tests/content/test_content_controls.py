@@ -22,6 +22,9 @@ KNOWN_VIOLENT = {
     "delegate_canal_shots",
 }
 
+# Endings whose epilogue tells of people hurt or killed: each needs a told epilogue too.
+VIOLENT_EPILOGUES = {"sinegub_last_stand", "sailor_ending_blood"}
+
 # Words that show injury close up; a told text keeps to what happened, not how it looked.
 GRAPHIC = re.compile(r"\bblood(y)?\b|\bbleeding\b|\bstabbing\b|\bscream(s|ing)?\b|"
                      r"\bopen eyes\b|\bswollen\b|\bkicking\b", re.I)
@@ -109,3 +112,46 @@ def test_gentle_mode_shows_the_told_text(world: World) -> None:
             assert "open eyes" not in text and "was killed" in text
         else:
             assert "open eyes" in text and "was killed" not in text
+
+
+def _told_pairs(world: World):
+    """Every (place, shown, told) pair of a choice result, an epilogue or a narration."""
+    for sid, sc in world.scenes.items():
+        for ch in sc.choices:
+            if ch.told is not None:
+                yield ch.where, ch.result, ch.told
+        if sc.ending is not None and sc.ending.told is not None:
+            yield sc.ending.where, sc.ending.epilogue, sc.ending.told
+    for ev in world.events:
+        for reach in ev.reaches:
+            if reach.told is not None:
+                yield reach.where, reach.text, reach.told
+
+
+def test_violent_epilogues_are_told_too(world: World) -> None:
+    missing = sorted(sid for sid in VIOLENT_EPILOGUES if world.scenes[sid].ending.told is None)
+    assert missing == []
+    assert {str(w) for w, _, _ in _told_pairs(world)}   # and the pairs below are not empty
+
+
+def test_told_results_epilogues_and_narrations_tell_rather_than_show(world: World) -> None:
+    for where, shown, told in _told_pairs(world):
+        text = _all_text(told)
+        assert text.strip() and text != _all_text(shown), where
+        assert not GRAPHIC.search(text), (where, GRAPHIC.search(text))
+
+
+def test_gentle_mode_tells_the_last_stand_epilogue(world: World) -> None:
+    from winterpalace.lesson.room import LessonRoom
+
+    for gentle in (True, False):
+        room = LessonRoom(world, "told-2")
+        assert room.setup(gentle=gentle).ok
+        assert room.join("Ann", "sinegub", 1).ok
+        player = room.players["ann"]
+        _, ps, _ = eng.start(world, "sinegub", 1, player_id="Ann", shared=room.ws)
+        player.ps = dataclasses.replace(ps, scene="sinegub_last_stand",
+                                        ending="sinegub_last_stand")
+        epilogue = room.view("Ann").ending.epilogue
+        assert ("Not all of your cadets" in epilogue) == gentle
+        assert ("lying in a row under" in epilogue) != gentle

@@ -81,6 +81,76 @@ def test_content_mode_tells_instead_of_showing(write_scenario):
         assert screens and all(want in s.view.text for s in screens)
 
 
+TOLD_EVERYWHERE = """\
+world_flags: { shots: false }
+events:
+  volley:
+    title: A volley
+    at: "18:30"
+    do: [shots = true]
+    narrate:
+      - text: A volley; a cadet falls screaming on the stairs.
+        told: Somewhere below there is firing, and then it stops.
+scenes:
+  stairs:
+    title: The stairs
+    place: p
+    content_notes: [violence]
+    text: The stairs.
+    choices:
+      - label: Fire
+        result: Your bullet takes him in the throat.
+        told: You fire. Afterwards you do not want to talk about it.
+        takes: 45m
+        go: out
+  out:
+    title: Out
+    place: p
+    text: Gone.
+    ending:
+      title: Gone
+      epilogue: They carry the dead down past you.
+      told: In the morning the stairs have been washed.
+"""
+
+
+def test_content_mode_tells_results_narrations_and_epilogues(write_scenario):
+    w = load_scenario(write_scenario(TOLD_WORLD, **{"s.yaml": TOLD_EVERYWHERE}))
+    for gentle in (True, False):
+        room = LessonRoom(w, "gentle-2")
+        assert room.setup(gentle=gentle).ok
+        assert room.set_window(60).ok and room.start().ok
+        room.join("Anna", "r", 1)
+        turn = room.choose("Anna", 0)        # what Anna's own screen shows of her turn
+        assert turn.refused is None and turn.ended == "out"
+        shown = [turn.result, *(n.text for n in turn.narrations),
+                 room.view("Anna").ending.epilogue]
+        told = ["You fire. Afterwards you do not want to talk about it.",
+                "Somewhere below there is firing, and then it stops.",
+                "In the morning the stairs have been washed."]
+        assert shown == told if gentle else not set(shown) & set(told), shown
+        # Boris is still on the stairs when the teacher moves the night past the volley.
+        room.join("Boris", "r", 2)
+        room.outbox.clear()
+        assert room.advance(w.clock.parse_time("18:40")).ok
+        heard = [n.text for k, o in room.outbox if k == "boris" and isinstance(o, Screen)
+                 and o.turn for n in o.turn.narrations]
+        assert heard == ([told[1]] if gentle else ["A volley; a cadet falls screaming on the "
+                                                   "stairs."])
+
+
+def test_told_without_what_it_tells_is_a_mistake(write_scenario):
+    import pytest
+
+    from winterpalace.scenario import ScenarioError
+    bad = TOLD_EVERYWHERE.replace("        result: Your bullet takes him in the throat.\n", "")
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(write_scenario(TOLD_WORLD, **{"s.yaml": bad}))
+    (p,) = e.value.problems
+    assert p.headline().endswith("`told:` is a gentler `result:`, and there is no `result:` "
+                                 "here; add a `result:` or remove `told:`")
+
+
 def test_told_is_checked_like_other_text(write_scenario):
     import pytest
 

@@ -143,7 +143,8 @@ def view(world: World, ws: WorldState, ps: PlayerState) -> View:
                 area_name=area, detail=place.detail, role=ps.role, role_name=role.name,
                 time=ps.time, clock=world.clock.read(ps.time), text=scene_text(scene, ctx),
                 choices=tuple(choices), wait=scene.wait if ending is None else None,
-                present=present, ending=ending)
+                present=present, ending=ending,
+                told=scene.told.render(ctx) if scene.told is not None else None)
 
 
 def scene_text(scene: Scene, ctx: Any) -> str:
@@ -199,7 +200,8 @@ def _ending_view(world: World, ps: PlayerState, scene: Scene, ctx: Any) -> Endin
     summary = NightSummary(tuple(trail), mattered,
                            sum(1 for s in ps.history if s.kind == "choice"), ps.time - start_time)
     return EndingView(scene.id, ending.title, ending.epilogue.render(ctx), ending.note,
-                      ending.historical, summary)
+                      ending.historical, summary,
+                      ending.told.render(ctx) if ending.told is not None else None)
 
 
 # --------------------------------------------------------------------------- acting
@@ -228,10 +230,11 @@ def choose(world: World, ws: WorldState, ps: PlayerState, index: int,
     for eff in ch.effects:
         eff.fn(ctx)
     result = ch.result.render(ctx) if ch.result else None
+    result_told = ch.told.render(ctx) if ch.told else None
     step = Step(ps.time, ps.scene, "choice", label, ch.key, ch.remember)
     ws, narrations, moved_by = _pass_time(world, ws, ctx, takes, ch.go)
     ws, new = _commit(world, ws, ps, ctx, step, once=ch.key if ch.once else None)
-    return ws, new, Turn(narrations, result, None, None, moved_by, new.ending, takes)
+    return ws, new, Turn(narrations, result, None, None, moved_by, new.ending, takes, result_told)
 
 
 def wait(world: World, ws: WorldState, ps: PlayerState, minutes: int | None = None,
@@ -361,8 +364,9 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
             for eff in reach.effects:
                 eff.fn(ctx)
             text = reach.text.render(ctx) if reach.text else ""
-            n = Narration(ev.at, world.clock.hhmm(ev.at), ev.id, ev.title, text, reach.go is not None) \
-                if text else None
+            told = reach.told.render(ctx) if reach.told else None
+            n = Narration(ev.at, world.clock.hhmm(ev.at), ev.id, ev.title, text,
+                          reach.go is not None, told) if text else None
             return ws, ctx, n, reach.go
     return ws, ctx, None, None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .clock import Reading
 
@@ -17,6 +17,7 @@ class Narration:
     title: str
     text: str
     moved: bool = False        # the event carried the player elsewhere
+    told: str | None = None    # the text told, not shown (content mode), where the author wrote one
 
 
 @dataclass(slots=True)
@@ -49,6 +50,7 @@ class EndingView:
     note: str
     historical: bool
     summary: NightSummary
+    told: str | None = None    # the epilogue told, not shown (content mode)
 
 
 @dataclass(slots=True)
@@ -70,6 +72,7 @@ class View:
     wait: int | None           # minutes one wait takes, or None where waiting is not allowed
     present: tuple[str, ...]   # names of characters here now
     ending: EndingView | None
+    told: str | None = None    # the scene's text told, not shown (content mode)
 
     def enabled(self) -> list[ChoiceView]:
         return [c for c in self.choices if c.enabled]
@@ -86,3 +89,26 @@ class Turn:
     moved_by: str | None = None        # id of an event that carried the player elsewhere
     ended: str | None = None           # id of the ending reached
     minutes: int = 0                   # time that passed
+    result_told: str | None = None     # the result told, not shown (content mode)
+
+
+# Content mode ("violence told, not shown"): a front end that has it on shows these instead.
+
+def told_view(view: View) -> View:
+    """`view` with the told texts in place of the shown ones, where the author wrote them."""
+    ending = view.ending
+    if ending is not None and ending.told is not None:
+        ending = replace(ending, epilogue=ending.told)
+    if view.told is None and ending is view.ending:
+        return view
+    return replace(view, text=view.told if view.told is not None else view.text, ending=ending)
+
+
+def told_turn(turn: Turn) -> Turn:
+    """`turn` with told results and narrations in place of the shown ones."""
+    if turn.result_told is None and all(n.told is None for n in turn.narrations):
+        return turn
+    narrations = tuple(replace(n, text=n.told) if n.told is not None else n
+                       for n in turn.narrations)
+    result = turn.result_told if turn.result_told is not None else turn.result
+    return replace(turn, narrations=narrations, result=result)

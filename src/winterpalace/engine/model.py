@@ -128,6 +128,7 @@ class Choice:
     result: Template | None
     remember: str | None       # a phrase for the ending summary ("spared the insurgent")
     where: Where
+    told: Template | None = None   # the result told, not shown (content mode)
 
     @property
     def key(self) -> str:
@@ -150,6 +151,7 @@ class Ending:
     note: str                  # what really happened (historical note)
     historical: bool
     where: Where
+    told: Template | None = None   # the epilogue told, not shown (content mode)
 
 
 @_record
@@ -305,6 +307,7 @@ class Reach:
     go: str | None
     effects: tuple[Effect, ...]
     where: Where
+    told: Template | None = None   # the text told, not shown (content mode)
 
 
 @_record

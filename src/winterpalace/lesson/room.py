@@ -12,8 +12,9 @@ adds to `classroom.room.Room`:
 - **Caucus breaks.** The teacher pauses the night; meanwhile a delegate's `say` reaches only
   the delegates of their own faction, wherever they are (the teacher still sees every line).
   The transport ends the break after N minutes (`caucus_end`); the room keeps no machine clock.
-- **Content mode.** Set before the night starts: scenes with a `told:` text show it instead of
-  their own (violence told, not shown).
+- **Content mode.** Set before the night starts: wherever the author wrote a `told:` text (a
+  scene's text, a choice's result, an event's narration, an ending's epilogue), it is shown
+  instead (violence told, not shown).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from ..classroom.room import Player, Result, Room, clean_text, name_key
 from ..engine import engine as eng
-from ..engine.events import View
+from ..engine.events import Turn, View, told_turn, told_view
 from ..engine.model import Vote
 from ..engine.state import WorldState
 from ..session import Notice, Output, Screen
@@ -288,23 +289,22 @@ class LessonRoom(Room):
     # ------------------------------------------------------------------ content mode
 
     def view(self, name: str) -> View:
-        p = self.players[name_key(name)]
-        return self.gentle_view(super().view(name), p)
+        return self.gentle_view(super().view(name))
 
     def _screen(self, p: Player, turn: Any, full: bool = True) -> list[Output]:
         outs = super()._screen(p, turn, full)
-        return [Screen(self.gentle_view(o.view, p), o.turn, o.full) if isinstance(o, Screen)
-                else o for o in outs]
+        if not self.gentle:
+            return outs
+        return [Screen(told_view(o.view), told_turn(o.turn) if o.turn else None, o.full)
+                if isinstance(o, Screen) else o for o in outs]
 
-    def gentle_view(self, view: View, p: Player) -> View:
-        """The view with a scene's `told:` text in place of its own, in content mode."""
-        if not self.gentle or p.ps is None:
-            return view
-        scene = self.world.scenes[p.ps.scene]
-        if scene.told is None:
-            return view
-        ctx = eng.Context(self.world, self.ws, p.ps, copy=True)
-        return dataclasses.replace(view, text=scene.told.render(ctx))
+    def _act(self, rec: dict[str, Any]) -> Turn:
+        turn = super()._act(rec)   # what the acting student is shown of their own turn
+        return told_turn(turn) if self.gentle else turn
+
+    def gentle_view(self, view: View) -> View:
+        """The view with the author's `told:` texts in place of the shown ones, in content mode."""
+        return told_view(view) if self.gentle else view
 
     # ------------------------------------------------------------------ journal
 

@@ -57,8 +57,9 @@ PROMPT_STAGES = ("feelings", "facts", "learned", "then_and_now")
 VARIANT_FIELDS = Fields({"if": True, "text": True, "append": False})
 CHOICE_FIELDS = Fields({"label": True, "go": False, "takes": False, "after": False,
                         "before": False, "if": False, "otherwise": False, "once": False,
-                        "do": False, "result": False, "remember": False})
-ENDING_FIELDS = Fields({"title": True, "epilogue": True, "note": False, "historical": False})
+                        "do": False, "result": False, "remember": False, "told": False})
+ENDING_FIELDS = Fields({"title": True, "epilogue": True, "note": False, "historical": False,
+                        "told": False})
 REDIRECT_FIELDS = Fields({"if": True, "go": True})
 PLACE_FIELDS = Fields({"name": True, "area": False, "detail": False})
 AREA_FIELDS = Fields({"name": True})
@@ -66,7 +67,7 @@ CHARACTER_FIELDS = Fields({"name": True, "about": False, "invented": False, "sch
 STINT_FIELDS = Fields({"at": True, "from": False, "until": False, "if": False})
 ITEM_FIELDS = Fields({"name": True, "about": False})
 EVENT_FIELDS = Fields({"title": True, "at": True, "if": False, "do": False, "narrate": False})
-REACH_FIELDS = Fields({"if": False, "text": False, "go": False, "do": False})
+REACH_FIELDS = Fields({"if": False, "text": False, "go": False, "do": False, "told": False})
 
 KINDS = ("scene", "place", "area", "character", "item", "event", "note")
 SECTION_KINDS = {"scenes": "scene", "places": "place", "areas": "area", "characters": "character",
@@ -805,7 +806,8 @@ class Loader:
                                 self._field_str(e.file, ef, "note", required=False) or "",
                                 self.boolean(e.file, ef["historical"][1], "historical")
                                 if "historical" in ef else False,
-                                self.where(e.file, f["ending"][1]))
+                                self.where(e.file, f["ending"][1]),
+                                self._told(e.file, ef, sym, "epilogue"))
         choices = []
         choice_nodes = self.list_of(e.file, f["choices"][1], "choices") if "choices" in f else []
         if choice_nodes:
@@ -920,7 +922,19 @@ class Loader:
         if label is None:
             return None
         return Choice(e.id, index, label, go, takes, after, before, cond, otherwise, show, once,
-                      effects, result, remember, self.where(e.file, node))
+                      effects, result, remember, self.where(e.file, node),
+                      self._told(e.file, f, sym, "result"))
+
+    def _told(self, file: str, fields: dict[str, tuple[Node, Node]], sym: ex.Symbols,
+              shown: str) -> Template | None:
+        """A `told:` text: the gentler version of the `shown` field, used in content mode."""
+        if "told" not in fields:
+            return None
+        if shown not in fields:
+            self.error(file, fields["told"][0], f"`told:` is a gentler `{shown}:`, and there is "
+                       f"no `{shown}:` here", f"add a `{shown}:` or remove `told:`")
+            return None
+        return self.template(file, fields["told"][1], sym, "told")
 
     def _reaches(self, file: str, node: Node, sym: ex.Symbols, ref: "_Refs",
                  what: str) -> list[Reach]:
@@ -936,7 +950,8 @@ class Loader:
             if effs and any(eff.world for eff in effs):
                 self.error(file, rf["do"][1], "a narrate case changes only its player",
                            "put world flag changes in the event's own `do:`")
-            out.append(Reach(c, t, go, effs, self.where(file, rn)))
+            out.append(Reach(c, t, go, effs, self.where(file, rn),
+                             self._told(file, rf, sym, "text")))
         return out
 
     def _event(self, e: _Entry, sym: ex.Symbols, ref: "_Refs", clock: Clock | None,

@@ -68,9 +68,13 @@ def build_schema() -> dict[str, Any]:
         "label": TEXT, "go": {**ID, "description": "the scene to go to; leave out to stay"},
         "takes": DURATION, "after": TIME, "before": TIME, "if": EXPR,
         "otherwise": {"type": "string", "description": "hide, show, or the reason shown"},
-        "once": BOOL, "do": EFFECTS, "result": TEXT, "remember": TEXT}, "a choice")
-    defs["ending"] = _obj(L.ENDING_FIELDS, {"title": TEXT, "epilogue": TEXT, "note": TEXT,
-                                            "historical": BOOL}, "makes the scene an ending")
+        "once": BOOL, "do": EFFECTS, "result": TEXT, "remember": TEXT,
+        "told": {**TEXT, "description": "the result told, not shown: used in content mode"}},
+        "a choice")
+    defs["ending"] = _obj(L.ENDING_FIELDS, {
+        "title": TEXT, "epilogue": TEXT, "note": TEXT, "historical": BOOL,
+        "told": {**TEXT, "description": "the epilogue told, not shown: used in content mode"}},
+        "makes the scene an ending")
     defs["redirect"] = _obj(L.REDIRECT_FIELDS, {"if": EXPR, "go": ID},
                             "on entering, go straight on if the condition holds")
     defs["decision"] = _obj(L.DECISION_FIELDS, {
@@ -99,8 +103,10 @@ def build_schema() -> dict[str, Any]:
     defs["character"] = _obj(L.CHARACTER_FIELDS, {
         "name": TEXT, "about": TEXT, "invented": BOOL,
         "schedule": {"type": "array", "items": {"$ref": "#/$defs/stint"}}}, "a character")
-    defs["reach"] = _obj(L.REACH_FIELDS, {"if": EXPR, "text": TEXT, "go": ID, "do": EFFECTS},
-                         "how an event reaches a player")
+    defs["reach"] = _obj(L.REACH_FIELDS, {
+        "if": EXPR, "text": TEXT, "go": ID, "do": EFFECTS,
+        "told": {**TEXT, "description": "the text told, not shown: used in content mode"}},
+        "how an event reaches a player")
     reaches = {"type": "array", "items": {"$ref": "#/$defs/reach"}}
     defs["event"] = _obj(L.EVENT_FIELDS, {"title": TEXT, "at": TIME, "if": EXPR, "do": EFFECTS,
                                           "narrate": reaches}, "something on the clock")
