@@ -74,7 +74,8 @@ def cmd_play(args: argparse.Namespace) -> int:
         if plain_wanted(args):
             return play_plain(world, args.role, args.seed, store=store,
                               resume=bool(getattr(args, "continue_", False)),
-                              transcript=transcript, watcher=watcher)
+                              transcript=transcript, watcher=watcher,
+                              gentle=bool(getattr(args, "gentle", False)))
         from .ui import terminal
         return terminal.play(world, args, store=store, transcript=transcript, watcher=watcher)
     finally:
@@ -83,7 +84,8 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 
 def play_plain(world: World, role: str | None, seed: int | None, *, store: object = None,
-               resume: bool = False, transcript: object = None, watcher: object = None) -> int:
+               resume: bool = False, transcript: object = None, watcher: object = None,
+               gentle: bool = False) -> int:
     """The scripted/plain game: commands from standard input, plain text to standard output.
 
     Input from a pipe is echoed after `> ` and the role is not confirmed, so a script of
@@ -98,7 +100,7 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
 
     interactive = sys.stdin.isatty()
     flow = Flow(world, store=store if isinstance(store, SaveStore) else None, seed=seed,
-                confirm=interactive, watcher=watcher)
+                confirm=interactive, watcher=watcher, gentle=gentle)
 
     def leave(signum: int, frame: object) -> None:
         flow.hangup()
@@ -148,6 +150,8 @@ def add_play_arguments(p: argparse.ArgumentParser) -> None:
                    "checkout, or your data folder)")
     p.add_argument("--transcript", metavar="FILE",
                    help="also write everything shown and typed to FILE, as plain text")
+    p.add_argument("--gentle", action="store_true",
+                   help="content mode: violence told, not shown (the authors' gentler texts)")
     p.add_argument("--watch", action="store_true",
                    help="with --scenes: reload the scenario when its files change, keeping "
                    "your place (for authors)")

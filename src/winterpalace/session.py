@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .engine import engine as eng
-from .engine.events import Turn, View
+from .engine.events import Turn, View, told_turn, told_view
 from .engine.model import World
 from .engine.state import Game
 from .saves import SaveError, SaveStore
@@ -102,6 +102,7 @@ class Session:
     on_turn: Callable[["Session"], None] | None = None  # called after every change of state
     store: SaveStore | None = None                      # where `save`/`load` and autosaves go
     autosave_enabled: bool = True
+    gentle: bool = False          # content mode: the authors' `told:` texts, violence not shown
 
     @classmethod
     def new(cls, world: World, role: str, seed: int = 0) -> tuple["Session", Turn]:
@@ -109,7 +110,12 @@ class Session:
         return cls(world, game), turn
 
     def view(self) -> View:
-        return eng.view(self.world, self.game.world, self.game.player)
+        v = eng.view(self.world, self.game.world, self.game.player)
+        return told_view(v) if self.gentle else v
+
+    def shown(self, turn: Turn) -> Turn:
+        """`turn` as this player is shown it (content mode tells rather than shows)."""
+        return told_turn(turn) if self.gentle else turn
 
     @property
     def ended(self) -> bool:
@@ -442,7 +448,7 @@ class Session:
         v = self.view()
         # Same scene, same words: show what happened and the choices, not the passage again.
         full = v.scene != before.player.scene or v.text != old_text or v.ending is not None
-        return [*out, Screen(v, turn, full=full)]
+        return [*out, Screen(v, self.shown(turn), full=full)]
 
     def _counted_votes(self, before: Game, after: Game) -> list[Output]:
         """A marked vote the player just cast, counted as the night's other delegates voted.

@@ -95,13 +95,15 @@ class Flow:
             (a subclass for shared nights).
         watcher: for `play --watch`: an object with `poll(session)` (tools.watch.Watcher),
             asked before each line so an author's edits reach the game between turns.
+        gentle: content mode: the authors' `told:` texts in place of violence shown.
     """
 
     def __init__(self, world: World, *, store: SaveStore | None = None, seed: int | None = None,
                  confirm: bool = True,
                  make_session: Callable[[World, str, int], tuple[Session, Turn]] | None = None,
-                 watcher: Any = None):
+                 watcher: Any = None, gentle: bool = False):
         self.world = world
+        self.gentle = gentle
         self.watcher = watcher
         self.store = store
         self.seed = seed
@@ -162,6 +164,7 @@ class Flow:
             return [Notice(str(e), "error")]
         session, _ = self.make_session(self.world, loaded.game.player.role, 0)
         session.store = self.store
+        session.gentle = self.gentle
         session.restore(loaded.game, loaded.undo)
         self.session = session
         self.state = "ended" if session.ended else "play"
@@ -179,6 +182,7 @@ class Flow:
         seed = self.seed if self.seed is not None else secrets.randbelow(2**31)
         session, turn = self.make_session(self.world, role, seed)
         session.store = self.store
+        session.gentle = self.gentle
         self.session = session
         self.state = "play"
         out: list[FlowOutput] = []
@@ -187,7 +191,7 @@ class Flow:
         problem = session.autosave()
         if problem is not None:
             out.append(problem)
-        out.append(Screen(session.view(), turn))
+        out.append(Screen(session.view(), session.shown(turn)))
         return out
 
     # ------------------------------------------------------------------ input

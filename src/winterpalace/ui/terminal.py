@@ -244,7 +244,7 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
     from rich.console import Console
 
     flow = Flow(world, store=store, seed=getattr(args, "seed", None), confirm=True,
-                watcher=watcher)
+                watcher=watcher, gentle=bool(getattr(args, "gentle", False)))
     opening = flow.start(role=getattr(args, "role", None),
                          resume=bool(getattr(args, "continue_", False)))
     color_system = Console().color_system or None
