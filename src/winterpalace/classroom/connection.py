@@ -12,11 +12,11 @@ import asyncio
 import hmac
 from typing import Any, Protocol
 
-from prompt_toolkit import PromptSession
 from prompt_toolkit.application import get_app_or_none, run_in_terminal
 from prompt_toolkit.application.current import get_app_session
 
 from ..session import Info, Notice, Output, QuitRequest, sentence
+from .lineprompt import LinePrompt
 from .player import ClassroomSession
 from .render import color_system_for, render_outputs
 from .room import clean_name, name_key
@@ -73,7 +73,7 @@ class PlayerConnection:
         self.name: str | None = None
         self.session: ClassroomSession | None = None
         self.closing = False
-        self.prompt: PromptSession[str] | None = None
+        self.prompt: LinePrompt | None = None
 
     # -- the Link protocol (called by the hub, from any task: only queues)
 
@@ -160,7 +160,7 @@ class PlayerConnection:
     # -- the conversation
 
     async def run(self) -> None:
-        self.prompt = PromptSession()
+        self.prompt = LinePrompt()
         printer = asyncio.create_task(self._printer())
         try:
             if await self.enter():
@@ -238,10 +238,15 @@ class PlayerConnection:
                 typed = None
                 continue
             self.name = name
+            # The intro's own line breaks are the YAML file's: one line per paragraph here,
+            # so each wraps at this student's width.
+            intro: list[str] = []
+            for para in room.world.roles[role].intro.split("\n\n"):
+                if para.strip():
+                    intro += [" ".join(para.split()), ""]
             self.show([Info(f"You are {name}, {room.world.roles[role].name}",
-                            (room.world.roles[role].intro.strip(), "",
-                             "Type a number to choose, `say` to speak to people here, "
-                             "`help` for more."))])
+                            (*intro, "Type a number to choose, `say` to speak to people "
+                             "here, `help` for more."))])
             await self.hub.commit()
             self.session = ClassroomSession.seat(room, name)
             return True
