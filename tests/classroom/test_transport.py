@@ -156,3 +156,20 @@ def test_thirty_students_at_once_stay_consistent_with_the_journal(tmp_path: Path
             await shutdown(r)
             raise
     run(main())
+
+
+def test_role_intro_is_one_paragraph_wrapped_at_the_students_width(tmp_path: Path) -> None:
+    """The intro's YAML line breaks are not the student's: the text reflows to 100 columns."""
+    async def main() -> None:
+        r = await serve(tmp_path)
+        try:
+            s = SimStudent("Vera", 1, port=r.port, code=CODE)   # the officer
+            await s.connect()
+            await s.join()
+            await s.expect("Type a number to choose")
+            (line,) = [ln for ln in s.seen.splitlines() if "The ministers wait" in ln]
+            assert "wait upstairs; the square outside" in line, line
+            await s.close()
+        finally:
+            await shutdown(r)
+    run(main())
