@@ -1,7 +1,7 @@
 """A one-line prompt for a classroom connection: prompt_toolkit with the smallest layout.
 
 `PromptSession` builds a layout for completion menus, toolbars, search and validation, and walks
-all of it on every key and redraw. A server with a hundred students at the prompt spends most of
+all of it on every key and redraw. A server with a hundred students at the prompt spent half of
 its time there. A student here needs a line editor with history (the emacs keys, arrows,
 Home/End), Enter, Ctrl-C and Ctrl-D, which a single window gives at a fraction of the cost.
 """
