@@ -339,7 +339,7 @@ def record(world: World, role: str, seed: int, commands: Iterable[str], name: st
            scenario: str | None = None) -> str:
     """A walkthrough (YAML text) that replays `commands` and expects where each one led."""
     session, _ = Session.new(world, role, seed)
-    out = [f"# Recorded by `winterpalace test --record`: edit the expectations to say what",
+    out = ["# Recorded by `winterpalace test --record`: edit the expectations to say what",
            "# matters, and delete the ones that do not.",
            f"name: {json.dumps(name)}"]
     if scenario:
