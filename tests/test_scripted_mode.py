@@ -71,53 +71,16 @@ def test_unknown_role_is_refused() -> None:
     assert done.returncode == 1 and b"no role 'tsar'" in done.stderr
 
 
-GENTLE_WORLD = """\
-scenario: told
-title: Told
-clock: { start: 1917-10-25 18:00, end: 1917-10-26 03:00 }
-roles:
-  r: { name: Someone, intro: Hello., start: stairs, at: "18:00", time_out: out }
-places:
-  p: { name: A stairwell }
-events:
-  volley:
-    title: A volley
-    at: "18:30"
-    narrate:
-      - text: A volley; a cadet falls screaming on the stairs.
-        told: Somewhere below there is firing, and then it stops.
-scenes:
-  stairs:
-    title: The stairs
-    place: p
-    content_notes: [violence]
-    text: A bayonet goes in; blood on the marble.
-    told: Later you will only say that there was a fight on the stairs.
-    choices:
-      - label: Fire
-        result: Your bullet takes him in the throat.
-        told: You fire. Afterwards you do not want to talk about it.
-        takes: 45m
-        go: out
-  out:
-    title: Out
-    place: p
-    text: Gone.
-    ending:
-      title: Gone
-      epilogue: They carry the dead down past you.
-      told: In the morning the stairs have been washed.
-"""
+TOLD = ROOT / "tests" / "lesson" / "told"    # a told text beside every kind of text
 
 
-def test_gentle_play_tells_rather_than_shows(tmp_path: Path) -> None:
-    (tmp_path / "world.yaml").write_text(GENTLE_WORLD)
+def test_gentle_play_tells_rather_than_shows() -> None:
     shown = ["A bayonet goes in", "takes him in the throat", "falls screaming",
              "carry the dead"]
     told = ["fight on the stairs", "do not want to talk about it", "there is firing",
             "stairs have been washed"]
     for flags, want, not_want in ((["--gentle"], told, shown), ([], shown, told)):
-        done = play(b"1\n", "--scenes", str(tmp_path), "--role", "r", "--seed", "1", *flags)
+        done = play(b"1\n", "--scenes", str(TOLD), "--role", "r", "--seed", "1", *flags)
         out = " ".join(done.stdout.decode().split())
         assert done.returncode == 0
         assert all(w in out for w in want), out

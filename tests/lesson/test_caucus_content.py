@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from winterpalace.lesson.room import LessonRoom
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Notice, Screen
@@ -37,6 +39,7 @@ def test_caucus_length_is_checked(world):
     assert not room.caucus(0).ok and not room.caucus(120).ok
 
 
+TOLD = Path(__file__).parent / "told"      # world.yaml: a told text of every kind
 TOLD_WORLD = """\
 scenario: told
 title: Told
@@ -81,41 +84,10 @@ def test_content_mode_tells_instead_of_showing(write_scenario):
         assert screens and all(want in s.view.text for s in screens)
 
 
-TOLD_EVERYWHERE = """\
-world_flags: { shots: false }
-events:
-  volley:
-    title: A volley
-    at: "18:30"
-    do: [shots = true]
-    narrate:
-      - text: A volley; a cadet falls screaming on the stairs.
-        told: Somewhere below there is firing, and then it stops.
-scenes:
-  stairs:
-    title: The stairs
-    place: p
-    content_notes: [violence]
-    text: The stairs.
-    choices:
-      - label: Fire
-        result: Your bullet takes him in the throat.
-        told: You fire. Afterwards you do not want to talk about it.
-        takes: 45m
-        go: out
-  out:
-    title: Out
-    place: p
-    text: Gone.
-    ending:
-      title: Gone
-      epilogue: They carry the dead down past you.
-      told: In the morning the stairs have been washed.
-"""
 
 
 def test_content_mode_tells_results_narrations_and_epilogues(write_scenario):
-    w = load_scenario(write_scenario(TOLD_WORLD, **{"s.yaml": TOLD_EVERYWHERE}))
+    w = load_scenario(TOLD)
     for gentle in (True, False):
         room = LessonRoom(w, "gentle-2")
         assert room.setup(gentle=gentle).ok
@@ -143,9 +115,11 @@ def test_told_without_what_it_tells_is_a_mistake(write_scenario):
     import pytest
 
     from winterpalace.scenario import ScenarioError
-    bad = TOLD_EVERYWHERE.replace("        result: Your bullet takes him in the throat.\n", "")
+    bad = (TOLD / "world.yaml").read_text().replace(
+        "        result: Your bullet takes him in the throat.\n", "")
+    root = write_scenario(bad, **{"empty.yaml": ""})
     with pytest.raises(ScenarioError) as e:
-        load_scenario(write_scenario(TOLD_WORLD, **{"s.yaml": bad}))
+        load_scenario(root)
     (p,) = e.value.problems
     assert p.headline().endswith("`told:` is a gentler `result:`, and there is no `result:` "
                                  "here; add a `result:` or remove `told:`")
