@@ -64,11 +64,40 @@ def _only_role_false(cond: ex.Condition, role: str) -> bool:
     return _role_truth_of(cond, role) is False
 
 
+_ROLE_TRUTH: dict[tuple[str, str], bool | None] = {}
+
+
 def _role_truth_of(cond: ex.Condition, role: str) -> bool | None:
-    try:
-        return _role_truth(ex.parse(cond.source), role)
-    except ex.ExprError:
+    if "role" not in cond.reads:
         return None
+    key = (cond.source, role)
+    if key not in _ROLE_TRUTH:
+        try:
+            _ROLE_TRUTH[key] = _role_truth(ex.parse(cond.source), role)
+        except ex.ExprError:
+            _ROLE_TRUTH[key] = None
+    return _ROLE_TRUTH[key]
+
+
+def open_to(ch: Choice | Any, role: str) -> bool:
+    """Whether a choice (or redirect) can ever apply to a player of `role`: `role == "x"` in
+    its condition is a gate, so a keeper's exit is no way out for the smuggler."""
+    return ch.cond is None or _role_truth_of(ch.cond, role) is not False
+
+
+def role_moves(scene: Scene, role: str) -> tuple[list[Any], list[Choice], bool]:
+    """(redirects, choices, can wait) of a scene as one role meets it: a redirect whose
+    condition is true for the role whatever else holds always fires, so nothing after it
+    (later redirects, choices, waiting) is ever offered to that role."""
+    redirects = []
+    for rd in scene.redirects:
+        truth = _role_truth_of(rd.cond, role)
+        if truth is False:
+            continue
+        redirects.append(rd)
+        if truth is True:
+            return redirects, [], False
+    return redirects, [ch for ch in scene.choices if open_to(ch, role)], scene.wait is not None
 
 
 def _role_truth(n: ex.Node, role: str) -> bool | None:
@@ -128,11 +157,12 @@ def reach_role(world: World, role: str) -> RoleReach:
         scene = scenes[s]
         if scene.ending is not None:
             continue
-        for rd in scene.redirects:
+        redirects, choices, can_wait = role_moves(scene, role)
+        for rd in redirects:
             relax(rd.go, t, s, 0)
-        if scene.wait is not None:
+        if can_wait:
             relax(s, t + scene.wait, s, scene.wait)
-        for ch in scene.choices:
+        for ch in choices:
             dep = t if ch.after is None else max(t, ch.after)
             if ch.before is not None and dep >= ch.before:
                 continue
@@ -166,14 +196,14 @@ def _latest(world: World, out: RoleReach, edges: dict[str, list[tuple[str, int]]
         for m in members:
             latest[m] = min(end, max(value, out.earliest[m]))
         for m in members:
-            scene = world.scenes[m]
-            for ch in scene.choices:
+            redirects, choices, _ = role_moves(world.scenes[m], out.role)
+            for ch in choices:
                 dep = latest[m] if ch.before is None else min(latest[m], ch.before - 1)
                 if ch.after is not None and dep < ch.after:
                     continue
                 target = ch.go or m
                 incoming[target] = max(incoming.get(target, -1), min(end, dep + ch.takes))
-            for rd in scene.redirects:
+            for rd in redirects:
                 incoming[rd.go] = max(incoming.get(rd.go, -1), latest[m])
     for s in nodes:
         if world.scenes[s].ending is None and (latest[s] >= end or any(
@@ -395,6 +425,15 @@ def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], fact
         ints |= i
         times |= t
         texts |= s
+    # `present(x)` is decided by x's schedule: its stints' times and conditions count too.
+    for c in _schedule_conditions(world, calls):
+        reads |= c.reads
+        calls |= c.calls
+        i, t, s = constants(c.source, world)
+        ints |= i
+        times |= t
+        texts |= s
+    times |= _schedule_times(world, calls)
     for role, (lo, hi) in roles.items():
         axes: list[tuple[str, Any, list[Any]]] = []
         if "time" in reads or any(f == "present" for f, _ in calls) or extra_times:
@@ -483,6 +522,24 @@ def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], fact
                     desc.append(f"visits({name}) = {value}")
             head = f"as {role} at {world.clock.hhmm(ctx.time)}"
             yield ctx, tuple(extra), head + (" with " + ", ".join(desc) if desc else "")
+
+
+def _schedule_conditions(world: World, calls: set[tuple[str, str]]) -> list[ex.Condition]:
+    out: list[ex.Condition] = []
+    for fn, who in sorted(calls):
+        if fn == "present" and who in world.characters:
+            out += [st.cond for st in world.characters[who].schedule if st.cond is not None]
+    return out
+
+
+def _schedule_times(world: World, calls: set[tuple[str, str]]) -> set[int]:
+    """The minutes where a present() called here can change: each stint's start and end."""
+    out: set[int] = set()
+    for fn, who in calls:
+        if fn == "present" and who in world.characters:
+            for st in world.characters[who].schedule:
+                out.update((st.start, st.end))
+    return out
 
 
 class TooMany(Exception):
@@ -599,9 +656,13 @@ def _check_windows(a: Analysis) -> None:
     hhmm = world.clock.hhmm
     for sid in sorted(a.reachable):
         scene = world.scenes[sid]
-        early, late = a.earliest(sid), a.latest(sid)
-        assert early is not None and late is not None
+        spans = _scene_roles(a, sid)
         for ch in scene.choices:
+            # Only the roles the choice is open to (`role == "x"` is a gate).
+            mine = [span for rid, span in spans.items() if open_to(ch, rid)]
+            if not mine:
+                continue
+            early, late = min(lo for lo, _ in mine), max(hi for _, hi in mine)
             label = ch.label.plain
             if ch.before is not None and ch.before <= early:
                 a.problems.append(_warn(ch.where, "window-closed",
@@ -636,10 +697,11 @@ def _check_conditions(a: Analysis) -> None:
         for ch in scene.choices:
             if ch.cond is None:
                 continue
+            mine = {rid: span for rid, span in roles.items() if open_to(ch, rid)}
             try:
                 ever = any(choice_open(ch, ctx.time) and ch.cond.fn(ctx)
                            for ctx, _, _ in candidate_states(
-                               world, scene, [ch.cond], facts, roles,
+                               world, scene, [ch.cond], facts, mine,
                                [t for t in (ch.after, ch.before) if t is not None]))
             except TooMany:
                 continue
