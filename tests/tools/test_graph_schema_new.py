@@ -116,7 +116,7 @@ def test_schema_knows_every_loader_field() -> None:
     s = build_schema()
     assert set(s["$defs"]["choice"]["properties"]) == set(L.CHOICE_FIELDS)
     assert set(s["$defs"]["scene"]["properties"]) == set(L.SCENE_FIELDS)
-    assert set(s["properties"]) == set(L.SECTION_FIELDS) | set(L.WORLD_FIELDS)
+    assert set(s["properties"]) == set(L.FILE_FIELDS) | set(L.WORLD_FIELDS)
 
 
 def test_new_refuses_a_folder_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,7 +34,9 @@ class ScenarioError(Exception):
     """A scenario could not be loaded. Holds every mistake found, not just the first."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.col))
+        # A root cause (a file that is not YAML, a clock that cannot be read) comes first.
+        self.problems = sorted(problems, key=lambda p: (p.code not in ("yaml-syntax", "clock"),
+                                                        p.file, p.line, p.col))
         super().__init__(self.summary())
 
     def summary(self) -> str:

@@ -569,6 +569,13 @@ class Analysis:
     roles: dict[str, RoleReach]
     uses: Uses
     problems: list[Problem]
+    _facts: "Facts | None" = None
+
+    @property
+    def facts(self) -> "Facts":
+        if self._facts is None:
+            self._facts = Facts.of(self.world, self.uses)
+        return self._facts
 
     @property
     def reachable(self) -> set[str]:
@@ -597,6 +604,8 @@ def analyse(world: World) -> Analysis:
     _check_windows(a)
     _check_conditions(a)
     _check_names(a)
+    from .checks import run_all
+    run_all(a)
     a.problems.sort(key=lambda p: (p.file, p.line, p.col, p.code))
     return a
 
