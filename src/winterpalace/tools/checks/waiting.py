@@ -31,6 +31,8 @@ def check(a: "Analysis") -> None:
             last = _last_chance(a, sid, rid, (lo, hi))
             if last is False:
                 continue   # could not tell: say nothing
+            if last is None and (choices or redirects):
+                continue   # nothing here is ever possible: never-enabled/window-* say why
             begins = lo if last is None else last + 1
             if begins >= hi or end - begins < max(MIN_MINUTES, MIN_WAITS * scene.wait):
                 continue
