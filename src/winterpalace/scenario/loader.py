@@ -189,12 +189,16 @@ class Loader:
                 self.setup = self._setup()
             self._compile_early(scenes)
 
+    def read_bytes(self, path: Path) -> bytes:
+        """A file's bytes (the language server gives an editor's unsaved text instead)."""
+        return path.read_bytes()
+
     def read_file(self, path: Path, is_world: bool) -> list[_Entry]:
         """Read one file: collect and declare its entries; return its (new) scenes."""
         name = self.display(path)
         self.col.files.append(name)
         try:
-            raw = path.read_bytes()
+            raw = self.read_bytes(path)
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             line = raw[:e.start].count(b"\n") + 1

@@ -570,6 +570,8 @@ class Analysis:
     uses: Uses
     problems: list[Problem]
     _facts: "Facts | None" = None
+    cache_old: dict[Any, Any] = field(default_factory=dict)
+    cache_new: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def facts(self) -> "Facts":
@@ -595,11 +597,18 @@ def _warn(where: Where, code: str, message: str, hint: str | None = None,
     return Problem(where.file, where.line, where.col, message, hint, length, "warning", code)
 
 
-def analyse(world: World) -> Analysis:
-    """Run every check; the warnings come back in file order."""
+def analyse(world: World, cache: dict[Any, Any] | None = None) -> Analysis:
+    """Run every check; the warnings come back in file order.
+
+    `cache` (kept by a caller that analyses again and again, the language server) remembers
+    the per-scene results of the condition checks: a scene object that comes back unchanged,
+    with the same arrival times and the same facts, is not tried again.
+    """
     roles = {rid: reach_role(world, rid) for rid in world.roles}
     u = uses(world)
     a = Analysis(world, roles, u, [])
+    a.cache_old = cache if cache is not None else {}
+    a.cache_new = {}
     _check_reachability(a)
     _check_windows(a)
     _check_conditions(a)
@@ -607,6 +616,9 @@ def analyse(world: World) -> Analysis:
     from .checks import run_all
     run_all(a)
     a.problems.sort(key=lambda p: (p.file, p.line, p.col, p.code))
+    if cache is not None:
+        cache.clear()
+        cache.update(a.cache_new)   # only what this world still holds
     return a
 
 
@@ -696,13 +708,28 @@ def _scene_roles(a: Analysis, sid: str) -> dict[str, tuple[int, int]]:
 def _check_conditions(a: Analysis) -> None:
     """Choices whose condition never holds, and scenes where nothing may be possible."""
     world = a.world
-    facts = Facts.of(world, a.uses)
+    facts = a.facts
+    facts_key = (frozenset(facts.written), frozenset(facts.given), frozenset(facts.learned))
     cyclic = _revisitable(a)
     for sid in sorted(a.reachable):
         scene = world.scenes[sid]
         if scene.ending is not None:
             continue
         roles = _scene_roles(a, sid)
+        key = (id(scene), tuple(sorted(roles.items())), sid in cyclic, facts_key)
+        hit = a.cache_old.get(key)
+        if hit is not None and hit[0] is scene:
+            a.problems += hit[1]
+            a.cache_new[key] = hit
+            continue
+        mark = len(a.problems)
+        _scene_conditions(a, scene, roles, facts, sid in cyclic)
+        a.cache_new[key] = (scene, a.problems[mark:])
+
+
+def _scene_conditions(a: Analysis, scene: Scene, roles: dict[str, tuple[int, int]],
+                      facts: Facts, revisitable: bool) -> None:
+        world, sid = a.world, scene.id
         for ch in scene.choices:
             if ch.cond is None:
                 continue
@@ -722,7 +749,7 @@ def _check_conditions(a: Analysis) -> None:
                                         f"`{ch.cond.source}` is never true where and when "
                                         f"players are in `{sid}`",
                                         _never_hint(ch.cond, facts)))
-        _check_dead_end(a, scene, roles, facts, sid in cyclic)
+        _check_dead_end(a, scene, roles, facts, revisitable)
 
 
 def _never_hint(cond: ex.Condition, facts: Facts) -> str:
