@@ -122,3 +122,45 @@ def test_completion_definition_hover(session: tuple[Client, Path]) -> None:
     line, col = pos(text, "go: stairs", 5)
     hover = client.at("textDocument/hover", jetty, line, col)["contents"]["value"]
     assert "**stairs** (scene) The tower stairs" in hover
+
+
+def test_incremental_reload_matches_a_fresh_load(tmp_path: Path) -> None:
+    """Reusing unchanged files and scenes gives what loading from scratch gives, and a
+    declaration removed in one file is missed where another file names it."""
+    from winterpalace.scenario import ScenarioError, load_scenario
+    from winterpalace.tools.lsp.project import Project
+
+    root = tmp_path / "lh"
+    shutil.copytree(LIGHTHOUSE, root)
+    project = Project(root.resolve())
+    assert project.load().loaded
+    tower = (root / "keeper" / "tower.yaml").resolve()
+    text = tower.read_text()
+
+    def same_as_fresh(edited: str) -> None:
+        project.overlays = {str(tower): edited}
+        report = project.load()
+        tower.write_text(edited)
+        try:
+            fresh = load_scenario(root)
+        except ScenarioError as e:
+            assert not report.loaded
+            assert sorted(p.message for ps in report.by_file.values() for p in ps) == \
+                sorted(p.message for p in e.problems)
+            return
+        assert report.loaded and project.world is not None
+        got, want = project.world, fresh
+        assert {s: (sc.title, sc.where.line, [(c.label.plain, c.go, c.where.line)
+                                             for c in sc.choices])
+                for s, sc in got.scenes.items()} == \
+            {s: (sc.title, sc.where.line, [(c.label.plain, c.go, c.where.line)
+                                           for c in sc.choices])
+             for s, sc in want.scenes.items()}
+
+    same_as_fresh(text.replace("One hundred and eight", "One hundred and nine"))
+    same_as_fresh(text.replace("  stairs:\n", "  steps:\n"))       # jetty.yaml names `stairs`
+    report_files = {Path(f).name for f in project.load().by_file}
+    assert "jetty.yaml" in report_files
+    same_as_fresh(text.replace("    choices:\n", "    choices:\n      - { label: Pause }\n", 1))
+    same_as_fresh(text)
+    assert project.load().reused >= 4

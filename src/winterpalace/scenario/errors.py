@@ -50,9 +50,11 @@ class ScenarioError(Exception):
         return render_problems(self.problems, context) + "\n" + self.summary()
 
 
-def render_problems(problems: list[Problem], context: bool = True) -> str:
+def render_problems(problems: list[Problem], context: bool = True,
+                    cache: dict[str, list[str]] | None = None) -> str:
+    """`cache` keeps files' lines between calls (a caller showing problems one by one)."""
     lines: list[str] = []
-    cache: dict[str, list[str]] = {}
+    cache = {} if cache is None else cache
     for p in problems:
         lines.append(p.headline())
         if not context or p.line <= 0:

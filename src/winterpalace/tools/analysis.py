@@ -123,8 +123,9 @@ def _role_truth(n: ex.Node, role: str) -> bool | None:
     return None
 
 
-def reach_role(world: World, role: str) -> RoleReach:
-    """Earliest and latest arrival times of one role at every scene it can reach."""
+def reach_role(world: World, role: str, stop: Any = None) -> RoleReach:
+    """Earliest and latest arrival times of one role at every scene it can reach (`stop`: a
+    callable; Stopped is raised soon after it turns true)."""
     clock_end = world.clock.end
     r = world.roles[role]
     scenes = world.scenes
@@ -149,7 +150,11 @@ def reach_role(world: World, role: str) -> RoleReach:
         if t < dist.get(target, clock_end + 1):
             heapq.heappush(heap, (t, target))
 
+    pops = 0
     while heap:
+        pops += 1
+        if stop is not None and not pops & 1023 and stop():
+            raise Stopped()
         t, s = heapq.heappop(heap)
         if s in dist and dist[s] <= t:
             continue
@@ -546,6 +551,10 @@ class TooMany(Exception):
     """More candidate states than the check will try."""
 
 
+class Stopped(Exception):
+    """The analysis was asked to stop (the language server: the author typed again)."""
+
+
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -572,6 +581,14 @@ class Analysis:
     _facts: "Facts | None" = None
     cache_old: dict[Any, Any] = field(default_factory=dict)
     cache_new: dict[Any, Any] = field(default_factory=dict)
+    stop: Any = None                 # a callable: True when the caller no longer wants this
+    _ticks: int = 0
+
+    def tick(self) -> None:
+        """Called in the checks' loops: raise Stopped when the caller has asked to stop."""
+        self._ticks += 1
+        if self.stop is not None and not self._ticks & 63 and self.stop():
+            raise Stopped()
 
     @property
     def facts(self) -> "Facts":
@@ -597,16 +614,25 @@ def _warn(where: Where, code: str, message: str, hint: str | None = None,
     return Problem(where.file, where.line, where.col, message, hint, length, "warning", code)
 
 
-def analyse(world: World, cache: dict[Any, Any] | None = None) -> Analysis:
+def analyse(world: World, cache: dict[Any, Any] | None = None,
+            stop: Any = None) -> Analysis:
     """Run every check; the warnings come back in file order.
 
     `cache` (kept by a caller that analyses again and again, the language server) remembers
     the per-scene results of the condition checks: a scene object that comes back unchanged,
     with the same arrival times and the same facts, is not tried again.
     """
-    roles = {rid: reach_role(world, rid) for rid in world.roles}
+    roles = {}
+    for rid in world.roles:
+        if stop is not None and stop():
+            raise Stopped()
+        roles[rid] = reach_role(world, rid, stop)
+    if stop is not None and stop():
+        raise Stopped()
     u = uses(world)
-    a = Analysis(world, roles, u, [])
+    if stop is not None and stop():
+        raise Stopped()
+    a = Analysis(world, roles, u, [], stop=stop)
     a.cache_old = cache if cache is not None else {}
     a.cache_new = {}
     _check_reachability(a)
@@ -715,6 +741,7 @@ def _check_conditions(a: Analysis) -> None:
         scene = world.scenes[sid]
         if scene.ending is not None:
             continue
+        a.tick()
         roles = _scene_roles(a, sid)
         key = (id(scene), tuple(sorted(roles.items())), sid in cyclic, facts_key)
         hit = a.cache_old.get(key)

@@ -32,6 +32,7 @@ def command_words() -> dict[str, str]:
 def check(a: "Analysis") -> None:
     words = command_words()
     for scene in a.world.scenes.values():
+        a.tick()
         for ch in scene.choices:
             _shadowed(a, ch, words)
             _otherwise(a, ch)

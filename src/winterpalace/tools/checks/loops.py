@@ -124,13 +124,20 @@ def _zero_time_loops(a: "Analysis") -> None:
     world = a.world
     nodes = sorted(a.reachable)
     edges: dict[str, list[tuple[str, Choice | None]]] = {s: [] for s in nodes}
+    settled: dict[str, bool] = {}   # scene -> its on_enter leaves the state as it was
     for sid in nodes:
+        a.tick()
         scene = world.scenes[sid]
         if scene.ending is not None:
             continue
         roles = _scene_roles(a, sid)
         for ch in scene.choices:
-            if _free(a, scene, ch) and any(open_to(ch, r) for r in roles) \
+            if ch.takes != 0 or ch.once:
+                continue
+            target = ch.go or sid
+            if target not in settled:
+                settled[target] = _idempotent(world.scenes[target].on_enter)
+            if settled[target] and _free(a, scene, ch) and any(open_to(ch, r) for r in roles) \
                     and _enabled_somewhere(a, scene, ch, roles):
                 edges[sid].append((ch.go or sid, ch))
         for rd in scene.redirects:

@@ -50,6 +50,7 @@ def _sites(a: "Analysis") -> list[tuple[Any, Where, set[str]]]:
     world = a.world
     out: list[tuple[Any, Where, set[str]]] = []
     for sid in sorted(a.reachable):
+        a.tick()
         scene = world.scenes[sid]
         roles = set(_scene_roles(a, sid))
         for h in scene.text.holes:
@@ -73,6 +74,8 @@ def _sites(a: "Analysis") -> list[tuple[Any, Where, set[str]]]:
 
 
 def _never_obtained(a: "Analysis") -> None:
+    if not a.world.items and not a.world.notes:
+        return
     gets = obtainable(a)
     anyone = set().union(*gets.values()) if gets else set()
     said: set[tuple[Where, str, str]] = set()
@@ -116,6 +119,7 @@ def _other_role_endings(a: "Analysis") -> None:
             scene = world.scenes[sid]
             if scene.ending is None:
                 continue
+            a.tick()
             own = owners(world, sid)
             if not own or rid in own:
                 continue

@@ -81,11 +81,15 @@ def _comparisons(source: str) -> Iterator[tuple[str, str]]:
 def check(a: "Analysis") -> None:
     values = possible_values(a.world)
     said: set[tuple[str, str, Where]] = set()
+    cache: dict[str, list[tuple[str, str]]] = {}
     for thing, where in _conditions_of(a.world):
+        a.tick()
         source = _expression_of(thing)
         if source is None or '"' not in source and "'" not in source:
             continue
-        for name, text in _comparisons(source):
+        if source not in cache:
+            cache[source] = list(_comparisons(source))
+        for name, text in cache[source]:
             known = values.get(name)
             if not known or text in known or (name, text, where) in said:
                 continue

@@ -23,6 +23,7 @@ def check(a: "Analysis") -> None:
         scene = world.scenes[sid]
         if scene.ending is not None or scene.wait is None:
             continue
+        a.tick()
         starts: dict[str, int] = {}
         for rid, (lo, hi) in _scene_roles(a, sid).items():
             redirects, choices, can_wait = role_moves(scene, rid)

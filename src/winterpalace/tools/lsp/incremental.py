@@ -40,17 +40,31 @@ class Unit:
     decl: set[tuple[Any, ...]] = field(default_factory=set)
 
 
+@dataclass
+class Memo:
+    """A scene compiled from the same text at the same place of a changed file."""
+
+    scene: Scene
+    pending: list[Any]
+    deps: set[tuple[str, str]]
+
+
 class IncrementalLoader(Loader):
-    """A Loader that replays unchanged files from `cache` (updated in place)."""
+    """A Loader that replays unchanged files from `cache` (updated in place), and in a changed
+    file reuses the scenes whose text and position did not change (`memo`)."""
 
     def __init__(self, root: Path, cache: dict[str, Unit], read: Callable[[Path], bytes],
-                 fresh: set[str] | None = None):
+                 fresh: set[str] | None = None,
+                 memo: dict[str, dict[Any, Memo]] | None = None):
         super().__init__(root)
         self.cache = cache
+        self.memo = memo if memo is not None else {}
+        self.memo_used: list[tuple[str, set[tuple[str, str]]]] = []
         self.read = read
         self.fresh = fresh or set()        # files to read again even if unchanged
         self.reused: list[str] = []
         self.changed: list[str] = []
+        self.declared: dict[str, set[tuple[Any, ...]]] = {}   # what each file read declares
         self._raw: dict[Path, bytes] = {}
         self._current: tuple[str, bytes, Any, list[_Entry], bool] | None = None
         self._pending_replay: list[Any] = []
@@ -97,10 +111,40 @@ class IncrementalLoader(Loader):
             self.setup.ref.pending.extend(self._pending_replay)
             self._pending_replay = []
         pending_mark = len(self.setup.ref.pending) if self.setup is not None else 0
-        super()._compile_early(entries)
+        if self._current is not None and self.setup is not None and entries:
+            self._compile_memo(self._current[0], entries)
+        else:
+            super()._compile_early(entries)
         if self._current is not None:
             self._record(*self._current, pending_mark)
             self._current = None
+
+    def _compile_memo(self, name: str, entries: list[_Entry]) -> None:
+        """Compile a changed file's scenes, reusing those whose own text and position are as
+        before (typing in one scene recompiles that scene)."""
+        assert self.setup is not None
+        text = self.col.sources.get(name, "")
+        before = {} if name in self.fresh else self.memo.get(name, {})
+        now: dict[Any, Memo] = {}
+        pending = self.setup.ref.pending
+        for e in entries:
+            k = e.key.start_mark
+            source = text[k.index:e.node.end_mark.index]
+            key = (e.id, k.line, k.column, source)
+            hit = before.get(key) if "lint:" not in source else None
+            if hit is not None:
+                self.early_scenes[e.id] = hit.scene
+                pending.extend(hit.pending)
+                e.node = e.key = None  # type: ignore[assignment]
+                self.memo_used.append((name, hit.deps))
+                now[key] = hit
+                continue
+            mark = len(pending)
+            super()._compile_early([e])
+            if e.id in self.early_scenes:
+                scene = self.early_scenes[e.id]
+                now[key] = Memo(scene, list(pending[mark:]), scene_deps(scene))
+        self.memo[name] = now
 
     def _mark(self) -> dict[str, Any]:
         return {"problems": len(self.problems),
@@ -117,6 +161,7 @@ class IncrementalLoader(Loader):
     def _record(self, name: str, raw: bytes, mark: dict[str, Any],
                 entries: list[tuple[str, str, Any, Any]], is_world: bool,
                 pending_mark: int) -> None:
+        self.declared[name] = self._declarations(entries)
         if len(self.problems) > mark["problems"]:
             self.cache.pop(name, None)   # files with mistakes are always read again
             return
@@ -214,13 +259,18 @@ class Loaded:
     read: int
 
 
-def load(root: Path, cache: dict[str, Unit], read: Callable[[Path], bytes]) -> Loaded:
-    """Load `root`, reusing `cache`; a second pass reads again any reused file that depended
-    on a declaration the changed files removed or changed."""
+def load(root: Path, cache: dict[str, Unit], read: Callable[[Path], bytes],
+         memo: dict[str, dict[Any, Memo]] | None = None,
+         declared: dict[str, set[tuple[Any, ...]]] | None = None) -> Loaded:
+    """Load `root`, reusing `cache` (and `memo` for the scenes of changed files); a second pass
+    reads again any reused file or scene that depended on a declaration the changed files
+    removed or changed."""
+    declared = declared if declared is not None else {}
     old = {name: set(u.decl) for name, u in cache.items()}
+    old.update({n: d for n, d in declared.items() if n not in old})
     fresh: set[str] = set()
     for _ in range(2):
-        ld = IncrementalLoader(root, cache, read, fresh)
+        ld = IncrementalLoader(root, cache, read, fresh, memo)
         try:
             world: World | None = ld.load()
             problems: list[Problem] = []
@@ -229,10 +279,12 @@ def load(root: Path, cache: dict[str, Unit], read: Callable[[Path], bytes]) -> L
         delta: set[tuple[str, str]] = set()
         for name in ld.changed:
             before = old.get(name, set())
-            after = cache[name].decl if name in cache else set()
+            after = ld.declared.get(name, set())
             delta |= {(d[0], d[1]) for d in before ^ after}
         stale = {name for name in ld.reused if cache[name].deps & delta}
+        stale |= {name for name, deps in ld.memo_used if deps & delta}
         if not stale:
             break
         fresh |= stale
+    declared.update(ld.declared)
     return Loaded(world, problems, ld, len(ld.reused), len(ld.changed))

@@ -43,9 +43,12 @@ class Project:
     root: Path
     overlays: dict[str, str] = field(default_factory=dict)   # absolute path -> editor text
     cache: dict[str, incremental.Unit] = field(default_factory=dict)
+    memo: dict[str, dict[Any, incremental.Memo]] = field(default_factory=dict)
+    declared: dict[str, set[Any]] = field(default_factory=dict)
     analysis_cache: dict[Any, Any] = field(default_factory=dict)
     world: World | None = None
-    index: Index = field(default_factory=Index)
+    _index: Index | None = None
+    _loaded: Any = None
     load_problems: list[Problem] = field(default_factory=list)
     warnings: dict[str, list[Problem]] = field(default_factory=dict)
 
@@ -57,8 +60,9 @@ class Project:
         """Load again (reusing unchanged files); the load's problems by file."""
         t0 = time.perf_counter()
         snapshot = dict(self.overlays if overlays is None else overlays)
-        got = incremental.load(self.root, self.cache, lambda p: self.read(p, snapshot))
-        self.index = Index.of(got.loader, got.world or self.world)
+        got = incremental.load(self.root, self.cache, lambda p: self.read(p, snapshot),
+                               self.memo, self.declared)
+        self._loaded, self._index = got, None   # the index is built when first asked for
         self.load_problems = got.problems
         if got.world is not None:
             self.world = got.world
@@ -68,16 +72,26 @@ class Project:
         return Report(by_file, got.world is not None, time.perf_counter() - t0, got.reused,
                       got.read)
 
-    def analyse(self) -> Report:
-        """`check`'s warnings on the last world that loaded, by file."""
+    def analyse(self, stop: Any = None) -> Report:
+        """`check`'s warnings on the last world that loaded, by file (`analysis.Stopped` when
+        `stop()` turns true on the way)."""
         t0 = time.perf_counter()
         by_file: dict[str, list[Problem]] = {}
-        if self.world is not None:
-            a = analysis.analyse(self.world, cache=self.analysis_cache)
-            for p in suppress.apply(self.world, a.problems).problems:
+        world = self.world
+        if world is not None:
+            a = analysis.analyse(world, cache=self.analysis_cache, stop=stop)
+            for p in suppress.apply(world, a.problems).problems:
                 by_file.setdefault(_absolute(self.root, p.file), []).append(p)
         self.warnings = by_file
         return Report(by_file, True, time.perf_counter() - t0)
+
+    @property
+    def index(self) -> Index:
+        """What the last load declared, with where (for completion, definition, hover)."""
+        if self._index is None:
+            self._index = Index.of(self._loaded.loader, self._loaded.world or self.world) \
+                if self._loaded is not None else Index()
+        return self._index
 
     def files(self) -> list[str]:
         return [str(p.resolve()) for p in sorted(self.root.rglob("*.y*ml"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import difflib
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -24,6 +25,7 @@ from pygls.lsp.server import LanguageServer
 from ... import __version__
 from ...scenario.errors import Problem
 from ...scenario.loader import WORLD_FILE
+from ..analysis import Stopped
 from . import features
 from .project import Project, Report, find_root, quick_fix
 from .yamlpath import context
@@ -46,9 +48,13 @@ class ScenarioServer(LanguageServer):
         super().__init__("winterpalace", __version__)
         self.projects: dict[Path, Project] = {}
         self.published: dict[Path, set[str]] = {}
+        self.sent: dict[str, list[Problem]] = {}   # file -> what its diagnostics say now
         self.dirty: set[Path] = set()
         self.worker: asyncio.Task[None] | None = None
-        self.timings: list[dict[str, Any]] = []
+        self.generation: dict[Path, int] = {}   # bumped by every edit: stale work stops
+        self.loads = ThreadPoolExecutor(1, "wp-load")
+        self.analyses = ThreadPoolExecutor(1, "wp-analysis")
+        self.background: set[asyncio.Task[None]] = set()
 
     def project_for(self, uri: str) -> Project | None:
         root = find_root(uri_to_path(uri))
@@ -71,19 +77,21 @@ class ScenarioServer(LanguageServer):
         if project is None:
             return
         self.dirty.add(project.root)
+        self.generation[project.root] = self.generation.get(project.root, 0) + 1
         if self.worker is None or self.worker.done():
             self.worker = asyncio.get_running_loop().create_task(self.refresh())
 
     async def refresh(self) -> None:
-        """Reload and publish until nothing is left to do; the analysis only if no edit came
-        while the load ran."""
+        """Reload and publish until nothing is left to do. The analysis runs on its own, after
+        a load that no edit has overtaken, and stops as soon as another edit comes."""
         loop = asyncio.get_running_loop()
         while self.dirty:
             root = self.dirty.pop()
             project = self.projects[root]
+            gen = self.generation.get(root, 0)
             project.overlays = self.overlays(project)
             try:
-                report = await loop.run_in_executor(None, project.load)
+                report = await loop.run_in_executor(self.loads, project.load)
             except Exception as e:   # noqa: BLE001 - the server must stay up
                 log.exception("load failed")
                 self.window_log_message(T.LogMessageParams(T.MessageType.Error,
@@ -93,21 +101,29 @@ class ScenarioServer(LanguageServer):
             keep = {f: ps for f, ps in project.warnings.items() if f not in stale} \
                 if report.loaded else {}
             self.publish(project, report.by_file, keep)
-            self.timings.append({"phase": "load", "seconds": report.seconds,
-                                 "reused": report.reused, "read": report.read})
-            if not report.loaded or root in self.dirty:
-                continue
-            try:
-                warned = await loop.run_in_executor(None, project.analyse)
-            except Exception as e:   # noqa: BLE001
-                log.exception("analysis failed")
-                self.window_log_message(T.LogMessageParams(T.MessageType.Error,
-                                                           f"winterpalace: {e}"))
-                continue
-            if root in self.dirty:
-                continue
+            if report.loaded and self.generation.get(root, 0) == gen:
+                task = loop.create_task(self.analyse(project, gen))
+                self.background.add(task)
+                task.add_done_callback(self.background.discard)
+
+    async def analyse(self, project: Project, gen: int) -> None:
+        root = project.root
+        loop = asyncio.get_running_loop()
+
+        def stale() -> bool:
+            return self.generation.get(root, 0) != gen
+
+        try:
+            warned = await loop.run_in_executor(self.analyses, project.analyse, stale)
+        except Stopped:
+            return
+        except Exception as e:   # noqa: BLE001 - the server must stay up
+            log.exception("analysis failed")
+            self.window_log_message(T.LogMessageParams(T.MessageType.Error,
+                                                       f"winterpalace: {e}"))
+            return
+        if not stale():
             self.publish(project, {}, warned.by_file)
-            self.timings.append({"phase": "analysis", "seconds": warned.seconds})
 
     def publish(self, project: Project, errors: dict[str, list[Problem]],
                 warnings: dict[str, list[Problem]]) -> None:
@@ -115,22 +131,25 @@ class ScenarioServer(LanguageServer):
         before = self.published.get(project.root, set())
         # Open documents always get an answer, an empty one when they are clean.
         for f in sorted(files | before | set(project.overlays)):
-            diags = [diagnostic(p, self.line_of(f, p.line)) for p in
-                     errors.get(f, []) + warnings.get(f, [])]
+            problems = errors.get(f, []) + warnings.get(f, [])
+            if self.sent.get(f) == problems and f not in project.overlays:
+                continue   # unchanged: an editor keeps what it was sent
+            self.sent[f] = problems
+            lines = self.lines_of(f) if problems else []
+            diags = [diagnostic(p, lines[p.line - 1] if 0 < p.line <= len(lines) else "")
+                     for p in problems]
             self.text_document_publish_diagnostics(
                 T.PublishDiagnosticsParams(uri=path_to_uri(f), diagnostics=diags))
         self.published[project.root] = files
 
-    def line_of(self, file: str, line: int) -> str:
+    def lines_of(self, file: str) -> list[str]:
         doc = self.workspace.text_documents.get(path_to_uri(file))
         if doc is not None:
-            lines = doc.lines
-        else:
-            try:
-                lines = Path(file).read_text(encoding="utf-8").splitlines()
-            except OSError:
-                return ""
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+            return list(doc.lines)
+        try:
+            return Path(file).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return []
 
 
 def diagnostic(p: Problem, text: str) -> T.Diagnostic:
