@@ -120,3 +120,25 @@ def test_record_from_a_transcript_writes_labels(tmp_path: Path,
     assert 'do: "wait"' in text and '"3"' not in text
     assert walkthrough.run_file(out).passed
     json.dumps(text)
+
+
+def test_exhaustive_warns_early_and_abstraction_finishes() -> None:
+    from winterpalace.tools import exhaustive
+    world = load_scenario(LIGHTHOUSE)
+    told: list[str] = []
+    space = exhaustive.explore(world, "keeper", bound=5000, warn=told.append)
+    assert not space.complete and len(told) == 1
+    assert "past the bound (5,000)" in told[0] and "--abstract" in told[0]
+    assert space.estimate is not None and space.estimate > 5000
+    for role, ending in (("keeper", "keeper_dawn"), ("smuggler", "smuggler_gone")):
+        told.clear()
+        ab = exhaustive.explore(world, role, bound=50_000, abstract=True, warn=told.append)
+        assert ab.complete and ending in ab.endings and not told
+        assert ab.unreachable_endings(world) is None      # abstraction proves nothing
+    # A path found under abstraction is real: it plays to its ending.
+    from winterpalace.tools.walkthrough import Walkthrough, Step, run
+    path = ab.endings["smuggler_gone"]
+    w = Walkthrough("x", "abstract path", LIGHTHOUSE, "smuggler", 0,
+                    [Step(p, {}, 1, 1) for p in path] + [Step(None, {"ending": "smuggler_gone"},
+                                                              1, 1)])
+    assert run(w, world).passed
