@@ -281,6 +281,9 @@ class _Scenes:
 
     def __init__(self, world: World):
         self.texts = text_parts(world)
+        self.text_keys = {sid: frozenset(k if "~v" in k else k + s for k, _ in parts
+                                         for s in ("", "+", "-") if ("~v" in k) == (s == ""))
+                          for sid, parts in self.texts.items()}
         self.keys = {sid: tuple(ch.key for ch in s.choices) for sid, s in world.scenes.items()}
         # Scenes whose choices are always all there: no condition, window or once.
         self.fixed = {sid: [(str(i + 1), i) for i in range(len(s.choices))]
@@ -325,6 +328,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
     seen: set[Any] = set()
     shown: set[str] = set()
     texts = info.texts
+    last_sid = ""
     anchor: tuple[Any, Any] | None = (ws, ps)
     steps = 0
     scene_list = world.scenes
@@ -342,8 +346,11 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
             sid = ps.scene
             scene = scene_list[sid]
             parts = texts.get(sid)
-            if parts is not None:
+            # Texts as the player arrives (each arrival, not each action: it is the cost).
+            if parts is not None and sid != last_sid and not (info.text_keys[sid] <= rep.texts
+                                                              or info.text_keys[sid] <= shown):
                 _texts_shown(world, ws, ps, parts, shown)
+            last_sid = sid
             options = fixed.get(sid)
             if options is None:
                 options = [(str(n), i) for n, i in visible_choices(world, ws, ps)]
