@@ -8,7 +8,8 @@ the whole `check`; then random playthroughs through the tools' own tester (cover
 and loop detection included), as playthroughs and actions per second. Figures are printed,
 never asserted. Then `check` as a fresh process, and the language server over stdio: the
 time from an edit of one file to the diagnostics published for it (target: under 300 ms on
-10,000 scenes). `--editor` runs only those. `--shipped N` instead plays N nights per role of the shipped game: with and
+10,000 scenes). `--editor` runs only those. `--shipped N` instead plays N nights per role of
+the shipped game: with and
 without the simulated other players, on one process and on two.
 """
 
@@ -67,7 +68,8 @@ def lsp(nodes: int, edits: int = 5) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "scenario"
         shutil.copytree(src, root)
-        part = sorted((root / "scenes").glob("*.yaml"))[len(list((root / "scenes").glob("*.yaml"))) // 2]
+        parts = sorted((root / "scenes").glob("*.yaml"))
+        part = parts[len(parts) // 2]
         text = part.read_text(encoding="utf-8")
         client = Client([sys.executable, "-m", "winterpalace", "lsp"])
         try:

@@ -19,7 +19,8 @@ def world() -> World:
 # Labels starting with the classroom's `say` command, found by the check of issue 15 and
 # reported for the scenes' authors to reword (the scenes are theirs): the strict check must
 # pass once they are. Nothing else may be found.
-KNOWN_FOR_CONTENT = {("shadowed-label", "sailor_3_night.yaml"), ("shadowed-label", "10_evening.yaml")}
+KNOWN_FOR_CONTENT = {("shadowed-label", "sailor_3_night.yaml"),
+                     ("shadowed-label", "10_evening.yaml")}
 
 
 def test_check_strict_passes(capsys: pytest.CaptureFixture[str]) -> None:

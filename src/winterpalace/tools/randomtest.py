@@ -263,7 +263,8 @@ def describe_text(world: World, key: str) -> str:
     if part.startswith("v"):
         v = s.variants[int(part[1:]) - 1]
         return f"variant `if: {v.cond.source}` of `{sid}` ({v.where})"
-    return f"conditional text {part[1:-1]} of `{sid}`, {'shown' if part.endswith('+') else 'not shown'} ({s.where})"
+    side = "shown" if part.endswith("+") else "not shown"
+    return f"conditional text {part[1:-1]} of `{sid}`, {side} ({s.where})"
 
 
 def describe_choice(world: World, key: str) -> str:

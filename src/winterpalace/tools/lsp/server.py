@@ -27,7 +27,7 @@ from ...scenario.errors import Problem
 from ...scenario.loader import WORLD_FILE
 from ..analysis import Stopped
 from . import features
-from .project import Project, Report, find_root, quick_fix
+from .project import Project, find_root, quick_fix
 from .yamlpath import context
 
 log = logging.getLogger("winterpalace.lsp")
