@@ -756,27 +756,27 @@ def _check_conditions(a: Analysis) -> None:
 
 def _scene_conditions(a: Analysis, scene: Scene, roles: dict[str, tuple[int, int]],
                       facts: Facts, revisitable: bool) -> None:
-        world, sid = a.world, scene.id
-        for ch in scene.choices:
-            if ch.cond is None:
-                continue
-            mine = {rid: span for rid, span in roles.items() if open_to(ch, rid)}
-            try:
-                ever = any(choice_open(ch, ctx.time) and ch.cond.fn(ctx)
-                           for ctx, _, _ in candidate_states(
-                               world, scene, [ch.cond], facts, mine,
-                               [t for t in (ch.after, ch.before) if t is not None]))
-            except TooMany:
-                continue
-            except Exception:   # an evaluation the fake state cannot answer: say nothing
-                continue
-            if not ever:
-                a.problems.append(_warn(ch.where, "never-enabled",
-                                        f"choice `{ch.label.plain}` can never be enabled: "
-                                        f"`{ch.cond.source}` is never true where and when "
-                                        f"players are in `{sid}`",
-                                        _never_hint(ch.cond, facts)))
-        _check_dead_end(a, scene, roles, facts, revisitable)
+    world, sid = a.world, scene.id
+    for ch in scene.choices:
+        if ch.cond is None:
+            continue
+        mine = {rid: span for rid, span in roles.items() if open_to(ch, rid)}
+        try:
+            ever = any(choice_open(ch, ctx.time) and ch.cond.fn(ctx)
+                       for ctx, _, _ in candidate_states(
+                           world, scene, [ch.cond], facts, mine,
+                           [t for t in (ch.after, ch.before) if t is not None]))
+        except TooMany:
+            continue
+        except Exception:   # an evaluation the fake state cannot answer: say nothing
+            continue
+        if not ever:
+            a.problems.append(_warn(ch.where, "never-enabled",
+                                    f"choice `{ch.label.plain}` can never be enabled: "
+                                    f"`{ch.cond.source}` is never true where and when "
+                                    f"players are in `{sid}`",
+                                    _never_hint(ch.cond, facts)))
+    _check_dead_end(a, scene, roles, facts, revisitable)
 
 
 def _never_hint(cond: ex.Condition, facts: Facts) -> str:
