@@ -16,7 +16,10 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-GENERATOR = HERE.parent.parent / "shared" / "bench" / "gen_workload.py"
+# ../shared beside the checkout (a git worktree sits one level deeper: look further up).
+GENERATOR = next((p / "shared" / "bench" / "gen_workload.py" for p in HERE.parents
+                  if (p / "shared" / "bench" / "gen_workload.py").is_file()),
+                 HERE.parent.parent / "shared" / "bench" / "gen_workload.py")
 SCENES_PER_FILE = 1000
 
 

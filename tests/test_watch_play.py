@@ -36,6 +36,7 @@ def test_edits_reload_between_turns_and_errors_do_not_stop_the_game(tmp_path: Pa
     out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0
     assert "Reloaded the scenario." in out and "Cadets doze on their packs" in out
-    assert "The scenario has 1 error; still playing the old version" in out
+    assert "The scenario has 1 error in 1 file; still playing the old version" in out
+    assert "Nothing was started" not in out
     assert "unknown scene `malachitt` in `go:`; did you mean `malachite`?" in out
     assert "THE MALACHITE ROOM." in out   # the old version goes on after the failed reload

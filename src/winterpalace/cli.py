@@ -22,7 +22,7 @@ EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
 # Modules that add subcommands: each has `register(subparsers)` which sets `func` on its parser.
 SUBCOMMANDS: list[str] = [
     "winterpalace.tools.check", "winterpalace.tools.testcmd", "winterpalace.tools.graph",
-    "winterpalace.tools.schema", "winterpalace.tools.new",
+    "winterpalace.tools.schema", "winterpalace.tools.new", "winterpalace.tools.lsp",
     "winterpalace.classroom.cli",
     "winterpalace.lesson.cli",
 ]

@@ -116,7 +116,7 @@ def test_schema_knows_every_loader_field() -> None:
     s = build_schema()
     assert set(s["$defs"]["choice"]["properties"]) == set(L.CHOICE_FIELDS)
     assert set(s["$defs"]["scene"]["properties"]) == set(L.SCENE_FIELDS)
-    assert set(s["properties"]) == set(L.SECTION_FIELDS) | set(L.WORLD_FIELDS)
+    assert set(s["properties"]) == set(L.FILE_FIELDS) | set(L.WORLD_FIELDS)
 
 
 def test_new_refuses_a_folder_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -144,3 +144,31 @@ def test_new_scenario_checks_and_plays(tmp_path: Path) -> None:
     assert play.returncode == 0, play.stderr
     assert "THE END: The night is over." in play.stdout
     assert "A single boom rolls across the water" in play.stdout
+
+
+def test_world_and_scene_schemas_describe_every_field(tmp_path: Path) -> None:
+    world, scenes = build_schema("world"), build_schema("scenes")
+    for s in (world, scenes):
+        jsonschema.Draft202012Validator.check_schema(s)
+    choice = scenes["$defs"]["choice"]["properties"]
+    assert all(p.get("description") for p in choice.values())
+    assert choice["label"]["description"].startswith("What the player sees")
+    # hide and show are offered for otherwise:, any other text still allowed.
+    assert {"enum": ["hide", "show"]} in choice["otherwise"]["anyOf"]
+    v = jsonschema.Draft202012Validator(scenes)
+    bad_scene = {"title": "x", "scenes": {"a": {"title": "A", "place": "p", "text": "x",
+                                                "wait": ""}}}
+    messages = [e.message for e in v.iter_errors(bad_scene)]
+    assert any("title" in m for m in messages)            # title: belongs in world.yaml
+    assert list(v.iter_errors(bad_scene["scenes"] and {"scenes": bad_scene["scenes"]}))
+    assert scenes["$defs"]["duration"]["patternErrorMessage"] == \
+        "a duration with a unit: 10m, 1h or 1h30m"
+    w = jsonschema.Draft202012Validator(world)
+    assert any("'roles' is a required property" in e.message for e in w.iter_errors({}))
+    main(["new", str(tmp_path / "n")])
+    assert list(w.iter_errors(yaml.safe_load((tmp_path / "n" / "world.yaml").read_text()))) == []
+    assert list(v.iter_errors(yaml.safe_load((tmp_path / "n" / "scenes.yaml").read_text()))) == []
+    assert main(["schema", "--kind", "all", "-o", str(tmp_path / "s")]) == 0
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
+        "winterpalace.scenes.schema.json", "winterpalace.schema.json",
+        "winterpalace.world.schema.json"]

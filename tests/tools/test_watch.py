@@ -46,6 +46,9 @@ def test_reload_with_errors_keeps_playing(tmp_path: Path) -> None:
     assert r is not None and not r.ok
     assert "still playing the old version" in r.message
     assert "scenes.yaml" in r.errors and "did you mean `bridge`?" in r.errors and "^" in r.errors
+    # The game goes on: not the loader's "Nothing was started." of `check` and `play`.
+    assert "Nothing was started" not in r.errors + r.message
+    assert "in 1 file; still playing the old version" in r.message
     session.handle("Walk")              # the old world still works
     assert session.view().scene == "bridge"
     _touch(scenes, good)

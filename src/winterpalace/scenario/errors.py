@@ -34,7 +34,9 @@ class ScenarioError(Exception):
     """A scenario could not be loaded. Holds every mistake found, not just the first."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.col))
+        # A root cause (a file that is not YAML, a clock that cannot be read) comes first.
+        self.problems = sorted(problems, key=lambda p: (p.code not in ("yaml-syntax", "clock"),
+                                                        p.file, p.line, p.col))
         super().__init__(self.summary())
 
     def summary(self) -> str:
@@ -48,9 +50,11 @@ class ScenarioError(Exception):
         return render_problems(self.problems, context) + "\n" + self.summary()
 
 
-def render_problems(problems: list[Problem], context: bool = True) -> str:
+def render_problems(problems: list[Problem], context: bool = True,
+                    cache: dict[str, list[str]] | None = None) -> str:
+    """`cache` keeps files' lines between calls (a caller showing problems one by one)."""
     lines: list[str] = []
-    cache: dict[str, list[str]] = {}
+    cache = {} if cache is None else cache
     for p in problems:
         lines.append(p.headline())
         if not context or p.line <= 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,9 @@ from ..engine import expr as ex
 from ..engine.clock import Clock, parse_duration, parse_hhmm
 from ..engine.model import (Area, Character, Choice, Decision, Ending, Event, Item, Place, Reach, Redirect,
                             Role, Scene, Stint, Template, Variant, Where, World)
+from .cascades import without_cascades
 from .errors import Problem, ScenarioError
+from .lint import Suppression, read_lint
 from .text import compile_text
 
 WORLD_FILE = "world.yaml"
@@ -43,21 +46,23 @@ SECTION_FIELDS = Fields({"variables": False, "world_flags": False, "scenes": Fal
                          "places": False, "areas": False, "characters": False, "items": False,
                          "events": False, "narrate": False, "glossary": False, "notes": False,
                          "lesson": False})
-WORLD_FILE_FIELDS = Fields({**WORLD_FIELDS, **SECTION_FIELDS})
+WORLD_FILE_FIELDS = Fields({**WORLD_FIELDS, **SECTION_FIELDS, "lint": False})
+FILE_FIELDS = Fields({**SECTION_FIELDS, "lint": False})   # what a scene file may hold
 CLOCK_FIELDS = Fields({"start": True, "end": True, "calendar": False, "default_takes": False})
 ROLE_FIELDS = Fields({"name": True, "title": False, "intro": True, "start": True, "at": True,
                       "time_out": True, "variables": False})
 SCENE_FIELDS = Fields({"title": True, "place": True, "text": True, "variants": False,
                        "choices": False, "ending": False, "wait": False, "on_enter": False,
                        "redirect": False, "content_notes": False, "decision": False,
-                       "told": False})
+                       "told": False, "lint": False})
 DECISION_FIELDS = Fields({"id": True, "question": True, "history": True, "source": False,
                           "prompts": False})
 PROMPT_STAGES = ("feelings", "facts", "learned", "then_and_now")
 VARIANT_FIELDS = Fields({"if": True, "text": True, "append": False})
 CHOICE_FIELDS = Fields({"label": True, "go": False, "takes": False, "after": False,
                         "before": False, "if": False, "otherwise": False, "once": False,
-                        "do": False, "result": False, "remember": False, "told": False})
+                        "do": False, "result": False, "remember": False, "told": False,
+                        "lint": False})
 ENDING_FIELDS = Fields({"title": True, "epilogue": True, "note": False, "historical": False,
                         "told": False})
 REDIRECT_FIELDS = Fields({"if": True, "go": True})
@@ -133,6 +138,7 @@ class Loader:
         self.types: dict[str, dict[str, str]] = {"variables": {}, "world_flags": {}}
         self.setup: _Setup | None = None
         self.early_scenes: dict[str, Scene] = {}
+        self.suppressions: dict[tuple[str, int, int], Suppression] = {}
 
     # ----------------------------------------------------------------- reporting
 
@@ -183,12 +189,16 @@ class Loader:
                 self.setup = self._setup()
             self._compile_early(scenes)
 
+    def read_bytes(self, path: Path) -> bytes:
+        """A file's bytes (the language server gives an editor's unsaved text instead)."""
+        return path.read_bytes()
+
     def read_file(self, path: Path, is_world: bool) -> list[_Entry]:
         """Read one file: collect and declare its entries; return its (new) scenes."""
         name = self.display(path)
         self.col.files.append(name)
         try:
-            raw = path.read_bytes()
+            raw = self.read_bytes(path)
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             line = raw[:e.start].count(b"\n") + 1
@@ -206,7 +216,7 @@ class Loader:
             mark = e.problem_mark or e.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
             problem = (e.problem or "not valid YAML").strip()
-            hint = _yaml_hint(problem, e.context)
+            hint = _yaml_hint(problem, e.context) or _tab_hint(text, mark)
             self.problems.append(Problem(name, line, col, f"YAML syntax: {problem}", hint))
             return []
         except yaml.YAMLError as e:
@@ -221,10 +231,14 @@ class Loader:
             if is_world:
                 self.problems.append(Problem(name, 1, 1, "world.yaml is empty"))
             return []
-        fields = self.fields(name, node, WORLD_FILE_FIELDS if is_world else SECTION_FIELDS,
+        if not is_world:
+            node = self._misplaced_fields(name, node)
+        fields = self.fields(name, node, WORLD_FILE_FIELDS if is_world else FILE_FIELDS,
                              "world.yaml" if is_world else "a scenario file")
         if fields is None:
             return []
+        if "lint" in fields:
+            read_lint(self, name, *fields["lint"], "file", None, self.suppressions)
         if is_world:
             self.col.world = _Entry("world", node, node, name)
             self.col.world_fields = fields
@@ -334,9 +348,10 @@ class Loader:
         if not got.keys() <= allowed.keys():
             for key, (k, _) in got.items():
                 if key not in allowed:
-                    hint = ex.suggest(key, allowed)
-                    self.error(file, k, f"`{key}` is not a field of {what}",
-                               hint or f"fields: {', '.join(allowed)}", length=len(key))
+                    hint = ex.suggest(key, allowed) or _flow_comma_hint(node, k) \
+                        or f"fields: {', '.join(allowed)}"
+                    self.error(file, k, f"`{key}` is not a field of {what}", hint,
+                               length=len(key))
         required = allowed.required if isinstance(allowed, Fields) else \
             [k for k, r in allowed.items() if r]
         for key in required:
@@ -523,6 +538,7 @@ class Loader:
             if was_enabled:
                 gc.enable()
         if self.problems or world is None:
+            self.problems = without_cascades(self.problems, self.col.sources)
             raise ScenarioError(self.problems or [Problem(str(self.root), 0, 0,
                                                           "the scenario could not be loaded")])
         return world
@@ -641,7 +657,9 @@ class Loader:
             world_flags={k: v for k, (v, t, _) in world_flags.items()},
             scenes=scenes, events=tuple(events), glossary=glossary, notes=notes,
             files=tuple(c.files), root=str(self.root),
-            extra={"event_times": [ev.at for ev in events]}, lesson=lesson,
+            extra={"event_times": [ev.at for ev in events],
+                   "lint": sorted(self.suppressions.values(), key=lambda s: (s.file, s.first))},
+            lesson=lesson,
         )
 
     # ----------------------------------------------------------------- parts
@@ -781,6 +799,9 @@ class Loader:
         f = self.fields(e.file, e.node, SCENE_FIELDS, what)
         if f is None:
             return None
+        if "lint" in f:
+            read_lint(self, e.file, *f["lint"], "scene", _Span(e.key, e.node),
+                      self.suppressions)
         place = ref.check(e.file, f["place"][1], "place", what) if "place" in f else None
         text = self.template(e.file, f["text"][1], sym, "text") if "text" in f else None
         variants = []
@@ -888,6 +909,8 @@ class Loader:
         f = self.fields(e.file, node, CHOICE_FIELDS, "a choice")
         if f is None:
             return None
+        if "lint" in f:
+            read_lint(self, e.file, *f["lint"], "choice", node, self.suppressions)
         label = self.template(e.file, f["label"][1], sym, "label") if "label" in f else None
         go = ref.check(e.file, f["go"][1], "scene", "go") if "go" in f else None
         takes = default_takes
@@ -961,18 +984,109 @@ class Loader:
             return None
         at = self.time_of_day(e.file, f["at"][1], "at", clock) if "at" in f else None
         if at is not None and clock and not clock.start <= at <= clock.end:
-            self.error(e.file, f["at"][1], f"event `{e.id}` is outside the clock")
+            self.error(e.file, f["at"][1], f"event `{e.id}` is outside the clock",
+                       f"the night runs from {clock.hhmm(clock.start)} to "
+                       f"{clock.hhmm(clock.end)}: give a time between them")
         cond = None
         world_sym = self.setup.world_sym if self.setup else sym
+        mark = len(self.problems)
         if "if" in f:
             cond = self.cond(e.file, f["if"][1], world_sym, "if")
+            if cond is not None:
+                self._world_only_calls(e.file, f["if"][1], cond)
         effects = self.effects(e.file, f["do"][1], world_sym, "do") if "do" in f else ()
+        self._explain_world_only(mark)
         reaches = extra + (self._reaches(e.file, f["narrate"][1], sym, ref, "narrate")
                            if "narrate" in f else [])
         title = self._field_str(e.file, f, "title")
         if at is None or title is None:
             return None
         return Event(e.id, title, at, cond, effects, tuple(reaches), self.where(e.file, e.key))
+
+
+    # ----------------------------------------------------------------- messages that say the rule
+
+    def _misplaced_fields(self, file: str, node: Node) -> Node:
+        """A scene file with world.yaml's fields, or a walkthrough, gets one message that says
+        where those belong; the node comes back without them."""
+        if not isinstance(node, MappingNode):
+            return node
+        keys = {k.value: k for k, _ in node.value if isinstance(k, ScalarNode)}
+        if {"steps", "role"} <= keys.keys() or {"steps", "seed"} <= keys.keys():
+            self.error(file, keys["steps"], "this looks like a walkthrough (`role:`, `steps:`), "
+                       "and every .yaml file in the scenario folder is read as part of the "
+                       "scenario", "keep walkthroughs outside the scenario folder, e.g. in "
+                       "tests/walkthroughs/, with `scenario:` pointing at the folder",
+                       length=len("steps"))
+            return MappingNode(node.tag, [], node.start_mark, node.end_mark)
+        moved = [k for k in keys if k in WORLD_FIELDS]
+        for k in moved:
+            self.error(file, keys[k], f"`{k}:` belongs in world.yaml, not in a scene file",
+                       "a scene file holds sections: " + ", ".join(SECTION_FIELDS),
+                       length=len(k))
+        if not moved:
+            return node
+        return MappingNode(node.tag, [(k, v) for k, v in node.value
+                                      if not (isinstance(k, ScalarNode) and k.value in moved)],
+                           node.start_mark, node.end_mark, node.flow_style)
+
+    def _world_only_calls(self, file: str, node: Node, cond: ex.Condition) -> None:
+        """An event's own `if:` is decided once for the whole night: what one player has, knows
+        or where one player is means nothing there."""
+        player = sorted(f"{fn}({arg})" for fn, arg in cond.calls
+                        if fn not in ("fired",)) + (["role"] if "role" in cond.reads else [])
+        if player:
+            self.error(file, node, f"an event's `if:` is about the world only, but "
+                       f"`{player[0]}` is about one player",
+                       "an event's `if:` may read world flags, `time` and `fired(...)`; put "
+                       "player conditions in a `narrate:` case's `if:`")
+
+    def _explain_world_only(self, mark: int) -> None:
+        """Errors from an event's own `if:`/`do:` naming a player variable: say the rule
+        (events read and change world state only), not "unknown name"."""
+        players = self.types["variables"]
+        for i in range(mark, len(self.problems)):
+            p = self.problems[i]
+            m = re.search(r"unknown (?:name|variable) `([^`]+)`", p.message)
+            if m and m.group(1) in players:
+                name = m.group(1)
+                self.problems[i] = Problem(
+                    p.file, p.line, p.col, p.message.split(":")[0] + f": `{name}` is a "
+                    "player's variable, and an event's own `if:` and `do:` read and change the "
+                    "world only", "use a world flag (`world_flags:`), or put it in a `narrate:` "
+                    "case, whose `if:` and `do:` are about each player", p.length)
+
+
+class _Span:
+    """A scene's lines: from its key to the end of its value."""
+
+    def __init__(self, key: Node, node: Node):
+        self.start_mark, self.end_mark = key.start_mark, node.end_mark
+
+
+def _field_name(kind: str, what: str) -> str:
+    """The field an unknown reference was written in, from the loader's `what`."""
+    if "`" in what:   # "scene `a`", "role `r` start": the field is the last plain word
+        words = [w for w in what.split() if "`" not in w]
+        return words[-1] if words and words[-1] != what.split()[0] else kind
+    return what.split()[-1] if what.split() else what
+
+
+def _tab_hint(text: str, mark: Any) -> str | None:
+    """libyaml says "cannot start any token" for a tab: say what it is."""
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return "this is a tab: indent with spaces"
+    return None
+
+
+def _flow_comma_hint(node: Node, key: Node) -> str | None:
+    """In `{ name: a, b }` the comma ended the value: `b` became a key without a value."""
+    value = next((v for k, v in node.value if k is key), None)
+    if getattr(node, "flow_style", False) and isinstance(value, ScalarNode) \
+            and value.tag.endswith(":null") and not value.value:
+        return "in a `{...}` mapping a comma ends the value before it: put quotes around " \
+            "text that holds a comma"
+    return None
 
 
 class _Refs:
@@ -996,7 +1110,7 @@ class _Refs:
         ident = node.value
         if ident in self.ids[kind]:
             return ident
-        field_name = what.split()[-1] if what.split() else what
+        field_name = _field_name(kind, what)
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if not self.final:
             self.pending.append((file, line, col, kind, ident, field_name))

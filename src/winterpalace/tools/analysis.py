@@ -64,11 +64,40 @@ def _only_role_false(cond: ex.Condition, role: str) -> bool:
     return _role_truth_of(cond, role) is False
 
 
+_ROLE_TRUTH: dict[tuple[str, str], bool | None] = {}
+
+
 def _role_truth_of(cond: ex.Condition, role: str) -> bool | None:
-    try:
-        return _role_truth(ex.parse(cond.source), role)
-    except ex.ExprError:
+    if "role" not in cond.reads:
         return None
+    key = (cond.source, role)
+    if key not in _ROLE_TRUTH:
+        try:
+            _ROLE_TRUTH[key] = _role_truth(ex.parse(cond.source), role)
+        except ex.ExprError:
+            _ROLE_TRUTH[key] = None
+    return _ROLE_TRUTH[key]
+
+
+def open_to(ch: Choice | Any, role: str) -> bool:
+    """Whether a choice (or redirect) can ever apply to a player of `role`: `role == "x"` in
+    its condition is a gate, so a keeper's exit is no way out for the smuggler."""
+    return ch.cond is None or _role_truth_of(ch.cond, role) is not False
+
+
+def role_moves(scene: Scene, role: str) -> tuple[list[Any], list[Choice], bool]:
+    """(redirects, choices, can wait) of a scene as one role meets it: a redirect whose
+    condition is true for the role whatever else holds always fires, so nothing after it
+    (later redirects, choices, waiting) is ever offered to that role."""
+    redirects = []
+    for rd in scene.redirects:
+        truth = _role_truth_of(rd.cond, role)
+        if truth is False:
+            continue
+        redirects.append(rd)
+        if truth is True:
+            return redirects, [], False
+    return redirects, [ch for ch in scene.choices if open_to(ch, role)], scene.wait is not None
 
 
 def _role_truth(n: ex.Node, role: str) -> bool | None:
@@ -94,8 +123,9 @@ def _role_truth(n: ex.Node, role: str) -> bool | None:
     return None
 
 
-def reach_role(world: World, role: str) -> RoleReach:
-    """Earliest and latest arrival times of one role at every scene it can reach."""
+def reach_role(world: World, role: str, stop: Any = None) -> RoleReach:
+    """Earliest and latest arrival times of one role at every scene it can reach (`stop`: a
+    callable; Stopped is raised soon after it turns true)."""
     clock_end = world.clock.end
     r = world.roles[role]
     scenes = world.scenes
@@ -120,7 +150,11 @@ def reach_role(world: World, role: str) -> RoleReach:
         if t < dist.get(target, clock_end + 1):
             heapq.heappush(heap, (t, target))
 
+    pops = 0
     while heap:
+        pops += 1
+        if stop is not None and not pops & 1023 and stop():
+            raise Stopped()
         t, s = heapq.heappop(heap)
         if s in dist and dist[s] <= t:
             continue
@@ -128,11 +162,12 @@ def reach_role(world: World, role: str) -> RoleReach:
         scene = scenes[s]
         if scene.ending is not None:
             continue
-        for rd in scene.redirects:
+        redirects, choices, can_wait = role_moves(scene, role)
+        for rd in redirects:
             relax(rd.go, t, s, 0)
-        if scene.wait is not None:
+        if can_wait:
             relax(s, t + scene.wait, s, scene.wait)
-        for ch in scene.choices:
+        for ch in choices:
             dep = t if ch.after is None else max(t, ch.after)
             if ch.before is not None and dep >= ch.before:
                 continue
@@ -166,14 +201,14 @@ def _latest(world: World, out: RoleReach, edges: dict[str, list[tuple[str, int]]
         for m in members:
             latest[m] = min(end, max(value, out.earliest[m]))
         for m in members:
-            scene = world.scenes[m]
-            for ch in scene.choices:
+            redirects, choices, _ = role_moves(world.scenes[m], out.role)
+            for ch in choices:
                 dep = latest[m] if ch.before is None else min(latest[m], ch.before - 1)
                 if ch.after is not None and dep < ch.after:
                     continue
                 target = ch.go or m
                 incoming[target] = max(incoming.get(target, -1), min(end, dep + ch.takes))
-            for rd in scene.redirects:
+            for rd in redirects:
                 incoming[rd.go] = max(incoming.get(rd.go, -1), latest[m])
     for s in nodes:
         if world.scenes[s].ending is None and (latest[s] >= end or any(
@@ -395,6 +430,15 @@ def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], fact
         ints |= i
         times |= t
         texts |= s
+    # `present(x)` is decided by x's schedule: its stints' times and conditions count too.
+    for c in _schedule_conditions(world, calls):
+        reads |= c.reads
+        calls |= c.calls
+        i, t, s = constants(c.source, world)
+        ints |= i
+        times |= t
+        texts |= s
+    times |= _schedule_times(world, calls)
     for role, (lo, hi) in roles.items():
         axes: list[tuple[str, Any, list[Any]]] = []
         if "time" in reads or any(f == "present" for f, _ in calls) or extra_times:
@@ -485,8 +529,30 @@ def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], fact
             yield ctx, tuple(extra), head + (" with " + ", ".join(desc) if desc else "")
 
 
+def _schedule_conditions(world: World, calls: set[tuple[str, str]]) -> list[ex.Condition]:
+    out: list[ex.Condition] = []
+    for fn, who in sorted(calls):
+        if fn == "present" and who in world.characters:
+            out += [st.cond for st in world.characters[who].schedule if st.cond is not None]
+    return out
+
+
+def _schedule_times(world: World, calls: set[tuple[str, str]]) -> set[int]:
+    """The minutes where a present() called here can change: each stint's start and end."""
+    out: set[int] = set()
+    for fn, who in calls:
+        if fn == "present" and who in world.characters:
+            for st in world.characters[who].schedule:
+                out.update((st.start, st.end))
+    return out
+
+
 class TooMany(Exception):
     """More candidate states than the check will try."""
+
+
+class Stopped(Exception):
+    """The analysis was asked to stop (the language server: the author typed again)."""
 
 
 def _show(value: Any) -> str:
@@ -512,6 +578,23 @@ class Analysis:
     roles: dict[str, RoleReach]
     uses: Uses
     problems: list[Problem]
+    _facts: "Facts | None" = None
+    cache_old: dict[Any, Any] = field(default_factory=dict)
+    cache_new: dict[Any, Any] = field(default_factory=dict)
+    stop: Any = None                 # a callable: True when the caller no longer wants this
+    _ticks: int = 0
+
+    def tick(self) -> None:
+        """Called in the checks' loops: raise Stopped when the caller has asked to stop."""
+        self._ticks += 1
+        if self.stop is not None and not self._ticks & 63 and self.stop():
+            raise Stopped()
+
+    @property
+    def facts(self) -> "Facts":
+        if self._facts is None:
+            self._facts = Facts.of(self.world, self.uses)
+        return self._facts
 
     @property
     def reachable(self) -> set[str]:
@@ -531,16 +614,37 @@ def _warn(where: Where, code: str, message: str, hint: str | None = None,
     return Problem(where.file, where.line, where.col, message, hint, length, "warning", code)
 
 
-def analyse(world: World) -> Analysis:
-    """Run every check; the warnings come back in file order."""
-    roles = {rid: reach_role(world, rid) for rid in world.roles}
+def analyse(world: World, cache: dict[Any, Any] | None = None,
+            stop: Any = None) -> Analysis:
+    """Run every check; the warnings come back in file order.
+
+    `cache` (kept by a caller that analyses again and again, the language server) remembers
+    the per-scene results of the condition checks: a scene object that comes back unchanged,
+    with the same arrival times and the same facts, is not tried again.
+    """
+    roles = {}
+    for rid in world.roles:
+        if stop is not None and stop():
+            raise Stopped()
+        roles[rid] = reach_role(world, rid, stop)
+    if stop is not None and stop():
+        raise Stopped()
     u = uses(world)
-    a = Analysis(world, roles, u, [])
+    if stop is not None and stop():
+        raise Stopped()
+    a = Analysis(world, roles, u, [], stop=stop)
+    a.cache_old = cache if cache is not None else {}
+    a.cache_new = {}
     _check_reachability(a)
     _check_windows(a)
     _check_conditions(a)
     _check_names(a)
+    from .checks import run_all
+    run_all(a)
     a.problems.sort(key=lambda p: (p.file, p.line, p.col, p.code))
+    if cache is not None:
+        cache.clear()
+        cache.update(a.cache_new)   # only what this world still holds
     return a
 
 
@@ -599,9 +703,13 @@ def _check_windows(a: Analysis) -> None:
     hhmm = world.clock.hhmm
     for sid in sorted(a.reachable):
         scene = world.scenes[sid]
-        early, late = a.earliest(sid), a.latest(sid)
-        assert early is not None and late is not None
+        spans = _scene_roles(a, sid)
         for ch in scene.choices:
+            # Only the roles the choice is open to (`role == "x"` is a gate).
+            mine = [span for rid, span in spans.items() if open_to(ch, rid)]
+            if not mine:
+                continue
+            early, late = min(lo for lo, _ in mine), max(hi for _, hi in mine)
             label = ch.label.plain
             if ch.before is not None and ch.before <= early:
                 a.problems.append(_warn(ch.where, "window-closed",
@@ -626,32 +734,49 @@ def _scene_roles(a: Analysis, sid: str) -> dict[str, tuple[int, int]]:
 def _check_conditions(a: Analysis) -> None:
     """Choices whose condition never holds, and scenes where nothing may be possible."""
     world = a.world
-    facts = Facts.of(world, a.uses)
+    facts = a.facts
+    facts_key = (frozenset(facts.written), frozenset(facts.given), frozenset(facts.learned))
     cyclic = _revisitable(a)
     for sid in sorted(a.reachable):
         scene = world.scenes[sid]
         if scene.ending is not None:
             continue
+        a.tick()
         roles = _scene_roles(a, sid)
-        for ch in scene.choices:
-            if ch.cond is None:
-                continue
-            try:
-                ever = any(choice_open(ch, ctx.time) and ch.cond.fn(ctx)
-                           for ctx, _, _ in candidate_states(
-                               world, scene, [ch.cond], facts, roles,
-                               [t for t in (ch.after, ch.before) if t is not None]))
-            except TooMany:
-                continue
-            except Exception:   # an evaluation the fake state cannot answer: say nothing
-                continue
-            if not ever:
-                a.problems.append(_warn(ch.where, "never-enabled",
-                                        f"choice `{ch.label.plain}` can never be enabled: "
-                                        f"`{ch.cond.source}` is never true where and when "
-                                        f"players are in `{sid}`",
-                                        _never_hint(ch.cond, facts)))
-        _check_dead_end(a, scene, roles, facts, sid in cyclic)
+        key = (id(scene), tuple(sorted(roles.items())), sid in cyclic, facts_key)
+        hit = a.cache_old.get(key)
+        if hit is not None and hit[0] is scene:
+            a.problems += hit[1]
+            a.cache_new[key] = hit
+            continue
+        mark = len(a.problems)
+        _scene_conditions(a, scene, roles, facts, sid in cyclic)
+        a.cache_new[key] = (scene, a.problems[mark:])
+
+
+def _scene_conditions(a: Analysis, scene: Scene, roles: dict[str, tuple[int, int]],
+                      facts: Facts, revisitable: bool) -> None:
+    world, sid = a.world, scene.id
+    for ch in scene.choices:
+        if ch.cond is None:
+            continue
+        mine = {rid: span for rid, span in roles.items() if open_to(ch, rid)}
+        try:
+            ever = any(choice_open(ch, ctx.time) and ch.cond.fn(ctx)
+                       for ctx, _, _ in candidate_states(
+                           world, scene, [ch.cond], facts, mine,
+                           [t for t in (ch.after, ch.before) if t is not None]))
+        except TooMany:
+            continue
+        except Exception:   # an evaluation the fake state cannot answer: say nothing
+            continue
+        if not ever:
+            a.problems.append(_warn(ch.where, "never-enabled",
+                                    f"choice `{ch.label.plain}` can never be enabled: "
+                                    f"`{ch.cond.source}` is never true where and when "
+                                    f"players are in `{sid}`",
+                                    _never_hint(ch.cond, facts)))
+    _check_dead_end(a, scene, roles, facts, revisitable)
 
 
 def _never_hint(cond: ex.Condition, facts: Facts) -> str:

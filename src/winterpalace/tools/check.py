@@ -16,7 +16,7 @@ from rich.markup import escape
 from ..engine.model import World
 from ..scenario import ScenarioError
 from ..scenario.errors import Problem
-from . import analysis
+from . import analysis, suppress
 from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load, print_problems
 
 
@@ -35,8 +35,13 @@ def register(sub: Any) -> None:
 
 
 def run_check(world: World) -> list[Problem]:
-    """Every warning about a loaded scenario."""
-    return analysis.analyse(world).problems
+    """Every warning about a loaded scenario, less those its authors silenced (`lint:`)."""
+    return check_world(world).problems
+
+
+def check_world(world: World) -> suppress.Applied:
+    """The warnings about a loaded scenario, and those silenced by `lint:` fields."""
+    return suppress.apply(world, analysis.analyse(world).problems)
 
 
 def summary(world: World) -> dict[str, int]:
@@ -60,7 +65,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             con.print(escape(got.summary()))
         return EXIT_BAD_SCENARIO
     world = got
-    warnings = run_check(world)
+    applied = check_world(world)
+    warnings = applied.problems
     if strict:
         warnings = [Problem(p.file, p.line, p.col, p.message, p.hint, p.length, "error", p.code)
                     for p in warnings]
@@ -70,7 +76,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         _json({"ok": not failed, "scenario": world.id, "title": world.title,
                "errors": len(warnings) if strict else 0,
                "warnings": 0 if strict else len(warnings), **summary(world),
-               "seconds": round(elapsed, 3), "problems": [p.to_dict() for p in warnings]})
+               "seconds": round(elapsed, 3), "problems": [p.to_dict() for p in warnings],
+               "suppressed": applied.suppressed_dicts()})
         return EXIT_FAILED if failed else EXIT_OK
     con = console(sys.stdout if not warnings else sys.stderr)
     if warnings:
@@ -79,6 +86,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     head = (f"{world.title}: {s['scenes']} scenes, {s['roles']} roles, {s['events']} events, "
             f"{s['endings']} endings in {s['files']} files.")
     n = len(warnings)
+    if applied.suppressed:
+        k = len(applied.suppressed)
+        head += (f" {k} warning{'s' if k != 1 else ''} silenced by `lint:` (their reasons: "
+                 "--format json).")
     if not n:
         con.print(f"{escape(head)} [green]No errors, no warnings.[/]")
     elif strict:

@@ -41,8 +41,9 @@ def console(file: IO[str] | None = None) -> Console:
 
 def print_problems(con: Console, problems: list[Problem], context: bool = True) -> None:
     """Problems as `file:line:col: message; hint` with the source line and a caret."""
+    lines: dict[str, list[str]] = {}   # each file read once, however many problems it has
     for p in problems:
-        block = render_problems([p], context).splitlines()
+        block = render_problems([p], context, lines).splitlines()
         style = "bold red" if p.severity == "error" else "bold yellow"
         head = block[0] if block else p.headline()
         tag = f" [{p.code}]" if p.code else ""

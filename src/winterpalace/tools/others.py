@@ -86,6 +86,8 @@ def plan(world: World, reach: dict[str, an.RoleReach] | None = None) -> dict[str
             scene = world.scenes[sid]
             lo, hi = rr.earliest[sid], rr.latest.get(sid, end)
             for ch in scene.choices:
+                if not an.open_to(ch, rid):
+                    continue   # `role == "x"`: a gate, not something this role can do
                 start = lo if ch.after is None else max(lo, ch.after)
                 stop = hi if ch.before is None else min(hi, ch.before - 1)
                 if start > stop:

@@ -43,6 +43,7 @@ class Finding:
     count: int = 1             # how many playthroughs found the same thing
     # What simulated other players did on the way: (before action number, flag, value, who).
     others: tuple[tuple[int, str, Any, str], ...] = ()
+    cause: tuple[str, ...] = ()   # a loop's scenes: one finding per loop, not per scene
 
     def replay_command(self, scenes: str | None = None) -> str:
         """A shell line that plays the same night up to the finding (history only: when other
@@ -53,10 +54,15 @@ class Finding:
                 f"--seed {self.seed} --plain")
 
     def walkthrough(self, scenario: str | None = None) -> str:
-        """A walkthrough file (YAML) that replays the finding, other players included."""
+        """A walkthrough file (YAML) that replays the finding, other players included, and
+        fails while the bug is there: its last step expects the player not to be stuck (a dead
+        end) or not to be going round (a loop); a crash fails it by itself."""
         import json
         lines = [f"# {self.kind} as {self.role} in `{self.scene}` at {self.time}: "
-                 f"{self.message}", f"name: {json.dumps(self.kind + ' in ' + self.scene)}"]
+                 f"{self.message}",
+                 "# It fails until the bug is fixed; then keep it as a test, or delete it.",
+                 f"name: {json.dumps(self.kind + ' in ' + self.scene)}",
+                 f"finding: {self.kind}"]
         if scenario:
             lines.append(f"scenario: {json.dumps(scenario)}")
         lines += [f"role: {self.role}", f"seed: {self.seed}", "steps:"]
@@ -76,7 +82,8 @@ class Finding:
             if typed:
                 lines.append(head + f"do: {json.dumps(typed)}")
         head = "    " if lines[-1] != "steps:" else "  - "
-        lines.append(head + f"expect: {{ scene: {self.scene}, time: \"{self.time}\" }}")
+        check = {"dead-end": "stuck: false", "loop": "loop: false"}.get(self.kind)
+        lines.append(head + "expect: { " + (check or f"scene: {self.scene}") + " }")
         return "\n".join(lines) + "\n"
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,6 +104,7 @@ class RoleReport:
     scenes: set[str] = field(default_factory=set)
     choices: set[str] = field(default_factory=set)
     events: set[str] = field(default_factory=set)
+    texts: set[str] = field(default_factory=set)     # variants and conditional-text branches seen
     findings: list[Finding] = field(default_factory=list)
     others_runs: int = 0                                       # runs where other players acted
     others_done: Counter[str] = field(default_factory=Counter)  # "flag = value" -> runs
@@ -109,6 +117,7 @@ class RoleReport:
         self.scenes |= other.scenes
         self.choices |= other.choices
         self.events |= other.events
+        self.texts |= other.texts
         self.findings = _distinct(self.findings + other.findings)
         self.others_runs += other.others_runs
         self.others_done.update(other.others_done)
@@ -146,19 +155,23 @@ class Report:
             "choices": [ch.key for sc in w.scenes.values() for ch in sc.choices
                         if ch.key not in self.reached("choices")],
             "events": [ev.id for ev in w.events if ev.id not in self.reached("events")],
+            "texts": [k for k in text_keys(w) if k not in self.reached("texts")],
         }
 
     def totals(self) -> dict[str, tuple[int, int]]:
         """(reached, all) for scenes, choices, endings, events."""
         w = self.world
         never = self.never()
-        all_scenes = sum(1 for s in w.scenes.values() if s.ending is None)
-        all_endings = len(w.scenes) - all_scenes
+        # Scenes as `check` counts them: every scene, the endings among them.
+        all_scenes = len(w.scenes)
+        all_endings = sum(1 for s in w.scenes.values() if s.ending is not None)
         all_choices = sum(len(s.choices) for s in w.scenes.values())
-        return {"scenes": (all_scenes - len(never["scenes"]), all_scenes),
+        reached = len(self.reached("scenes") & set(w.scenes))
+        return {"scenes": (reached, all_scenes),
                 "choices": (all_choices - len(never["choices"]), all_choices),
                 "endings": (all_endings - len(never["endings"]), all_endings),
-                "events": (len(w.events) - len(never["events"]), len(w.events))}
+                "events": (len(w.events) - len(never["events"]), len(w.events)),
+                "texts": (len(text_keys(w)) - len(never["texts"]), len(text_keys(w)))}
 
     @property
     def findings(self) -> list[Finding]:
@@ -169,6 +182,8 @@ class Report:
             "runs": self.runs, "actions": self.actions, "seconds": round(self.seconds, 3),
             "coverage": {k: {"reached": a, "all": b} for k, (a, b) in self.totals().items()},
             "never": self.never(),
+            "never_choices": [{"choice": k, "where": describe_choice(self.world, k)}
+                              for k in self.never()["choices"]],
             "endings": {rid: dict(r.endings.most_common()) for rid, r in self.roles.items()},
             "findings": [f.to_dict() for f in self.findings],
             "others": {rid: {"simulated": self.plans[rid].to_dict() if rid in self.plans
@@ -211,10 +226,65 @@ def visible_choices(world: World, ws: Any, ps: Any) -> list[tuple[int, int]]:
     return out
 
 
+def text_parts(world: World) -> dict[str, list[tuple[str, Any]]]:
+    """Per scene, what a player may or may not be shown: each variant (`scene~v1`) and each
+    branch of conditional text (`scene~t1+` when it holds, `scene~t1-` when not)."""
+    from ..engine.model import TextIf
+    out: dict[str, list[tuple[str, Any]]] = {}
+    for sid, s in world.scenes.items():
+        parts: list[tuple[str, Any]] = []
+        for i, v in enumerate(s.variants, 1):
+            parts.append((f"{sid}~v{i}", v.cond))
+        n = 0
+        for t in [s.text, *(v.text for v in s.variants)]:
+            for p in t.parts:
+                if isinstance(p, TextIf):
+                    n += 1
+                    parts.append((f"{sid}~t{n}", p.cond))
+        if parts:
+            out[sid] = parts
+    return out
+
+
+def text_keys(world: World) -> list[str]:
+    """Every variant and conditional-text branch, as `text_parts` names them."""
+    keys = []
+    for parts in text_parts(world).values():
+        for key, _ in parts:
+            keys += [key] if "~v" in key else [key + "+", key + "-"]
+    return keys
+
+
+def describe_text(world: World, key: str) -> str:
+    sid, _, part = key.partition("~")
+    s = world.scenes.get(sid)
+    if s is None:
+        return key
+    if part.startswith("v"):
+        v = s.variants[int(part[1:]) - 1]
+        return f"variant `if: {v.cond.source}` of `{sid}` ({v.where})"
+    side = "shown" if part.endswith("+") else "not shown"
+    return f"conditional text {part[1:-1]} of `{sid}`, {side} ({s.where})"
+
+
+def describe_choice(world: World, key: str) -> str:
+    """`boat#1` as an author reads it: the label, the scene, file:line."""
+    sid, _, i = key.partition("#")
+    s = world.scenes.get(sid)
+    if s is None or not i.isdigit() or int(i) >= len(s.choices):
+        return key
+    ch = s.choices[int(i)]
+    return f"`{ch.label.plain}` in `{sid}` ({ch.where})"
+
+
 class _Scenes:
     """Per-scene facts the tester asks for on every action, computed once."""
 
     def __init__(self, world: World):
+        self.texts = text_parts(world)
+        self.text_keys = {sid: frozenset(k if "~v" in k else k + s for k, _ in parts
+                                         for s in ("", "+", "-") if ("~v" in k) == (s == ""))
+                          for sid, parts in self.texts.items()}
         self.keys = {sid: tuple(ch.key for ch in s.choices) for sid, s in world.scenes.items()}
         # Scenes whose choices are always all there: no condition, window or once.
         self.fixed = {sid: [(str(i + 1), i) for i in range(len(s.choices))]
@@ -257,6 +327,9 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
         rep.runs += 1
         return None
     seen: set[Any] = set()
+    shown: set[str] = set()
+    texts = info.texts
+    last_sid = ""
     anchor: tuple[Any, Any] | None = (ws, ps)
     steps = 0
     scene_list = world.scenes
@@ -273,6 +346,12 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                     anchor = (ws, ps)
             sid = ps.scene
             scene = scene_list[sid]
+            parts = texts.get(sid)
+            # Texts as the player arrives (each arrival, not each action: it is the cost).
+            if parts is not None and sid != last_sid and not (info.text_keys[sid] <= rep.texts
+                                                              or info.text_keys[sid] <= shown):
+                _texts_shown(world, ws, ps, parts, shown)
+            last_sid = sid
             options = fixed.get(sid)
             if options is None:
                 options = [(str(n), i) for n, i in visible_choices(world, ws, ps)]
@@ -305,10 +384,13 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                     anchor = None
                 key = _state_key(ws, ps)
                 if key in seen:
+                    round_ = tuple(sorted({k[0] for k in seen} | {ps.scene}))
                     rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
                                                 clock.hhmm(ps.time), "the same state came "
                                                 "back without time passing: the player can go "
-                                                "round forever", others=tuple(done)))
+                                                "round forever through "
+                                                + ", ".join(f"`{s}`" for s in round_),
+                                                others=tuple(done), cause=round_))
                     break
                 seen.add(key)
             else:
@@ -327,6 +409,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
     rep.actions += steps
     rep.scenes.update(s for _, s in ps.trail)
     rep.events.update(ws.fired_ids())
+    rep.texts |= shown
     if done:
         rep.others_runs += 1
         rep.others_done.update(f"{f} = {oth._show(v)}" for _, f, v, _ in done)
@@ -398,6 +481,17 @@ def random_test(world: World, n: int, seed: int = 0, roles: list[str] | None = N
     return report
 
 
+def _texts_shown(world: World, ws: Any, ps: Any, parts: list[tuple[str, Any]],
+                 shown: set[str]) -> None:
+    ctx = eng.Context(world, ws, ps, copy=False)
+    for key, cond in parts:
+        held = bool(cond.fn(ctx))
+        if "~v" not in key:
+            shown.add(key + ("+" if held else "-"))
+        elif held:
+            shown.add(key)
+
+
 def _state_key(ws: Any, ps: Any) -> Any:
     """What decides the future, apart from the clock (compared only while it stands still)."""
     return (ps.scene, tuple(sorted(ps.vars.items())), ps.items, ps.used,
@@ -409,7 +503,7 @@ def _distinct(findings: list[Finding]) -> list[Finding]:
     best: dict[tuple[str, str, str], Finding] = {}
     counts: Counter[tuple[str, str, str]] = Counter()
     for f in findings:
-        key = (f.kind, f.scene, f.message)
+        key = (f.kind, ",".join(f.cause) if f.cause else f.scene, f.message)
         counts[key] += f.count
         if key not in best or len(f.path) < len(best[key].path):
             best[key] = f

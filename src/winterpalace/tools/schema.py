@@ -1,7 +1,11 @@
-"""`winterpalace schema`: a JSON Schema of the scene format, for editors' YAML extensions.
+"""`winterpalace schema`: JSON Schemas of the scene format, for editors' YAML extensions.
 
-Field names and which are required come from the loader's own tables, so the schema cannot
-drift from what `check` accepts; the schema adds types, patterns and descriptions.
+Field names and which are required come from the loader's own tables, and every field's
+description from `fielddocs`, so the schema cannot drift from what `check` accepts. There are
+three: `world` (world.yaml: scenario, title, clock and roles, and any section), `scenes` (any
+other file: sections only) and `any` (either, for an editor that cannot tell them apart).
+Pattern mistakes carry a readable message (`patternErrorMessage`, which yaml-language-server
+and VS Code show instead of the regular expression).
 """
 
 from __future__ import annotations
@@ -12,7 +16,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..scenario import loader as L
+from .fielddocs import describe, tables
+
+KINDS = ("any", "world", "scenes")
+TIME_RE = r"^([01]?\d|2[0-3]):[0-5]\d$"
+DURATION_RE = r"^\s*(\d+\s*h(\s*\d+\s*m(in)?)?|\d+\s*m(in)?)\s*$"   # never empty
+ID_RE = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 TIME = {"$ref": "#/$defs/time"}
 DURATION = {"$ref": "#/$defs/duration"}
@@ -20,69 +29,83 @@ EXPR = {"$ref": "#/$defs/expression"}
 TEXT = {"type": "string"}
 BOOL = {"type": "boolean"}
 EFFECTS = {"$ref": "#/$defs/effects"}
-ID = {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"}
+ID = {"type": "string", "pattern": ID_RE,
+      "patternErrorMessage": "an id: letters, digits and _, not starting with a digit"}
+TEXTS = {"type": "array", "items": TEXT}
 
 
-def _obj(fields: dict[str, bool], props: dict[str, Any], description: str) -> dict[str, Any]:
+def _obj(kind: str, props: dict[str, Any], description: str) -> dict[str, Any]:
+    """An object with exactly the loader's fields of `kind`, each described."""
+    fields = tables()[kind]
     missing = set(fields) - set(props)
-    assert not missing, f"schema lacks {missing}"   # a loader field with no schema: fix here
+    assert not missing, f"schema lacks {kind}.{missing}"   # a loader field with no schema
+    out = {}
+    for k in fields:
+        # `allOf` keeps a $ref's own rules while giving this use of it its own description.
+        prop = props[k]
+        text = describe(kind, k)
+        out[k] = {"allOf": [prop], "description": text, "markdownDescription": text} \
+            if "$ref" in prop else {**prop, "description": text, "markdownDescription": text}
     return {"type": "object", "description": description, "additionalProperties": False,
-            "properties": {k: props[k] for k in fields},
-            "required": [k for k, req in fields.items() if req]}
+            "properties": out, "required": [k for k, req in fields.items() if req]}
 
 
 def _map(item: Any, description: str) -> dict[str, Any]:
     return {"type": ["object", "null"], "description": description,
-            "propertyNames": {"pattern": ID["pattern"]}, "additionalProperties": item}
+            "propertyNames": {"pattern": ID_RE}, "additionalProperties": item}
 
 
-def build_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of one scenario file (world.yaml or a scene file)."""
+def _defs() -> dict[str, Any]:
     defs: dict[str, Any] = {
-        "time": {"type": ["string", "integer"], "pattern": r"^([01]?\d|2[0-3]):[0-5]\d$",
+        "time": {"type": ["string", "integer"], "pattern": TIME_RE,
+                 "patternErrorMessage": 'a 24-hour time, quoted: "22:00"',
                  "description": 'a 24-hour time, quoted: "22:00"'},
-        "duration": {"type": "string", "pattern": r"^\s*(\d+\s*h)?\s*(\d+\s*m(in)?)?\s*$",
+        "duration": {"type": "string", "pattern": DURATION_RE,
+                     "patternErrorMessage": "a duration with a unit: 10m, 1h or 1h30m",
                      "description": "a duration with a unit: 10m, 1h, 1h30m"},
         "expression": {"type": ["string", "boolean"],
                        "description": "a condition, e.g. `resolve > 1 and has(revolver)`"},
         "effects": {"description": "effects: `x = 1`, `x += 1`, `give(item)`, `learn(note)`",
-                    "oneOf": [{"type": "string"},
-                              {"type": "array", "items": {"type": "string"}}]},
+                    "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
         "value": {"type": ["integer", "boolean", "string"],
                   "description": "a starting value: a number, true/false or text"},
+        "lint": None,
     }
-    defs["clock"] = _obj(L.CLOCK_FIELDS, {
-        "start": {"type": "string", "description": 'date and time: "1917-10-25 18:00"'},
-        "end": {"type": "string", "description": "at most 24 hours after the start"},
+    defs["lint"] = _obj("lint", {
+        "ignore": {"oneOf": [TEXT, TEXTS]}, "why": {**TEXT, "minLength": 1}},
+        "silence findings of `check`, with a reason")
+    lint = {"$ref": "#/$defs/lint"}
+    defs["clock"] = _obj("clock", {
+        "start": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}$",
+                  "patternErrorMessage": 'a date and time: "1917-10-25 18:00"'},
+        "end": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}$",
+                "patternErrorMessage": 'a date and time: "1917-10-26 06:00"'},
         "calendar": {"enum": ["julian", "gregorian"]},
         "default_takes": DURATION}, "the night's clock")
-    defs["role"] = _obj(L.ROLE_FIELDS, {
-        "name": TEXT, "title": TEXT, "intro": TEXT,
-        "start": {**ID, "description": "the first scene"}, "at": TIME,
-        "time_out": {**ID, "description": "the ending scene when the clock runs out"},
+    defs["role"] = _obj("role", {
+        "name": TEXT, "title": TEXT, "intro": TEXT, "start": ID, "at": TIME, "time_out": ID,
         "variables": _map({"$ref": "#/$defs/value"}, "this role's own starting values")},
         "a role a player can take")
-    defs["variant"] = _obj(L.VARIANT_FIELDS, {"if": EXPR, "text": TEXT, "append": BOOL},
+    defs["variant"] = _obj("variant", {"if": EXPR, "text": TEXT, "append": BOOL},
                            "other text when a condition holds")
-    defs["choice"] = _obj(L.CHOICE_FIELDS, {
-        "label": TEXT, "go": {**ID, "description": "the scene to go to; leave out to stay"},
-        "takes": DURATION, "after": TIME, "before": TIME, "if": EXPR,
-        "otherwise": {"type": "string", "description": "hide, show, or the reason shown"},
-        "once": BOOL, "do": EFFECTS, "result": TEXT, "remember": TEXT,
-        "told": {**TEXT, "description": "the result told, not shown: used in content mode"}},
-        "a choice")
-    defs["ending"] = _obj(L.ENDING_FIELDS, {
-        "title": TEXT, "epilogue": TEXT, "note": TEXT, "historical": BOOL,
-        "told": {**TEXT, "description": "the epilogue told, not shown: used in content mode"}},
-        "makes the scene an ending")
-    defs["redirect"] = _obj(L.REDIRECT_FIELDS, {"if": EXPR, "go": ID},
+    defs["choice"] = _obj("choice", {
+        "label": TEXT, "go": ID, "takes": DURATION, "after": TIME, "before": TIME, "if": EXPR,
+        # `hide` and `show` are offered by editors; any other text is the reason shown.
+        "otherwise": {"anyOf": [{"enum": ["hide", "show"]}, {"type": "string"}]},
+        "once": BOOL, "do": EFFECTS, "result": TEXT, "remember": TEXT, "told": TEXT,
+        "lint": lint}, "a choice")
+    defs["ending"] = _obj("ending", {"title": TEXT, "epilogue": TEXT, "note": TEXT,
+                                     "historical": BOOL, "told": TEXT},
+                          "makes the scene an ending")
+    defs["redirect"] = _obj("redirect", {"if": EXPR, "go": ID},
                             "on entering, go straight on if the condition holds")
-    defs["decision"] = _obj(L.DECISION_FIELDS, {
+    defs["decision"] = _obj("decision", {
         "id": ID, "question": TEXT, "history": TEXT, "source": TEXT,
         "prompts": {"type": "object", "additionalProperties": False,
-                    "properties": {s: TEXT for s in L.PROMPT_STAGES}}},
+                    "properties": {s: TEXT for s in ("feelings", "facts", "learned",
+                                                     "then_and_now")}}},
         "a decision point for the classroom debrief")
-    defs["scene"] = _obj(L.SCENE_FIELDS, {
+    defs["scene"] = _obj("scene", {
         "title": TEXT, "place": ID, "text": TEXT,
         "variants": {"type": "array", "items": {"$ref": "#/$defs/variant"}},
         "choices": {"type": "array", "items": {"$ref": "#/$defs/choice"}},
@@ -90,28 +113,28 @@ def build_schema() -> dict[str, Any]:
         "wait": {"oneOf": [DURATION, BOOL]},
         "on_enter": EFFECTS,
         "redirect": {"type": "array", "items": {"$ref": "#/$defs/redirect"}},
-        "content_notes": {"type": "array", "items": {"type": "string"}},
-        "decision": {"$ref": "#/$defs/decision"},
-        "told": {**TEXT, "description": "violence told, not shown: used in content mode"}},
-        "a scene")
-    defs["place"] = _obj(L.PLACE_FIELDS, {"name": TEXT, "area": ID, "detail": TEXT}, "a place")
-    defs["area"] = {"oneOf": [TEXT, _obj(L.AREA_FIELDS, {"name": TEXT}, "an area")]}
-    defs["item"] = {"oneOf": [TEXT, _obj(L.ITEM_FIELDS, {"name": TEXT, "about": TEXT},
-                                         "an item")]}
-    defs["stint"] = _obj(L.STINT_FIELDS, {"at": ID, "from": TIME, "until": TIME, "if": EXPR},
+        "content_notes": TEXTS, "decision": {"$ref": "#/$defs/decision"}, "told": TEXT,
+        "lint": lint}, "a scene")
+    defs["place"] = _obj("place", {"name": TEXT, "area": ID, "detail": TEXT}, "a place")
+    defs["area"] = {"oneOf": [TEXT, _obj("area", {"name": TEXT}, "an area")]}
+    defs["item"] = {"oneOf": [TEXT, _obj("item", {"name": TEXT, "about": TEXT}, "an item")]}
+    defs["stint"] = _obj("stint", {"at": ID, "from": TIME, "until": TIME, "if": EXPR},
                          "where a character is, from when until when")
-    defs["character"] = _obj(L.CHARACTER_FIELDS, {
+    defs["character"] = _obj("character", {
         "name": TEXT, "about": TEXT, "invented": BOOL,
         "schedule": {"type": "array", "items": {"$ref": "#/$defs/stint"}}}, "a character")
-    defs["reach"] = _obj(L.REACH_FIELDS, {
-        "if": EXPR, "text": TEXT, "go": ID, "do": EFFECTS,
-        "told": {**TEXT, "description": "the text told, not shown: used in content mode"}},
-        "how an event reaches a player")
+    defs["reach"] = _obj("reach", {"if": EXPR, "text": TEXT, "go": ID, "do": EFFECTS,
+                                   "told": TEXT}, "how an event reaches a player")
     reaches = {"type": "array", "items": {"$ref": "#/$defs/reach"}}
-    defs["event"] = _obj(L.EVENT_FIELDS, {"title": TEXT, "at": TIME, "if": EXPR, "do": EFFECTS,
-                                          "narrate": reaches}, "something on the clock")
+    defs["event"] = _obj("event", {"title": TEXT, "at": TIME, "if": EXPR, "do": EFFECTS,
+                                   "narrate": reaches}, "something on the clock")
     defs.update(_lesson_defs())
-    sections = {
+    return defs
+
+
+def _sections() -> dict[str, Any]:
+    reaches = {"type": "array", "items": {"$ref": "#/$defs/reach"}}
+    return {
         "lesson": {"$ref": "#/$defs/lesson"},
         "variables": _map({"$ref": "#/$defs/value"}, "each player's own variables"),
         "world_flags": _map({"$ref": "#/$defs/value"}, "values shared by everyone"),
@@ -122,44 +145,65 @@ def build_schema() -> dict[str, Any]:
         "items": _map({"$ref": "#/$defs/item"}, "things a player can carry"),
         "events": _map({"$ref": "#/$defs/event"}, "things that happen on the clock"),
         "narrate": _map(reaches, "more ways events reach players"),
-        "glossary": {"type": ["object", "null"], "description": "terms explained",
-                     "additionalProperties": TEXT},
+        "glossary": {"type": ["object", "null"], "additionalProperties": TEXT},
         "notes": _map(TEXT, "facts a player can learn"),
-        "scenario": {"type": "string", "description": "the scenario's id, kept in saves"},
-        "title": TEXT, "subtitle": TEXT, "clock": {"$ref": "#/$defs/clock"},
-        "roles": _map({"$ref": "#/$defs/role"}, "the roles"),
+        "lint": {"$ref": "#/$defs/lint"},
     }
-    fields = {**{k: False for k in L.WORLD_FIELDS}, **L.SECTION_FIELDS}
-    top = _obj(fields, sections, "A Winter Palace scenario file: world.yaml (which also needs "
-               "scenario, title, clock and roles) or a scene file.")
+
+
+def build_schema(kind: str = "any") -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of world.yaml (`world`), of other scenario files
+    (`scenes`), or of either (`any`)."""
+    assert kind in KINDS, kind
+    sections = _sections()
+    world_props = {"scenario": {**TEXT, "pattern": r"^[A-Za-z0-9_-]+$",
+                                "patternErrorMessage": "an id: letters, digits, - and _"},
+                   "title": TEXT, "subtitle": TEXT, "clock": {"$ref": "#/$defs/clock"},
+                   "roles": _map({"$ref": "#/$defs/role"}, "the roles")}
+    file_schema = _obj("file", sections, "A scene file of a Winter Palace scenario: sections "
+                       "only (the world's own fields live in world.yaml).")
+    world_schema = _obj("world", world_props, "")
+    if kind == "scenes":
+        top = file_schema
+        title = "Winter Palace scene file"
+    else:
+        props = {**file_schema["properties"], **world_schema["properties"]}
+        top = {"type": "object", "additionalProperties": False, "properties": props,
+               "required": world_schema["required"] if kind == "world" else []}
+        if kind == "world":
+            title = "Winter Palace world.yaml"
+            top["description"] = ("A scenario's world.yaml: scenario, title, clock and roles, "
+                                  "and any section a scene file may hold.")
+        else:
+            title = "Winter Palace scenario file"
+            top["description"] = ("A Winter Palace scenario file: world.yaml (which also needs "
+                                  "scenario, title, clock and roles) or a scene file.")
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": "https://winterpalace.invalid/scene-format.schema.json",
-            "title": "Winter Palace scenario file", **top, "$defs": defs}
+            "$id": f"https://winterpalace.invalid/{kind}.schema.json",
+            "title": title, **top, "$defs": _defs()}
 
 
 def _lesson_defs() -> dict[str, Any]:
     """The `lesson:` section (role sheets, factions, votes; scenario/lesson.py)."""
     from ..scenario import lesson as LS
-    texts = {"type": "array", "items": TEXT}
-    easy = _obj(LS.EASY_FIELDS, {"who": TEXT, "goal": TEXT, "secret_goal": TEXT,
-                                 "knows": texts}, "the easier-reading sheet")
-    excerpt = _obj(LS.EXCERPT_FIELDS, {"text": TEXT, "source": TEXT}, "a passage and source")
-    sheet = {"name": TEXT, "who": TEXT, "goal": TEXT, "secret_goal": TEXT, "knows": texts,
-             "excerpts": {"type": "array", "items": excerpt}, "glossary": texts, "easy": easy}
+    easy = _obj("easy", {"who": TEXT, "goal": TEXT, "secret_goal": TEXT, "knows": TEXTS},
+                "the easier-reading sheet")
+    excerpt = _obj("excerpt", {"text": TEXT, "source": TEXT}, "a passage and source")
+    sheet = {"name": TEXT, "who": TEXT, "goal": TEXT, "secret_goal": TEXT, "knows": TEXTS,
+             "excerpts": {"type": "array", "items": excerpt}, "glossary": TEXTS, "easy": easy}
     value = {"$ref": "#/$defs/value"}
     share = {"oneOf": [TEXT, {"type": "object", "additionalProperties": {"type": "number"}}]}
-    vote = _obj(LS.VOTE_FIELDS, {
+    vote = _obj("vote", {
         "decision": ID, "ballot": ID, "role": ID, "yes": TEXT, "no": TEXT,
         "options": {"type": "object", "additionalProperties": value},
         "rule": {"enum": list(LS.RULES)}, "flag": ID, "carried": value, "lost": value,
         "replaces": ID, "hold": TIME, "seats_flag": ID,
         "history": {"type": "object", "additionalProperties": share}}, "a vote the class decides")
-    return {"lesson": _obj(LS.LESSON_FIELDS, {
+    return {"lesson": _obj("lesson", {
         "faction_variable": ID,
-        "roles": {"type": "object", "additionalProperties":
-                  _obj(LS.PACKET_FIELDS, sheet, "a role sheet")},
+        "roles": {"type": "object", "additionalProperties": _obj("packet", sheet, "a role sheet")},
         "factions": {"type": "object", "additionalProperties": _obj(
-            LS.FACTION_FIELDS, {**sheet, "role": ID, "seats": {"type": "integer"}},
+            "faction", {**sheet, "role": ID, "seats": {"type": "integer"}},
             "a faction's sheet and seats")},
         "votes": {"type": "object", "additionalProperties": vote}},
         "the classroom lesson: role sheets, factions, votes")}
@@ -168,14 +212,34 @@ def _lesson_defs() -> dict[str, Any]:
 def register(sub: Any) -> None:
     p = sub.add_parser("schema", help="print a JSON Schema of the scene format",
                        description="Print a JSON Schema of scenario files, for an editor's "
-                       "YAML extension (completion and inline validation). See "
+                       "YAML extension (completion, hover and inline validation). See "
                        "docs/authoring.md.")
-    p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    p.add_argument("--output", "-o", metavar="FILE",
+                   help="write here instead of standard output (with --kind all: a folder)")
+    p.add_argument("--kind", choices=(*KINDS, "all"), default="any",
+                   help="world (world.yaml), scenes (the other files), any (either; the "
+                   "default), or all: the three files into the folder given with -o")
     p.set_defaults(func=cmd_schema)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    text = json.dumps(build_schema(), indent=2) + "\n"
+    kind = getattr(args, "kind", "any")
+    if kind == "all":
+        if not args.output:
+            sys.stderr.write("winterpalace: --kind all needs -o FOLDER\n")
+            return 1
+        folder = Path(args.output)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for k in KINDS:
+                name = "winterpalace.schema.json" if k == "any" else f"winterpalace.{k}.schema.json"
+                (folder / name).write_text(json.dumps(build_schema(k), indent=2) + "\n",
+                                           encoding="utf-8")
+        except OSError as e:
+            sys.stderr.write(f"winterpalace: cannot write into {folder}: {e.strerror}\n")
+            return 1
+        return 0
+    text = json.dumps(build_schema(kind), indent=2) + "\n"
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

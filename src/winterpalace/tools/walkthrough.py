@@ -43,10 +43,10 @@ from ..scenario.errors import Problem
 from ..session import Notice, Screen, Session
 from ..ui import plain
 
-TOP_FIELDS = {"name", "scenario", "role", "seed", "steps"}
+TOP_FIELDS = {"name", "scenario", "role", "seed", "steps", "finding"}
 STEP_FIELDS = {"do", "expect", "note", "others"}
 EXPECT_FIELDS = {"scene", "time", "vars", "flags", "has", "lacks", "knows", "text", "ending",
-                 "refused", "can", "cannot"}
+                 "refused", "can", "cannot", "stuck", "loop"}
 
 
 @dataclass
@@ -68,6 +68,7 @@ class Walkthrough:
     role: str
     seed: int
     steps: list[Step]
+    finding: str | None = None   # a saved finding of `test --random` (dead-end, loop, crash)
 
 
 @dataclass
@@ -172,7 +173,9 @@ def parse(path: str | Path) -> Walkthrough:
             steps.append(Step(None if do is None else str(do), expect, line, col, others))
     if problems:
         raise WalkthroughError(problems)
-    return Walkthrough(name, str(data.get("name") or path.stem), scenario, str(role), seed, steps)
+    finding = data.get("finding")
+    return Walkthrough(name, str(data.get("name") or path.stem), scenario, str(role), seed, steps,
+                       str(finding) if finding is not None else None)
 
 
 def _show(v: Any) -> str:
@@ -181,12 +184,24 @@ def _show(v: Any) -> str:
     return json.dumps(v) if isinstance(v, str) else str(v)
 
 
-def _check(session: Session, expect: dict[str, Any], shown: str, refused: str | None) -> str | None:
+def _check(session: Session, expect: dict[str, Any], shown: str, refused: str | None,
+           looped: bool = False) -> str | None:
     """The first expectation that does not hold, described; None when all hold."""
     g = session.game
     ps, ws = g.player, g.world
     world = session.world
     for key, want in expect.items():
+        if key == "stuck":
+            v = session.view()
+            stuck = ps.ending is None and v.wait is None and not any(c.enabled for c in v.choices)
+            if bool(want) != stuck:
+                return (f"the player is stuck in `{ps.scene}` at {world.clock.hhmm(ps.time)}: "
+                        "no choice is enabled and there is no waiting") if stuck else \
+                    f"expected the player to be stuck, but they can act in `{ps.scene}`"
+        if key == "loop" and bool(want) != looped:
+            return (f"the player is back in the same state in `{ps.scene}` at "
+                    f"{world.clock.hhmm(ps.time)} without time passing: they can go round for "
+                    "ever") if looped else "expected the player to be going round"
         if key == "scene" and ps.scene != want:
             return f"expected scene `{want}`, but the player is in `{ps.scene}`"
         if key == "time":
@@ -244,8 +259,22 @@ def run(w: Walkthrough, world: World | None = None) -> Result:
     if w.role not in world.roles:
         return Result(w, False, 0, Problem(w.path, 1, 1, f"there is no role `{w.role}`",
                                            f"roles: {', '.join(world.roles)}"))
+    try:
+        return _run(w, world)
+    except Exception as e:   # noqa: BLE001 - a crash in the game is this walkthrough's failure
+        return Result(w, False, 0, Problem(w.path, 1, 1, f"the game crashed: "
+                                           f"{type(e).__name__}: {e}",
+                                           "the crash this walkthrough was saved for"
+                                           if w.finding == "crash" else None))
+
+
+def _run(w: Walkthrough, world: World) -> Result:
+    from .randomtest import _state_key
     session, turn = Session.new(world, w.role, w.seed)
     shown_lines = plain.output_lines(Screen(session.view(), turn))
+    # States since the clock last moved (for `loop:`), the first one included.
+    still: dict[Any, int] = {_state_key(session.game.world, session.game.player): 0}
+    last_time = session.game.player.time
     for n, step in enumerate(w.steps, 1):
         refused = None
         if step.others:
@@ -260,12 +289,21 @@ def run(w: Walkthrough, world: World | None = None) -> Result:
                 notes = [o for o in outputs if isinstance(o, Notice) and o.kind != "info"]
                 refused = notes[0].text if notes else None
             if refused and "refused" not in step.expect:
+                hint = (f"the player is in `{session.game.player.scene}` at "
+                        f"{world.clock.hhmm(session.game.player.time)}")
+                if w.finding:
+                    hint += (f"; the path of this saved {w.finding} no longer plays: if the "
+                             "scenario was fixed, delete this file (or record it again)")
                 return Result(w, False, n, Problem(
                     w.path, step.line, step.col,
-                    f"step {n} (`{step.do}`) was refused: {refused}",
-                    f"the player is in `{session.game.player.scene}` at "
-                    f"{world.clock.hhmm(session.game.player.time)}"), shown_lines)
-        why = _check(session, step.expect, "\n".join(shown_lines), refused)
+                    f"step {n} (`{step.do}`) was refused: {refused}", hint), shown_lines)
+        g = session.game
+        if g.player.time != last_time:
+            still, last_time = {}, g.player.time
+        key = _state_key(g.world, g.player)
+        looped = key in still
+        still.setdefault(key, n)
+        why = _check(session, step.expect, "\n".join(shown_lines), refused, looped)
         if why:
             what = f"step {n} (`{step.do}`)" if step.do is not None else f"step {n}"
             ps = session.game.player
@@ -352,6 +390,7 @@ def record(world: World, role: str, seed: int, commands: Iterable[str], name: st
         if not cmd or session.ended:
             continue
         before = session.game
+        typed = _as_label(session, cmd)
         outputs = session.handle(cmd)
         if any(o.__class__.__name__ == "QuitRequest" for o in outputs):
             break
@@ -361,9 +400,29 @@ def record(world: World, role: str, seed: int, commands: Iterable[str], name: st
         exp = f"scene: {ps.scene}, time: \"{world.clock.hhmm(ps.time)}\""
         if ps.ending:
             exp += f", ending: {ps.ending}"
-        out.append(f"  - do: {json.dumps(cmd)}")
+        out.append(f"  - do: {json.dumps(typed)}")
         out.append(f"    expect: {{ {exp} }}")
     return "\n".join(out) + "\n"
+
+
+def _as_label(session: Session, cmd: str) -> str:
+    """A choice typed by number, recorded by its label (numbers shift as scenes change), when
+    the label picks that same choice back: no other label starts with it, and it does not
+    start with a command word."""
+    if not (cmd.rstrip(".)").isdigit()):
+        return cmd
+    v = session.view()
+    n = int(cmd.rstrip(".)"))
+    chosen = next((c for c in v.choices if c.number == n and c.enabled), None)
+    if chosen is None:
+        return cmd
+    label = chosen.label.strip()
+    low = label.lower()
+    if not label or low.split(" ", 1)[0] in session.commands() or low.isdigit():
+        return cmd
+    if sum(1 for c in v.choices if c.label.lower().startswith(low)) != 1:
+        return cmd
+    return label
 
 
 def load_world_for(w: Walkthrough) -> World | ScenarioError:

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..engine.model import World
 from ..engine.state import Game, PlayerState, WorldState
 from ..scenario import ScenarioError, load_scenario
+from ..scenario.errors import render_problems
 from ..session import Session
 
 
@@ -67,8 +68,11 @@ def reload_into(session: Session, root: str | Path) -> Reload:
         world = load_scenario(root)
     except ScenarioError as e:
         n = len(e.problems)
-        return Reload(False, f"The scenario has {n} error{'s' if n != 1 else ''}; still playing "
-                      "the old version until they are fixed.", e.render())
+        files = len({p.file for p in e.problems})
+        # Not the loader's "Nothing was started.": the game goes on in the old version.
+        return Reload(False, f"The scenario has {n} error{'s' if n != 1 else ''} in {files} "
+                      f"file{'s' if files != 1 else ''}; still playing the old version until "
+                      "they are fixed.", render_problems(e.problems))
     ps = session.game.player
     if ps.role not in world.roles:
         return Reload(False, f"The role `{ps.role}` is gone from the scenario; still playing "

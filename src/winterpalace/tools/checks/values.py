@@ -1,0 +1,111 @@
+"""Texts compared with values nothing ever gives them: `mood != "angyr"` is always true."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Iterator
+
+from ...engine import expr as ex
+from ...engine.model import Where, World
+from ..analysis import _conditions_of, _warn
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis
+
+_ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*(=(?!=)|\+=|-=)\s*(.*)$", re.S)
+
+
+def possible_values(world: World) -> dict[str, set[str] | None]:
+    """For each text variable and world flag: every value it can hold, or None when some
+    effect gives it a value that cannot be known without playing."""
+    out: dict[str, set[str] | None] = {}
+    for store in (world.variables, world.world_flags):
+        for name, v in store.items():
+            if isinstance(v, str):
+                out[name] = {v}
+    for role in world.roles.values():
+        for name, v in role.variables.items():
+            if isinstance(v, str) and out.get(name) is not None:
+                out[name].add(v)   # type: ignore[union-attr]
+    for thing, _ in _conditions_of(world):
+        if not hasattr(thing, "writes"):
+            continue
+        m = _ASSIGN.match(thing.source)
+        if not m or m.group(1) not in out:
+            continue
+        known = out[m.group(1)]
+        value = _literal(m.group(3))
+        if value is None:
+            out[m.group(1)] = None
+        elif known is not None:
+            known.add(value)
+    lesson = world.lesson
+    if lesson is not None:
+        for vote in lesson.votes.values():
+            for v in (vote.carried, vote.lost):
+                if isinstance(v, str) and out.get(vote.flag) is not None:
+                    out[vote.flag].add(v)   # type: ignore[union-attr]
+            for _, v in vote.options:
+                if isinstance(v, str) and out.get(vote.ballot) is not None:
+                    out[vote.ballot].add(v)   # type: ignore[union-attr]
+        if lesson.faction_variable and out.get(lesson.faction_variable) is not None:
+            out[lesson.faction_variable].update(lesson.factions)   # type: ignore[union-attr]
+    return out
+
+
+def _literal(src: str) -> str | None:
+    try:
+        node = ex.parse(src)
+    except ex.ExprError:
+        return None
+    return node.value if node.kind == "lit" and isinstance(node.value, str) else None
+
+
+def _comparisons(source: str) -> Iterator[tuple[str, str]]:
+    """(name, text) for every `name == "text"` / `!=` in an expression."""
+    try:
+        stack = [ex.parse(source)]
+    except ex.ExprError:
+        return
+    while stack:
+        n = stack.pop()
+        if n.kind == "binary" and n.value in ("==", "!=") and len(n.args) == 2:
+            left, right = n.args
+            if right.kind == "name":
+                left, right = right, left
+            if left.kind == "name" and right.kind == "lit" and isinstance(right.value, str):
+                yield left.value, right.value
+        stack.extend(n.args)
+
+
+def check(a: "Analysis") -> None:
+    values = possible_values(a.world)
+    said: set[tuple[str, str, Where]] = set()
+    cache: dict[str, list[tuple[str, str]]] = {}
+    for thing, where in _conditions_of(a.world):
+        a.tick()
+        source = _expression_of(thing)
+        if source is None or '"' not in source and "'" not in source:
+            continue
+        if source not in cache:
+            cache[source] = list(_comparisons(source))
+        for name, text in cache[source]:
+            known = values.get(name)
+            if not known or text in known or (name, text, where) in said:
+                continue
+            said.add((name, text, where))
+            shown = ", ".join(f'"{v}"' for v in sorted(known)[:6])
+            close = ex.suggest(text, sorted(known))
+            a.problems.append(_warn(
+                where, "unknown-value",
+                f'`{name}` is never "{text}": nothing gives it that value (it can only be '
+                f"{shown})",
+                (close.replace("`", '"') + " " if close else "")
+                + f"compare with a value some `do:` gives `{name}`, or give it this one"))
+
+
+def _expression_of(thing: Any) -> str | None:
+    if hasattr(thing, "writes"):   # an effect: the value after `=`
+        m = _ASSIGN.match(thing.source)
+        return m.group(3) if m else None
+    return getattr(thing, "source", None)
