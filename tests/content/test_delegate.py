@@ -131,7 +131,7 @@ def test_historical_path_as_a_bolshevik(world: World) -> None:
     n.wait_until_moved()
     assert n.scene == "delegate_capture" and n.clock == "03:10"
     assert n.flag("ministers_arrested") is True and n.flag("capture_announced") is True
-    assert "seized by the revolutionary garrison" in n.text()
+    assert "taken by the revolutionary garrison" in n.text()
     n.choose("Cheer until")
     n.wait_for("Martov's people are coming back in")
     n.choose("Martov's people are coming back")
@@ -354,6 +354,6 @@ def test_cli_plays_the_delegate_to_the_historical_ending() -> None:
     assert "At 23:00: A dull, heavy boom rolls in from the river" in out
     assert "At 03:10: Kamenev is on his feet" in out
     assert "I don't understand" not in out and "fits more than one" not in out
-    assert "THE END: A new kind of morning." in out
+    assert "THE END: Made in one room." in out
     assert "Choices that mattered: came to the Congress as a Bolshevik;" in out
     assert "What really happened: This follows history." in out

@@ -193,7 +193,7 @@ def test_stopping_kerensky_changes_the_whole_night(world: World) -> None:
     s.choose("Go deeper")
     assert "admiral you let walk out" in s.text()
     s.choose("Walk on past")          # still in his greatcoat: the coat trick works on him
-    assert s.scene == "sailor_seized" and "playground" in s.text()
+    assert s.scene == "sailor_seized" and "your own sleeves pin your arms" in s.text()
     s.wait_until(scene="sailor_breach")
     assert s.clock == "02:00" and "fluff on your jersey" in s.text()
     s.choose("after Antonov")
