@@ -357,3 +357,12 @@ def test_cli_plays_the_delegate_to_the_historical_ending() -> None:
     assert "THE END: Made in one room." in out
     assert "Choices that mattered: came to the Congress as a Bolshevik;" in out
     assert "What really happened: This follows history." in out
+
+
+def test_lenin_is_not_announced_before_he_walks_in(world: World) -> None:
+    n = Night(world)
+    n.choose("Left SR").wait_until_moved()
+    assert n.scene == "delegate_soviet_session"
+    assert "Vladimir Lenin" not in eng.view(world, n.ws, n.ps).present
+    n.choose("See who has come in")
+    assert "Vladimir Lenin" in eng.view(world, n.ws, n.ps).present

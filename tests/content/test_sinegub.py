@@ -314,3 +314,30 @@ def test_plain_cli_scripted_night(tmp_path: Path) -> None:
     out = proc.stdout.lower()
     assert "twenty minutes" in out and "the dark corridor" in out and "they are inside" in out
     assert "the end: duty done" in out
+
+
+def test_narration_keeps_to_the_clock(world: World) -> None:
+    """What he is told and what he sees agree with the time it is."""
+    # Konovalov brought to the patched line before nine: the ministers are still in the
+    # Malachite Room, and the Cossacks have not yet gone.
+    p = Player(world, seed=11)
+    p.choose("cadets' post upstairs").choose("wire-cutters").choose("Go down to the courtyard")
+    p.choose("telephone room").choose("Trace the cut wires").choose("Patch the dead switchboard")
+    assert p.scene == "sinegub_ultimatum"            # 18:50 comes first
+    p.choose("The school stays").choose("Go down to the courtyard").choose("telephone room")
+    p.choose("open panel").choose("Strip and splice").choose("bring Konovalov to the line")
+    assert clock(world, p.ps) < "21:00" and p.scene == "sinegub_malachite"
+    # The stray soldiers follow him back to the Rotunda, and so does he.
+    q = Player(world, seed=12)
+    q.choose("cadets' post upstairs").choose("gallery of portraits")
+    q.choose("Wake the soldiers")
+    assert q.scene == "sinegub_post"
+    # Back from the Hermitage half an hour after the arrest: he sees its end, not its start.
+    r = Player(world, seed=13)
+    r.choose("cadets' post upstairs").choose("old admiral").choose("Ask the admiral")
+    r.wait_until("sinegub_ultimatum").choose("The school stays").wait_until("sinegub_stranger")
+    r.choose("Let him walk on").wait_until("sinegub_breach")
+    r.choose("through the passage to the Hermitage").choose("go back alone")
+    assert r.scene == "sinegub_arrest_watch" and clock(world, r.ps) >= "02:20"
+    assert "it is over already" in r.text() and "watch it through the open door" not in r.text()
+    assert "Antonov just said no" in r.text()

@@ -144,3 +144,31 @@ def test_sources_are_cited_one_way(world: World) -> None:
     assert len(sources) > 20
     odd = sorted({s for s in sources if not set(s.split("; ")) <= CITATIONS})
     assert odd == []
+
+
+def test_event_news_does_not_repeat_the_scene_text(world: World) -> None:
+    """News of an event is worded afresh, not copied from the scene the player stands in.
+
+    Narrations kept in a role's folder are compared with that role's scenes; the shared ones in
+    world.yaml with every scene. Seven words in a row in common count as a copy.
+    """
+    def runs(text: str) -> set[str]:
+        w = _words(text)
+        return {" ".join(w[i:i + 7]) for i in range(len(w) - 6)}
+
+    scenes: dict[str, set[str]] = {}
+    for sid, s in world.scenes.items():
+        texts = [s.text.plain, *(v.text.plain for v in s.variants)]
+        texts += [c.result.plain for c in s.choices if c.result]
+        scenes[sid] = set().union(*(runs(t) for t in texts))
+    copies = []
+    for ev in world.events:
+        for r in ev.reaches:
+            if r.text is None:
+                continue
+            folder = next((role for role in ROLES if f"/{role}/" in r.where.file), None)
+            for sid, grams in scenes.items():
+                if folder and not sid.startswith(folder + "_"):
+                    continue
+                copies += [(ev.id, sid, g) for g in sorted(runs(r.text.plain) & grams)]
+    assert copies == []
