@@ -113,6 +113,10 @@ def test_historical_night(world: World) -> None:
     p.choose("Rotunda post")
     p.wait_until("sinegub_stranger")
     assert clock(world, p.ps) == "01:05" and p.flags["aurora_fired"]
+    # The other roles' night, as history had it, reaches him down the ministers' telephone.
+    heard = " ".join(n.text for n in p.narrations)
+    assert "half the Congress at Smolny has walked out" in heard
+    assert "line of sailors at the canal" in heard
     assert p.flags["fortress_shelling"] and p.flags["raining"]
     p.choose("I'll make sure at once")
     assert p.scene == "sinegub_prisoner" and p.flags["officer_seized_insurgent"]
