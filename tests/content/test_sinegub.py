@@ -345,3 +345,26 @@ def test_narration_keeps_to_the_clock(world: World) -> None:
     assert r.scene == "sinegub_arrest_watch" and clock(world, r.ps) >= "02:20"
     assert "it is over already" in r.text() and "watch it through the open door" not in r.text()
     assert "Antonov just said no" in r.text()
+
+
+def test_sending_the_marchers_home_reaches_the_other_roles(world: World) -> None:
+    p = Player(world, seed=14, flags={"duma_march": "let_through"})
+    p.choose("cadets' post upstairs").wait_until("sinegub_ultimatum").choose("The school stays")
+    p.wait_until("sinegub_stranger").choose("Let him walk on")
+    p.choose("Go back to your post").choose("Go down to the courtyard")
+    assert "Marseillaise" in p.text()
+    p.choose("see who is singing").choose("Send them home")
+    assert p.flags["marchers_sent_home"] and p.scene == "sinegub_courtyard"
+    assert "Marseillaise" not in p.text() and not [c for c in p.labels() if "singing" in c]
+    # A sailor in the same night finds the marchers gone, and the night ends without them.
+    from .test_sailor import Sailor
+    s = Sailor(world, seed=15, flags={"duma_march": "let_through", "marchers_sent_home": True})
+    s.choose("Helsingfors").choose("Go aboard").wait_until(clock="17:30")
+    s.choose("Come up into the Neva").choose("Palace Square").wait_until(clock="01:30")
+    assert "officer at the palace barricade turned them away" in s.text()
+    s.choose("first line").wait_until(scene="sailor_breach")
+    s.choose("after Antonov").choose("Stand by Antonov").choose("corridor ahead")
+    s.choose("let him walk out").choose("after the prisoners")
+    assert "Prokopovich pushes his way" not in s.text()
+    s.choose("Lock arms").choose("fortress gate").choose("fortress wall")
+    assert s.scene == "sailor_ending_fortress"
