@@ -380,7 +380,7 @@ def test_the_afternoon_at_the_fortress_and_the_gate_comes_back_at_night(world: W
     s.wait_until(clock="15:00")
     s.choose("message across the river to the fortress")
     assert s.scene == "sailor_fortress_yard" and "red lantern" in s.text()
-    s.choose("haul an old field gun")
+    s.choose("hauling an old field gun")
     assert s.ps.vars["sailor_helped_guns"]
     s.choose("hunt for a red lantern").choose("Tear a strip of red bunting")
     assert s.ps.vars["sailor_lantern"] == "rigged" and "waiting for dark" in s.text()
