@@ -172,3 +172,15 @@ def test_event_news_does_not_repeat_the_scene_text(world: World) -> None:
                     continue
                 copies += [(ev.id, sid, g) for g in sorted(runs(r.text.plain) & grams)]
     assert copies == []
+
+
+def test_no_choice_label_begins_with_a_command_word(world: World) -> None:
+    """Typing the start of a label picks the choice, unless its first word is a command:
+    a label beginning "Help ..." printed the help list instead."""
+    from winterpalace.session import Session
+
+    words = set(Session.new(world, "sailor", 1)[0].commands())
+    assert {"help", "wait", "look", "i"} <= words
+    clash = sorted({(sid, c.label.plain) for sid, s in world.scenes.items() for c in s.choices
+                    if c.label.plain.split()[0].lower() in words})
+    assert clash == []
