@@ -18,7 +18,8 @@ VIOLENT_NOTES = {"violence", "gunfire", "death"}
 KNOWN_VIOLENT = {
     "sailor_canal_fired", "sailor_tsar_rooms", "sailor_bayonets", "sailor_crowd",
     "sailor_ending_blood", "sailor_ending_volley",
-    "sinegub_breach", "sinegub_last_stand", "sinegub_prisoner_beaten",
+    "sinegub_breach", "sinegub_last_stand", "sinegub_prisoner_beaten", "sinegub_at_table",
+    "sinegub_arrest_watch", "sinegub_recognised",
     "delegate_canal_shots",
 }
 

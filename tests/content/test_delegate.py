@@ -131,7 +131,7 @@ def test_historical_path_as_a_bolshevik(world: World) -> None:
     n.wait_until_moved()
     assert n.scene == "delegate_capture" and n.clock == "03:10"
     assert n.flag("ministers_arrested") is True and n.flag("capture_announced") is True
-    assert "seized by the revolutionary garrison" in n.text()
+    assert "taken by the revolutionary garrison" in n.text()
     n.choose("Cheer until")
     n.wait_for("Martov's people are coming back in")
     n.choose("Martov's people are coming back")
@@ -226,8 +226,10 @@ def test_the_palace_falls_in_front_of_a_delegate_who_slipped_the_cordon(world: W
     n.choose("Slip along the canal railings").choose("Keep going to Palace Square")
     assert n.scene == "delegate_square_night"
     n.wait_until_moved(limit=20)
-    assert n.scene == "delegate_end_witness" and n.clock == "02:00"
-    assert n.flag("palace_breached") is True
+    assert n.scene == "delegate_palace_breach" and n.clock == "02:00"
+    assert n.flag("palace_breached") is True and n.flag("delegate_at_palace") is True
+    n.choose("Stay and see it to the end")
+    assert n.scene == "delegate_end_witness"
     assert "ring of sausage" in n.text()
 
 
@@ -248,6 +250,8 @@ def test_a_sailor_who_opens_the_cordon_lets_the_march_reach_the_palace(world: Wo
     n.choose("March on to Palace Square")
     assert n.scene == "delegate_square_night"
     n.wait_until_moved(limit=20)
+    assert n.scene == "delegate_palace_breach"
+    n.choose("Stay and see it to the end")
     assert n.scene == "delegate_end_witness"
     assert "hardly anyone takes any notice of them" in n.text()
 
@@ -354,6 +358,119 @@ def test_cli_plays_the_delegate_to_the_historical_ending() -> None:
     assert "At 23:00: A dull, heavy boom rolls in from the river" in out
     assert "At 03:10: Kamenev is on his feet" in out
     assert "I don't understand" not in out and "fits more than one" not in out
-    assert "THE END: A new kind of morning." in out
+    assert "THE END: Made in one room." in out
     assert "Choices that mattered: came to the Congress as a Bolshevik;" in out
     assert "What really happened: This follows history." in out
+
+
+def test_lenin_is_not_announced_before_he_walks_in(world: World) -> None:
+    n = Night(world)
+    n.choose("Left SR").wait_until_moved()
+    assert n.scene == "delegate_soviet_session"
+    assert "Vladimir Lenin" not in eng.view(world, n.ws, n.ps).present
+    n.choose("See who has come in")
+    assert "Vladimir Lenin" in eng.view(world, n.ws, n.ps).present
+
+
+def test_the_waiting_hours_hold_choices_that_come_back_later(world: World) -> None:
+    """A wavering SR, Martov's note and a telegram home: each changes later scenes and the end."""
+    n = Night(world)
+    n.choose("Left SR").wait_until_moved()
+    n.choose("See who").choose("Cheer").choose("session breaks up")
+    n.wait_for("big man sitting in the window").choose("big man sitting in the window")
+    assert n.scene == "delegate_dorofeev_talk" and "Saratov" in n.text()
+    n.choose('"Stay.')
+    assert n.var("delegate_dorofeev") == "stay"
+    n.choose("telegraph room").choose("Write your twelve words")
+    assert n.scene == "delegate_telegram"
+    assert not [c for c in n.labels() if "PALACE TAKEN" in c]          # not yet true
+    n.choose("GOVERNMENT OVERTHROWN")
+    assert n.var("delegate_report") == "triumph" and "sent" in n.text()
+    n.choose("Go back up")
+    assert n.scene == "delegate_corridor_hub"
+    n.wait_for("student in a long scarf").choose("student in a long scarf")
+    n.choose("Carry it to the Left SRs")
+    assert n.scene == "delegate_note_left_sr" and "yes" in n.text()
+    voice = n.var("delegate_voice")
+    n.choose("Carry the answer back")
+    assert n.var("delegate_voice") == voice + 1
+    n.wait_until_moved(limit=40)
+    n.choose("give up the platform").wait_until_moved()
+    assert n.scene == "delegate_martov_motion" and "long scarf" in n.text()
+    n.choose("Vote for Martov").choose("Sit still").choose("side door")
+    assert "Dorofeev half rises" in n.text()
+    n.choose("Stay in your seat")
+    assert "Dorofeev comes down the row" in n.text()
+    n.wait_for("Trotsky rises").choose("Trotsky rises").choose("Stay where you are")
+    n.choose("Vote against it").choose("debate drags on")
+    n.wait_until_moved()
+    assert n.scene == "delegate_capture"
+    n.choose("Cheer until")
+    shout = [c for c in eng.view(world, n.ws, n.ps).choices if c.label.startswith("Shout")]
+    assert shout and not shout[0].enabled and "croak" in (shout[0].reason or "")
+    n.wait_for("Martov's people are coming back in")
+    assert n.var("delegate_reply") is True                        # the 03:40 reply from home
+    n.choose("coming back").choose("Lunacharsky").choose("Hear the reading")
+    text = n.text()
+    assert "Dorofeev's big hand" in text and "on your word" in text
+    n.choose("Vote for the manifesto").choose("Go out onto the steps").choose("Walk down")
+    end = eng.view(world, n.ws, n.ps).ending
+    assert n.scene == "delegate_end_new_day" and "Dorofeev catches you up" in n.text()
+    assert "acted on your telegram before it was" in " ".join(end.epilogue.split())
+    for phrase in ("talked a wavering SR delegate into staying in the Congress",
+                   "carried Martov's note to the Left SRs and brought back their yes",
+                   "telegraphed home that the government had fallen, before it had"):
+        assert phrase in end.summary.mattered
+
+
+def test_a_delegate_rides_to_the_palace_and_brings_the_news_back(world: World) -> None:
+    n = Night(world)
+    n.choose("Bolshevik").wait_until_moved()
+    n.choose("See who").choose("Cheer").choose("session breaks up")
+    n.wait_until_moved(limit=40)
+    n.choose("give up the platform").wait_until_moved()
+    n.choose("Vote for Martov").choose("Sit still").choose("side door").choose("Stay")
+    n.wait_for("Trotsky rises").choose("Trotsky rises").choose("Stay where you are")
+    n.choose("Vote for the condemnation")
+    assert n.scene == "delegate_kamkov"
+    n.choose("ride to the palace")
+    assert n.scene == "delegate_mrc_lorry" and n.var("delegate_went_to_palace") is True
+    n.choose("Get down")
+    assert n.scene == "delegate_square_night" and n.flag("delegate_at_palace") is True
+    n.wait_until_moved(limit=20)
+    assert n.scene == "delegate_palace_breach" and n.clock == "02:00"
+    n.choose("Run for a lorry back to Smolny")
+    assert n.scene == "delegate_deep_night" and "told it twice" in n.text()
+    n.wait_until_moved()
+    assert n.scene == "delegate_capture" and "You have known for an hour" in n.text()
+    n.choose("Stay in your seat").choose("telegraph room").choose("Write your twelve words")
+    n.choose("SAW PALACE FALL")
+    assert n.var("delegate_report") == "witness"
+    n.choose("Go back up")
+    assert n.scene == "delegate_reports"
+    n.wait_for("Martov's people are coming back in").choose("coming back")
+    n.choose("Lunacharsky").choose("Hear the reading").choose("Abstain")
+    n.choose("Go out onto the steps").choose("Walk down")
+    end = eng.view(world, n.ws, n.ps).ending
+    assert n.scene == "delegate_end_minority"
+    assert "one of their own saw the palace fall" in " ".join(end.epilogue.split())
+    assert "carried the news of the palace back to the Congress" in end.summary.mattered
+
+
+def test_singing_on_the_march_keeps_you_in_it(world: World) -> None:
+    n = Night(world)
+    n.choose("Menshevik.").wait_until_moved()
+    n.choose("See who").choose("Keep your hands").choose("session breaks up")
+    n.wait_for("big man sitting in the window").choose("big man sitting in the window")
+    n.choose("Watch, and decide")
+    n.wait_until_moved(limit=40)
+    n.choose("give up the platform").wait_until_moved()
+    n.choose("Vote for Martov").choose("Sit still").choose("side door")
+    assert "Whatever you do now, he will do" in n.text()
+    n.choose("Walk out with them")
+    assert "I said I'd do what you did" in n.text()
+    n.choose("Set off").choose("fall in").choose("Sing with them")
+    slip = [c for c in eng.view(world, n.ws, n.ps).choices if c.label.startswith("Slip")]
+    assert slip and not slip[0].enabled and "your arm" in (slip[0].reason or "")
+    n.choose("Stay in the middle").choose("Follow Prokopovich")
+    assert "sang like a lion" in n.text() and "Dorofeev sits on a bench" in n.text()

@@ -117,7 +117,7 @@ def test_historical_night_from_kronstadt(world: World) -> None:
     s.choose("embankment")
     s.wait_until(clock="23:10")
     assert s.flags["aurora_fired"] and s.flags["fortress_shelling"] and s.flags["raining"]
-    assert any("blank" in n for n in s.news) and "white fountains" in s.text()
+    assert any("blank" in n for n in s.news) and "keeps count of the misses" in s.text()
     s.choose("back round to the square")
     s.wait_until(clock="00:00")
     s.choose("hold Nevsky")
@@ -193,7 +193,7 @@ def test_stopping_kerensky_changes_the_whole_night(world: World) -> None:
     s.choose("Go deeper")
     assert "admiral you let walk out" in s.text()
     s.choose("Walk on past")          # still in his greatcoat: the coat trick works on him
-    assert s.scene == "sailor_seized" and "playground" in s.text()
+    assert s.scene == "sailor_seized" and "your own sleeves pin your arms" in s.text()
     s.wait_until(scene="sailor_breach")
     assert s.clock == "02:00" and "fluff on your jersey" in s.text()
     s.choose("after Antonov")
@@ -203,6 +203,7 @@ def test_stopping_kerensky_changes_the_whole_night(world: World) -> None:
     assert "locked you in the linen room" in s.text()
     s.choose("Take his revolver")
     assert s.ps.vars["sailor_officer_arrested"] and not s.flags["sailor_let_officer_go"]
+    assert "back from handing over the lieutenant" in s.text()   # Fedya took him away first
     s.choose("paper-knife")
     assert s.ps.items == ("sailor_greatcoat", "sailor_paper_knife")
     s.choose("side door")
@@ -367,3 +368,66 @@ def test_plain_cli_scripted_night(tmp_path: Path) -> None:
         assert heading in out, heading
     assert "THE END: The prisoners reach their cells." in out
     assert "held the line at the canal without firing" in " ".join(out.split())
+
+
+def test_the_afternoon_at_the_fortress_and_the_gate_comes_back_at_night(world: World) -> None:
+    """The waiting hours: the gun, the lantern, the ultimatum, the Cossacks, the cadet Kolya."""
+    s = Sailor(world, seed=21)
+    s.choose("Kronstadt").choose("pleasure yacht").wait_until(clock="12:30")
+    s.choose("Listen to the old hands")
+    assert "sailor_note_1905" in s.ps.notes
+    s.choose("mouth of the Neva").choose("find a post near the palace")
+    s.wait_until(clock="15:00")
+    s.choose("message across the river to the fortress")
+    assert s.scene == "sailor_fortress_yard" and "red lantern" in s.text()
+    s.choose("hauling an old field gun")
+    assert s.ps.vars["sailor_helped_guns"]
+    s.choose("hunt for a red lantern").choose("Tear a strip of red bunting")
+    assert s.ps.vars["sailor_lantern"] == "rigged" and "waiting for dark" in s.text()
+    s.wait_until(clock="18:15")
+    s.choose("Run back across with the cyclists")
+    assert s.scene == "sailor_ultimatum_run"
+    s.choose("Get your breath back")
+    s.wait_until(clock="18:55")
+    assert any("you ran beside the bicycles" in n for n in s.news)
+    s.wait_until(clock="19:30")
+    s.choose("palace gates, where the Cossacks")
+    s.choose("Ride out and go home")
+    assert s.ps.vars["sailor_cossacks"] == "promised" and "sailor_note_guns" in s.ps.notes
+    s.wait_until(clock="20:40")
+    assert any("lifts his whip to you" in n for n in s.news)
+    s.wait_until(clock="21:00").choose("embankment")
+    s.wait_until(clock="23:05")
+    assert any("old field gun you helped drag" in n for n in s.news)
+    s.choose("back round to the square").wait_until(clock="00:00")
+    s.choose("hold Nevsky").wait_until(clock="00:40")
+    assert "Then we lost" in s.text()
+    s.choose("Hold the line").choose("Run back").wait_until(clock="01:30")
+    s.choose("first line")
+    assert "machine guns stayed behind" in s.text()
+    s.wait_until(scene="sailor_breach")
+    s.choose("after Antonov").choose("Stand by Antonov").choose("corridor ahead")
+    s.choose("let him walk out").choose("side door").choose("after the prisoners")
+    s.choose("Lock arms").choose("fortress gate").choose("fortress wall")
+    assert s.scene == "sailor_ending_fortress" and "bound in red bunting" in s.text()
+    for phrase in ("helped haul a gun onto the fortress wall",
+                   "rigged a red lantern for the fortress flagstaff",
+                   "ran beside the cyclists who carried the ultimatum",
+                   "promised the Cossacks a safe road out of the palace"):
+        assert phrase in s.ending().summary.mattered
+
+
+def test_kolya_from_the_linen_room_can_be_sent_home(world: World) -> None:
+    s = Sailor(world, seed=22)
+    s.choose("Helsingfors").choose("Hang back while Fedya")
+    assert s.ps.vars["sailor_fedya_promise"]
+    s.choose("Go aboard").wait_until(clock="17:30")
+    s.choose("Come up into the Neva").choose("Palace Square").wait_until(clock="20:30")
+    s.choose("Slip into the palace").choose("Go deeper").choose("Walk on past")
+    assert s.scene == "sailor_seized"
+    s.choose("Talk through the door")
+    s.wait_until(scene="sailor_breach")
+    assert "Kolya from Tver" in s.text()
+    s.choose("Kolya is yours")
+    assert s.ps.vars["sailor_kolya_home"] and "Kolya from Tver" not in s.text()
+    assert not [c for c in s.view().enabled() if "Kolya" in c.label]

@@ -113,6 +113,10 @@ def test_historical_night(world: World) -> None:
     p.choose("Rotunda post")
     p.wait_until("sinegub_stranger")
     assert clock(world, p.ps) == "01:05" and p.flags["aurora_fired"]
+    # The other roles' night, as history had it, reaches him down the ministers' telephone.
+    heard = " ".join(n.text for n in p.narrations)
+    assert "half the Congress at Smolny has walked out" in heard
+    assert "line of sailors at the canal" in heard
     assert p.flags["fortress_shelling"] and p.flags["raining"]
     p.choose("I'll make sure at once")
     assert p.scene == "sinegub_prisoner" and p.flags["officer_seized_insurgent"]
@@ -314,3 +318,53 @@ def test_plain_cli_scripted_night(tmp_path: Path) -> None:
     out = proc.stdout.lower()
     assert "twenty minutes" in out and "the dark corridor" in out and "they are inside" in out
     assert "the end: duty done" in out
+
+
+def test_narration_keeps_to_the_clock(world: World) -> None:
+    """What he is told and what he sees agree with the time it is."""
+    # Konovalov brought to the patched line before nine: the ministers are still in the
+    # Malachite Room, and the Cossacks have not yet gone.
+    p = Player(world, seed=11)
+    p.choose("cadets' post upstairs").choose("wire-cutters").choose("Go down to the courtyard")
+    p.choose("telephone room").choose("Trace the cut wires").choose("Patch the dead switchboard")
+    assert p.scene == "sinegub_ultimatum"            # 18:50 comes first
+    p.choose("The school stays").choose("Go down to the courtyard").choose("telephone room")
+    p.choose("open panel").choose("Strip and splice").choose("bring Konovalov to the line")
+    assert clock(world, p.ps) < "21:00" and p.scene == "sinegub_malachite"
+    # The stray soldiers follow him back to the Rotunda, and so does he.
+    q = Player(world, seed=12)
+    q.choose("cadets' post upstairs").choose("gallery of portraits")
+    q.choose("Wake the soldiers")
+    assert q.scene == "sinegub_post"
+    # Back from the Hermitage half an hour after the arrest: he sees its end, not its start.
+    r = Player(world, seed=13)
+    r.choose("cadets' post upstairs").choose("old admiral").choose("Ask the admiral")
+    r.wait_until("sinegub_ultimatum").choose("The school stays").wait_until("sinegub_stranger")
+    r.choose("Let him walk on").wait_until("sinegub_breach")
+    r.choose("through the passage to the Hermitage").choose("go back alone")
+    assert r.scene == "sinegub_arrest_watch" and clock(world, r.ps) >= "02:20"
+    assert "it is over already" in r.text() and "watch it through the open door" not in r.text()
+    assert "Antonov just said no" in r.text()
+
+
+def test_sending_the_marchers_home_reaches_the_other_roles(world: World) -> None:
+    p = Player(world, seed=14, flags={"duma_march": "let_through"})
+    p.choose("cadets' post upstairs").wait_until("sinegub_ultimatum").choose("The school stays")
+    p.wait_until("sinegub_stranger").choose("Let him walk on")
+    p.choose("Go back to your post").choose("Go down to the courtyard")
+    assert "Marseillaise" in p.text()
+    p.choose("see who is singing").choose("Send them home")
+    assert p.flags["marchers_sent_home"] and p.scene == "sinegub_courtyard"
+    assert "Marseillaise" not in p.text() and not [c for c in p.labels() if "singing" in c]
+    # A sailor in the same night finds the marchers gone, and the night ends without them.
+    from .test_sailor import Sailor
+    s = Sailor(world, seed=15, flags={"duma_march": "let_through", "marchers_sent_home": True})
+    s.choose("Helsingfors").choose("Go aboard").wait_until(clock="17:30")
+    s.choose("Come up into the Neva").choose("Palace Square").wait_until(clock="01:30")
+    assert "officer at the palace barricade turned them away" in s.text()
+    s.choose("first line").wait_until(scene="sailor_breach")
+    s.choose("after Antonov").choose("Stand by Antonov").choose("corridor ahead")
+    s.choose("let him walk out").choose("after the prisoners")
+    assert "Prokopovich pushes his way" not in s.text()
+    s.choose("Lock arms").choose("fortress gate").choose("fortress wall")
+    assert s.scene == "sailor_ending_fortress"
