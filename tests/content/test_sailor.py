@@ -198,7 +198,7 @@ def test_stopping_kerensky_changes_the_whole_night(world: World) -> None:
     assert s.clock == "02:00" and "fluff on your jersey" in s.text()
     s.choose("after Antonov")
     assert "Kerensky's already in a cell" in s.text()
-    s.choose("Say nothing")
+    s.choose("Keep quiet")
     s.choose("corridor ahead")
     assert "locked you in the linen room" in s.text()
     s.choose("Take his revolver")
@@ -283,7 +283,7 @@ def test_the_souvenir_walks_out_of_the_palace(world: World) -> None:
     s.choose("spank them")
     assert s.ps.vars["sailor_threatened"] and "We'll spank you" in s.text()
     s.choose("Run back").wait_until(clock="01:30").choose("first line").wait_until(scene="sailor_breach")
-    s.choose("after Antonov").choose("Say nothing").choose("corridor ahead")
+    s.choose("after Antonov").choose("Keep quiet").choose("corridor ahead")
     s.choose("let him walk out").choose("paper-knife").choose("side door")
     s.choose("Keep the paper-knife")
     assert s.scene == "sailor_ending_souvenir" and "sailor_paper_knife" in s.ps.items

@@ -205,7 +205,7 @@ def test_leaving_with_the_cossacks(world: World) -> None:
     p = Player(world, seed=3)
     p.choose("courtyard, where the Cossacks are")
     p.wait_until("sinegub_ultimatum")
-    p.choose("Say nothing yet")
+    p.choose("Hold your tongue")
     p.choose("back out to the corridor").choose("Rotunda").choose("courtyard")
     p.wait().wait()
     p.choose("Talk to the Cossack officers")
