@@ -229,11 +229,16 @@ def title_screen(t: TitleScreen) -> RenderableType:
     parts.append(Padding(Adaptive(table, narrow, 76), (0, 1)))
     hint = Text(f"Choose 1–{len(t.roles)}, or `help`.", style=STYLE["hint"])
     parts.append(Padding(hint, PAD))
-    if t.resume is not None:
-        resume = Text("Saved game: type ")
-        resume.append("continue", style=STYLE["number"])
-        resume.append(f" for {t.resume.summary()}")
-        parts.append(Padding(resume, PAD))
+    if t.unfinished:
+        from .plain import night_lines
+        parts.append(Text(""))
+        parts.append(Padding(Text("Unfinished nights", style=STYLE["heading"]), PAD))
+        nights = Table.grid(padding=(0, 2))
+        nights.add_column(no_wrap=True)
+        nights.add_column()
+        for command, text in night_lines(t):
+            nights.add_row(Text(command, style=STYLE["number"]), Text(text))
+        parts.append(Padding(nights, PAD))
     return Group(*parts)
 
 
