@@ -35,6 +35,7 @@ from ..engine.state import Game
 from .files import (MAX_SAVE_BYTES, Unreadable, atomic_write, clean_stale, decode_json,
                     read_bounded)
 from .fit import UNDO_DEPTH, Damaged, Fitted, Refused, fit
+from .undo import difference, expand
 
 SAVE_FORMAT = 1
 ENV_VAR = "WINTERPALACE_SAVES"
@@ -236,6 +237,8 @@ class SaveStore:
         self._infos: dict[str, tuple[Any, SaveInfo]] = {}    # slot -> (stat key, info)
         self._written: dict[str, Any] = {}                    # slot -> stat key of our write
         self._checked: dict[int, Game] = {}                   # games known to be sound
+        self._records: dict[int, tuple[Game, dict[str, Any]]] = {}   # game -> to_dict()
+        self._deltas: dict[tuple[int, int], tuple[Game, Game, dict[str, Any]]] = {}
 
     # ------------------------------------------------------------------ paths and listing
 
@@ -335,7 +338,8 @@ class SaveStore:
     def _fit(self, slot: str, data: dict[str, Any]) -> Fitted:
         exact = data.get("fingerprint") == self._fingerprint
         try:
-            return fit(data.get("game"), data.get("undo", []), self.world, exact=exact,
+            undo = expand(data.get("game"), data.get("undo", []))
+            return fit(data.get("game"), undo, self.world, exact=exact,
                        labels=data.get("choices"))
         except Damaged as e:
             raise _damaged(slot, self.path(slot), f"damaged: {e}") from None
@@ -536,9 +540,9 @@ class SaveStore:
                         "clock": self.world.clock.hhmm(game.player.time),
                         "ended": game.player.ending is not None},
             "choices": self._labels([game, *undo]),
-            "game": game.to_dict(),
+            "game": self._record(game),
         }
-        levels = [g.to_dict() for g in undo]
+        levels = self._levels(game, undo)
         keep = len(levels)
         while True:
             payload["undo"] = levels[len(levels) - keep:]
@@ -570,6 +574,29 @@ class SaveStore:
             self._written[slot] = key
             self._infos[slot] = (key, info)
         return info
+
+    def _record(self, game: Game) -> dict[str, Any]:
+        cached = self._records.get(id(game))
+        if cached is not None and cached[0] is game:
+            return cached[1]
+        return game.to_dict()
+
+    def _levels(self, game: Game, undo: list[Game]) -> list[dict[str, Any]]:
+        """The undo levels as differences, each from the next newer state (cached per pair:
+        from one turn to the next only the newest pair is new)."""
+        chain = [*undo, game]
+        records = {id(g): (g, self._record(g)) for g in chain}
+        deltas: dict[tuple[int, int], tuple[Game, Game, dict[str, Any]]] = {}
+        out = []
+        for old, new in zip(chain, chain[1:]):
+            key = (id(old), id(new))
+            cached = self._deltas.get(key)
+            if cached is None or cached[0] is not old or cached[1] is not new:
+                cached = (old, new, difference(records[id(old)][1], records[id(new)][1]))
+            deltas[key] = cached
+            out.append(cached[2])
+        self._records, self._deltas = records, deltas
+        return out
 
     def _check_sound(self, game: Game, undo: list[Game]) -> None:
         """Refuse to write what `load` would refuse (e.g. a value beyond the bounds)."""

@@ -126,6 +126,7 @@ class Flow:
         self.waiting: SaveInfo | None = None      # the unfinished night a new one would displace
         self._confirm_delete: Callable[[], list[Output]] | None = None
         self._nights: list[SaveInfo] = []          # as last listed on the title screen
+        self.unsaved = False       # the last autosave on leaving failed (the exit status says)
 
     # ------------------------------------------------------------------ starting
 
@@ -459,9 +460,11 @@ class Flow:
         if self.session is None:
             return None
         try:
-            return self.session.autosave()
+            notice = self.session.autosave()
         except Exception as e:  # noqa: BLE001 - leaving must never fail
-            return Notice(f"Autosave failed: {e}", "error")
+            notice = Notice(f"Autosave failed: {e}", "error")
+        self.unsaved = notice is not None and notice.kind == "error"
+        return notice
 
     def completions(self) -> list[str]:
         """Words worth offering now: choice labels and commands, or the menu's words."""

@@ -258,5 +258,7 @@ def run_flow(flow: "Flow", lines: Iterable[str], out: IO[str], width: int = 80,
         if flow.done:
             break        # do not wait for another line that will never be used
     if not flow.done:
-        flow.hangup()      # input ended (EOF): keep the game
-    return 0
+        problem = flow.hangup()      # input ended (EOF): keep the game
+        if problem is not None:
+            show([problem])
+    return 1 if flow.unsaved else 0
