@@ -58,15 +58,16 @@ def fit(game_data: Any, undo_data: Any, world: World, *, exact: bool,
         labels: Any = None) -> Fitted:
     """Check (and, unless `exact`, migrate) a saved game and its undo levels.
 
+    `undo_data` is as saved: levels whole or as differences (saves/undo.py), oldest first.
     Raises Damaged or Refused; never anything else, whatever the data.
     """
+    from .undo import expand      # (undo.py raises this module's Damaged)
     if not isinstance(labels, dict):
         labels = {}
     fitter = _Fitter(world, exact, labels)
     game, gone = fitter.game(game_data, "the game")
     changes = list(fitter.changes)
-    if not isinstance(undo_data, list):
-        raise Damaged("its undo levels are not a list")
+    undo_data = expand(game_data, undo_data)
     levels: list[Game] = []
     for raw in undo_data[-UNDO_DEPTH:]:
         # A level that cannot follow a changed scenario is left out; undo then skips it.

@@ -35,7 +35,7 @@ from ..engine.state import Game
 from .files import (MAX_SAVE_BYTES, Unreadable, atomic_write, clean_stale, decode_json,
                     read_bounded)
 from .fit import UNDO_DEPTH, Damaged, Fitted, Refused, fit
-from .undo import difference, expand
+from .undo import difference
 
 SAVE_FORMAT = 1
 ENV_VAR = "WINTERPALACE_SAVES"
@@ -338,8 +338,7 @@ class SaveStore:
     def _fit(self, slot: str, data: dict[str, Any]) -> Fitted:
         exact = data.get("fingerprint") == self._fingerprint
         try:
-            undo = expand(data.get("game"), data.get("undo", []))
-            return fit(data.get("game"), undo, self.world, exact=exact,
+            return fit(data.get("game"), data.get("undo", []), self.world, exact=exact,
                        labels=data.get("choices"))
         except Damaged as e:
             raise _damaged(slot, self.path(slot), f"damaged: {e}") from None
@@ -359,7 +358,7 @@ class SaveStore:
             data = self._read(slot)
             info = self._describe(slot, data, self._fit(slot, data).game)
         except SaveError as e:
-            info = SaveInfo(slot, path, problem=_short(str(e)))
+            info = SaveInfo(slot, path, problem=_short(str(e)), auto=slot.startswith(AUTOSAVE))
         if key is not None:
             self._infos[slot] = (key, info)
         return info
