@@ -417,10 +417,11 @@ class Session:
             return Notice(f"Autosave failed: {e}", "error")
         self.autosave_slot = written.info.slot
         note = " ".join(written.notes)
-        if note and note != self._last_note:
-            self._last_note = note
+        same = re.sub(r"\d+", "#", note)     # "keeps the last 17" then 18: said once
+        if note and same != self._last_note:
+            self._last_note = same
             return Notice(note, "warning")
-        self._last_note = note
+        self._last_note = same
         return None
 
     def _changed(self) -> list[Output]:

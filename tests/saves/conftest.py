@@ -69,3 +69,31 @@ def snapshot(folder: Path) -> dict[str, Any]:
         else:
             out[p.name] = ("other", st.st_mode, st.st_mtime_ns)
     return out
+
+
+
+@pytest.fixture
+def drive() -> Callable[..., str]:
+    """`drive(flow, keys, role=...)`: the real prompt_toolkit loop on `keys`; what was shown."""
+    import asyncio
+
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from winterpalace.ui.terminal import run_async
+
+    def run(flow: Any, keys: str, role: str | None = None) -> str:
+        shown: list[str] = []
+
+        async def main() -> int:
+            with create_pipe_input() as inp:
+                inp.send_text(keys)
+                session: PromptSession[str] = PromptSession(input=inp, output=DummyOutput())
+                return await run_async(flow, session, shown.append,
+                                       opening=flow.start(role=role), color_system=None,
+                                       width=100)
+
+        assert asyncio.run(main()) == 0
+        return "".join(shown)
+    return run

@@ -532,7 +532,7 @@ class SaveStore:
             "program": "winterpalace",
             "scenario": self.world.id,
             "fingerprint": self._fingerprint,
-            "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds"),
             "kind": "auto" if auto else "named",
             "night": night,
             "summary": {"role": role.id, "role_name": role.name, "title": scene.title,
@@ -542,23 +542,34 @@ class SaveStore:
             "game": self._record(game),
         }
         levels = self._levels(game, undo)
-        keep = len(levels)
-        while True:
+
+        def encode(keep: int) -> bytes:
             payload["undo"] = levels[len(levels) - keep:]
             payload.pop("checksum", None)
             payload["checksum"] = _checksum(payload)
-            data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(
+            return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(
                 "utf-8", "surrogatepass")
-            if len(data) <= MAX_SAVE_BYTES:
-                break
-            if keep == 0:
+
+        data = encode(len(levels))
+        if len(data) > MAX_SAVE_BYTES:
+            # The reader refuses a larger file, so older undo levels give way: as many of
+            # the newest as fit (a binary search; this is rare).
+            data = encode(0)
+            if len(data) > MAX_SAVE_BYTES:
                 raise SaveError(f"Not saved: the game has grown too large to save "
                                 f"({len(data) // (1024 * 1024)} MB; a save holds at most "
                                 f"{MAX_SAVE_BYTES // (1024 * 1024)} MB).")
-            keep //= 2
-        if keep < len(levels) and notes is not None:
-            notes.append(f"The save would have been too large with every undo level: it keeps "
-                         f"the last {keep}.")
+            fits, too_many = 0, len(levels)
+            while too_many - fits > 1:
+                middle = (fits + too_many) // 2
+                if len(encode(middle)) <= MAX_SAVE_BYTES:
+                    fits = middle
+                else:
+                    too_many = middle
+            data = encode(fits)
+            if notes is not None:
+                notes.append(f"The save would have been too large with every undo level: it "
+                             f"keeps the last {fits}.")
         path = self.path(slot)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
