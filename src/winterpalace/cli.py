@@ -276,7 +276,8 @@ def cmd_play(args: argparse.Namespace) -> int:
                               gentle=bool(getattr(args, "gentle", False)))
         else:
             from .ui import terminal
-            code = terminal.play(world, args, store=store, transcript=transcript,
+            code = terminal.play(world, args, store=store,
+                                 transcript=transcript,  # type: ignore[arg-type]
                                  watcher=watcher)
     finally:
         if transcript is not None:
@@ -405,7 +406,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     watched = None
     if args.func is not cmd_play and sys.stdout is not None:
         watched = WatchedStdout(sys.stdout)
-        sys.stdout = watched  # type: ignore[assignment]
+        sys.stdout = watched
     try:
         code = int(args.func(args))
     except KeyboardInterrupt:

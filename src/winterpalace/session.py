@@ -587,7 +587,9 @@ def delete_request(store: SaveStore, rest: str, playing: str | None
         return [Notice(f"There is no save called `{slot}`. Type `saves` to list them.",
                        "warning")], None
     info: SaveInfo = store.info(slot)
-    what = info.problem or info.summary()
+    what = info.problem or ", ".join(p for p in (info.role_name, info.clock, info.scene_title,
+                                                 "finished" if info.ended else "",
+                                                 info.played()) if p)
 
     def confirmed() -> list[Output]:
         try:

@@ -127,5 +127,6 @@ def test_continue_with_a_hand_edited_autosave_goes_back_to_the_title(world, stor
     out = flow.start(resume=True)
     assert flow.state == "title"
     assert "There is no game to continue" in out[0].text
-    assert "Autosave autosave-officer: cannot be loaded (damaged: its clock lies outside" in out[1].text
+    assert "Autosave autosave-officer: cannot be loaded (damaged: its clock lies outside" \
+        in out[1].text
     assert snapshot(store.folder) == before

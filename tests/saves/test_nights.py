@@ -121,7 +121,8 @@ def test_delete_asks_and_keeps_the_night_in_play(world, store):
     s = played(world, store, ("1",))
     s.handle("save before")
     out = s.handle("delete before")
-    assert "Delete `before` (The officer, 18:02, The guardroom" in out[0].text
+    assert "Delete `before` (The officer, 18:02, The guardroom, last played just now)?" \
+        in out[0].text
     assert "Nothing was deleted." in s.handle("no")[0].text
     assert store.path("before").exists()
     s.handle("delete before")
@@ -177,3 +178,21 @@ def test_the_real_command_keeps_both_nights(tmp_path):
     assert "officer-1812      The officer, 18:12, The Malachite Room" in out
     kept = json.loads((tmp_path / "example-night" / "officer-1812.json").read_text())
     assert kept["kind"] == "auto" and kept["summary"]["clock"] == "18:12"
+
+
+def test_tab_completes_save_names_on_the_title_and_in_play(world, store):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from winterpalace.ui.terminal import FlowCompleter
+    played(world, store, ("1",)).handle("save before")
+    (store.folder / "broken.json").write_text("{")
+    flow = _flow(world, store)
+    flow.start()
+
+    def complete(text):
+        return [c.text for c in FlowCompleter(flow).get_completions(Document(text),
+                                                                    CompleteEvent())]
+    assert complete("load b") == ["before"]
+    assert complete("delete b") == ["before", "broken"]      # a damaged file can be deleted
+    assert complete("continue a") == ["autosave-officer"]

@@ -73,7 +73,8 @@ def test_crash_mid_write_leaves_the_previous_save(world, store, monkeypatch):
 
 @pytest.mark.parametrize("damage,message", [
     (lambda b: b[: len(b) // 2], "damaged: not valid JSON"),
-    (lambda b: b.replace(b'"clock":"18:12"', b'"clock":"18:13"'), "damaged: its checksum does not match"),
+    (lambda b: b.replace(b'"clock":"18:12"', b'"clock":"18:13"'),
+     "damaged: its checksum does not match"),
     (lambda b: b"\xff\xfe garbage", "damaged: not valid JSON"),
     (lambda b: b"[1, 2, 3]", "is not a Winter Palace save"),
 ])

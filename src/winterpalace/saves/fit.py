@@ -107,11 +107,11 @@ def _fall_back(world: World, game: Game, levels: list[Game],
     p = game.player
     candidates = [sid for _, sid in reversed(p.trail)] + [world.roles[p.role].start]
     for sid in candidates:
-        scene = world.scenes.get(sid)
-        if scene is not None and scene.ending is None:
+        there = world.scenes.get(sid)
+        if there is not None and there.ending is None:
             moved = Game(game.world, p.with_(scene=sid, ending=None))
             return moved, [], (f"your scene `{gone}` is gone from the scenario: you are back "
-                               f"in {scene.title}, the last scene of your night that is "
+                               f"in {there.title}, the last scene of your night that is "
                                "still there")
     raise Refused(f"the scene `{gone}` and every other scene of this night are gone from "
                   "the scenario")

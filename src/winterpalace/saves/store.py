@@ -226,6 +226,9 @@ def _printable(value: Any, longest: int) -> str:
     return "".join(ch for ch in str(value)[:longest] if ch.isprintable())
 
 
+_list = list    # `SaveStore.list` is a method: annotations inside the class use this name
+
+
 class SaveStore:
     """The saves of one scenario in one folder."""
 
@@ -265,7 +268,7 @@ class SaveStore:
             return f"{self.folder} cannot be written to"
         return None
 
-    def list(self) -> list[SaveInfo]:
+    def list(self) -> _list[SaveInfo]:
         """Every save in the folder, newest first, then those that cannot be loaded."""
         try:
             names = sorted(e.name for e in os.scandir(self.folder))
@@ -287,7 +290,7 @@ class SaveStore:
                       key=lambda i: (i.saved_at, i.slot), reverse=True)
         return good + [i for i in infos if i.problem is not None]
 
-    def unfinished(self) -> list[SaveInfo]:
+    def unfinished(self) -> _list[SaveInfo]:
         """The unfinished nights: autosaves that can be loaded, newest first."""
         return [i for i in self.list() if i.auto and not i.ended and i.problem is None]
 
@@ -427,7 +430,7 @@ class SaveStore:
         kept aside under another name.
         """
         slot = check_slot(slot)
-        notes: list[str] = []
+        notes: _list[str] = []
         key = _stat_key(self.path(slot))
         if key is not None and self._written.get(slot) != key:
             old = self.info(slot)
@@ -521,8 +524,8 @@ class SaveStore:
         self._written.pop(slot, None)
         return new
 
-    def _write(self, slot: str, game: Game, undo: list[Game], night: str, auto: bool,
-               notes: list[str] | None = None) -> SaveInfo:
+    def _write(self, slot: str, game: Game, undo: _list[Game], night: str, auto: bool,
+               notes: _list[str] | None = None) -> SaveInfo:
         self._check_sound(game, undo)
         undo = undo[-UNDO_DEPTH:]
         role = self.world.roles[game.player.role]
@@ -591,14 +594,14 @@ class SaveStore:
             return cached[1]
         return game.to_dict()
 
-    def _levels(self, game: Game, undo: list[Game]) -> list[dict[str, Any]]:
+    def _levels(self, game: Game, undo: _list[Game]) -> _list[dict[str, Any]]:
         """The undo levels as differences, each from the next newer state (cached per pair:
         from one turn to the next only the newest pair is new)."""
         chain = [*undo, game]
         records = {id(g): (g, self._record(g)) for g in chain}
         deltas: dict[tuple[int, int], tuple[Game, Game, dict[str, Any]]] = {}
         out = []
-        for old, new in zip(chain, chain[1:]):
+        for old, new in zip(chain, chain[1:], strict=False):
             key = (id(old), id(new))
             cached = self._deltas.get(key)
             if cached is None or cached[0] is not old or cached[1] is not new:
@@ -608,7 +611,7 @@ class SaveStore:
         self._records, self._deltas = records, deltas
         return out
 
-    def _check_sound(self, game: Game, undo: list[Game]) -> None:
+    def _check_sound(self, game: Game, undo: _list[Game]) -> None:
         """Refuse to write what `load` would refuse (e.g. a value beyond the bounds)."""
         fresh = [g for g in [game, *undo[-UNDO_DEPTH:]] if self._checked.get(id(g)) is not g]
         if fresh:
@@ -620,7 +623,7 @@ class SaveStore:
                     from None
         self._checked = {id(g): g for g in [game, *undo[-UNDO_DEPTH:]]}
 
-    def _labels(self, games: list[Game]) -> dict[str, str]:
+    def _labels(self, games: _list[Game]) -> dict[str, str]:
         """The label of every once-only choice taken, to find it again if the scene changes."""
         out: dict[str, str] = {}
         for g in games:

@@ -61,16 +61,18 @@ class FlowCompleter(Completer):
         low = text.lower()
         word, sep, rest = low.partition(" ")
         session = self.flow.session
+        if sep and self.flow.store is not None and word in ("load", "save", "delete",
+                                                              "continue") \
+                and self.flow.state in ("title", "play", "ended"):
+            for info in self.flow.store.list():
+                if info.slot.startswith(rest) and (info.problem is None or word == "delete"):
+                    yield Completion(info.slot, start_position=-len(rest))
+            return
         if sep and session is not None and self.flow.state in ("play", "ended"):
             if word in ("glossary", "g"):
                 for term in session.glossary_lookup(rest) if rest else \
                         sorted(session.world.glossary, key=str.lower):
                     yield Completion(term, start_position=-len(rest))
-                return
-            if word in ("load", "save") and self.flow.store is not None:
-                for info in self.flow.store.list():
-                    if info.slot.startswith(rest) and info.problem is None:
-                        yield Completion(info.slot, start_position=-len(rest))
                 return
         if not low.strip():
             return
@@ -213,7 +215,7 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
                     flow.hangup()
                     return EXIT_OK
                 notice = flow.hangup()
-                show(([notice] if notice else []) + [Goodbye(
+                show(([notice] if notice else []) + [Goodbye(  # type: ignore[arg-type]
                     "Saved. `winterpalace play --continue` takes you back." if
                     flow.session is not None and not flow.session.ended else "Goodbye.")])
                 break
