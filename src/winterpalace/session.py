@@ -336,13 +336,14 @@ class Session:
         return out
 
     def cmd_save(self, rest: str) -> list[Output]:
-        if self.store is None:
+        store = self.saves()
+        if store is None:
             return [Notice("Saving is not available here.", "warning")]
         slot = rest or "quicksave"
         if not self.night:
             self.night = new_night()
         try:
-            info = self.store.save(slot, self.game, self.undo_stack, allow_auto=False,
+            info = store.save(slot, self.game, self.undo_stack, allow_auto=False,
                                    night=self.night)
         except SaveError as e:
             return [Notice(str(e), "error")]
@@ -350,18 +351,19 @@ class Session:
                        f"Type `load {info.slot}` to come back to it.")]
 
     def cmd_load(self, rest: str) -> list[Output]:
-        if self.store is None:
+        store = self.saves()
+        if store is None:
             return [Notice("Loading is not available here.", "warning")]
         slot = rest
         if not slot:
-            infos = [i for i in self.store.list() if i.problem is None]
+            infos = [i for i in store.list() if i.problem is None]
             if not infos:
                 return [Notice("There are no saved games yet. `save NAME` makes one.")]
             slot = infos[0].slot
         elif slot.lower() == "autosave":
-            slot = self.autosave_slot or self.store.autosave_slot(self.game.player.role)
+            slot = self.autosave_slot or store.autosave_slot(self.game.player.role)
         try:
-            loaded = self.store.load(slot)
+            loaded = store.load(slot)
             view = self.view_of(loaded.game)
         except SaveError as e:
             return [Notice(str(e), "error")]
@@ -369,7 +371,7 @@ class Session:
             return [Notice(f"The save `{slot}` cannot be shown with this scenario "
                            f"({type(e).__name__}); nothing was changed.", "error")]
         self.restore(loaded.game, loaded.undo, night=loaded.info.night,
-                     slot=self.store.home_slot(loaded))
+                     slot=store.home_slot(loaded))
         out: list[Output] = [Notice(f"Loaded `{loaded.info.slot}`.")]
         if loaded.warning:
             out.append(Notice(loaded.warning, "warning"))
@@ -378,18 +380,26 @@ class Session:
         return out
 
     def cmd_saves(self, rest: str) -> list[Output]:
-        if self.store is None:
+        store = self.saves()
+        if store is None:
             return [Notice("Saving is not available here.", "warning")]
         playing = None if self.ended else self.playing_slot()
-        return [saves_listing(self.store, playing)]
+        return [saves_listing(store, playing)]
 
     def cmd_delete(self, rest: str) -> list[Output]:
-        if self.store is None:
+        store = self.saves()
+        if store is None:
             return [Notice("Saving is not available here.", "warning")]
         playing = None if self.ended else self.playing_slot()
-        outputs, confirm = delete_request(self.store, rest, playing)
+        outputs, confirm = delete_request(store, rest, playing)
         self._pending = confirm
         return outputs
+
+    def saves(self) -> SaveStore | None:
+        """The store, following the session's world (which `play --watch` may replace)."""
+        if self.store is not None and self.store.world is not self.world:
+            self.store = self.store.for_world(self.world)
+        return self.store
 
     def playing_slot(self) -> str:
         """The slot this night is autosaved in."""
@@ -406,12 +416,13 @@ class Session:
 
     def autosave(self) -> Notice | None:
         """Write the autosave now; a Notice if that failed or moved (the game itself goes on)."""
-        if self.store is None or not self.autosave_enabled:
+        store = self.saves()
+        if store is None or not self.autosave_enabled:
             return None
         if not self.night:
             self.night = new_night()
         try:
-            written = self.store.autosave(self.playing_slot(), self.game, self.undo_stack,
+            written = store.autosave(self.playing_slot(), self.game, self.undo_stack,
                                           self.night)
         except SaveError as e:
             return Notice(f"Autosave failed: {e}", "error")

@@ -4,6 +4,7 @@ with the reason where it is not; and a load never changes a file or the game unt
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,25 @@ def test_prose_edits_load_silently(example_copy, old_save):
     world, store = _reload(example_copy, old_save)
     loaded = store.load("old")
     assert loaded.warning is None and loaded.changes == ()
+
+
+def test_play_watch_reloads_keep_autosaving_into_the_new_scenario(example_copy, tmp_path):
+    """`play --watch`: the session moves to the edited world; its saves follow it."""
+    from winterpalace.tools.watch import Watcher
+    world = load_scenario(example_copy)
+    flow = Flow(world, store=SaveStore(world, tmp_path / "s"), seed=1, confirm=False,
+                watcher=Watcher(example_copy))
+    flow.start(role="officer")
+    flow.handle("1")
+    flow.handle("go up")                       # the Malachite Room is in the trail
+    time.sleep(0.01)
+    _edit(example_copy, "world.yaml", ("  shots: 0\n", "  shots: 0\n  courage: 1\n"))
+    _edit(example_copy, "palace/officer.yaml", ("  malachite:\n", "  green_room:\n"),
+          ("go: malachite", "go: green_room"))
+    out = flow.handle("look")
+    assert "Reloaded the scenario." in out[0].text
+    out += flow.handle("1")
+    assert not [o for o in out if isinstance(o, Notice) and o.kind == "error"], out
+    saved = SaveStore(load_scenario(example_copy), tmp_path / "s").load("autosave-officer")
+    assert saved.game == flow.session.game and saved.warning is None
+    assert saved.game.player.vars["courage"] == 1

@@ -12,7 +12,9 @@ scenario: it is migrated where that is safe, and each change is described for th
   whose type changed starts again from its new starting value;
 - items and notes that are gone are dropped; events that are gone are forgotten; a new event
   whose time has already passed is counted as not having happened;
-- a once-only choice that moved within its scene is found again by its label;
+- a once-only choice that moved within its scene is found again by its label (one that is gone
+  is forgotten);
+- the history and trail are records of what happened: they keep scenes that are gone;
 - a current scene that is gone falls back to the newest undo level whose scene still exists,
   else to the last scene of the night's trail that still exists.
 
@@ -303,7 +305,7 @@ class _Fitter:
                 out.add(key)
                 continue
             if self.exact:
-                raise Damaged(f"its choice `{key[:40]}` is not in the scenario")
+                continue      # a choice that is not there is not hidden: nothing to keep
             label = self.labels.get(key)
             moved = [c for c in scene.choices if c.once and c.label.plain == label] \
                 if scene is not None and isinstance(label, str) else []
@@ -339,11 +341,9 @@ class _Fitter:
         return tuple(out)
 
     def scene_record(self, value: Any, what: str) -> str:
-        """A scene named in the history or trail: a record, kept after the scene is gone."""
-        sid = _id(value, f"the scene of {what}")
-        if self.exact and sid not in self.world.scenes:
-            raise Damaged(f"{what} names a scene `{sid[:40]}` the scenario does not have")
-        return sid
+        """A scene named in the history or trail: a record of what happened, kept even when
+        the scene is gone (every screen that shows one skips a scene it does not know)."""
+        return _id(value, f"the scene of {what}")
 
 
 # ---------------------------------------------------------------------- plain checks

@@ -243,6 +243,10 @@ class SaveStore:
         self._records: dict[int, tuple[Game, dict[str, Any]]] = {}   # game -> to_dict()
         self._deltas: dict[tuple[int, int], tuple[Game, Game, dict[str, Any]]] = {}
 
+    def for_world(self, world: World) -> "SaveStore":
+        """This store for a reloaded scenario (`play --watch`): the same folder, new checks."""
+        return self if world is self.world else SaveStore(world, self.root)
+
     # ------------------------------------------------------------------ paths and listing
 
     def path(self, slot: str) -> Path:

@@ -299,7 +299,12 @@ class Flow:
             return [Notice(r.message, "error", tuple(r.errors.splitlines()))]
         self.world = self.session.world
         self.roles = role_entries(self.world)
-        return [Notice(r.message), Screen(self.session.view())]
+        self.store = self.session.saves()     # its checks follow the new scenario
+        out: list[FlowOutput] = [Notice(r.message)]
+        problem = self.session.autosave()
+        if problem is not None:
+            out.append(problem)
+        return out + [Screen(self.session.view())]
 
     def _handle(self, line: str) -> list[FlowOutput]:
         text = "".join(ch for ch in line[:500] if ch.isprintable()).strip()
