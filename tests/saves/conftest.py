@@ -64,6 +64,8 @@ def snapshot(folder: Path) -> dict[str, Any]:
         st = p.lstat()
         if p.is_symlink():
             out[p.name] = ("link", str(p.readlink()))
+        elif p.is_file() and st.st_size > 1 << 20:     # big ones by size, time and inode
+            out[p.name] = ("big file", st.st_size, st.st_mtime_ns, st.st_ino)
         elif p.is_file():
             out[p.name] = ("file", p.read_bytes(), st.st_mtime_ns)
         else:

@@ -90,6 +90,8 @@ def bracket_depth_problem(raw: bytes, depth: int) -> str | None:
     """
     brackets = _STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
     brackets = brackets.replace(b"{", b"[").replace(b"}", b"]")
+    if b"[" * (depth + 1) in brackets:
+        return f"nested more than {depth} deep"     # one search, before any pass
     for _ in range(depth):
         if not brackets:
             return None
