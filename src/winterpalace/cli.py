@@ -340,7 +340,22 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
         except StreamLost:
             pass
         return EXIT_INTERRUPTED if code == EXIT_OK else code
+    except Exception as e:  # noqa: BLE001 - a bug must not cost the night: save, then say so
+        return internal_error(e, flow)
     return code
+
+
+def internal_error(error: Exception, flow: Any) -> int:
+    """A fault in the program itself: save the game, say so in one line, exit 1.
+
+    `WINTERPALACE_DEBUG=1` shows the traceback instead, for developers.
+    """
+    if os.environ.get("WINTERPALACE_DEBUG"):
+        raise error
+    saved = _saved_on_leaving(flow) == EXIT_OK and getattr(flow, "session", None) is not None
+    _stderr(f"winterpalace: an internal error stopped the game ({type(error).__name__}: "
+            f"{str(error)[:200]})" + ("; your game is saved." if saved else "."))
+    return EXIT_ERROR
 
 
 def _saved_on_leaving(flow: Any) -> int:

@@ -229,3 +229,21 @@ def test_closing_the_terminal_window_saves_the_game(tmp_path, signal_too):
     assert status == 0
     assert _clock(tmp_path) == "18:02"
     assert b"Traceback" not in err.read_bytes() and b"Unhandled" not in err.read_bytes()
+
+
+def test_an_internal_error_saves_the_game_and_says_so_in_one_line(world, store, monkeypatch,
+                                                                 capsys):
+    """A bug in the program (here: rendering fails) ends with a line, not a traceback."""
+    from winterpalace import cli
+    from winterpalace.ui import plain
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+    monkeypatch.setattr(plain, "run_flow", broken)
+    monkeypatch.setattr(sys, "stdin", open(os.devnull))
+    code = cli.play_plain(world, "officer", 1, store=store)
+    sys.stdin.close()
+    assert code == 1
+    assert capsys.readouterr().err == ("winterpalace: an internal error stopped the game "
+                                       "(RuntimeError: a bug); your game is saved.\n")
+    assert _clock(store.root) == "18:00"

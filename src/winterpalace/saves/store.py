@@ -516,8 +516,8 @@ class SaveStore:
                 os.link(src, dst, follow_symlinks=False)
             except FileExistsError:
                 raise
-            except OSError:
-                os.rename(src, dst)     # no hard links on this file system
+            except (OSError, NotImplementedError):
+                os.rename(src, dst)     # no hard links here: the name was checked free
             else:
                 os.unlink(src)
         except OSError as e:

@@ -317,6 +317,9 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
     except OSError:
         flow.hangup()              # the terminal went away outside the prompt
         code = EXIT_OK
+    except Exception as e:  # noqa: BLE001 - a bug must not cost the night
+        from ..cli import internal_error
+        return internal_error(e, flow)
     if flow.unsaved:
         try:
             sys.stderr.write("winterpalace: the game could not be saved on leaving.\n")
