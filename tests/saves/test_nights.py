@@ -196,3 +196,13 @@ def test_tab_completes_save_names_on_the_title_and_in_play(world, store):
     assert complete("load b") == ["before"]
     assert complete("delete b") == ["before", "broken"]      # a damaged file can be deleted
     assert complete("continue a") == ["autosave-officer"]
+
+
+def test_a_new_night_beside_a_damaged_autosave_keeps_the_file_aside(world, store):
+    store.folder.mkdir(parents=True)
+    store.path("autosave-officer").write_text("{")
+    out = _flow(world, store).start(role="officer")
+    assert out[1].text == ("`autosave-officer` could not be loaded (damaged: not valid JSON); "
+                           "it is kept as `damaged-autosave-officer`.")
+    assert store.path("damaged-autosave-officer").read_text() == "{"
+    assert store.info("autosave-officer").problem is None
