@@ -15,6 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "example"
 
 
+@pytest.fixture(autouse=True)
+def _saves_in_tmp(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test (nor a game it starts) writes into the checkout's saves/ or the user's folder."""
+    monkeypatch.setenv("WINTERPALACE_SAVES", str(tmp_path_factory.mktemp("saves")))
+
+
 @pytest.fixture(scope="session")
 def example() -> World:
     return load_scenario(EXAMPLE)

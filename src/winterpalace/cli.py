@@ -7,17 +7,19 @@ No game rules live here. Each subcommand is a small function; other modules add 
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import IO, Any, Callable, Sequence
 
 from . import __version__
 from .engine.model import World
 from .scenario import ScenarioError, default_scenario_dir, load_scenario
 
-EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
+EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO, EXIT_INTERRUPTED = 0, 1, 2, 130
+SEED_RANGE = 2**63          # --seed takes -2^63 .. 2^63-1
 
 # Modules that add subcommands: each has `register(subparsers)` which sets `func` on its parser.
 SUBCOMMANDS: list[str] = [
@@ -39,32 +41,228 @@ def load_or_report(path: str | None, err: Callable[[str], None] | None = None) -
 
 
 def _stderr(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    """A message on standard error, if there still is one (it may be closed or gone)."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 def plain_wanted(args: argparse.Namespace) -> bool:
     """Plain text when asked, when input or output is not a terminal, or the terminal is dumb."""
     return bool(getattr(args, "plain", False) or os.environ.get("NO_COLOR")
                 or os.environ.get("TERM") == "dumb"
-                or not sys.stdin.isatty() or not sys.stdout.isatty())
+                or not _isatty(sys.stdin) or not _isatty(sys.stdout))
+
+
+def _isatty(stream: IO[Any] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        return False
+
+
+def _reserve_std_fds() -> None:
+    """Put /dev/null on standard descriptors that were closed (`>&-`, `<&-`, `2>&-`).
+
+    Python leaves `sys.stdout` (etc.) None for a closed one, which this program reports; but
+    the descriptor number itself would be handed to the next file opened, and a save file on
+    descriptor 2 would receive whatever is written to standard error.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            try:
+                null = os.open(os.devnull, os.O_RDWR)
+            except OSError:
+                return
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+
+
+def silence_stdout() -> None:
+    """After standard output failed: point it at /dev/null so leaving cannot fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    except OSError:
+        pass
+
+
+class StreamLost(Exception):
+    """Standard input or output failed in the middle of a game (`where`: input or output)."""
+
+    def __init__(self, where: str, error: OSError):
+        super().__init__(where, error)
+        self.where = where
+        self.error = error
+
+    def message(self) -> str:
+        why = self.error.strerror or str(self.error)
+        what = "write to standard output" if self.where == "output" else \
+            "read standard input"
+        return f"winterpalace: cannot {what} ({why})"
+
+
+class GuardedOutput:
+    """Standard output for the plain game: a failed write becomes StreamLost."""
+
+    def __init__(self, stream: IO[str]):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except OSError as e:
+            raise StreamLost("output", e) from None
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as e:
+            raise StreamLost("output", e) from None
+
+
+class WatchedStdout:
+    """Standard output for the other subcommands: remembers whether a write to it failed,
+    so that a full disk (`check >/dev/full`) is told apart from other errors."""
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+        self.failed: OSError | None = None
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as e:
+            self.failed = e
+            raise
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as e:
+            self.failed = e
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class Transcript:
+    """`--transcript FILE`: a copy of the game; if writing it fails, the game goes on.
+
+    The first failure is reported on standard error and writing stops; `failed` then says
+    so, and the command's exit status is 1.
+    """
+
+    def __init__(self, path: str, stream: IO[str]):
+        self.path = path
+        self.stream: IO[str] | None = stream
+        self.failed: str | None = None
+
+    @classmethod
+    def open(cls, path: str) -> "Transcript":
+        """Open FILE for appending without ever blocking (a FIFO with no reader is refused)."""
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOCTTY", 0) \
+            | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags, 0o644)
+        try:
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
+            stream = os.fdopen(fd, "a", encoding="utf-8", errors="replace")
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(path, stream)
+
+    def write(self, text: str) -> None:
+        self._do(lambda s: s.write(text))
+
+    def flush(self) -> None:
+        self._do(lambda s: s.flush())
+
+    def close(self) -> None:
+        self._do(lambda s: s.close())
+        self.stream = None
+
+    def _do(self, action: Callable[[IO[str]], object]) -> None:
+        if self.stream is None:
+            return
+        try:
+            action(self.stream)
+        except (OSError, ValueError) as e:
+            why = getattr(e, "strerror", None) or str(e)
+            self.failed = why
+            _stderr(f"winterpalace: the transcript {self.path} could not be written ({why}); "
+                    "it stops here, and the game goes on.")
+            stream, self.stream = self.stream, None
+            try:
+                stream.close()
+            except (OSError, ValueError):
+                pass
+
+
+def _find_role(world: World, wanted: str) -> str | None:
+    """The role id for `--role`: its id or its name, in any case."""
+    low = wanted.strip().lower()
+    for rid, role in world.roles.items():
+        if low in (rid.lower(), role.name.lower()):
+            return rid
+    return None
 
 
 def cmd_play(args: argparse.Namespace) -> int:
+    if sys.stdout is None:
+        _stderr("winterpalace: standard output is closed, so the game has nowhere to show "
+                "itself; nothing was started.")
+        return EXIT_ERROR
+    if sys.stdin is None:
+        _stderr("winterpalace: standard input is closed, so there is nothing to read commands "
+                "from; nothing was started. (For no input at all, use </dev/null.)")
+        return EXIT_ERROR
+    if args.seed is not None and not -SEED_RANGE <= args.seed < SEED_RANGE:
+        _stderr("winterpalace: --seed takes a whole number between -2^63 and 2^63-1.")
+        return EXIT_ERROR
+    if getattr(args, "saves", None) is not None and not args.saves.strip():
+        _stderr("winterpalace: --saves needs a folder.")
+        return EXIT_ERROR
     world = load_or_report(args.scenes)
     if world is None:
         return EXIT_BAD_SCENARIO
-    if args.role and args.role not in world.roles:
-        _stderr(f"winterpalace: no role {args.role!r}; choose one of: {', '.join(world.roles)}")
-        return EXIT_ERROR
+    if args.role is not None:
+        role = _find_role(world, args.role)
+        if role is None:
+            shown = "".join(ch for ch in args.role[:40] if ch.isprintable())
+            _stderr(f"winterpalace: no role `{shown}`; choose one of: "
+                    f"{', '.join(world.roles)}.")
+            return EXIT_ERROR
+        args.role = role
     from .saves import SaveStore
     store = SaveStore(world, getattr(args, "saves", None))
+    problem = store.usable()
+    if problem is not None:
+        _stderr(f"winterpalace: saves cannot be kept: {problem}. Choose another folder with "
+                "--saves DIR.")
+        return EXIT_ERROR
+    store.tidy()
     transcript = None
-    if getattr(args, "transcript", None):
+    if getattr(args, "transcript", None) is not None:
         try:
-            transcript = open(args.transcript, "a", encoding="utf-8", errors="replace")
+            transcript = Transcript.open(args.transcript)
         except OSError as e:
-            _stderr(f"winterpalace: cannot write the transcript {args.transcript}: "
-                    f"{e.strerror}")
+            why = "no program is reading that pipe" if e.errno == errno.ENXIO else \
+                (e.strerror or str(e))
+            _stderr(f"winterpalace: cannot write the transcript {args.transcript}: {why}.")
             return EXIT_ERROR
     watcher = None
     if getattr(args, "watch", False):
@@ -72,15 +270,21 @@ def cmd_play(args: argparse.Namespace) -> int:
         watcher = Watcher(args.scenes or default_scenario_dir())
     try:
         if plain_wanted(args):
-            return play_plain(world, args.role, args.seed, store=store,
+            code = play_plain(world, args.role, args.seed, store=store,
                               resume=bool(getattr(args, "continue_", False)),
                               transcript=transcript, watcher=watcher,
                               gentle=bool(getattr(args, "gentle", False)))
-        from .ui import terminal
-        return terminal.play(world, args, store=store, transcript=transcript, watcher=watcher)
+        else:
+            from .ui import terminal
+            code = terminal.play(world, args, store=store,
+                                 transcript=transcript,  # type: ignore[arg-type]
+                                 watcher=watcher)
     finally:
         if transcript is not None:
             transcript.close()
+    if transcript is not None and transcript.failed and code == EXIT_OK:
+        return EXIT_ERROR
+    return code
 
 
 def play_plain(world: World, role: str | None, seed: int | None, *, store: object = None,
@@ -90,7 +294,7 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
 
     Input from a pipe is echoed after `> ` and the role is not confirmed, so a script of
     lines (`1`, `2`, `look`, ...) plays the same game every time with the same `seed`.
-    SIGTERM and SIGHUP autosave before leaving.
+    SIGTERM and SIGHUP autosave before leaving; so does losing standard input or output.
     """
     import signal
 
@@ -98,26 +302,69 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
     from .ui import plain
     from .ui.flow import Flow
 
-    interactive = sys.stdin.isatty()
+    interactive = _isatty(sys.stdin)
     flow = Flow(world, store=store if isinstance(store, SaveStore) else None, seed=seed,
                 confirm=interactive, watcher=watcher, gentle=gentle)
 
     def leave(signum: int, frame: object) -> None:
-        flow.hangup()
-        raise SystemExit(EXIT_OK)
+        raise SystemExit(_saved_on_leaving(flow))
 
     for sig in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, sig):
             signal.signal(getattr(signal, sig), leave)
-    opening = flow.start(role=role, resume=resume)
+    out = GuardedOutput(sys.stdout)
+
+    def lines() -> Any:
+        try:
+            yield from plain.read_lines(sys.stdin.buffer)
+        except OSError as e:
+            raise StreamLost("input", e) from None
+
     try:
-        return plain.run_flow(flow, plain.read_lines(sys.stdin.buffer), sys.stdout,
-                              echo=not interactive, opening=opening,
-                              transcript=transcript)  # type: ignore[arg-type]
+        opening = flow.start(role=role, resume=resume)
+        code = plain.run_flow(flow, lines(), out, echo=not interactive,  # type: ignore[arg-type]
+                              opening=opening, transcript=transcript)  # type: ignore[arg-type]
+    except StreamLost as e:
+        if e.where == "output":
+            silence_stdout()
+        code = _saved_on_leaving(flow)
+        if e.error.errno != errno.EPIPE:     # a reader that stopped reading (`| head`): quiet
+            _stderr(e.message() + ("; your game is saved." if flow.session else "."))
+            return EXIT_ERROR
+        return code
     except KeyboardInterrupt:
-        flow.hangup()
-        sys.stdout.write("\nInterrupted; your game is saved.\n")
-        return 130
+        code = _saved_on_leaving(flow)
+        try:
+            out.write("\nInterrupted; your game is saved.\n")
+            out.flush()
+        except StreamLost:
+            pass
+        return EXIT_INTERRUPTED if code == EXIT_OK else code
+    except Exception as e:  # noqa: BLE001 - a bug must not cost the night: save, then say so
+        return internal_error(e, flow)
+    return code
+
+
+def internal_error(error: Exception, flow: Any) -> int:
+    """A fault in the program itself: save the game, say so in one line, exit 1.
+
+    `WINTERPALACE_DEBUG=1` shows the traceback instead, for developers.
+    """
+    if os.environ.get("WINTERPALACE_DEBUG"):
+        raise error
+    saved = _saved_on_leaving(flow) == EXIT_OK and getattr(flow, "session", None) is not None
+    _stderr(f"winterpalace: an internal error stopped the game ({type(error).__name__}: "
+            f"{str(error)[:200]})" + ("; your game is saved." if saved else "."))
+    return EXIT_ERROR
+
+
+def _saved_on_leaving(flow: Any) -> int:
+    """Autosave on the way out; EXIT_OK, or EXIT_ERROR after saying on stderr why it failed."""
+    notice = flow.hangup()
+    if notice is None:
+        return EXIT_OK
+    _stderr(f"winterpalace: {notice.text}")
+    return EXIT_ERROR
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,17 +406,50 @@ def add_play_arguments(p: argparse.ArgumentParser) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    _reserve_std_fds()
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["play", *argv]
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        args = parser.parse_args(["play", *argv])
     try:
-        return int(args.func(args))
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            args = parser.parse_args(["play", *argv])
+    except SystemExit as e:       # --help, --version, or a usage error (argparse said why)
+        code = e.code if isinstance(e.code, int) else EXIT_ERROR
+        return _finish_output(code)
+    watched = None
+    if args.func is not cmd_play and sys.stdout is not None:
+        watched = WatchedStdout(sys.stdout)
+        sys.stdout = watched
+    try:
+        code = int(args.func(args))
     except KeyboardInterrupt:
         _stderr("\nInterrupted.")
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
+        silence_stdout()
         return EXIT_OK
+    except OSError as e:
+        if watched is None or watched.failed is None:
+            raise
+        silence_stdout()
+        _stderr(f"winterpalace: cannot write to standard output ({e.strerror or e}).")
+        return EXIT_ERROR
+    return _finish_output(code)
+
+
+def _finish_output(code: int) -> int:
+    """Flush standard output now, so that a full disk is reported, not left to the exit."""
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+    except OSError as e:
+        silence_stdout()
+        _stderr(f"winterpalace: cannot write to standard output ({e.strerror or e}).")
+        return code or EXIT_ERROR
+    except ValueError:
+        pass
+    return code

@@ -35,7 +35,7 @@ from .engine import engine as eng
 from .engine.events import Turn, View, told_turn, told_view
 from .engine.model import World
 from .engine.state import Game
-from .saves import SaveError, SaveStore
+from .saves import UNDO_DEPTH, SaveError, SaveInfo, SaveStore, new_night
 
 MAX_INPUT = 500  # longer lines are cut: nobody types a 10,000-character command on purpose
 
@@ -86,6 +86,7 @@ COMMANDS: dict[str, str] = {
     "save [name]": "save the game (autosaves happen after every turn anyway)",
     "load [name]": "load a saved game (`saves` lists them)",
     "saves": "list the saved games",
+    "delete NAME": "delete a saved game (it asks first)",
     "help": "this list",
     "quit": "leave the game (it is autosaved)",
 }
@@ -98,11 +99,15 @@ class Session:
     world: World
     game: Game
     undo_stack: list[Game] = field(default_factory=list)
-    max_undo: int = 50
+    max_undo: int = UNDO_DEPTH    # the same depth in play and in saves
     on_turn: Callable[["Session"], None] | None = None  # called after every change of state
     store: SaveStore | None = None                      # where `save`/`load` and autosaves go
     autosave_enabled: bool = True
     gentle: bool = False          # content mode: the authors' `told:` texts, violence not shown
+    night: str = ""               # this night's id, carried by its saves
+    autosave_slot: str | None = None   # where this night is autosaved (None: `autosave-<role>`)
+    _pending: Callable[[], list[Output]] | None = field(default=None, repr=False)
+    _last_note: str = field(default="", repr=False)
 
     @classmethod
     def new(cls, world: World, role: str, seed: int = 0) -> tuple["Session", Turn]:
@@ -110,7 +115,11 @@ class Session:
         return cls(world, game), turn
 
     def view(self) -> View:
-        v = eng.view(self.world, self.game.world, self.game.player)
+        return self.view_of(self.game)
+
+    def view_of(self, game: Game) -> View:
+        """What the player would see in `game` (raises if the scenario cannot show it)."""
+        v = eng.view(self.world, game.world, game.player)
         return told_view(v) if self.gentle else v
 
     def shown(self, turn: Turn) -> Turn:
@@ -126,6 +135,13 @@ class Session:
     def handle(self, line: str) -> list[Output]:
         """Interpret one line the player typed. Never raises on any input."""
         text = _clean(line)
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            if text.lower() in ("y", "yes"):
+                return pending()
+            if text.lower() in ("", "n", "no"):
+                return [Notice("Nothing was deleted.")]
+            return [Notice("Nothing was deleted."), *self.handle(line)]
         if not text:
             return [Notice("Type a number to choose, or `help`.", hints=self._hint_list())]
         word, _, rest = text.partition(" ")
@@ -156,7 +172,7 @@ class Session:
             "history": self.cmd_history,
             "undo": self.cmd_undo, "u": self.cmd_undo,
             "save": self.cmd_save, "load": self.cmd_load, "restore": self.cmd_load,
-            "saves": self.cmd_saves,
+            "saves": self.cmd_saves, "delete": self.cmd_delete,
             "help": self.cmd_help, "?": self.cmd_help, "h": self.cmd_help,
             "quit": self.cmd_quit, "q": self.cmd_quit, "exit": self.cmd_quit,
         }
@@ -240,6 +256,12 @@ class Session:
             scene = self.world.scenes.get(st.scene)
             where = f"{scene.title}: " if scene else ""
             lines.append(f"{self.world.clock.hhmm(st.time)}  {where}{st.label}")
+        if "undo" in self.commands():
+            reach = min(len(self.undo_stack), len(steps))
+            if reach == 0:
+                lines.append("`undo` cannot take any of these back.")
+            elif reach < len(steps):
+                lines.append(f"`undo` can take back the last {reach} of these.")
         return [Info("Your night so far", tuple(lines))]
 
     def cmd_map(self, rest: str) -> list[Output]:
@@ -296,76 +318,121 @@ class Session:
             n = int(rest)
         if not self.undo_stack:
             return [Notice("There is nothing to undo.", "warning")]
+        short = n > len(self.undo_stack)
         n = min(n, len(self.undo_stack))
-        undone = self.game.player.history[-n:] if self.game.player.history else ()
         target = self.undo_stack[-n]
+        view = self.view_of(target)           # before anything changes: it may fail
+        history = self.game.player.history
+        undone = history[len(target.player.history):] if \
+            len(target.player.history) <= len(history) else ()
         del self.undo_stack[-n:]
         self.game = target
         out: list[Output] = []
         label = "; ".join(st.label for st in undone)
-        out.append(Notice(f"Undone: {label}." if label else "Undone."))
+        reach = f"Only {n} could be taken back. " if short else ""
+        out.append(Notice(f"{reach}Undone: {label}." if label else f"{reach}Undone."))
         out += self._changed()
-        out.append(Screen(self.view()))
+        out.append(Screen(view))
         return out
 
     def cmd_save(self, rest: str) -> list[Output]:
-        if self.store is None:
+        store = self.saves()
+        if store is None:
             return [Notice("Saving is not available here.", "warning")]
         slot = rest or "quicksave"
+        if not self.night:
+            self.night = new_night()
         try:
-            info = self.store.save(slot, self.game, self.undo_stack, allow_auto=False)
+            info = store.save(slot, self.game, self.undo_stack, allow_auto=False,
+                                   night=self.night)
         except SaveError as e:
             return [Notice(str(e), "error")]
         return [Notice(f"Saved as `{info.slot}` ({info.clock}, {info.scene_title}). "
                        f"Type `load {info.slot}` to come back to it.")]
 
     def cmd_load(self, rest: str) -> list[Output]:
-        if self.store is None:
+        store = self.saves()
+        if store is None:
             return [Notice("Loading is not available here.", "warning")]
         slot = rest
         if not slot:
-            infos = [i for i in self.store.list() if i.problem is None]
+            infos = [i for i in store.list() if i.problem is None]
             if not infos:
                 return [Notice("There are no saved games yet. `save NAME` makes one.")]
             slot = infos[0].slot
         elif slot.lower() == "autosave":
-            slot = self.store.autosave_slot(self.game.player.role)
+            slot = self.autosave_slot or store.autosave_slot(self.game.player.role)
         try:
-            loaded = self.store.load(slot)
+            loaded = store.load(slot)
+            view = self.view_of(loaded.game)
         except SaveError as e:
             return [Notice(str(e), "error")]
-        self.restore(loaded.game, loaded.undo)
+        except Exception as e:  # noqa: BLE001 - a game this scenario cannot show is not taken
+            return [Notice(f"The save `{slot}` cannot be shown with this scenario "
+                           f"({type(e).__name__}); nothing was changed.", "error")]
+        self.restore(loaded.game, loaded.undo, night=loaded.info.night,
+                     slot=store.home_slot(loaded))
         out: list[Output] = [Notice(f"Loaded `{loaded.info.slot}`.")]
         if loaded.warning:
             out.append(Notice(loaded.warning, "warning"))
         out += self._changed()
-        out.append(Screen(self.view()))
+        out.append(Screen(view))
         return out
 
     def cmd_saves(self, rest: str) -> list[Output]:
-        if self.store is None:
+        store = self.saves()
+        if store is None:
             return [Notice("Saving is not available here.", "warning")]
-        infos = self.store.list()
-        if not infos:
-            return [Notice("There are no saved games yet. `save NAME` makes one.")]
-        lines = [i.describe() for i in infos]
-        lines.append("Type `load NAME` to load one.")
-        return [Info(f"Saved games in {self.store.folder}", tuple(lines))]
+        playing = None if self.ended else self.playing_slot()
+        return [saves_listing(store, playing)]
 
-    def restore(self, game: Game, undo: tuple[Game, ...] | list[Game] = ()) -> None:
-        """Replace the game (after `load` or `--continue`) and its undo levels."""
+    def cmd_delete(self, rest: str) -> list[Output]:
+        store = self.saves()
+        if store is None:
+            return [Notice("Saving is not available here.", "warning")]
+        playing = None if self.ended else self.playing_slot()
+        outputs, confirm = delete_request(store, rest, playing)
+        self._pending = confirm
+        return outputs
+
+    def saves(self) -> SaveStore | None:
+        """The store, following the session's world (which `play --watch` may replace)."""
+        if self.store is not None and self.store.world is not self.world:
+            self.store = self.store.for_world(self.world)
+        return self.store
+
+    def playing_slot(self) -> str:
+        """The slot this night is autosaved in."""
+        return self.autosave_slot or (self.store.autosave_slot(self.game.player.role)
+                                      if self.store is not None else "")
+
+    def restore(self, game: Game, undo: tuple[Game, ...] | list[Game] = (), *,
+                night: str = "", slot: str | None = None) -> None:
+        """Replace the game (after `load` or `--continue`), its undo levels and its night."""
         self.game = game
         self.undo_stack = list(undo)[-self.max_undo:]
+        self.night = night or new_night()
+        self.autosave_slot = slot
 
     def autosave(self) -> Notice | None:
-        """Write the autosave now; a Notice if that failed (the game itself goes on)."""
-        if self.store is None or not self.autosave_enabled:
+        """Write the autosave now; a Notice if that failed or moved (the game itself goes on)."""
+        store = self.saves()
+        if store is None or not self.autosave_enabled:
             return None
+        if not self.night:
+            self.night = new_night()
         try:
-            self.store.save(self.store.autosave_slot(self.game.player.role), self.game,
-                            self.undo_stack)
+            written = store.autosave(self.playing_slot(), self.game, self.undo_stack,
+                                          self.night)
         except SaveError as e:
             return Notice(f"Autosave failed: {e}", "error")
+        self.autosave_slot = written.info.slot
+        note = " ".join(written.notes)
+        same = re.sub(r"\d+", "#", note)     # "keeps the last 17" then 18: said once
+        if note and same != self._last_note:
+            self._last_note = same
+            return Notice(note, "warning")
+        self._last_note = same
         return None
 
     def _changed(self) -> list[Output]:
@@ -440,12 +507,12 @@ class Session:
         if turn.refused:
             return [Notice(sentence(turn.refused), "warning")]
         old_text = self.view().text
+        v = self.view_of(after)      # before anything changes: if it fails, nothing has
         self.undo_stack.append(before)
         del self.undo_stack[:-self.max_undo]
         self.game = after
         out = self._changed()
         out += self._counted_votes(before, after)
-        v = self.view()
         # Same scene, same words: show what happened and the choices, not the passage again.
         full = v.scene != before.player.scene or v.text != old_text or v.ending is not None
         return [*out, Screen(v, self.shown(turn), full=full)]
@@ -481,6 +548,69 @@ class Session:
         hints = [f"{c.number}. {c.label}" for c in v.choices if c.enabled]
         words = [w for w in self.command_words() if w != "wait" or v.wait]
         return tuple(hints + [f"or a command: {', '.join(words)}"])
+
+
+def saves_listing(store: SaveStore, playing: str | None = None) -> Info:
+    """Every save of the folder, grouped: unfinished nights, saves, finished, damaged."""
+    infos = store.list()
+    if not infos:
+        return Info("Saved games", ("There are no saved games yet. `save NAME` makes one.",))
+    width = max(len(i.slot) for i in infos)
+    groups: dict[str, list[str]] = {"Unfinished nights": [], "Saved games": [],
+                                    "Finished nights": [], "Cannot be loaded": []}
+    for i in infos:
+        if i.problem is not None:
+            groups["Cannot be loaded"].append(f"  {i.slot:<{width}}  {i.problem}")
+            continue
+        where = ", ".join(p for p in (i.role_name, i.clock, i.scene_title) if p)
+        when = i.played()
+        if i.ended:
+            end = f": {i.ending_title}" if i.ending_title else ""
+            groups["Finished nights"].append(f"  {i.slot:<{width}}  {i.role_name}{end}"
+                                             + (f", {when}" if when else ""))
+            continue
+        line = f"  {i.slot:<{width}}  {where}" + (f", {when}" if when else "")
+        if i.slot == playing:
+            line += " (the night you are playing)"
+        groups["Unfinished nights" if i.auto else "Saved games"].append(line)
+    lines: list[str] = []
+    for title, entries in groups.items():
+        if entries:
+            lines += [f"{title}:", *entries]
+    lines.append("`load NAME` loads one; `delete NAME` deletes one.")
+    return Info(f"Saved games in {store.folder}", tuple(lines))
+
+
+def delete_request(store: SaveStore, rest: str, playing: str | None
+                   ) -> tuple[list[Output], Callable[[], list[Output]] | None]:
+    """`delete NAME`: the question to ask, and what to do if the answer is yes."""
+    if not rest:
+        return [Notice("Type `delete NAME` with the name of a save; `saves` lists them.",
+                       "warning")], None
+    try:
+        slot = store.path(rest).stem
+    except SaveError as e:
+        return [Notice(str(e), "warning")], None
+    if slot == playing:
+        return [Notice(f"`{slot}` is the night you are playing: it is saved as you go, and "
+                       "cannot be deleted while you play it.", "warning")], None
+    if not store.exists(slot):
+        return [Notice(f"There is no save called `{slot}`. Type `saves` to list them.",
+                       "warning")], None
+    info: SaveInfo = store.info(slot)
+    what = info.problem or ", ".join(p for p in (info.role_name, info.clock, info.scene_title,
+                                                 "finished" if info.ended else "",
+                                                 info.played()) if p)
+
+    def confirmed() -> list[Output]:
+        try:
+            store.delete(slot)
+        except SaveError as e:
+            return [Notice(str(e), "error")]
+        return [Notice(f"Deleted `{slot}`.")]
+
+    return [Notice(f"Delete `{slot}` ({what})? It cannot be brought back. Type `yes` to "
+                   "delete it; anything else keeps it.", "warning")], confirmed
 
 
 def _clean(line: str) -> str:

@@ -72,9 +72,10 @@ def test_crash_mid_write_leaves_the_previous_save(world, store, monkeypatch):
 
 
 @pytest.mark.parametrize("damage,message", [
-    (lambda b: b[: len(b) // 2], "damaged (not valid JSON)"),
-    (lambda b: b.replace(b'"clock": "18:12"', b'"clock": "18:13"'), "checksum does not match"),
-    (lambda b: b"\xff\xfe garbage", "damaged (not valid JSON)"),
+    (lambda b: b[: len(b) // 2], "damaged: not valid JSON"),
+    (lambda b: b.replace(b'"clock":"18:12"', b'"clock":"18:13"'),
+     "damaged: its checksum does not match"),
+    (lambda b: b"\xff\xfe garbage", "damaged: not valid JSON"),
     (lambda b: b"[1, 2, 3]", "is not a Winter Palace save"),
 ])
 def test_corrupt_saves_are_refused_and_never_overwritten(world, store, damage, message):
@@ -130,18 +131,22 @@ def test_changed_scenario_loads_while_the_scene_exists(example_copy, tmp_path):
     assert session.game.player.vars["courage"] == 1
 
 
-def test_changed_scenario_without_the_scene_is_refused_by_name(example_copy, tmp_path):
+def test_changed_scenario_without_the_scene_goes_back_to_one_that_exists(example_copy,
+                                                                          tmp_path):
     world = load_scenario(example_copy)
     store = SaveStore(world, tmp_path / "s")
     s = _played(world, store)
-    store.save("old", s.game)
+    store.save("old", s.game, s.undo_stack)
     before = store.path("old").read_bytes()
     officer = example_copy / "palace" / "officer.yaml"
     officer.write_text(officer.read_text().replace("  malachite:\n", "  green_room:\n")
                        .replace("go: malachite", "go: green_room"))
     changed = load_scenario(example_copy)
-    with pytest.raises(SaveError, match="the scene `malachite` is gone from the scenario"):
-        SaveStore(changed, tmp_path / "s").load("old")
+    loaded = SaveStore(changed, tmp_path / "s").load("old")
+    assert "your scene `malachite` is gone from the scenario: the game goes back to 18:02, " \
+           "The guardroom (1 choice taken back)" in loaded.warning
+    assert loaded.game.player.scene == "guardroom"
+    assert loaded.game.player.items == ("revolver",)
     assert store.path("old").read_bytes() == before
 
 
@@ -185,9 +190,9 @@ def test_saves_folder_defaults_and_overrides(monkeypatch, tmp_path, world):
 
 
 def test_user_data_folder_when_installed(monkeypatch, tmp_path):
-    import winterpalace.saves as saves
+    import winterpalace.saves.store as store_module
     monkeypatch.delenv(ENV_VAR, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    fake = tmp_path / "site-packages" / "winterpalace" / "saves.py"
-    monkeypatch.setattr(saves, "__file__", str(fake))
+    fake = tmp_path / "site-packages" / "winterpalace" / "saves" / "store.py"
+    monkeypatch.setattr(store_module, "__file__", str(fake))
     assert default_saves_dir() == tmp_path / "data" / "winterpalace" / "saves"

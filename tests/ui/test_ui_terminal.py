@@ -82,19 +82,22 @@ def test_title_offers_continue_when_an_autosave_exists(world, store, drive):
     drive(Flow(world, store=store, seed=1), "1\r" + CTRL_D, role="officer")
     flow = Flow(world, store=store, seed=1)
     shown = drive(flow, "continue\r" + CTRL_D)
-    assert "Saved game: type continue for The officer, 18:02, The guardroom" in shown
+    assert "Unfinished nights" in shown
+    assert "continue  The officer, 18:02, The guardroom, last played just now" in shown
     assert flow.session.game.player.time == 18 * 60 + 2
 
 
 def test_corrupt_save_is_refused_and_left_untouched(world, store, drive):
     drive(Flow(world, store=store, seed=1), "save mine\r" + CTRL_D, role="officer")
     path = store.path("mine")
-    damaged = path.read_bytes().replace(b'"time": 1080', b'"time": 1081', 1)
+    damaged = path.read_bytes().replace(b'"time":1080', b'"time":1081', 1)
     assert damaged != path.read_bytes()
     path.write_bytes(damaged)
     flow = Flow(world, store=store, seed=1)
-    shown = drive(flow, "load mine\r" + "save mine\r" + CTRL_D, role="officer")
-    assert "The save `mine` is damaged (its checksum does not match)" in shown
+    # `2`: a new night beside the unfinished one, which is kept as `officer-1800`.
+    shown = drive(flow, "2\r" + "load mine\r" + "save mine\r" + CTRL_D, role="officer")
+    assert "`load officer-1800` goes back to it" in shown
+    assert "The save `mine` cannot be loaded: damaged: its checksum does not match" in shown
     assert "Not saved: the slot `mine` holds a save this game cannot read" in shown
     assert path.read_bytes() == damaged
 

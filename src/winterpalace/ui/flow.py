@@ -5,7 +5,8 @@ rich terminal and a classroom connection all drive the same flow and render its 
 own way (ui/plain.py as text lines, ui/render.py with rich).
 
 States: ``title`` (role menu) -> ``confirm`` (the role's portrait; begin?) -> ``play`` ->
-``ended`` (the ending menu: play again, another role, quit) -> ``done``.
+``ended`` (the ending menu: play again, another role, quit) -> ``done``. Choosing a role that
+has an unfinished night asks first (``night``: continue it, or begin a new one and keep it).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from typing import Any, Callable
 from ..engine.events import Turn
 from ..engine.model import World
 from ..saves import SaveError, SaveInfo, SaveStore
-from ..session import Info, Notice, Output, QuitRequest, Screen, Session
+from ..session import (Info, Notice, Output, QuitRequest, Screen, Session, delete_request,
+                       saves_listing)
+
+TITLE_NIGHTS = 5            # unfinished nights listed on the title screen (`saves` lists all)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +39,18 @@ class RoleEntry:
 
 @dataclass(frozen=True, slots=True)
 class TitleScreen:
-    """The game's title and the role menu; `resume` is the autosave `continue` would load."""
+    """The game's title, the role menu and the unfinished nights (newest first)."""
 
     title: str
     subtitle: str
     roles: tuple[RoleEntry, ...]
-    resume: SaveInfo | None = None
+    unfinished: tuple[SaveInfo, ...] = ()
+    more: int = 0              # unfinished nights not listed
+
+    @property
+    def resume(self) -> SaveInfo | None:
+        """The night `continue` goes on with."""
+        return self.unfinished[0] if self.unfinished else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +123,10 @@ class Flow:
         self.state = "title"
         self.session: Session | None = None
         self.pending: RoleEntry | None = None
+        self.waiting: SaveInfo | None = None      # the unfinished night a new one would displace
+        self._confirm_delete: Callable[[], list[Output]] | None = None
+        self._nights: list[SaveInfo] = []          # as last listed on the title screen
+        self.unsaved = False       # the last autosave on leaving failed (the exit status says)
 
     # ------------------------------------------------------------------ starting
 
@@ -133,20 +147,22 @@ class Flow:
             return out
         if resume:
             out = self.resume()
-            if self.state == "play":
+            if self.state in ("play", "ended"):
                 return out
             return out + [self.title_screen()]
         if role is not None:
-            return self.begin(role)
+            return self.choose(role)
         return [self.title_screen()]
 
     def title_screen(self) -> TitleScreen:
         self.state = "title"
-        resume = self.store.latest_autosave() if self.store is not None else None
-        return TitleScreen(self.world.title, self.world.subtitle, self.roles, resume)
+        self._nights = self.store.unfinished() if self.store is not None else []
+        shown = tuple(self._nights[:TITLE_NIGHTS])
+        return TitleScreen(self.world.title, self.world.subtitle, self.roles, shown,
+                           len(self._nights) - len(shown))
 
     def resume(self, slot: str | None = None) -> list[FlowOutput]:
-        """Load `slot` (default: the newest autosave of an unfinished game) and play on."""
+        """Load `slot` (default: the newest unfinished night) and play on."""
         if self.store is None:
             return [Notice("There are no saved games here.", "warning")]
         if slot is None:
@@ -162,32 +178,82 @@ class Flow:
             loaded = self.store.load(slot)
         except SaveError as e:
             return [Notice(str(e), "error")]
-        session, _ = self.make_session(self.world, loaded.game.player.role, 0)
+        try:
+            session, _ = self.make_session(self.world, loaded.game.player.role, 0)
+            session.gentle = self.gentle
+            view = session.view_of(loaded.game)    # a game this scenario cannot show is refused
+        except Exception as e:  # noqa: BLE001 - nothing is changed by a load that fails
+            return [Notice(f"The save `{slot}` cannot be shown with this scenario "
+                           f"({type(e).__name__}); nothing was changed.", "error")]
         session.store = self.store
-        session.gentle = self.gentle
-        session.restore(loaded.game, loaded.undo)
+        session.restore(loaded.game, loaded.undo, night=loaded.info.night,
+                        slot=self.store.home_slot(loaded))
         self.session = session
         self.state = "ended" if session.ended else "play"
         out = [Notice(f"Welcome back: {loaded.info.describe()}.")]
         if loaded.warning:
             out.append(Notice(loaded.warning, "warning"))
-        out.append(Screen(session.view()))
+        out.append(Screen(view))
         if session.ended:
             out.append(EndingMenu(session.view().role_name))
         return out
 
+    def choose(self, role: str) -> list[FlowOutput]:
+        """Begin a night as `role`; first ask (terminal) about an unfinished night of it."""
+        night = self._unfinished_of(role)
+        if night is not None and self.confirm:
+            self.pending = next(r for r in self.roles if r.id == role)
+            self.waiting = night
+            self.state = "night"
+            return [self._night_question()]
+        return self.begin(role)
+
+    def _unfinished_of(self, role: str) -> SaveInfo | None:
+        if self.store is None:
+            return None
+        slot = self.store.autosave_slot(role)
+        if not self.store.exists(slot):
+            return None
+        info = self.store.info(slot)
+        return info if info.problem is None and not info.ended else None
+
+    def _night_question(self) -> Info:
+        assert self.pending is not None and self.waiting is not None and self.store
+        w = self.waiting
+        when = w.played()
+        return Info("An unfinished night", (
+            f"You have an unfinished night as {self.pending.name}: {w.clock}, {w.scene_title}"
+            + (f", {when}." if when else "."),
+            "1. Continue that night",
+            f"2. Begin a new night (that one is kept, as `{self.store.kept_name(w)}`)",
+            "3. Back to the roles"))
+
     def begin(self, role: str) -> list[FlowOutput]:
-        """Start the night as `role` (after the confirmation, if any)."""
+        """Start the night as `role`; an unfinished night of it is kept under its own name."""
         entry = next(r for r in self.roles if r.id == role)
+        out: list[FlowOutput] = []
+        if self.store is not None:
+            slot = self.store.autosave_slot(role)
+            try:
+                kept = self.store.keep_aside(slot)
+            except SaveError as e:
+                kept = None
+                out.append(Notice(str(e), "error"))
+            if kept is not None and kept.problem is None:
+                out.append(Notice(f"Your unfinished night as {kept.role_name} ({kept.clock}, "
+                                  f"{kept.scene_title}) is kept as `{kept.slot}`: `load "
+                                  f"{kept.slot}` goes back to it."))
+            elif kept is not None:
+                out.append(Notice(f"`{slot}` could not be loaded ({kept.problem}); it is kept "
+                                  f"as `{kept.slot}`.", "warning"))
         seed = self.seed if self.seed is not None else secrets.randbelow(2**31)
         session, turn = self.make_session(self.world, role, seed)
         session.store = self.store
         session.gentle = self.gentle
         self.session = session
         self.state = "play"
-        out: list[FlowOutput] = []
         if not self.confirm:
-            out.append(RoleIntro(entry, self.world.roles[role].intro, False))
+            out.insert(0, RoleIntro(entry, self.world.roles[role].intro, False))
         problem = session.autosave()
         if problem is not None:
             out.append(problem)
@@ -203,10 +269,12 @@ class Flow:
     def prompt_hint(self) -> str:
         """A short reminder of what can be typed now (for toolbars and prompts)."""
         if self.state == "title":
-            cont = ", `continue`" if self.store and self.store.latest_autosave() else ""
+            cont = ", `continue`" if self._nights else ""
             return f"choose a role 1-{len(self.roles)}{cont}, or `quit`"
         if self.state == "confirm":
             return "Enter to begin, `back` for the roles"
+        if self.state == "night":
+            return "1 continue that night · 2 begin a new one · 3 back"
         if self.state == "ended":
             return "1 play again · 2 another role · 3 quit"
         return "type a number, a command, or help"
@@ -231,7 +299,12 @@ class Flow:
             return [Notice(r.message, "error", tuple(r.errors.splitlines()))]
         self.world = self.session.world
         self.roles = role_entries(self.world)
-        return [Notice(r.message), Screen(self.session.view())]
+        self.store = self.session.saves()     # its checks follow the new scenario
+        out: list[FlowOutput] = [Notice(r.message)]
+        problem = self.session.autosave()
+        if problem is not None:
+            out.append(problem)
+        return out + [Screen(self.session.view())]
 
     def _handle(self, line: str) -> list[FlowOutput]:
         text = "".join(ch for ch in line[:500] if ch.isprintable()).strip()
@@ -239,6 +312,8 @@ class Flow:
             return self._title(text)
         if self.state == "confirm":
             return self._confirm(text)
+        if self.state == "night":
+            return self._night(text)
         if self.state == "ended":
             return self._ended(text)
         if self.state == "play":
@@ -262,16 +337,28 @@ class Flow:
     def _title(self, text: str) -> list[FlowOutput]:
         low = text.lower()
         word, _, rest = low.partition(" ")
+        rest = rest.strip()
+        if self._confirm_delete is not None:
+            confirm, self._confirm_delete = self._confirm_delete, None
+            if low in ("y", "yes"):
+                return [*confirm(), self.title_screen()]
+            if low in ("", "n", "no"):
+                return [Notice("Nothing was deleted.")]
+            return [Notice("Nothing was deleted."), *self._title(text)]
         if low in QUIT:
             return self.quit()
-        if low in ("continue", "c", "resume") or word == "load":
-            return self.resume((rest.strip() or None) if word == "load" else None)
+        if word in ("continue", "c", "resume", "load", "restore"):
+            if word in ("load", "restore") and not rest:
+                return [Notice("Type `load NAME` with the name of a save; `saves` lists them.",
+                               "warning")]
+            return self.resume(rest or None)
         if low in ("help", "?", "h"):
             return [Info("Choosing a role", self._title_help())]
         if low == "saves" and self.store is not None:
-            infos = self.store.list()
-            lines = tuple(i.describe() for i in infos) or ("No saved games yet.",)
-            return [Info("Saved games", lines + ("`load NAME` loads one.",))]
+            return [saves_listing(self.store)]
+        if word == "delete" and self.store is not None:
+            outputs, self._confirm_delete = delete_request(self.store, rest, None)
+            return list(outputs)
         role = self._find_role(text)
         if role is None:
             return [Notice(f"Choose a role: a number from 1 to {len(self.roles)}"
@@ -279,22 +366,39 @@ class Flow:
                            self._title_help())]
         if not self.confirm:
             return self.begin(role.id)
+        if self._unfinished_of(role.id) is not None:
+            return self.choose(role.id)
         self.pending = role
         self.state = "confirm"
         return [RoleIntro(role, self.world.roles[role.id].intro, True)]
 
     def _title_help(self) -> tuple[str, ...]:
         lines = [f"{r.number}. {r.name}" for r in self.roles]
-        if self.store is not None and self.store.latest_autosave() is not None:
+        if self._nights:
             lines.append("continue: go on with your last game")
-        lines.append("saves, load NAME: saved games; quit: leave")
+        lines.append("saves, load NAME, delete NAME: saved games; quit: leave")
         return tuple(lines)
+
+    def _night(self, text: str) -> list[FlowOutput]:
+        """The answer to: continue the unfinished night, or begin a new one beside it?"""
+        assert self.pending is not None and self.waiting is not None
+        low = text.lower().rstrip(".)")
+        if low in ("1", "continue", "c", "resume"):
+            return self.resume(self.waiting.slot)
+        if low in ("2", "new", "begin", "new night", "start"):
+            return self.begin(self.pending.id)
+        if low in ("3", *NO):
+            return [self.title_screen()]
+        if low in QUIT:
+            return self.quit()
+        return [Notice("Type 1 to continue that night, 2 to begin a new one beside it, or 3 "
+                       "to go back to the roles.", "warning")]
 
     def _confirm(self, text: str) -> list[FlowOutput]:
         low = text.lower()
         assert self.pending is not None
         if low in YES or low == self.pending.id or low == str(self.pending.number):
-            return self.begin(self.pending.id)
+            return self.choose(self.pending.id)
         if low in QUIT:
             return self.quit()
         if low in NO:
@@ -322,7 +426,7 @@ class Flow:
         assert self.session is not None
         low = text.lower().rstrip(".)")
         if low in ("1", "again", "play again", "replay", "restart"):
-            return self.begin(self.session.game.player.role)
+            return self.choose(self.session.game.player.role)
         if low in ("2", "another", "another role", "role", "roles"):
             self.session = None
             return [self.title_screen()]
@@ -361,19 +465,23 @@ class Flow:
         if self.session is None:
             return None
         try:
-            return self.session.autosave()
+            notice = self.session.autosave()
         except Exception as e:  # noqa: BLE001 - leaving must never fail
-            return Notice(f"Autosave failed: {e}", "error")
+            notice = Notice(f"Autosave failed: {e}", "error")
+        self.unsaved = notice is not None and notice.kind == "error"
+        return notice
 
     def completions(self) -> list[str]:
         """Words worth offering now: choice labels and commands, or the menu's words."""
         if self.state == "title":
             words = [r.name for r in self.roles] + [r.id for r in self.roles]
-            if self.store is not None and self.store.latest_autosave() is not None:
+            if self._nights:
                 words.insert(0, "continue")
-            return words + ["saves", "load", "help", "quit"]
+            return words + ["saves", "load", "delete", "help", "quit"]
         if self.state == "confirm":
             return ["yes", "back", "quit"]
+        if self.state == "night":
+            return ["continue", "new", "back", "quit"]
         if self.session is None:
             return []
         words = []

@@ -138,10 +138,26 @@ def title_lines(t: "TitleScreen", width: int = 80) -> list[str]:
     lines += ["", "Roles:"]
     for r in t.roles:
         lines += wrap(f"{r.number}. {r.name}. {r.area}, from {r.start}. {r.title}", width)
-    if t.resume is not None:
-        lines += wrap(f"Saved game: type `continue` for {t.resume.summary()}.", width)
-    lines.append(f"Choose a role, 1 to {len(t.roles)}:")
+    if t.unfinished:
+        lines.append("Unfinished nights:")
+        for command, text in night_lines(t):
+            lines += _wrap_indented(f"  {command}: {text}", width)
+    lines.append(f"Choose a role, 1 to {len(t.roles)}"
+                 + (", or type `continue`:" if t.unfinished else ":"))
     return lines
+
+
+def night_lines(t: "TitleScreen") -> list[tuple[str, str]]:
+    """(what to type, which night) for each unfinished night on the title screen."""
+    out = []
+    for n, info in enumerate(t.unfinished):
+        command = "continue" if n == 0 else f"load {info.slot}"
+        when = info.played()
+        out.append((command, f"{info.role_name}, {info.clock}, {info.scene_title}"
+                    + (f", {when}" if when else "")))
+    if t.more:
+        out.append(("saves", f"lists {t.more} more"))
+    return out
 
 
 def output_lines(o: "Output | FlowOutput", width: int = 80) -> list[str]:
@@ -242,5 +258,7 @@ def run_flow(flow: "Flow", lines: Iterable[str], out: IO[str], width: int = 80,
         if flow.done:
             break        # do not wait for another line that will never be used
     if not flow.done:
-        flow.hangup()      # input ended (EOF): keep the game
-    return 0
+        problem = flow.hangup()      # input ended (EOF): keep the game
+        if problem is not None:
+            show([problem])
+    return 1 if flow.unsaved else 0

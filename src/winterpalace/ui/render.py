@@ -14,7 +14,7 @@ scene cannot break the screen.
 from __future__ import annotations
 
 import io
-from typing import Iterable
+from typing import IO, Iterable
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -227,13 +227,19 @@ def title_screen(t: TitleScreen) -> RenderableType:
         narrow.add_row(Text(str(r.number), style=STYLE["number"]), stacked)
         narrow.add_row("", "")
     parts.append(Padding(Adaptive(table, narrow, 76), (0, 1)))
-    hint = Text(f"Choose 1–{len(t.roles)}, or `help`.", style=STYLE["hint"])
+    hint = Text(f"Choose 1–{len(t.roles)}" + (", `continue`," if t.unfinished else ",")
+                + " or `help`.", style=STYLE["hint"])
     parts.append(Padding(hint, PAD))
-    if t.resume is not None:
-        resume = Text("Saved game: type ")
-        resume.append("continue", style=STYLE["number"])
-        resume.append(f" for {t.resume.summary()}")
-        parts.append(Padding(resume, PAD))
+    if t.unfinished:
+        from .plain import night_lines
+        parts.append(Text(""))
+        parts.append(Padding(Text("Unfinished nights", style=STYLE["heading"]), PAD))
+        nights = Table.grid(padding=(0, 2))
+        nights.add_column(no_wrap=True)
+        nights.add_column()
+        for command, text in night_lines(t):
+            nights.add_row(Text(command, style=STYLE["number"]), Text(text))
+        parts.append(Padding(nights, PAD))
     return Group(*parts)
 
 
@@ -319,7 +325,7 @@ def render_all(outputs: Iterable[FlowOutput], console: Console) -> None:
         render(o, console)
 
 
-def make_console(file: io.TextIOBase | None, width: int,
+def make_console(file: IO[str] | None, width: int,
                  color_system: str | None = "truecolor") -> Console:
     """A console that writes to `file` at `width` columns, escapes as `color_system` says."""
     return Console(file=file or io.StringIO(), width=width,

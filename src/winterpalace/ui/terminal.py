@@ -11,7 +11,9 @@ Entry points:
   ``PromptSession`` and a ``write`` that sends to that connection.
 
 Keys: Tab completes choices and commands; Ctrl-C asks before quitting; Ctrl-D autosaves and
-leaves. SIGTERM and SIGHUP (a closed terminal) autosave and leave too (local play only).
+leaves. SIGTERM and SIGHUP (a closed terminal) autosave and leave too (local play only), and so
+does a terminal that is gone without a signal (reads and writes fail with EIO). Escape
+sequences pasted at the prompt are ignored, never an error.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
 from ..engine.model import World
@@ -35,7 +39,7 @@ from . import plain
 from .flow import Flow, FlowOutput, Goodbye, RoleIntro, TitleScreen
 from .render import render_to_ansi
 
-EXIT_OK = 0
+EXIT_OK, EXIT_ERROR = 0, 1
 PROMPT_STYLE = Style.from_dict({
     "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
     "bottom-toolbar.role": "bold",
@@ -57,16 +61,18 @@ class FlowCompleter(Completer):
         low = text.lower()
         word, sep, rest = low.partition(" ")
         session = self.flow.session
+        if sep and self.flow.store is not None and word in ("load", "save", "delete",
+                                                              "continue") \
+                and self.flow.state in ("title", "play", "ended"):
+            for info in self.flow.store.list():
+                if info.slot.startswith(rest) and (info.problem is None or word == "delete"):
+                    yield Completion(info.slot, start_position=-len(rest))
+            return
         if sep and session is not None and self.flow.state in ("play", "ended"):
             if word in ("glossary", "g"):
                 for term in session.glossary_lookup(rest) if rest else \
                         sorted(session.world.glossary, key=str.lower):
                     yield Completion(term, start_position=-len(rest))
-                return
-            if word in ("load", "save") and self.flow.store is not None:
-                for info in self.flow.store.list():
-                    if info.slot.startswith(rest) and info.problem is None:
-                        yield Completion(info.slot, start_position=-len(rest))
                 return
         if not low.strip():
             return
@@ -180,25 +186,36 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
             raise EOFError
         return await prompt_session.prompt_async(
             FormattedText([("class:prompt", message)]), style=PROMPT_STYLE,
-            bottom_toolbar=lambda: toolbar_text(flow, cols()), **kw)
+            bottom_toolbar=lambda: toolbar_text(flow, cols()),
+            set_exception_handler=False, **kw)
 
     try:
         while not flow.done:
             try:
                 line = await ask("› ", completer=completer, complete_while_typing=False)
             except KeyboardInterrupt:
-                if await _confirm_quit(ask):
+                try:
+                    leave = await _confirm_quit(ask)
+                except OSError:
+                    flow.hangup()          # the terminal went away during the question
+                    return EXIT_OK
+                if leave:
                     _log(transcript, "> (Ctrl-C) quit")
                     show(flow.quit())
                     break
                 continue
+            except OSError:
+                # The terminal is gone (a closed window: reads and writes fail with EIO).
+                _log(transcript, "> (the terminal went away)")
+                flow.hangup()
+                return EXIT_OK
             except EOFError:
                 _log(transcript, "> (Ctrl-D)")
                 if hangup is not None and hangup.is_set():
                     flow.hangup()
                     return EXIT_OK
                 notice = flow.hangup()
-                show(([notice] if notice else []) + [Goodbye(
+                show(([notice] if notice else []) + [Goodbye(  # type: ignore[arg-type]
                     "Saved. `winterpalace play --continue` takes you back." if
                     flow.session is not None and not flow.session.ended else "Goodbye.")])
                 break
@@ -238,6 +255,22 @@ def _log(transcript: IO[str] | None, text: str) -> None:
         transcript.flush()
 
 
+def safe_key_bindings() -> KeyBindings:
+    """Key bindings for the game's prompt: mouse reports are ignored.
+
+    The game never turns mouse reporting on, so a "mouse event" is text that looks like one: a
+    pasted colour code such as `ESC [31m`, or half a sequence. prompt_toolkit's own handler
+    would fail on it; this one lets it pass without a word.
+    """
+    kb = KeyBindings()
+
+    @kb.add(Keys.Vt100MouseEvent)
+    def _ignore(event: Any) -> None:
+        return None
+
+    return kb
+
+
 def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = None,
          transcript: IO[str] | None = None, watcher: Any = None) -> int:
     """`winterpalace play` in a local terminal: the rich screens and the prompt."""
@@ -255,8 +288,16 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
 
     async def main() -> int:
         hangup = asyncio.Event()
-        session: PromptSession[str] = PromptSession()
+        session: PromptSession[str] = PromptSession(key_bindings=safe_key_bindings())
         loop = asyncio.get_running_loop()
+
+        def on_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            # An error inside prompt_toolkit's callbacks: a lost terminal ends the game (saved);
+            # anything else (a stray key sequence) is not worth stopping the night for.
+            if isinstance(context.get("exception"), OSError):
+                hang_up(session, hangup)
+
+        loop.set_exception_handler(on_error)
         for name in ("SIGTERM", "SIGHUP"):
             sig = getattr(signal, name, None)
             if sig is not None:
@@ -269,7 +310,20 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
                                hangup=hangup)
 
     try:
-        return asyncio.run(main())
+        code = asyncio.run(main())
     except KeyboardInterrupt:  # pragma: no cover - between prompts
         flow.hangup()
-        return 130
+        code = 130
+    except OSError:
+        flow.hangup()              # the terminal went away outside the prompt
+        code = EXIT_OK
+    except Exception as e:  # noqa: BLE001 - a bug must not cost the night
+        from ..cli import internal_error
+        return internal_error(e, flow)
+    if flow.unsaved:
+        try:
+            sys.stderr.write("winterpalace: the game could not be saved on leaving.\n")
+        except (OSError, ValueError, AttributeError):
+            pass
+        return EXIT_ERROR
+    return code

@@ -1,0 +1,18 @@
+"""Saved games that survive crashes, edited scenarios, odd files and hand edits.
+
+- `store`: slots in one folder per scenario, nights and their autosaves, listing, deleting.
+- `files`: reading with hard limits (regular files only, bounded size and depth) and the
+  atomic write; tidying what killed writes left behind.
+- `fit`: every saved game checked against the scenario, and fitted to an edited one.
+"""
+
+from .files import MAX_JSON_DEPTH, MAX_SAVE_BYTES
+from .fit import UNDO_DEPTH
+from .store import (AUTOSAVE, ENV_VAR, SAVE_FORMAT, Loaded, SaveError, SaveInfo, SaveStore,
+                    Written, _checksum, check_slot, default_saves_dir, new_night,
+                    scenario_fingerprint, user_data_dir)
+
+__all__ = ["AUTOSAVE", "ENV_VAR", "MAX_JSON_DEPTH", "MAX_SAVE_BYTES", "SAVE_FORMAT",
+           "UNDO_DEPTH", "Loaded", "SaveError", "SaveInfo", "SaveStore", "Written",
+           "_checksum", "check_slot", "default_saves_dir", "new_night", "scenario_fingerprint",
+           "user_data_dir"]
