@@ -7,6 +7,14 @@ is a third of the load time. Scenario files are mostly plain words and quoted te
 always `str`, so those skip the expressions; anything that could be a number, boolean, null or
 date still goes to pyyaml's resolver, so tags are exactly what the safe loader would give. Only
 nodes are composed: no Python object is ever constructed from a tag.
+
+A file is input from anyone, so composing it is bounded (engine/limits.py): at most
+MAX_YAML_NODES values, and in a big file one per YAML_CHARS_PER_NODE characters (a node costs
+some 300 bytes; a file of `[a,a,a,...]` must not cost gigabytes before it is refused); aliases
+counted each time they are used (a "billion laughs" file of nested aliases is a few hundred
+bytes); no alias inside its own anchor; nesting at most libyaml's 1,000
+levels (MAX_YAML_DEPTH with the pure-Python composer, which recurses). Every refusal is a
+yaml.MarkedYAMLError with a position, as a syntax error is.
 """
 
 from __future__ import annotations
@@ -15,7 +23,10 @@ import re
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..engine.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, YAML_CHARS_PER_NODE
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose"]
 
@@ -51,12 +62,63 @@ def _quick(loader: type) -> type:
             pass
 
     Quick.__name__ = Quick.__qualname__ = "Quick" + loader.__name__
+    if loader is yaml.SafeLoader:
+        class QuickPython(Quick):
+            """The pure-Python composer recurses once per level: bound it below Python's
+            recursion limit (libyaml stops at 1,000 levels by itself)."""
+
+            _depth = 0
+
+            def compose_node(self, parent: Any, index: Any) -> Any:
+                self._depth += 1
+                try:
+                    if self._depth > MAX_YAML_DEPTH:
+                        raise ComposerError(None, None, f"nesting deeper than {MAX_YAML_DEPTH} "
+                                            "levels", self.peek_event().start_mark)
+                    return super().compose_node(parent, index)
+                finally:
+                    self._depth -= 1
+
+        return QuickPython
     return Quick
+
+
+class _TooManyNodes(Exception):
+    pass
+
+
+# A file up to this many characters is composed without counting: it holds at most one value
+# per 2 characters, so at most 400,000 (the fast path stays fast for every usual file).
+BIG_FILE = 200_000 * YAML_CHARS_PER_NODE
+
+
+def node_budget(chars: int) -> int:
+    """How many values a file of `chars` characters may hold."""
+    return min(MAX_YAML_NODES, max(chars, BIG_FILE) // YAML_CHARS_PER_NODE)
+
+
+def _counting(loader: type) -> type:
+    """`loader` counting the values it composes, to stop at the file's node budget (set on
+    the instance). For big files only: counting costs a little per value."""
+
+    class Counting(loader):  # type: ignore[misc]
+        budget = 0
+
+        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+            self.budget -= 1
+            if self.budget < 0:
+                raise _TooManyNodes
+            tag: str = super().resolve(kind, value, implicit)
+            return tag
+
+    Counting.__name__ = Counting.__qualname__ = "Counting" + loader.__name__
+    return Counting
 
 
 _PythonComposer = _quick(yaml.SafeLoader)
 # libyaml's, where pyyaml was built with it (the Python one gives the same nodes, slower).
 _Composer = _quick(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", False) else None
+_CountingComposers = {c: _counting(c) for c in (_PythonComposer, _Composer) if c is not None}
 
 
 _DOCUMENT_START = re.compile(r"^---", re.MULTILINE)
@@ -67,24 +129,122 @@ def compose(text: str) -> tuple[Node | None, tuple[int, int] | None]:
     document starts (0-based line and column) if the text has one: a mistake the loader
     reports, while the first document still counts.
 
-    Raises yaml.MarkedYAMLError (with a problem mark) for syntax errors in the first document.
-    libyaml refuses nesting deeper than 1,000 levels with an error, so the C composer's
-    recursion stays bounded.
+    Raises yaml.MarkedYAMLError (with a problem mark) for syntax errors in the first document,
+    characters YAML does not allow, and files past the bounds above.
     """
-    loader = (_Composer or _PythonComposer)(text)
+    composer = base = _Composer or _PythonComposer
+    if len(text) > BIG_FILE:
+        composer = _CountingComposers[composer]
     try:
-        node = loader.get_node() if loader.check_node() else None
-        if node is None:
-            return None, None
+        loader = composer(text)   # the Python reader checks the characters here
+        loader.budget = node_budget(len(text))
         try:
-            more = loader.check_node()
-        except yaml.MarkedYAMLError:
-            more = True   # a broken second document is still a second document
-    finally:
-        loader.dispose()
+            node = loader.get_node() if loader.check_node() else None
+            if node is None:
+                return None, None
+            try:
+                more = loader.check_node()
+            except yaml.MarkedYAMLError:
+                more = True   # a broken second document is still a second document
+        finally:
+            loader.dispose()
+    except yaml.reader.ReaderError as e:
+        raise _reader_error(e, text, base is _Composer) from None
+    except _TooManyNodes:
+        raise _marked(text, 0, f"this file holds more than {node_budget(len(text)):,} values "
+                      f"(YAML nodes): at most one per {YAML_CHARS_PER_NODE} characters, and "
+                      f"{MAX_YAML_NODES:,} in all; split it into several files") from None
+    if "&" in text and "*" in text:   # it may have aliases: count what they expand to
+        _check_aliases(node, text)
     if not more:
         return node, None
     m = _DOCUMENT_START.search(text, node.end_mark.index)
     if m is None:
         return node, (node.end_mark.line, 0)
     return node, (text.count("\n", 0, m.start()), 0)
+
+
+def _marked(text: str, index: int, problem: str) -> yaml.MarkedYAMLError:
+    """A MarkedYAMLError at character `index` of `text`."""
+    index = max(0, min(index, len(text)))
+    line = text.count("\n", 0, index)
+    column = index - (text.rfind("\n", 0, index) + 1)
+    return yaml.MarkedYAMLError(problem=problem,
+                                problem_mark=yaml.Mark("<file>", index, line, column, None, 0))
+
+
+def _reader_error(e: yaml.reader.ReaderError, text: str, in_bytes: bool) -> yaml.MarkedYAMLError:
+    """A character YAML does not allow (a NUL, an escape, ...) at its line and column. libyaml
+    counts its position in bytes of UTF-8, the Python reader in characters."""
+    index = e.position
+    if in_bytes:
+        index = len(text.encode("utf-8", "surrogatepass")[:index].decode("utf-8", "ignore"))
+    char = e.character
+    what = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+    return _marked(text, index, f"the character {what} is not allowed in a YAML file "
+                   "(control characters other than tab and line breaks)")
+
+
+def _check_aliases(root: Node, text: str) -> None:
+    """Refuse an alias used inside its own anchor, and aliases that repeat a part so often the
+    file would hold more values than its budget (the loader walks every repeat).
+    Iterative: the graph may be deep."""
+    budget = node_budget(len(text))
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            children = _children(node)
+            total = 1 + sum(size[id(c)] for c in children)
+            if total > budget:
+                raise _marked(text, node.start_mark.index,
+                              f"aliases (`*name`) repeat this part so often that the file "
+                              f"would hold more than {budget:,} values")
+            size[key] = total
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise _marked(text, node.start_mark.index,
+                          "an alias (`*name`) is used inside its own anchor (`&name`): this "
+                          "part would contain itself")
+        if isinstance(node, ScalarNode):
+            size[key] = 1
+            continue
+        open_.add(key)
+        stack.append((node, True))
+        for c in _children(node):
+            if id(c) in open_:
+                raise _marked(text, c.start_mark.index,
+                              "an alias (`*name`) is used inside its own anchor (`&name`): "
+                              "this part would contain itself")
+            if id(c) not in size:
+                stack.append((c, False))
+
+
+def too_deep(root: Node, limit: int) -> Node | None:
+    """The first node nested more than `limit` levels deep, or None (iterative). For files
+    whose values are built into Python objects, which recurses once per level."""
+    stack = [(root, 1)]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return node
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend((c, depth + 1) for c in _children(node))
+    return None
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
