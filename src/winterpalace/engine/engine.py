@@ -10,7 +10,7 @@ import bisect
 from typing import Any, Literal
 
 from .events import ChoiceView, EndingView, Narration, NightSummary, Turn, View
-from .limits import MAX_NUMBER, LimitError
+from .limits import MAX_NUMBER, MAX_SHOWN_DIGITS, LimitError
 from .model import Choice, Event, Scene, World
 from .state import Game, PlayerState, Step, WorldState, rng_next, rng_seed
 
@@ -76,17 +76,21 @@ class Context:
 
 
 def show(value: Any) -> str:
-    """A value as text shows it: `yes`/`no`, a number, a text. A number past the bounds (only
-    a result computed in the text itself can be) is not spelt out."""
+    """A value as text shows it: `yes`/`no`, a number (exactly), a text. A number of more than
+    MAX_SHOWN_DIGITS digits (only a result computed in the text itself can be) is not spelt
+    out: Python would refuse past 4,300, and no reader wants a thousand."""
     if value.__class__ is str:
         return value
     if value is True:
         return "yes"
     if value is False:
         return "no"
-    if -MAX_NUMBER <= value <= MAX_NUMBER:
+    if -MAX_NUMBER <= value <= MAX_NUMBER or value.bit_length() < _SHOWN_BITS:
         return str(value)
-    return f"[a number past ±{MAX_NUMBER:,}]"
+    return f"[a number of more than {MAX_SHOWN_DIGITS:,} digits]"
+
+
+_SHOWN_BITS = int(MAX_SHOWN_DIGITS * 3.3219)   # 2**bits < 10**digits
 
 
 def where_is(world: World, character: str, time: int, ctx: Any) -> str | None:

@@ -36,6 +36,7 @@ from .limits import (
     MAX_EXPRESSION_DEPTH,
     MAX_EXPRESSION_NESTING,
     MAX_EXPRESSION_TOKENS,
+    MAX_LITERAL_DIGITS,
     MAX_NUMBER,
     MAX_TEXT,
     LimitError,
@@ -247,19 +248,19 @@ class _Parser:
             self.take()
             digits = t.text.lstrip("0") or "0"
             # Checked before int(): a literal of thousands of digits must not reach Python's
-            # limit on converting them.
-            if len(digits) > len(str(MAX_NUMBER)) or int(digits) > MAX_NUMBER:
-                raise ExprError(f"`{clip_middle(t.text, 40)}` is larger than {MAX_NUMBER:,}, "
-                                "the largest number a night may hold", t.pos, len(t.text))
+            # limit on converting them (and keeps every result of an expression small).
+            if len(digits) > MAX_LITERAL_DIGITS:
+                raise ExprError(f"`{clip_middle(t.text, 40)}` has more than "
+                                f"{MAX_LITERAL_DIGITS} digits", t.pos, len(t.text),
+                                f"a variable holds at most ±{MAX_NUMBER:,}")
             return Node("lit", t.pos, len(t.text), int(digits), type=INT)
         if t.kind == "duration":
             self.take()
             from .clock import parse_duration
             minutes = parse_duration(t.text)
-            if minutes is None or minutes > MAX_NUMBER:
-                raise ExprError(f"`{clip_middle(t.text, 40)}` is longer than {MAX_NUMBER:,} "
-                                "minutes, the largest number a night may hold", t.pos,
-                                len(t.text))
+            if minutes is None:
+                raise ExprError(f"`{clip_middle(t.text, 40)}` is too long a duration", t.pos,
+                                len(t.text), "a night lasts at most 24 hours")
             return Node("lit", t.pos, len(t.text), minutes, type=INT)
         if t.kind == "time":
             self.take()
@@ -574,9 +575,9 @@ def _compile(node: Node, sym: Symbols, src: str = "") -> Compiled:
         if op == "+" and node.type == STR:
             return _join(a, b, src[node.pos:node.pos + node.length] or "+")
         if op == "+":
-            # Numbers need no check here: every leaf is within the bounds and an expression
-            # has at most MAX_EXPRESSION_TOKENS of them, so even a product of all of them is a
-            # few thousand digits, cheap to compute. What is stored is checked (effects).
+            # Numbers need no check here: every leaf has at most MAX_LITERAL_DIGITS digits and
+            # an expression at most MAX_EXPRESSION_TOKENS of them, so even a product of all of
+            # them is cheap to compute. What is stored is checked (effects), what is shown too.
             return lambda ctx: a(ctx) + b(ctx)
         if op == "-":
             return lambda ctx: a(ctx) - b(ctx)
@@ -756,6 +757,9 @@ def _compile_effect(src: str, sym: Symbols) -> Effect:
         if got != want:
             raise ExprError(f"`{name}` is {TYPE_NAMES[vtype]}, but this is {TYPE_NAMES[got]}",
                             node.pos + rest_at, node.length)
+        if node.kind == "lit" and node.type == INT and not -MAX_NUMBER <= node.value <= MAX_NUMBER:
+            raise ExprError(f"`{name}` may hold at most ±{MAX_NUMBER:,}; this effect would "
+                            "always be refused", node.pos + rest_at, node.length)
         value = _compile(node, sym, rest)
         reads: set[str] = set()
         calls: set[tuple[str, str]] = set()

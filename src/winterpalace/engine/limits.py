@@ -17,6 +17,10 @@ from typing import Any
 
 MAX_NUMBER = 10**15        # |n| for every number a variable or flag may hold
 MAX_TEXT = 10_000          # characters in any text a variable or flag may hold
+# Within one expression arithmetic is exact whatever the size of a result (`x * x / y`); with
+# the bounds below a result has at most some 60,000 digits, computed in milliseconds.
+MAX_LITERAL_DIGITS = 30    # digits of a number written in an expression
+MAX_SHOWN_DIGITS = 1_000   # digits of a number a text spells out (Python's own limit is 4,300)
 
 # --------------------------------------------------------------------------- the language
 
@@ -111,6 +115,8 @@ def clip_middle(text: str, width: int = MAX_MESSAGE) -> str:
 
 __all__ = [
     "EXCERPT_WIDTH",
+    "MAX_LITERAL_DIGITS",
+    "MAX_SHOWN_DIGITS",
     "MAX_EXPRESSION_DEPTH",
     "MAX_EXPRESSION_NESTING",
     "MAX_EXPRESSION_TOKENS",
