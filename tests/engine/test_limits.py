@@ -239,3 +239,22 @@ def test_check_sees_what_it_can_statically(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as info:
         load_scenario(root)
     assert "would always be refused" in info.value.problems[0].message
+
+
+def test_a_loop_of_redirects_refuses_the_turn(write_scenario) -> None:
+    world = load_scenario(write_scenario(**{"s.yaml": """\
+        scenes:
+          a:
+            title: A
+            place: p
+            text: Here.
+            choices: [{ label: Round, go: x }, { label: Leave, go: out }]
+          x: { title: X, place: p, text: x, redirect: [{ if: "true", go: y }], wait: 5m }
+          y: { title: Y, place: p, text: y, redirect: [{ if: "true", go: x }], wait: 5m }
+          out: { title: Out, place: p, text: Gone., ending: { title: Gone, epilogue: Bye. } }
+        """}))
+    ws, ps, _ = start(world, "r")
+    ws2, ps2, turn = choose(world, ws, ps, 0)
+    assert ps2 is ps and turn.refused
+    assert "redirects lead on more than 64 times in a row" in turn.refused
+    assert "reached from choice “Round” in scene `a`, " in turn.refused

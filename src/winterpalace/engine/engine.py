@@ -14,7 +14,7 @@ from .limits import MAX_NUMBER, MAX_SHOWN_DIGITS, LimitError
 from .model import Choice, Event, Scene, World
 from .state import Game, PlayerState, Step, WorldState, rng_next, rng_seed
 
-MAX_REDIRECTS = 64
+MAX_REDIRECTS = 64   # redirects followed in a row, within one turn
 
 # Values past the bounds of limits.py (an effect storing too big a number or too long a text,
 # texts joined past the limit) raise LimitError where they are computed. What happens then:
@@ -516,7 +516,10 @@ def _redirect(world: World, ctx: Context, depth: int = 0) -> None:
             raise e.located(f"a `redirect:` of scene `{ctx.scene}`, {r.where}")
         if holds:
             if depth >= MAX_REDIRECTS:
-                raise EngineError(f"scene {ctx.scene!r} redirects in a loop")
+                # A loop of redirects (or a chain too long to be meant): the turn is refused.
+                raise LimitError(f"redirects lead on more than {MAX_REDIRECTS} times in a row "
+                                 "(do some redirect to each other?)").located(
+                                     f"a `redirect:` of scene `{ctx.scene}`, {r.where}")
             ctx.move_to(r.go)
             ctx.visits[r.go] = ctx.visits.get(r.go, 0) + 1
             ctx.entered.append((ctx.time, r.go))
