@@ -156,6 +156,8 @@ def compose(text: str) -> tuple[Node | None, tuple[int, int] | None]:
                       f"{MAX_YAML_NODES:,} in all; split it into several files") from None
     if "&" in text and "*" in text:   # it may have aliases: count what they expand to
         _check_aliases(node, text)
+    if _CONTROL_ESCAPE.search(text):  # a double-quoted escape may make a control character
+        _check_controls(node, text)
     if not more:
         return node, None
     m = _DOCUMENT_START.search(text, node.end_mark.index)
@@ -224,6 +226,34 @@ def _check_aliases(root: Node, text: str) -> None:
                               "this part would contain itself")
             if id(c) not in size:
                 stack.append((c, False))
+
+
+# Escapes that make a control character in a double-quoted scalar (`"\e[2J"`, `"\x07"`,
+# `"\u202e"`): the reader refuses those characters written raw, not escaped. A scenario's texts
+# reach a player's terminal, where they would be commands (clear the screen, set the clipboard).
+_CONTROL_ESCAPE = re.compile(r"\\(?:[0abvfreNLP]|x[0-9a-fA-F]{2}|u(?:00[0-9a-fA-F]{2}|20[26][0-9a-fA-F])"
+                             r"|U0000(?:00[0-9a-fA-F]{2}|20[26][0-9a-fA-F]))")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_controls(root: Node, text: str) -> None:
+    """Refuse a scalar holding a control character (tabs and line breaks are text)."""
+    stack = [root]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            m = _CONTROL.search(node.value)
+            if m is not None:
+                raise _marked(text, node.start_mark.index,
+                              f"this text holds the control character U+{ord(m.group()):04X} "
+                              "(from a `\\` escape): a scenario's texts reach a terminal, "
+                              "where it would be a command; remove the escape")
+        else:
+            stack.extend(_children(node))
 
 
 def too_deep(root: Node, limit: int) -> Node | None:
