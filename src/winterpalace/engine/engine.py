@@ -32,6 +32,24 @@ class EngineError(Exception):
     """A state that does not fit the scenario (e.g. a role that does not exist)."""
 
 
+def show(value: Any) -> str:
+    """A value as text shows it: `yes`/`no`, a number (exactly), a text. A number of more than
+    MAX_SHOWN_DIGITS digits (only a result computed in the text itself can be) is not spelt
+    out: Python would refuse past 4,300, and no reader wants a thousand."""
+    if value.__class__ is str:
+        return value
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if -MAX_NUMBER <= value <= MAX_NUMBER or value.bit_length() < _SHOWN_BITS:
+        return str(value)
+    return f"[a number of more than {MAX_SHOWN_DIGITS:,} digits]"
+
+
+_SHOWN_BITS = int(MAX_SHOWN_DIGITS * 3.3219)   # 2**bits < 10**digits
+
+
 class Context:
     """What expressions see and effects change while the engine works on one player."""
 
@@ -71,26 +89,7 @@ class Context:
         self.rng, out = rng_next(self.rng)
         return lo + out % (hi - lo + 1)
 
-    def show(self, value: Any) -> str:
-        return show(value)
-
-
-def show(value: Any) -> str:
-    """A value as text shows it: `yes`/`no`, a number (exactly), a text. A number of more than
-    MAX_SHOWN_DIGITS digits (only a result computed in the text itself can be) is not spelt
-    out: Python would refuse past 4,300, and no reader wants a thousand."""
-    if value.__class__ is str:
-        return value
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    if -MAX_NUMBER <= value <= MAX_NUMBER or value.bit_length() < _SHOWN_BITS:
-        return str(value)
-    return f"[a number of more than {MAX_SHOWN_DIGITS:,} digits]"
-
-
-_SHOWN_BITS = int(MAX_SHOWN_DIGITS * 3.3219)   # 2**bits < 10**digits
+    show = staticmethod(show)   # a text calls it once per hole: no method in between
 
 
 def where_is(world: World, character: str, time: int, ctx: Any) -> str | None:
@@ -421,8 +420,7 @@ class _WorldContext:
     def present(self, character: str) -> bool:
         return False
 
-    def show(self, value: Any) -> str:
-        return show(value)
+    show = staticmethod(show)
 
 
 def _fire_for(world: World, ws: WorldState, ctx: Context,

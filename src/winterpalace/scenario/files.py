@@ -121,6 +121,7 @@ def find_yaml(root: Path, skip: Path | None = None) -> Found:
                                                "it the right folder?",
                                                "give the folder that holds world.yaml and the "
                                                "scene files"))
+                        found.files = []
                         return found
                     if entry.name.startswith("."):
                         continue
