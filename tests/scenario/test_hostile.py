@@ -324,3 +324,18 @@ def test_generated_nestings_load_or_give_located_errors(tmp_path: Path, cond: st
     except ScenarioError as e:
         for p in e.problems:
             assert p.line >= 1 and p.col >= 1 and p.file.endswith(".yaml"), p
+
+
+@pytest.mark.parametrize("name", ["yaml flow nesting", "yaml block nesting", "NUL", "aliases",
+                                  "self alias", "escaped escape"])
+def test_the_pure_python_yaml_reader_is_bounded_too(name: str, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml, pyyaml composes in Python, recursing once per level: it stops at
+    MAX_YAML_DEPTH with a located error, and every other bound holds the same."""
+    from winterpalace.scenario import yamlnodes
+    monkeypatch.setattr(yamlnodes, "_Composer", None)
+    build, file, piece = CASES[name]
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(build(tmp_path / "scn"))
+    [p] = [p for p in info.value.problems if p.file.endswith(file)]
+    assert p.line >= 1 and p.col >= 1 and (piece in p.message or "nesting deeper" in p.message)
