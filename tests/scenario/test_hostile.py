@@ -339,3 +339,17 @@ def test_the_pure_python_yaml_reader_is_bounded_too(name: str, tmp_path: Path,
         load_scenario(build(tmp_path / "scn"))
     [p] = [p for p in info.value.problems if p.file.endswith(file)]
     assert p.line >= 1 and p.col >= 1 and (piece in p.message or "nesting deeper" in p.message)
+
+
+def test_the_values_of_all_files_are_counted_together(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many files each under the limit must not add up: the loader keeps some nodes until
+    every file is read."""
+    from winterpalace.scenario import yamlnodes
+    root = write(tmp_path / "scn", {"s.yaml": scenes(), "t.yaml": "glossary: {a: b, c: d}\n"})
+    world_and_scenes = 72    # world.yaml and s.yaml hold 69; t.yaml 7 more
+    monkeypatch.setattr(yamlnodes, "MAX_YAML_NODES", world_and_scenes)
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(root)
+    assert any("the scenario's files together hold more than 72 values" in p.message
+               for p in info.value.problems), info.value.problems

@@ -36,7 +36,8 @@ MAX_TOTAL_BYTES = 128 * 2**20   # all the YAML files of one scenario together
 MAX_FILES = 200_000             # YAML files in one scenario folder
 MAX_FOLDER_ENTRIES = 1_000_000  # files and folders looked at while finding them
 MAX_FOLDER_DEPTH = 32           # folders inside folders
-MAX_YAML_NODES = 4_000_000      # values in one file, an alias counted each time it is used
+MAX_YAML_NODES = 4_000_000      # values in all the files of a scenario (and in one file, with
+                                # an alias counted each time it is used)
 YAML_CHARS_PER_NODE = 4         # ...and in a file over 800 kB, at most one per 4 characters
                                 # (scenario files have 7 or more; `[a,a,a,...]` has 2)
 MAX_YAML_DEPTH = 200            # YAML collections inside one another (libyaml stops at 1,000)

@@ -25,7 +25,7 @@ from ..engine.model import (Area, Character, Choice, Decision, Ending, Event, It
 from .errors import Problem, ScenarioError
 from .files import FileProblem, find_yaml, read_bounded
 from .text import compile_text
-from .yamlnodes import MappingNode, Node, ScalarNode, SequenceNode, compose
+from .yamlnodes import MappingNode, Node, NodeBudget, ScalarNode, SequenceNode, compose
 
 WORLD_FILE = "world.yaml"
 
@@ -143,6 +143,7 @@ class Loader:
         self.problems: list[Problem] = _Problems()
         self.stopped = False      # MAX_PROBLEMS were reached: not everything was looked at
         self.bytes_read = 0
+        self.nodes = NodeBudget()   # YAML values all files may still hold
         self.col = _Collected()
         # Declarations, as files are read: every id of every kind, and declared values.
         self.ids: dict[str, dict[str, _Entry]] = {k: {} for k in KINDS}
@@ -229,7 +230,7 @@ class Loader:
             return []
         self.col.sources[name] = text  # split into lines only if an error needs them
         try:
-            node, second = compose(text)
+            node, second = compose(text, self.nodes)
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

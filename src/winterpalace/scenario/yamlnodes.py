@@ -9,8 +9,9 @@ date still goes to pyyaml's resolver, so tags are exactly what the safe loader w
 nodes are composed: no Python object is ever constructed from a tag.
 
 A file is input from anyone, so composing it is bounded (engine/limits.py): at most
-MAX_YAML_NODES values, and in a big file one per YAML_CHARS_PER_NODE characters (a node costs
-some 300 bytes; a file of `[a,a,a,...]` must not cost gigabytes before it is refused); aliases
+MAX_YAML_NODES values in all the files of a scenario, and in a big file one per
+YAML_CHARS_PER_NODE characters (a node costs some 300 bytes; a file of `[a,a,a,...]` must not
+cost gigabytes before it is refused; the resolver below counts them as it is asked); aliases
 counted each time they are used (a "billion laughs" file of nested aliases is a few hundred
 bytes); no alias inside its own anchor; nesting at most libyaml's 1,000
 levels (MAX_YAML_DEPTH with the pure-Python composer, which recurses). Every refusal is a
@@ -42,8 +43,14 @@ def _quick(loader: type) -> type:
     """`loader` (pyyaml's CSafeLoader or SafeLoader) with the quick resolver."""
 
     class Quick(loader):  # type: ignore[misc, valid-type]
+        budget = 0   # values this file may still hold (set per file by `compose`)
+
         def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-            """The tag pyyaml's safe resolver would give, without its expressions for words."""
+            """The tag pyyaml's safe resolver would give, without its expressions for words.
+            Called once for every value composed: where the values are counted too."""
+            self.budget -= 1
+            if self.budget < 0:
+                raise _TooManyNodes
             if kind is ScalarNode:
                 if not implicit[0]:
                     return STR   # quoted or block text
@@ -87,8 +94,7 @@ class _TooManyNodes(Exception):
     pass
 
 
-# A file up to this many characters is composed without counting: it holds at most one value
-# per 2 characters, so at most 400,000 (the fast path stays fast for every usual file).
+# Over this many characters a file may hold one value per YAML_CHARS_PER_NODE characters only.
 BIG_FILE = 200_000 * YAML_CHARS_PER_NODE
 
 
@@ -97,49 +103,43 @@ def node_budget(chars: int) -> int:
     return min(MAX_YAML_NODES, max(chars, BIG_FILE) // YAML_CHARS_PER_NODE)
 
 
-def _counting(loader: type) -> type:
-    """`loader` counting the values it composes, to stop at the file's node budget (set on
-    the instance). For big files only: counting costs a little per value."""
+class NodeBudget:
+    """The values all the files of one scenario may still hold (MAX_YAML_NODES): the loader
+    keeps some files' nodes until every file is read, so many files just under the limit
+    must not add up to gigabytes."""
 
-    class Counting(loader):  # type: ignore[misc]
-        budget = 0
-
-        def resolve(self, kind: type, value: Any, implicit: Any) -> str:
-            self.budget -= 1
-            if self.budget < 0:
-                raise _TooManyNodes
-            tag: str = super().resolve(kind, value, implicit)
-            return tag
-
-    Counting.__name__ = Counting.__qualname__ = "Counting" + loader.__name__
-    return Counting
+    def __init__(self, left: int | None = None):
+        self.left = MAX_YAML_NODES if left is None else left
 
 
 _PythonComposer = _quick(yaml.SafeLoader)
 # libyaml's, where pyyaml was built with it (the Python one gives the same nodes, slower).
 _Composer = _quick(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", False) else None
-_CountingComposers = {c: _counting(c) for c in (_PythonComposer, _Composer) if c is not None}
 
 
 _DOCUMENT_START = re.compile(r"^---", re.MULTILINE)
 
 
-def compose(text: str) -> tuple[Node | None, tuple[int, int] | None]:
+def compose(text: str, budget: NodeBudget | None = None
+            ) -> tuple[Node | None, tuple[int, int] | None]:
     """The first document of `text` as nodes (None if there is none), and where a second
     document starts (0-based line and column) if the text has one: a mistake the loader
-    reports, while the first document still counts.
+    reports, while the first document still counts. `budget`, shared by the files of one
+    scenario, is charged with the values composed.
 
     Raises yaml.MarkedYAMLError (with a problem mark) for syntax errors in the first document,
     characters YAML does not allow, and files past the bounds above.
     """
-    composer = base = _Composer or _PythonComposer
-    if len(text) > BIG_FILE:
-        composer = _CountingComposers[composer]
+    budget = budget or NodeBudget()
+    composer = _Composer or _PythonComposer
+    own = node_budget(len(text))
+    allowed = min(own, budget.left)
     try:
         loader = composer(text)   # the Python reader checks the characters here
-        loader.budget = node_budget(len(text))
+        loader.budget = allowed
         try:
             node = loader.get_node() if loader.check_node() else None
+            budget.left -= allowed - max(0, loader.budget)
             if node is None:
                 return None, None
             try:
@@ -149,11 +149,15 @@ def compose(text: str) -> tuple[Node | None, tuple[int, int] | None]:
         finally:
             loader.dispose()
     except yaml.reader.ReaderError as e:
-        raise _reader_error(e, text, base is _Composer) from None
+        raise _reader_error(e, text, composer is _Composer) from None
     except _TooManyNodes:
-        raise _marked(text, 0, f"this file holds more than {node_budget(len(text)):,} values "
-                      f"(YAML nodes): at most one per {YAML_CHARS_PER_NODE} characters, and "
-                      f"{MAX_YAML_NODES:,} in all; split it into several files") from None
+        if allowed < own:
+            raise _marked(text, 0, f"the scenario's files together hold more than "
+                          f"{MAX_YAML_NODES:,} values (YAML nodes); this file was not read "
+                          "to its end") from None
+        raise _marked(text, 0, f"this file holds more than {own:,} values (YAML nodes): at "
+                      f"most one per {YAML_CHARS_PER_NODE} characters, and {MAX_YAML_NODES:,} "
+                      "in all; split it into several files") from None
     if "&" in text and "*" in text:   # it may have aliases: count what they expand to
         _check_aliases(node, text)
     if _CONTROL_ESCAPE.search(text):  # a double-quoted escape may make a control character
