@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from winterpalace.engine import advance_world, choose, expr as ex, new_world, start, view, wait
+from winterpalace.engine import advance_world, choose, new_world, start, view, wait
+from winterpalace.engine import expr as ex
 from winterpalace.engine.limits import MAX_NUMBER, MAX_TEXT
 from winterpalace.engine.model import World
 from winterpalace.scenario import ScenarioError, load_scenario
@@ -163,7 +164,7 @@ def test_a_runaway_power_is_refused_at_once(world: World) -> None:
     ws, ps, _ = start(world, "r")
     ws, ps, turn = choose(world, ws, ps, index(world, ws, ps, "Power"))
     assert not turn.refused and ps.vars["big"] == 10_000
-    ws2, ps2, turn = choose(world, ws, ps, index(world, ws, ps, "Power"))
+    _, ps2, turn = choose(world, ws, ps, index(world, ws, ps, "Power"))
     assert ps2 is ps and turn.refused
     assert "`big = big * big * big * big` would make `big` pass" in turn.refused
     assert f"±{MAX_NUMBER:,}" in turn.refused and "s.yaml:11:9" in turn.refused
@@ -193,7 +194,7 @@ def test_a_world_event_past_a_bound_does_not_happen_and_the_night_goes_on(world:
 def test_an_event_reaching_the_player_past_a_bound_refuses_the_wait(world: World) -> None:
     ws, ps, _ = start(world, "r")
     ws, ps, _ = wait(world, ws, ps, 90)             # past the surge, before the shout
-    ws2, ps2, turn = wait(world, ws, ps, 60)
+    _, ps2, turn = wait(world, ws, ps, 60)
     assert ps2 is ps and turn.refused
     assert "at event `shout` as it reaches you, " in turn.refused
     assert "reached from waiting in scene `a`" in turn.refused
@@ -209,7 +210,7 @@ def test_a_condition_that_cannot_be_worked_out_greys_the_choice(world: World) ->
 
 def test_a_start_past_a_bound_begins_without_it_and_says_why(tmp_path: Path) -> None:
     world = bounded_world(tmp_path, "c")
-    ws, ps, turn = start(world, "r")
+    _, ps, turn = start(world, "r")
     assert ps.scene == "c" and len(ps.vars["long"]) == 2000
     [told] = turn.narrations
     assert "Not everything of this start could be done" in told.text
@@ -254,7 +255,7 @@ def test_a_loop_of_redirects_refuses_the_turn(write_scenario) -> None:
           out: { title: Out, place: p, text: Gone., ending: { title: Gone, epilogue: Bye. } }
         """}))
     ws, ps, _ = start(world, "r")
-    ws2, ps2, turn = choose(world, ws, ps, 0)
+    _, ps2, turn = choose(world, ws, ps, 0)
     assert ps2 is ps and turn.refused
     assert "redirects lead on more than 64 times in a row" in turn.refused
     assert "reached from choice “Round” in scene `a`, " in turn.refused

@@ -116,11 +116,11 @@ def find_yaml(root: Path, skip: Path | None = None) -> Found:
                 for entry in entries:
                     seen += 1
                     if seen > MAX_FOLDER_ENTRIES:
-                        found.problems.append((root, f"the scenario folder holds more than "
-                                               f"{MAX_FOLDER_ENTRIES:,} files and folders; is "
-                                               "it the right folder?",
-                                               "give the folder that holds world.yaml and the "
-                                               "scene files"))
+                        found.problems.append((root, (f"the scenario folder holds more than "
+                                                      f"{MAX_FOLDER_ENTRIES:,} files and "
+                                                      "folders; is it the right folder?"),
+                                               ("give the folder that holds world.yaml and "
+                                                "the scene files")))
                         found.files = []
                         return found
                     if entry.name.startswith("."):
@@ -132,17 +132,17 @@ def find_yaml(root: Path, skip: Path | None = None) -> Found:
                         is_dir = False
                     if is_dir:
                         if depth + 1 > MAX_FOLDER_DEPTH:
-                            found.problems.append((path, f"folders nest more than "
-                                                   f"{MAX_FOLDER_DEPTH} deep here; this one was "
-                                                   "not read", None))
+                            found.problems.append((path, (f"folders nest more than "
+                                                          f"{MAX_FOLDER_DEPTH} deep here; this "
+                                                          "one was not read"), None))
                             continue
                         stack.append((path, depth + 1))
                     elif path.suffix in YAML_SUFFIXES and path != skip:
                         found.files.append(path)
                         if len(found.files) > MAX_FILES:
-                            found.problems.append((root, f"the scenario folder holds more than "
-                                                   f"{MAX_FILES:,} YAML files; is it the right "
-                                                   "folder?", None))
+                            found.problems.append((root, (f"the scenario folder holds more "
+                                                          f"than {MAX_FILES:,} YAML files; is "
+                                                          "it the right folder?"), None))
                             found.files = []
                             return found
         except OSError as e:
