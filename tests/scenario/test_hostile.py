@@ -353,3 +353,28 @@ def test_the_values_of_all_files_are_counted_together(tmp_path: Path,
         load_scenario(root)
     assert any("the scenario's files together hold more than 72 values" in p.message
                for p in info.value.problems), info.value.problems
+
+
+WALKTHROUGHS = {
+    "huge integer": ("role: r\nseed: " + "9" * 5000 + "\nsteps: []\n", "more than 40 digits"),
+    "impossible date": ("role: r\nsteps: [{do: 1, expect: {when: 2001-02-30}}]\n",
+                        "cannot be read"),
+    "deep": ("role: r\nsteps: " + "[" * 900 + "]" * 900 + "\n", "nests more than"),
+    "self alias": ("role: r\nsteps: [&a [*a]]\n", "inside its own anchor"),
+    "NUL": ("role: r\x00\n", "U+0000"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WALKTHROUGHS) + ["FIFO"])
+def test_hostile_walkthrough_files_are_located_errors(name: str, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "w.yaml"
+    if name == "FIFO":
+        os.mkfifo(path)
+        piece = "FIFO"
+    else:
+        body, piece = WALKTHROUGHS[name]
+        path.write_text(body)
+    code, output = run(["test", "--walkthroughs", str(path)], capsys)
+    assert code == 2
+    assert_located(output, "w.yaml", piece)

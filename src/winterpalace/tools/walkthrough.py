@@ -121,6 +121,11 @@ def parse(path: str | Path) -> Walkthrough:
                                             deep.start_mark.column + 1,
                                             f"this walkthrough nests more than "
                                             f"{MAX_WALKTHROUGH_DEPTH} levels deep")])
+        bad = _unbuildable(node) if node is not None else None
+        if bad is not None:
+            at_node, why = bad
+            raise WalkthroughError([Problem(name, at_node.start_mark.line + 1,
+                                            at_node.start_mark.column + 1, why)])
         data = yaml.SafeLoader("").construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
@@ -190,6 +195,30 @@ def parse(path: str | Path) -> Walkthrough:
     if problems:
         raise WalkthroughError(problems)
     return Walkthrough(name, str(data.get("name") or path.stem), scenario, str(role), seed, steps)
+
+
+def _unbuildable(root: Node) -> tuple[Node, str] | None:
+    """The first value YAML allows but Python cannot build (an integer of thousands of
+    digits, a date like 2001-02-30), with why; None if there is none."""
+    builder = yaml.SafeLoader("")
+    stack, seen = [root], set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, MappingNode):
+            stack.extend(x for pair in n.value for x in pair)
+        elif isinstance(n, SequenceNode):
+            stack.extend(n.value)
+        elif n.tag.endswith((":int", ":float", ":timestamp")):
+            if n.tag.endswith(":int") and len(n.value) > 40:
+                return n, "a number of more than 40 digits"
+            try:
+                builder.construct_object(n)
+            except (ValueError, OverflowError) as e:
+                return n, f"this value cannot be read: {e}"
+    return None
 
 
 def _show(v: Any) -> str:
