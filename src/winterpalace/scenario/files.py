@@ -52,8 +52,9 @@ def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         st = os.fstat(fd)
         mode = st.st_mode
         if not stat.S_ISREG(mode):
-            raise FileProblem(f"this is not a regular file but {_kind(mode)}; a scenario reads "
-                              "only files", "move it out of the scenario folder or rename it")
+            raise FileProblem(f"this is not a regular file but {_kind(mode)}: only regular "
+                              "files are read", "move it away, or rename it so it does not end "
+                              "in .yaml")
         if st.st_size > limit:
             raise _too_big(limit)
         chunks = []
