@@ -168,6 +168,10 @@ def compose(text: str, budget: NodeBudget | None = None
                 more = True   # a broken second document is still a second document
         finally:
             loader.dispose()
+            # The counting resolver refers to the loader: without this cycle broken, the
+            # loader and its copy of the text would wait for the garbage collector, which the
+            # loader turns off while it reads.
+            del loader.resolve
     except yaml.reader.ReaderError as e:
         raise _reader_error(e, text, composer is _Composer) from None
     except _TooManyNodes:
