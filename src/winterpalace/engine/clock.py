@@ -37,6 +37,8 @@ def parse_duration(text: str) -> int | None:
     m = _DURATION_RE.match(text)
     if not m or (m.group(1) is None and m.group(2) is None):
         return None
+    if max(len(m.group(1) or ""), len(m.group(2) or "")) > 15:
+        return None   # more minutes than any night; and int() of thousands of digits fails
     return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
 
 

@@ -7,17 +7,47 @@ functions. They never change the states they are given; they return new ones.
 from __future__ import annotations
 
 import bisect
-from typing import Any
+from typing import Any, Literal
 
 from .events import ChoiceView, EndingView, Narration, NightSummary, Turn, View
+from .limits import MAX_NUMBER, MAX_SHOWN_DIGITS, LimitError
 from .model import Choice, Event, Scene, World
 from .state import Game, PlayerState, Step, WorldState, rng_next, rng_seed
 
-MAX_REDIRECTS = 64
+MAX_REDIRECTS = 64   # redirects followed in a row, within one turn
+
+# Values past the bounds of limits.py (an effect storing too big a number or too long a text,
+# texts joined past the limit) raise LimitError where they are computed. What happens then:
+# - a player's choice, wait or being moved on by the clock is refused whole: nothing changes,
+#   and the refusal names the effect, the scene or event it belongs to, and the choice (file:line);
+# - a world event whose own condition or `do:` would pass a bound does not happen (as if its
+#   `if:` were false), so one bad event can never stop a shared night; the player who lives
+#   through it is told in its place, with the same detail;
+# - a role whose very start would pass one begins without what could not be done, and is told;
+# - what is only shown never refuses anything: a hole in a text shows a short note instead, a
+#   condition that cannot be worked out is false (a choice is greyed with the reason).
 
 
 class EngineError(Exception):
     """A state that does not fit the scenario (e.g. a role that does not exist)."""
+
+
+def show(value: Any) -> str:
+    """A value as text shows it: `yes`/`no`, a number (exactly), a text. A number of more than
+    MAX_SHOWN_DIGITS digits (only a result computed in the text itself can be) is not spelt
+    out: Python would refuse past 4,300, and no reader wants a thousand."""
+    if value.__class__ is str:
+        return value
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if -MAX_NUMBER <= value <= MAX_NUMBER or value.bit_length() < _SHOWN_BITS:
+        return str(value)
+    return f"[a number of more than {MAX_SHOWN_DIGITS:,} digits]"
+
+
+_SHOWN_BITS = int(MAX_SHOWN_DIGITS * 3.3219)   # 2**bits < 10**digits
 
 
 class Context:
@@ -59,17 +89,20 @@ class Context:
         self.rng, out = rng_next(self.rng)
         return lo + out % (hi - lo + 1)
 
-    def show(self, value: Any) -> str:
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        return str(value)
+    show = staticmethod(show)   # a text calls it once per hole: no method in between
 
 
 def where_is(world: World, character: str, time: int, ctx: Any) -> str | None:
     """The place a character is at `time`, by their schedule, or None if they are nowhere."""
     for stint in world.characters[character].schedule:
-        if stint.start <= time < stint.end and (stint.cond is None or stint.cond(ctx)):
-            return stint.place
+        if stint.start <= time < stint.end:
+            if stint.cond is None:
+                return stint.place
+            try:
+                if stint.cond.fn(ctx):
+                    return stint.place
+            except LimitError:
+                pass   # a condition that cannot be worked out is false
     return None
 
 
@@ -94,17 +127,31 @@ def start(world: World, role: str, seed: int = 0, player_id: str = "player",
                      vars=variables, seed=seed, rng=rng_seed(seed))
     # The world lives through the hours before the role begins: its events fire unseen.
     ws = _advance_world(world, ws, r.start_time - 1)
+    before = ws
     ctx = Context(world, ws, ps, copy=True)
     narrations: list[Narration] = []
     moved = None
-    for ev in _events_between(world, r.start_time - 1, r.start_time):
-        ws, ctx, n, go = _fire_for(world, ws, ctx, ev)
-        if n:
-            narrations.append(n)
-        if go:
-            moved = ev.id
-            ctx.move_to(go)
-    _enter(world, ctx, ctx.scene)
+    try:
+        for ev in _events_between(world, r.start_time - 1, r.start_time):
+            ws, ctx, n, go = _fire_for(world, ws, ctx, ev)
+            if n:
+                narrations.append(n)
+            if go:
+                moved = ev.id
+                ctx.move_to(go)
+        _enter(world, ctx, ctx.scene)
+    except LimitError as e:
+        # The role begins where it begins, without what could not be done, and is told why.
+        e.located(f"the start of role `{role}`, {r.where}")
+        ws = _advance_world(world, before, r.start_time)
+        ctx = Context(world, ws, ps, copy=True)
+        ctx.move_to(r.start)
+        ctx.visits[r.start] = ctx.visits.get(r.start, 0) + 1
+        ctx.entered.append((ctx.time, r.start))
+        narrations = [Narration(r.start_time, world.clock.hhmm(r.start_time), "", "",
+                                f"Not everything of this start could be done: {e.what} "
+                                f"({e.where()}).")]
+        moved = None
     ws, ps = _commit(world, ws, ps, ctx, step=None)
     return ws, ps, Turn(narrations=tuple(narrations), moved_by=moved, ended=ps.ending)
 
@@ -153,7 +200,11 @@ def scene_text(scene: Scene, ctx: Any) -> str:
     extra = []
     replaced = False
     for v in scene.variants:
-        if v.cond(ctx):
+        try:
+            holds = v.cond.fn(ctx)
+        except LimitError:
+            holds = False   # a condition that cannot be worked out is false
+        if holds:
             if v.append:
                 extra.append(v.text.render(ctx))
             elif not replaced:
@@ -174,10 +225,15 @@ def choice_state(ch: Choice, ctx: Any, used: frozenset[str]) -> tuple[bool, str 
         reason = f"not before {ctx.world.clock.hhmm(ch.after)}"
     elif ch.before is not None and t >= ch.before:
         reason = f"too late: only until {ctx.world.clock.hhmm(ch.before)}"
-    elif ch.cond is not None and not ch.cond.fn(ctx):
-        reason = "not possible now"
-    else:
+    elif ch.cond is None:
         return True, None
+    else:
+        try:
+            if ch.cond.fn(ctx):
+                return True, None
+        except LimitError as e:   # shown greyed, hidden or not: the author must see why
+            return False, f"this choice's condition cannot be worked out: {e.what}"
+        reason = "not possible now"
     if ch.otherwise is None and not ch.show_when_off:
         return None
     return False, ch.otherwise or reason
@@ -227,14 +283,19 @@ def choose(world: World, ws: WorldState, ps: PlayerState, index: int,
         return ws, ps, Turn(refused="the shared clock has not reached that far yet",
                             blocked_until=ps.time + takes)
     label = ch.label.render(ctx)
-    for eff in ch.effects:
-        eff.fn(ctx)
-    result = ch.result.render(ctx) if ch.result else None
-    result_told = ch.told.render(ctx) if ch.told else None
-    step = Step(ps.time, ps.scene, "choice", label, ch.key, ch.remember)
-    ws, narrations, moved_by = _pass_time(world, ws, ctx, takes, ch.go)
-    ws, new = _commit(world, ws, ps, ctx, step, once=ch.key if ch.once else None)
-    return ws, new, Turn(narrations, result, None, None, moved_by, new.ending, takes, result_told)
+    try:
+        for eff in ch.effects:
+            eff.fn(ctx)
+        result = ch.result.render(ctx) if ch.result else None
+        result_told = ch.told.render(ctx) if ch.told else None
+        step = Step(ps.time, ps.scene, "choice", label, ch.key, ch.remember)
+        ws2, narrations, moved_by = _pass_time(world, ws, ctx, takes, ch.go)
+    except LimitError as e:
+        e.located(f"choice “{label}” in scene `{scene.id}`, {ch.where}")
+        return ws, ps, Turn(refused=e.describe())
+    ws2, new = _commit(world, ws2, ps, ctx, step, once=ch.key if ch.once else None)
+    return ws2, new, Turn(narrations, result, None, None, moved_by, new.ending, takes,
+                          result_told)
 
 
 def wait(world: World, ws: WorldState, ps: PlayerState, minutes: int | None = None,
@@ -258,9 +319,13 @@ def wait(world: World, ws: WorldState, ps: PlayerState, minutes: int | None = No
         minutes = limit - ps.time
     ctx = Context(world, ws, ps, copy=True)
     step = Step(ps.time, ps.scene, "wait", f"waited {minutes} min", "wait")
-    ws, narrations, moved_by = _pass_time(world, ws, ctx, minutes, None)
-    ws, new = _commit(world, ws, ps, ctx, step)
-    return ws, new, Turn(narrations, None, None, None, moved_by, new.ending, minutes)
+    try:
+        ws2, narrations, moved_by = _pass_time(world, ws, ctx, minutes, None)
+    except LimitError as e:
+        e.located(f"waiting in scene `{scene.id}`, {scene.where}")
+        return ws, ps, Turn(refused=e.describe())
+    ws2, new = _commit(world, ws2, ps, ctx, step)
+    return ws2, new, Turn(narrations, None, None, None, moved_by, new.ending, minutes)
 
 
 def advance(world: World, ws: WorldState, ps: PlayerState,
@@ -271,9 +336,15 @@ def advance(world: World, ws: WorldState, ps: PlayerState,
     to = min(to, world.clock.end)
     ctx = Context(world, ws, ps, copy=True)
     step = Step(ps.time, ps.scene, "wait", f"the clock moved on to {world.clock.hhmm(to)}", "wait")
-    ws, narrations, moved_by = _pass_time(world, ws, ctx, to - ps.time, None)
-    ws, new = _commit(world, ws, ps, ctx, step)
-    return ws, new, Turn(narrations, None, None, None, moved_by, new.ending, new.time - ps.time)
+    try:
+        ws2, narrations, moved_by = _pass_time(world, ws, ctx, to - ps.time, None)
+    except LimitError as e:
+        scene = world.scenes[ps.scene]
+        e.located(f"the clock moving on to {world.clock.hhmm(to)} in scene `{scene.id}`, "
+                  f"{scene.where}")
+        return ws, ps, Turn(refused=e.describe())
+    ws2, new = _commit(world, ws2, ps, ctx, step)
+    return ws2, new, Turn(narrations, None, None, None, moved_by, new.ending, new.time - ps.time)
 
 
 def advance_world(world: World, ws: WorldState, to: int) -> WorldState:
@@ -305,20 +376,31 @@ def _advance_world(world: World, ws: WorldState, to: int) -> WorldState:
         if flags is None:
             flags = dict(ws.flags)
         decided.add(ev.id)
-        if _decide(world, ev, flags, frozenset(e for e, _ in fired)):
+        if _decide(world, ev, flags, frozenset(e for e, _ in fired)) is None:
             fired.append((ev.id, ev.at))
     return WorldState(time=max(ws.time, to), flags=flags if flags is not None else ws.flags,
                       fired=tuple(fired), decided=frozenset(decided))
 
 
-def _decide(world: World, ev: Event, flags: dict[str, Any], fired: frozenset[str]) -> bool:
-    """Whether `ev` happens (its world condition); if so, apply its world effects to `flags`."""
+def _decide(world: World, ev: Event, flags: dict[str, Any],
+            fired: frozenset[str]) -> LimitError | Literal[False] | None:
+    """Whether `ev` happens (its world condition); if so, apply its world effects to `flags`.
+
+    None: it happened. False: its condition is false. A LimitError: its condition or effects
+    would pass a bound, so it does not happen and `flags` are as they were.
+    """
     wctx = _WorldContext(world, ev.at, flags, fired)
-    if ev.cond is not None and not ev.cond.fn(wctx):
-        return False
-    for eff in ev.effects:
-        eff.fn(wctx)
-    return True
+    try:
+        if ev.cond is not None and not ev.cond.fn(wctx):
+            return False
+        if ev.effects:
+            wctx.flags = dict(flags)   # all of the event's effects or none of them
+            for eff in ev.effects:
+                eff.fn(wctx)
+            flags.update(wctx.flags)
+    except LimitError as e:
+        return e.located(f"event `{ev.id}`, {ev.where}")
+    return None
 
 
 class _WorldContext:
@@ -338,31 +420,43 @@ class _WorldContext:
     def present(self, character: str) -> bool:
         return False
 
-    def show(self, value: Any) -> str:
-        return str(value)
+    show = staticmethod(show)
 
 
 def _fire_for(world: World, ws: WorldState, ctx: Context,
               ev: Event) -> tuple[WorldState, Context, Narration | None, str | None]:
     """Make sure `ev` has been decided in the world, then let it reach this player."""
+    skipped = None
     if ev.id not in ws.decided:
         flags = dict(ctx.flags)
         fired = ws.fired
-        happened = _decide(world, ev, flags, ws.fired_ids())
+        decision = _decide(world, ev, flags, ws.fired_ids())
+        happened = decision is None
         if happened:
             fired = fired + ((ev.id, ev.at),)
+        elif decision is not False:
+            skipped = decision
         ws = WorldState(time=max(ws.time, ev.at), flags=flags, fired=fired,
                         decided=ws.decided | {ev.id},
                         _fired_cache=None if happened else ws._fired_cache)
         ctx.flags = dict(flags)
     ctx.fired = ws.fired_ids()
     if ev.id not in ctx.fired:
+        if skipped is not None:   # the one who lives through it is told why it did not happen
+            return ws, ctx, Narration(ev.at, world.clock.hhmm(ev.at), ev.id, ev.title,
+                                      f"({ev.title} did not happen: {skipped.what}; "
+                                      f"{skipped.where()}.)"), None
         return ws, ctx, None, None
     ctx.time = ev.at
     for reach in ev.reaches:
-        if reach.cond is None or reach.cond.fn(ctx):
-            for eff in reach.effects:
-                eff.fn(ctx)
+        try:
+            holds = reach.cond is None or reach.cond.fn(ctx)
+            if holds:
+                for eff in reach.effects:
+                    eff.fn(ctx)
+        except LimitError as e:
+            raise e.located(f"event `{ev.id}` as it reaches you, {reach.where}")
+        if holds:
             text = reach.text.render(ctx) if reach.text else ""
             told = reach.told.render(ctx) if reach.told else None
             n = Narration(ev.at, world.clock.hhmm(ev.at), ev.id, ev.title, text,
@@ -399,22 +493,35 @@ def _pass_time(world: World, ws: WorldState, ctx: Context, minutes: int,
 def _enter(world: World, ctx: Context, scene_id: str) -> None:
     ctx.move_to(scene_id)
     ctx.visits[scene_id] = ctx.visits.get(scene_id, 0) + 1
-    for eff in world.scenes[scene_id].on_enter:
-        eff.fn(ctx)
+    _on_enter(world.scenes[scene_id], ctx)
     ctx.entered.append((ctx.time, scene_id))
     _redirect(world, ctx)
 
 
+def _on_enter(scene: Scene, ctx: Context) -> None:
+    try:
+        for eff in scene.on_enter:
+            eff.fn(ctx)
+    except LimitError as e:
+        raise e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
+
+
 def _redirect(world: World, ctx: Context, depth: int = 0) -> None:
     for r in world.scenes[ctx.scene].redirects:
-        if r.cond.fn(ctx):
+        try:
+            holds = r.cond.fn(ctx)
+        except LimitError as e:
+            raise e.located(f"a `redirect:` of scene `{ctx.scene}`, {r.where}")
+        if holds:
             if depth >= MAX_REDIRECTS:
-                raise EngineError(f"scene {ctx.scene!r} redirects in a loop")
+                # A loop of redirects (or a chain too long to be meant): the turn is refused.
+                raise LimitError(f"redirects lead on more than {MAX_REDIRECTS} times in a row "
+                                 "(do some redirect to each other?)").located(
+                                     f"a `redirect:` of scene `{ctx.scene}`, {r.where}")
             ctx.move_to(r.go)
             ctx.visits[r.go] = ctx.visits.get(r.go, 0) + 1
             ctx.entered.append((ctx.time, r.go))
-            for eff in world.scenes[r.go].on_enter:
-                eff.fn(ctx)
+            _on_enter(world.scenes[r.go], ctx)
             _redirect(world, ctx, depth + 1)
             return
 

@@ -17,6 +17,12 @@ Grammar (lowest precedence first)::
     atom   := NUMBER | STRING | TIME | DURATION | 'true' | 'false' | NAME
             | NAME '(' [expr (',' expr)*] ')' | '(' expr ')'
     effect := NAME ('='|'+='|'-=') expr | NAME '(' args ')'
+
+Numbers are exact integers. `/` divides and rounds toward zero, `%` is the remainder with the sign
+of the left number (so `a == (a / b) * b + a % b`), and dividing by zero gives 0 for both. The
+bounds of engine/limits.py hold at load (literals, nesting, length: located errors) and when a
+value is stored (an effect past ±MAX_NUMBER or MAX_TEXT raises LimitError, which the engine turns
+into a refused turn); joining texts is checked before the text is built.
 """
 
 from __future__ import annotations
@@ -25,6 +31,17 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from .limits import (
+    MAX_EXPRESSION_DEPTH,
+    MAX_EXPRESSION_NESTING,
+    MAX_EXPRESSION_TOKENS,
+    MAX_LITERAL_DIGITS,
+    MAX_NUMBER,
+    MAX_TEXT,
+    LimitError,
+    clip_middle,
+)
 
 BOOL, INT, STR, TIME = "bool", "int", "str", "time"
 TYPE_NAMES = {BOOL: "true/false", INT: "a number", STR: "text", TIME: "a time"}
@@ -43,7 +60,10 @@ class ExprError(Exception):
 
 def suggest(name: str, options: Any) -> str | None:
     """`did you mean ...?` for a misspelt name, or None."""
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    if len(name) > 64:
+        return None   # no one misspells a name that long, and comparing it costs
+    close = difflib.get_close_matches(name, [o for o in options if len(o) <= 64], n=1,
+                                      cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
 
 
@@ -73,6 +93,10 @@ def tokenize(src: str) -> list[Tok]:
     toks: list[Tok] = []
     pos = 0
     while pos < len(src):
+        if len(toks) >= MAX_EXPRESSION_TOKENS:
+            raise ExprError(f"this expression is too long: more than {MAX_EXPRESSION_TOKENS:,} "
+                            "words, numbers and operators", pos, 1,
+                            "split it: work out a part in one effect, keep it in a variable")
         m = _TOKEN_RE.match(src, pos)
         if not m:
             ch = src[pos]
@@ -110,7 +134,7 @@ class Node:
     pos: int
     length: int
     value: Any = None         # literal value, name, operator
-    args: list["Node"] = field(default_factory=list)
+    args: list[Node] = field(default_factory=list)
     type: str = ""
 
 
@@ -119,6 +143,7 @@ class _Parser:
         self.src = src
         self.toks = tokenize(src)
         self.i = 0
+        self.nesting = 0   # parentheses and calls open now: the parser recurses into each
 
     @property
     def tok(self) -> Tok:
@@ -146,27 +171,36 @@ class _Parser:
             raise ExprError(f"unexpected {self._found()}", self.tok.pos, len(self.tok.text), hint)
 
     def expr(self) -> Node:
-        left = self.and_()
+        terms = [self.and_()]
         while self.tok.kind == "or":
-            t = self.take()
-            right = self.and_()
-            left = Node("or", left.pos, right.pos + right.length - left.pos, t.text, [left, right])
-        return left
+            self.take()
+            terms.append(self.and_())
+        return _balanced("or", terms)
 
     def and_(self) -> Node:
-        left = self.not_()
+        terms = [self.not_()]
         while self.tok.kind == "and":
-            t = self.take()
-            right = self.not_()
-            left = Node("and", left.pos, right.pos + right.length - left.pos, t.text, [left, right])
-        return left
+            self.take()
+            terms.append(self.not_())
+        return _balanced("and", terms)
 
     def not_(self) -> Node:
-        if self.tok.kind == "not":
-            t = self.take()
-            operand = self.not_()
-            return Node("not", t.pos, operand.pos + operand.length - t.pos, "not", [operand])
-        return self.cmp()
+        nots = []   # `not not x` in a loop: a long run of them must not recurse
+        while self.tok.kind == "not":
+            nots.append(self.take())
+        node = self.cmp()
+        for t in reversed(nots):
+            node = Node("not", t.pos, node.pos + node.length - t.pos, "not", [node])
+        return node
+
+    def open(self, t: Tok) -> None:
+        """Enter a parenthesis or a call's arguments, within the nesting bound."""
+        self.nesting += 1
+        if self.nesting > MAX_EXPRESSION_NESTING:
+            raise ExprError(f"this expression nests too deeply: more than "
+                            f"{MAX_EXPRESSION_NESTING} parentheses or calls inside one another",
+                            t.pos, 1, "split it: work out a part in one effect, keep it in a "
+                            "variable")
 
     def cmp(self) -> Node:
         left = self.sum()
@@ -200,26 +234,42 @@ class _Parser:
         return left
 
     def unary(self) -> Node:
-        if self.tok.kind == "op" and self.tok.text == "-":
-            t = self.take()
-            operand = self.unary()
-            return Node("unary", t.pos, operand.pos + operand.length - t.pos, "-", [operand])
-        return self.atom()
+        signs = []
+        while self.tok.kind == "op" and self.tok.text == "-":
+            signs.append(self.take())
+        node = self.atom()
+        for t in reversed(signs):
+            node = Node("unary", t.pos, node.pos + node.length - t.pos, "-", [node])
+        return node
 
     def atom(self) -> Node:
         t = self.tok
         if t.kind == "number":
             self.take()
-            return Node("lit", t.pos, len(t.text), int(t.text), type=INT)
+            digits = t.text.lstrip("0") or "0"
+            # Checked before int(): a literal of thousands of digits must not reach Python's
+            # limit on converting them (and keeps every result of an expression small).
+            if len(digits) > MAX_LITERAL_DIGITS:
+                raise ExprError(f"`{clip_middle(t.text, 40)}` has more than "
+                                f"{MAX_LITERAL_DIGITS} digits", t.pos, len(t.text),
+                                f"a variable holds at most ±{MAX_NUMBER:,}")
+            return Node("lit", t.pos, len(t.text), int(digits), type=INT)
         if t.kind == "duration":
             self.take()
             from .clock import parse_duration
-            return Node("lit", t.pos, len(t.text), parse_duration(t.text), type=INT)
+            minutes = parse_duration(t.text)
+            if minutes is None:
+                raise ExprError(f"`{clip_middle(t.text, 40)}` is too long a duration", t.pos,
+                                len(t.text), "a night lasts at most 24 hours")
+            return Node("lit", t.pos, len(t.text), minutes, type=INT)
         if t.kind == "time":
             self.take()
             return Node("time", t.pos, len(t.text), t.text, type=TIME)
         if t.kind == "string":
             self.take()
+            if len(t.text) - 2 > MAX_TEXT:
+                raise ExprError(f"this text is {len(t.text) - 2:,} characters long; a text "
+                                f"holds at most {MAX_TEXT:,}", t.pos, len(t.text))
             return Node("lit", t.pos, len(t.text), t.text[1:-1], type=STR)
         if t.kind in ("true", "false"):
             self.take()
@@ -227,7 +277,7 @@ class _Parser:
         if t.kind == "name":
             self.take()
             if self.tok.kind == "op" and self.tok.text == "(":
-                self.take()
+                self.open(self.take())
                 args: list[Node] = []
                 if not (self.tok.kind == "op" and self.tok.text == ")"):
                     args.append(self.expr())
@@ -235,17 +285,44 @@ class _Parser:
                         self.take()
                         args.append(self.expr())
                 close = self.expect(")")
+                self.nesting -= 1
                 return Node("call", t.pos, close.pos + 1 - t.pos, t.text, args)
             return Node("name", t.pos, len(t.text), t.text)
         if t.kind == "op" and t.text == "(":
-            self.take()
+            self.open(self.take())
             inner = self.expr()
             self.expect(")")
+            self.nesting -= 1
             return inner
         if t.kind == "end":
             raise ExprError("the expression ends too early", t.pos, 1,
                             "something is missing after the last operator")
         raise ExprError(f"unexpected `{t.text}`", t.pos, len(t.text))
+
+
+def _balanced(kind: str, terms: list[Node]) -> Node:
+    """`a and b and c ...` as a balanced tree: the same answer, in the same order, with the
+    terms evaluated left to right and stopping early, but only log2(n) deep."""
+    if len(terms) == 1:
+        return terms[0]
+    mid = len(terms) // 2
+    left, right = _balanced(kind, terms[:mid]), _balanced(kind, terms[mid:])
+    return Node(kind, left.pos, right.pos + right.length - left.pos, kind, [left, right])
+
+
+def _check_depth(node: Node, tokens: int) -> None:
+    """Refuse a tree deeper than MAX_EXPRESSION_DEPTH: checking, compiling and evaluating it
+    recurse once per level."""
+    if tokens <= MAX_EXPRESSION_DEPTH:
+        return   # every level takes a token: a short expression cannot be too deep
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        if d > MAX_EXPRESSION_DEPTH:
+            raise ExprError(f"this expression is too deep: more than {MAX_EXPRESSION_DEPTH} "
+                            "operations applied one to the result of another", n.pos, n.length,
+                            "split it: work out a part in one effect, keep it in a variable")
+        stack.extend((a, d + 1) for a in n.args)
 
 
 def parse(src: str) -> Node:
@@ -255,6 +332,7 @@ def parse(src: str) -> Node:
     p = _Parser(src)
     node = p.expr()
     p.at_end()
+    _check_depth(node, len(p.toks))
     return node
 
 
@@ -451,7 +529,7 @@ def _const(v: Any) -> Compiled:
     return lambda ctx: v
 
 
-def _compile(node: Node, sym: Symbols) -> Compiled:
+def _compile(node: Node, sym: Symbols, src: str = "") -> Compiled:
     k = node.kind
     if k == "lit":
         return _const(node.value)
@@ -465,21 +543,21 @@ def _compile(node: Node, sym: Symbols) -> Compiled:
             return lambda ctx: ctx.vars[name]
         return lambda ctx: ctx.flags[name]
     if k == "not":
-        a = _compile(node.args[0], sym)
+        a = _compile(node.args[0], sym, src)
         return lambda ctx: not a(ctx)
     if k == "and":
-        a, b = (_compile(x, sym) for x in node.args)
+        a, b = (_compile(x, sym, src) for x in node.args)
         return lambda ctx: a(ctx) and b(ctx)
     if k == "or":
-        a, b = (_compile(x, sym) for x in node.args)
+        a, b = (_compile(x, sym, src) for x in node.args)
         return lambda ctx: a(ctx) or b(ctx)
     if k == "unary":
-        a = _compile(node.args[0], sym)
+        a = _compile(node.args[0], sym, src)
         return lambda ctx: -a(ctx)
     if k == "binary":
         op = node.value
         left, right = node.args
-        a = _compile(left, sym)
+        a = _compile(left, sym, src)
         # The commonest conditions compare a variable with a constant: keep them one call deep.
         if right.kind == "lit" and op in _CMP:
             c = right.value
@@ -490,18 +568,23 @@ def _compile(node: Node, sym: Symbols) -> Compiled:
                         ">": lambda ctx: ctx.vars[n] > c, ">=": lambda ctx: ctx.vars[n] >= c}[op]
             f = _CMP[op]
             return lambda ctx: f(a(ctx), c)
-        b = _compile(right, sym)
+        b = _compile(right, sym, src)
         if op in _CMP:
             f = _CMP[op]
             return lambda ctx: f(a(ctx), b(ctx))
+        if op == "+" and node.type == STR:
+            return _join(a, b, src[node.pos:node.pos + node.length] or "+")
         if op == "+":
+            # Numbers need no check here: every leaf has at most MAX_LITERAL_DIGITS digits and
+            # an expression at most MAX_EXPRESSION_TOKENS of them, so even a product of all of
+            # them is cheap to compute. What is stored is checked (effects), what is shown too.
             return lambda ctx: a(ctx) + b(ctx)
         if op == "-":
             return lambda ctx: a(ctx) - b(ctx)
         if op == "*":
             return lambda ctx: a(ctx) * b(ctx)
         if op == "/":
-            # Integer division that never raises: dividing by zero gives zero.
+            # Exact integer division that never raises: dividing by zero gives zero.
             return lambda ctx: _div(a(ctx), b(ctx))
         if op == "%":
             return lambda ctx: _mod(a(ctx), b(ctx))
@@ -525,7 +608,7 @@ def _compile(node: Node, sym: Symbols) -> Compiled:
                 return lambda ctx: ident in ctx.fired
             if fn == "knows":
                 return lambda ctx: ident in ctx.notes
-        args = [_compile(x, sym) for x in node.args]
+        args = [_compile(x, sym, src) for x in node.args]
         if fn == "min":
             return lambda ctx: min(f(ctx) for f in args)
         if fn == "max":
@@ -537,11 +620,33 @@ def _compile(node: Node, sym: Symbols) -> Compiled:
 
 
 def _div(a: int, b: int) -> int:
-    return 0 if b == 0 else int(a / b)
+    """`a / b` rounded toward zero, exactly (no float on the way); 0 when b is 0."""
+    if b == 0:
+        return 0
+    q = a // b
+    if q < 0 and q * b != a:
+        q += 1   # floor division rounded down; toward zero is one up
+    return q
 
 
 def _mod(a: int, b: int) -> int:
-    return 0 if b == 0 else a % b
+    """The remainder of `a / b`, with the sign of `a`; 0 when b is 0."""
+    if b == 0:
+        return 0
+    return a - b * _div(a, b)
+
+
+def _join(a: Compiled, b: Compiled, source: str) -> Compiled:
+    """Text `+` text, refused before the text is built when it would pass MAX_TEXT."""
+    def join(ctx: Any) -> str:
+        x, y = a(ctx), b(ctx)
+        if len(x) + len(y) > MAX_TEXT:
+            raise LimitError(f"`{clip_middle(source, 60)}` would be a text of "
+                             f"{len(x) + len(y):,} characters; a text holds at most "
+                             f"{MAX_TEXT:,}")
+        joined: str = x + y
+        return joined
+    return join
 
 
 @dataclass(frozen=True, slots=True)
@@ -569,6 +674,13 @@ def _reads(node: Node, out: set[str], calls: set[tuple[str, str]]) -> None:
 def compile_expr(src: str, sym: Symbols, want: str | None = BOOL,
                  allow_random: bool = False) -> Condition:
     """Parse, check and compile `src`; `want` is the type it must have (None: any)."""
+    try:
+        return _compile_expr(src, sym, want, allow_random)
+    except RecursionError:   # the bounds above should make this unreachable; never a traceback
+        raise ExprError("this expression nests too deeply", 0, 1) from None
+
+
+def _compile_expr(src: str, sym: Symbols, want: str | None, allow_random: bool) -> Condition:
     node = parse(src)
     got = _check(node, sym, allow_random)
     if want is not None and got != want:
@@ -580,7 +692,7 @@ def compile_expr(src: str, sym: Symbols, want: str | None = BOOL,
     reads: set[str] = set()
     calls: set[tuple[str, str]] = set()
     _reads(node, reads, calls)
-    return Condition(src, _compile(node, sym), frozenset(reads), frozenset(calls))
+    return Condition(src, _compile(node, sym, src), frozenset(reads), frozenset(calls))
 
 
 @dataclass(frozen=True, slots=True)
@@ -602,7 +714,18 @@ _EFFECT_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=(?!=))")
 
 
 def compile_effect(src: str, sym: Symbols) -> Effect:
-    """Compile `name = expr`, `name += expr`, `name -= expr`, `give(x)`, `take(x)`, `learn(x)`."""
+    """Compile `name = expr`, `name += expr`, `name -= expr`, `give(x)`, `take(x)`, `learn(x)`.
+
+    A number or text stored by an effect is checked against the bounds first: past them the
+    effect raises LimitError and stores nothing.
+    """
+    try:
+        return _compile_effect(src, sym)
+    except RecursionError:   # the bounds should make this unreachable; never a traceback
+        raise ExprError("this effect nests too deeply", 0, 1) from None
+
+
+def _compile_effect(src: str, sym: Symbols) -> Effect:
     if not src.strip():
         raise ExprError("the effect is empty", 0, 1)
     m = _EFFECT_RE.match(src)
@@ -634,22 +757,14 @@ def compile_effect(src: str, sym: Symbols) -> Effect:
         if got != want:
             raise ExprError(f"`{name}` is {TYPE_NAMES[vtype]}, but this is {TYPE_NAMES[got]}",
                             node.pos + rest_at, node.length)
-        value = _compile(node, sym)
+        if node.kind == "lit" and node.type == INT and not -MAX_NUMBER <= node.value <= MAX_NUMBER:
+            raise ExprError(f"`{name}` may hold at most ±{MAX_NUMBER:,}; this effect would "
+                            "always be refused", node.pos + rest_at, node.length)
+        value = _compile(node, sym, rest)
         reads: set[str] = set()
         calls: set[tuple[str, str]] = set()
         _reads(node, reads, calls)
-        store = "flags" if world else "vars"
-        if op == "=":
-            def fn(ctx: Any) -> None:
-                getattr(ctx, store)[name] = value(ctx)
-        elif op == "+=":
-            def fn(ctx: Any) -> None:
-                d = getattr(ctx, store)
-                d[name] = d[name] + value(ctx)
-        else:
-            def fn(ctx: Any) -> None:
-                d = getattr(ctx, store)
-                d[name] = d[name] - value(ctx)
+        fn = _store(name, op, vtype, "flags" if world else "vars", value, src)
         return Effect(src, fn, frozenset([name]), frozenset(reads), frozenset(calls), world)
 
     node = parse(src)
@@ -680,6 +795,48 @@ def compile_effect(src: str, sym: Symbols) -> Effect:
             if ident not in ctx.notes:
                 ctx.notes.append(ident)
     return Effect(src, fn, frozenset(), frozenset(), frozenset([(fn_name, ident)]), False)
+
+
+def _store(name: str, op: str, vtype: str, store: str, value: Compiled,
+           src: str) -> Callable[[Any], None]:
+    """The effect's function: work out the value, check it against the bounds, store it."""
+    shown = clip_middle(src.strip(), 80)
+
+    def too_big() -> LimitError:
+        return LimitError(f"`{shown}` would make `{name}` pass ±{MAX_NUMBER:,}, the largest "
+                          "number a night may hold")
+
+    if op == "=" and vtype == STR:
+        def fn(ctx: Any) -> None:
+            v = value(ctx)
+            if len(v) > MAX_TEXT:
+                raise LimitError(f"`{shown}` would make `{name}` {len(v):,} characters long; "
+                                 f"a text holds at most {MAX_TEXT:,}")
+            getattr(ctx, store)[name] = v
+    elif op == "=" and vtype in (INT, TIME):
+        def fn(ctx: Any) -> None:
+            v = value(ctx)
+            if not -MAX_NUMBER <= v <= MAX_NUMBER:
+                raise too_big()
+            getattr(ctx, store)[name] = v
+    elif op == "=":
+        def fn(ctx: Any) -> None:
+            getattr(ctx, store)[name] = value(ctx)
+    elif op == "+=":
+        def fn(ctx: Any) -> None:
+            d = getattr(ctx, store)
+            v = d[name] + value(ctx)
+            if not -MAX_NUMBER <= v <= MAX_NUMBER:
+                raise too_big()
+            d[name] = v
+    else:
+        def fn(ctx: Any) -> None:
+            d = getattr(ctx, store)
+            v = d[name] - value(ctx)
+            if not -MAX_NUMBER <= v <= MAX_NUMBER:
+                raise too_big()
+            d[name] = v
+    return fn
 
 
 def value_type(value: Any) -> str | None:

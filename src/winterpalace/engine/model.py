@@ -11,6 +11,7 @@ from typing import Any
 
 from .clock import Clock
 from .expr import Condition, Effect
+from .limits import LimitError
 
 # The model is read-only by convention, not `frozen`: a frozen dataclass's __init__ costs about
 # four times a plain one's, and a big scenario builds hundreds of thousands of these at load.
@@ -44,7 +45,24 @@ class Template:
         if len(parts) == 1 and parts[0].__class__ is str:
             return parts[0]
         show = ctx.show
-        return "".join([p if p.__class__ is str else show(p.fn(ctx)) for p in parts])
+        try:
+            return "".join([p if p.__class__ is str else show(p.fn(ctx)) for p in parts])
+        except LimitError:
+            return self._render_each(ctx)
+
+    def _render_each(self, ctx: Any) -> str:
+        """The text with each hole that would pass a bound shown as a short note instead: a
+        text is never refused, only a turn is."""
+        out = []
+        for p in self.parts:
+            if p.__class__ is str:
+                out.append(p)
+                continue
+            try:
+                out.append(ctx.show(p.fn(ctx)))
+            except LimitError as e:
+                out.append(f"[{e.what}]")
+        return "".join(out)
 
     @property
     def plain(self) -> str:

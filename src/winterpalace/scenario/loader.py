@@ -17,18 +17,34 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from .yamlnodes import MappingNode, Node, ScalarNode, SequenceNode, compose
 
 from ..engine import expr as ex
 from ..engine.clock import Clock, parse_duration, parse_hhmm
+from ..engine.limits import MAX_NUMBER, MAX_PROBLEMS, MAX_TEXT, MAX_TOTAL_BYTES, clip_middle
 from ..engine.model import (Area, Character, Choice, Decision, Ending, Event, Item, Place, Reach, Redirect,
                             Role, Scene, Stint, Template, Variant, Where, World)
 from .cascades import without_cascades
 from .errors import Problem, ScenarioError
+from .files import FileProblem, find_yaml, read_bounded
 from .lint import Suppression, read_lint
 from .text import compile_text
+from .yamlnodes import MappingNode, Node, NodeBudget, ScalarNode, SequenceNode, compose
 
 WORLD_FILE = "world.yaml"
+
+
+class _TooManyProblems(Exception):
+    """MAX_PROBLEMS errors are reported: the loader stops (a broken 50 MB file would otherwise
+    make millions of them)."""
+
+
+class _Problems(list):  # type: ignore[type-arg]
+    """The loader's problems, up to MAX_PROBLEMS."""
+
+    def append(self, problem: Problem) -> None:
+        if len(self) >= MAX_PROBLEMS:
+            raise _TooManyProblems
+        super().append(problem)
 
 
 class Fields(dict):
@@ -129,7 +145,10 @@ class Loader:
     def __init__(self, root: Path, display_root: Path | None = None):
         self.root = root
         self.display_root = display_root
-        self.problems: list[Problem] = []
+        self.problems: list[Problem] = _Problems()
+        self.stopped = False      # MAX_PROBLEMS were reached: not everything was looked at
+        self.bytes_read = 0
+        self.nodes = NodeBudget()   # YAML values all files may still hold
         self.col = _Collected()
         # Declarations, as files are read: every id of every kind, and declared values.
         self.ids: dict[str, dict[str, _Entry]] = {k: {} for k in KINDS}
@@ -146,7 +165,7 @@ class Loader:
         """How a file is named in messages: relative to the working folder when inside it."""
         try:
             return str(path.resolve().relative_to(self.display_root or Path.cwd().resolve()))
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):   # outside, or a link in a loop
             return str(path)
 
     def error(self, file: str, node: Node | None, message: str, hint: str | None = None,
@@ -173,25 +192,35 @@ class Loader:
             self.problems.append(Problem(str(self.root), 0, 0, "no such scenario folder",
                                          "give the folder that holds world.yaml"))
             return
-        if not world_path.is_file():
+        if not os.path.lexists(world_path):
+            # Refused at once: without a world file this is not a scenario, and walking it
+            # (`check /`) would read a whole filesystem to say so.
             self.problems.append(Problem(self.display(world_path), 0, 0,
-                                         "the scenario has no world.yaml",
-                                         "every scenario folder needs one world file"))
-        paths = sorted(p for p in self.root.rglob("*") if p.suffix in (".yaml", ".yml")
-                       and p.is_file() and p != world_path
-                       and not any(part.startswith(".") for part in p.relative_to(self.root).parts))
-        if world_path.is_file():
-            paths.insert(0, world_path)
-        for path in paths:
+                                         "the scenario has no world.yaml, so this is not a "
+                                         "scenario folder; nothing else in it was read",
+                                         "give the folder that holds world.yaml"))
+            return
+        found = find_yaml(self.root, skip=world_path)
+        for path, message, hint in found.problems:
+            self.problems.append(Problem(self.display(path), 0, 0, message, hint))
+        for path in [world_path, *found.files]:
             is_world = path == world_path
             scenes = self.read_file(path, is_world)
             if is_world:
                 self.setup = self._setup()
             self._compile_early(scenes)
+            if self.bytes_read > MAX_TOTAL_BYTES:
+                self.problems.append(Problem(self.display(path), 0, 0,
+                                             f"the scenario's files together are larger than "
+                                             f"{MAX_TOTAL_BYTES // 2**20} MB, the most a "
+                                             "scenario may be; the files after this one were "
+                                             "not read", "is it the right folder?"))
+                return
 
     def read_bytes(self, path: Path) -> bytes:
-        """A file's bytes (the language server gives an editor's unsaved text instead)."""
-        return path.read_bytes()
+        """A file's bytes, within the size limit (the language server gives an editor's unsaved
+        text instead)."""
+        return read_bounded(path)
 
     def read_file(self, path: Path, is_world: bool) -> list[_Entry]:
         """Read one file: collect and declare its entries; return its (new) scenes."""
@@ -199,6 +228,7 @@ class Loader:
         self.col.files.append(name)
         try:
             raw = self.read_bytes(path)
+            self.bytes_read += len(raw)
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
             line = raw[:e.start].count(b"\n") + 1
@@ -206,12 +236,12 @@ class Loader:
             self.problems.append(Problem(name, line, col, "this file is not UTF-8 text",
                                          "save it as UTF-8"))
             return []
-        except OSError as e:
-            self.problems.append(Problem(name, 0, 0, f"cannot read the file: {e.strerror}"))
+        except FileProblem as e:
+            self.problems.append(Problem(name, 1, 1, e.message, e.hint))
             return []
         self.col.sources[name] = text  # split into lines only if an error needs them
         try:
-            node, second = compose(text)
+            node, second = compose(text, self.nodes)
         except yaml.MarkedYAMLError as e:
             mark = e.problem_mark or e.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -296,7 +326,10 @@ class Loader:
             return
         for e in entries:
             problems, pending = len(self.problems), len(st.ref.pending)
-            scene = self._scene(e, st.sym, st.ref, st.default_takes, st.clock)
+            try:
+                scene = self._scene(e, st.sym, st.ref, st.default_takes, st.clock)
+            except _TooManyProblems:
+                scene = None   # at the cap: compiled again at the end, where it counts
             if scene is None or len(self.problems) > problems:
                 # Perhaps a later file declares what it names: compile it again at the end,
                 # and report what is still wrong then (once).
@@ -369,16 +402,28 @@ class Loader:
         if tag.endswith(":bool"):
             return node.value.lower() in ("true", "yes", "on", "y")
         if tag.endswith(":int"):
+            text = node.value.replace("_", "")
+            # Checked before int(): thousands of digits must not reach Python's limit on
+            # converting them, nor a number past the bounds a night may hold.
+            if ":" not in text and len(text.lstrip("+-")) > len(str(MAX_NUMBER)) + 2:
+                return self._too_big(file, node)
             try:
-                return int(node.value.replace("_", ""), 0)
+                value = int(text, 0)
             except ValueError:
                 return node.value  # sexagesimal (22:00) and other YAML 1.1 oddities: keep the text
+            if not -MAX_NUMBER <= value <= MAX_NUMBER:
+                return self._too_big(file, node)
+            return value
         if tag.endswith(":float"):
             try:
                 return float(node.value)
             except ValueError:
                 return node.value
         return node.value
+
+    def _too_big(self, file: str, node: ScalarNode) -> None:
+        self.error(file, node, f"`{clip_middle(node.value, 40)}` is past ±{MAX_NUMBER:,}, the "
+                   "largest number a scenario may hold")
 
     def string(self, file: str, node: Node, what: str, allow_empty: bool = False) -> str | None:
         if not isinstance(node, ScalarNode):
@@ -531,16 +576,20 @@ class Loader:
         # garbage collector would scan them again and again for nothing (it doubles load time).
         was_enabled = gc.isenabled()
         gc.disable()
+        world = None
         try:
             self.read_files()
             world = self.build()
+        except _TooManyProblems:
+            self.stopped = True
         finally:
             if was_enabled:
                 gc.enable()
         if self.problems or world is None:
             self.problems = without_cascades(self.problems, self.col.sources)
             raise ScenarioError(self.problems or [Problem(str(self.root), 0, 0,
-                                                          "the scenario could not be loaded")])
+                                                          "the scenario could not be loaded")],
+                                stopped=self.stopped)
         return world
 
     def build(self) -> World | None:
@@ -642,7 +691,7 @@ class Loader:
         ref.finish(scenes)
         lesson = None
         if c.sections["lesson"]:
-            from .lesson import compile_lesson   # the classroom lesson's data (optional)
+            from .lesson import compile_lesson  # the classroom lesson's data (optional)
             lesson = compile_lesson(self, c.sections["lesson"], roles=role_nodes,
                                     variables=variables, world_flags=world_flags,
                                     glossary=glossary, scenes=scenes, events=ids["event"],
@@ -723,15 +772,24 @@ class Loader:
             self.error(file, k, f"`{name}` cannot be a variable name",
                        "use letters, digits and _; not a keyword, `time` or `role`")
             return False
+        problems = len(self.problems)
         value = self.scalar(file, v, f"{section}.{name}")
         t = ex.value_type(value)
         if t is None:
-            self.error(file, v, f"`{name}` needs an initial value: a number, true/false or "
-                       "text")
+            if len(self.problems) == problems:
+                self.error(file, v, f"`{name}` needs an initial value: a number, true/false or "
+                           "text")
+            return False
+        if t == ex.STR and len(value) > MAX_TEXT:
+            self._too_long(file, v, name, value)
             return False
         out[name] = (value, t, entry)
         self.types[section][name] = t
         return True
+
+    def _too_long(self, file: str, node: Node, name: str, value: str) -> None:
+        self.error(file, node, f"`{name}` starts as a text of {len(value):,} characters; a text "
+                   f"holds at most {MAX_TEXT:,}", length=1)
 
     def _role(self, wf: str, rid: str, k: Node, node: Node, sym: ex.Symbols, ref: "_Refs",
               clock: Clock | None, variables: dict[str, tuple[Any, str, _Entry]]) -> Role | None:
@@ -753,9 +811,15 @@ class Loader:
                     self.error(wf, vk, f"role `{rid}` sets unknown variable `{name}`",
                                ex.suggest(name, variables) or "declare it under `variables:`")
                     continue
+                problems = len(self.problems)
                 value = self.scalar(wf, vv, name)
+                if len(self.problems) > problems:
+                    continue
                 if ex.value_type(value) != variables[name][1]:
                     self.error(wf, vv, f"`{name}` is {ex.TYPE_NAMES[variables[name][1]]}")
+                    continue
+                if isinstance(value, str) and len(value) > MAX_TEXT:
+                    self._too_long(wf, vv, name, value)
                     continue
                 overrides[name] = value
         ref.role_targets.append((wf, f.get("time_out", (None, None))[1], "time_out"))
@@ -1167,6 +1231,10 @@ def _tidy(text: str | None, style: str | None) -> str:
 
 
 def _yaml_hint(problem: str, context: str | None) -> str | None:
+    if "is not allowed in a YAML file" in problem:
+        return "remove it: such characters are often left over from pasting text"
+    if "nesting depth" in problem or "nesting deeper" in problem:
+        return "a scenario file never needs more than a dozen levels: check the brackets"
     if "mapping values are not allowed" in problem:
         return "a value containing `: ` must be quoted, or use a `|` block"
     if "found character '\\t'" in problem or "tab" in problem:

@@ -9,7 +9,8 @@ A hole whose text has a colon at its top level (outside quotes, not between two 
 `22:00`) is conditional: the condition before the colon, then the text shown when it holds, and
 after a `|` the text shown when it does not (none if there is no `|`). Spaces around each branch
 are trimmed. Branches are text again, so they may hold holes and conditional text of their own.
-`{{` and `}}` are literal braces.
+`{{` and `}}` are literal braces. Conditional text nests at most MAX_TEXT_NESTING deep (reading,
+compiling and showing it recurse once per level).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 from typing import Any, Callable
 
 from ..engine.expr import BOOL, ExprError
+from ..engine.limits import MAX_TEXT_NESTING
 from ..engine.model import Template, TextIf
 
 # compile(source, want) -> Condition; raises ExprError with an offset into `source`.
@@ -39,7 +41,8 @@ _IN_COND = re.compile(r"[{}\"':]")    # what matters while reading an expression
 _IN_BRANCHES = re.compile(r"[{}|]")
 
 
-def _parts(text: str, start: int, end: int, compile: Compile) -> tuple[Any, ...]:
+def _parts(text: str, start: int, end: int, compile: Compile,
+           depth: int = 0) -> tuple[Any, ...]:
     parts: list[Any] = []
     plain = ""
     i = start
@@ -70,8 +73,12 @@ def _parts(text: str, start: int, end: int, compile: Compile) -> tuple[Any, ...]
                                         Template(((other or "").strip(),))))
                 i = m.end()
                 continue
+            if depth >= MAX_TEXT_NESTING:
+                raise ExprError(f"conditional text nests too deeply: more than "
+                                f"{MAX_TEXT_NESTING} levels inside one another", j, 1,
+                                "split it into variants (`variants:`) or simpler texts")
             colon, close = _bounds(text, j, end)
-            parts.append(_hole(text, j + 1, colon, close, compile))
+            parts.append(_hole(text, j + 1, colon, close, compile, depth + 1))
             i = close + 1
     if plain:
         parts.append(plain)
@@ -112,7 +119,8 @@ def _time_colon(text: str, j: int, end: int) -> bool:
     return 0 < j and text[j - 1].isdigit() and j + 1 < end and text[j + 1].isdigit()
 
 
-def _hole(text: str, start: int, colon: int | None, end: int, compile: Compile) -> Any:
+def _hole(text: str, start: int, colon: int | None, end: int, compile: Compile,
+          depth: int) -> Any:
     """What is between `{` (just before `start`) and `}` (at `end`)."""
     if colon is None:
         return _compile(text, start, end, None, compile)
@@ -122,8 +130,8 @@ def _hole(text: str, start: int, colon: int | None, end: int, compile: Compile) 
         raise ExprError("conditional text has at most two branches", bars[1], 1,
                         "write `{condition: text if true|text if not}`")
     split = bars[0] if bars else end
-    then = _branch(text, colon + 1, split, compile)
-    otherwise = _branch(text, split + 1, end, compile) if bars else Template(("",))
+    then = _branch(text, colon + 1, split, compile, depth)
+    otherwise = _branch(text, split + 1, end, compile, depth) if bars else Template(("",))
     return TextIf(cond, then, otherwise)
 
 
@@ -142,12 +150,12 @@ def _bars(text: str, start: int, end: int) -> list[int]:
     return out
 
 
-def _branch(text: str, start: int, end: int, compile: Compile) -> Template:
+def _branch(text: str, start: int, end: int, compile: Compile, depth: int) -> Template:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    return Template(_parts(text, start, end, compile))
+    return Template(_parts(text, start, end, compile, depth))
 
 
 def _compile(text: str, start: int, end: int, want: str | None, compile: Compile) -> Any:

@@ -22,6 +22,7 @@ from typing import Any, Iterable, Iterator
 
 from ..engine import expr as ex
 from ..engine.engine import where_is
+from ..engine.limits import MAX_NUMBER, MAX_TEXT
 from ..engine.model import Choice, Scene, Where, World
 from ..scenario.errors import Problem
 
@@ -639,6 +640,7 @@ def analyse(world: World, cache: dict[Any, Any] | None = None,
     _check_windows(a)
     _check_conditions(a)
     _check_names(a)
+    _check_growth(a)
     from .checks import run_all
     run_all(a)
     a.problems.sort(key=lambda p: (p.file, p.line, p.col, p.code))
@@ -878,6 +880,72 @@ def _check_names(a: Analysis) -> None:
             a.problems.append(_warn(item.where, "item-never-given",
                                     f"item `{iid}` is checked for but never given",
                                     f"add `give({iid})` to some `do:`", len(iid)))
+
+
+_ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=(?!=))(.*)$", re.DOTALL)
+
+
+def _doubling(source: str) -> str | None:
+    """The variable an effect at least doubles every time it runs (`s = s + s`,
+    `big = big * big`, `x += x`, `x = x * 3`), or None when it cannot be sure."""
+    m = _ASSIGN.match(source)
+    if m is None:
+        return None
+    name, op, rhs = m.groups()
+    try:
+        node = ex.parse(rhs)
+    except ex.ExprError:
+        return None
+    uses, ops, factors = 0, set(), []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.kind == "name" and n.value == name:
+            uses += 1
+        elif n.kind == "binary":
+            ops.add(n.value)
+            if n.value == "*":
+                factors += [a.value for a in n.args if a.kind == "lit"
+                            and isinstance(a.value, int) and not isinstance(a.value, bool)]
+        elif n.kind in ("call", "unary", "not"):
+            return None   # min(), random(), -x ...: no telling
+        stack.extend(n.args)
+    if ops - {"+", "*"}:
+        return None
+    if op == "+=" and uses >= 1:
+        return name
+    if op == "=" and (uses >= 2 or (uses == 1 and any(abs(f) >= 2 for f in factors))):
+        return name
+    return None
+
+
+def _check_growth(a: Analysis) -> None:
+    """Effects that at least double a value each time a choice can be taken again: the
+    value passes its bound after a few dozen turns, and the turn is then refused."""
+    world = a.world
+    again = _revisitable(a)
+    for sid, scene in world.scenes.items():
+        if sid not in a.reachable:
+            continue
+        runs: list[tuple[Any, Where, str]] = []
+        for ch in scene.choices:
+            if not ch.once and (ch.go is None or sid in again):
+                runs += [(eff, ch.where, f"choice “{ch.label.plain}”") for eff in ch.effects]
+        if sid in again:
+            runs += [(eff, scene.where, f"`on_enter:` of scene `{sid}`") for eff in
+                     scene.on_enter]
+        for eff, where, what in runs:
+            name = _doubling(eff.source)
+            if name is None:
+                continue
+            value = world.variables.get(name, world.world_flags.get(name))
+            bound = f"{MAX_TEXT:,} characters" if isinstance(value, str) else f"±{MAX_NUMBER:,}"
+            a.problems.append(_warn(
+                where, "grows-without-bound",
+                f"`{eff.source.strip()}` can double `{name}` or more each time, and {what} can "
+                f"be taken again and again: within a few dozen turns `{name}` passes {bound}, "
+                "the most it may hold, and the turn is refused",
+                "give the choice `once: true`, or let it add rather than multiply"))
 
 
 def _world_where(world: World) -> Where:

@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from ..engine.model import World
 from ..scenario import ScenarioError, default_scenario_dir, load_scenario
-from ..scenario.errors import Problem, render_problems
+from ..scenario.errors import Problem, Sources, render_problems
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_SCENARIO = 0, 1, 2
 
@@ -41,9 +41,9 @@ def console(file: IO[str] | None = None) -> Console:
 
 def print_problems(con: Console, problems: list[Problem], context: bool = True) -> None:
     """Problems as `file:line:col: message; hint` with the source line and a caret."""
-    lines: dict[str, list[str]] = {}   # each file read once, however many problems it has
+    sources = Sources()   # each file read once, however many problems it has
     for p in problems:
-        block = render_problems([p], context, lines).splitlines()
+        block = render_problems([p], context, sources).splitlines()
         style = "bold red" if p.severity == "error" else "bold yellow"
         head = block[0] if block else p.headline()
         tag = f" [{p.code}]" if p.code else ""

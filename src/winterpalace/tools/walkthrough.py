@@ -40,9 +40,12 @@ from ..engine.model import World
 from ..engine.state import Game, WorldState
 from ..scenario import ScenarioError, default_scenario_dir, load_scenario
 from ..scenario.errors import Problem
+from ..scenario.files import FileProblem, read_bounded
+from ..scenario.yamlnodes import compose, too_deep
 from ..session import Notice, Screen, Session
 from ..ui import plain
 
+MAX_WALKTHROUGH_DEPTH = 16   # a walkthrough needs five levels
 TOP_FIELDS = {"name", "scenario", "role", "seed", "steps", "finding"}
 STEP_FIELDS = {"do", "expect", "note", "others"}
 EXPECT_FIELDS = {"scene", "time", "vars", "flags", "has", "lacks", "knows", "text", "ending",
@@ -106,21 +109,40 @@ def parse(path: str | Path) -> Walkthrough:
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        # Read and composed within the scenario files' bounds (size, values, aliases,
+        # nesting), then built into Python values: shallow, so the building cannot recurse far.
+        text = read_bounded(path).decode("utf-8")
+        node, second = compose(text)
+        if second is not None:
+            raise WalkthroughError([Problem(name, second[0] + 1, second[1] + 1,
+                                            "a second YAML document (after `---`) in one file")])
+        deep = too_deep(node, MAX_WALKTHROUGH_DEPTH) if node is not None else None
+        if deep is not None:
+            raise WalkthroughError([Problem(name, deep.start_mark.line + 1,
+                                            deep.start_mark.column + 1,
+                                            f"this walkthrough nests more than "
+                                            f"{MAX_WALKTHROUGH_DEPTH} levels deep")])
+        bad = _unbuildable(node) if node is not None else None
+        if bad is not None:
+            at_node, why = bad
+            raise WalkthroughError([Problem(name, at_node.start_mark.line + 1,
+                                            at_node.start_mark.column + 1, why)])
+        data = yaml.SafeLoader("").construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         raise WalkthroughError([Problem(name, (mark.line + 1) if mark else 0,
                                         (mark.column + 1) if mark else 0,
                                         f"YAML syntax: {e.problem}")]) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise WalkthroughError([Problem(name, 0, 0, f"cannot read the walkthrough: {e}")]) \
-            from None
+    except FileProblem as e:
+        raise WalkthroughError([Problem(name, 1, 1, e.message, e.hint)]) from None
+    except UnicodeDecodeError:
+        raise WalkthroughError([Problem(name, 1, 1, "this file is not UTF-8 text",
+                                        "save it as UTF-8")]) from None
+    except (ValueError, OverflowError, RecursionError) as e:
+        # A value YAML allows but Python cannot build: a date like 2001-02-30, an integer of
+        # thousands of digits.
+        raise WalkthroughError([Problem(name, 1, 1, f"a value in this file cannot be read: "
+                                        f"{e}")]) from None
     problems: list[Problem] = []
 
     def at(n: Node | None, message: str, hint: str | None = None) -> None:
@@ -176,6 +198,30 @@ def parse(path: str | Path) -> Walkthrough:
     finding = data.get("finding")
     return Walkthrough(name, str(data.get("name") or path.stem), scenario, str(role), seed, steps,
                        str(finding) if finding is not None else None)
+
+
+def _unbuildable(root: Node) -> tuple[Node, str] | None:
+    """The first value YAML allows but Python cannot build (an integer of thousands of
+    digits, a date like 2001-02-30), with why; None if there is none."""
+    builder = yaml.SafeLoader("")
+    stack, seen = [root], set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, MappingNode):
+            stack.extend(x for pair in n.value for x in pair)
+        elif isinstance(n, SequenceNode):
+            stack.extend(n.value)
+        elif n.tag.endswith((":int", ":float", ":timestamp")):
+            if n.tag.endswith(":int") and len(n.value) > 40:
+                return n, "a number of more than 40 digits"
+            try:
+                builder.construct_object(n)
+            except (ValueError, OverflowError) as e:
+                return n, f"this value cannot be read: {e}"
+    return None
 
 
 def _show(v: Any) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from ...engine.model import World
 from ...scenario.errors import Problem
 from ...scenario.loader import WORLD_FILE
+from ...scenario.files import read_bounded
 from .. import analysis, suppress
 from . import incremental
 from .features import Index
@@ -54,7 +55,7 @@ class Project:
 
     def read(self, path: Path, overlays: dict[str, str] | None = None) -> bytes:
         text = (overlays if overlays is not None else self.overlays).get(str(path.resolve()))
-        return text.encode("utf-8") if text is not None else path.read_bytes()
+        return text.encode("utf-8") if text is not None else read_bounded(path)
 
     def load(self, overlays: dict[str, str] | None = None) -> Report:
         """Load again (reusing unchanged files); the load's problems by file."""
