@@ -10,12 +10,12 @@ import argparse
 import importlib
 import os
 import sys
-from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from . import __version__
 from .engine.model import World
-from .scenario import ScenarioError, default_scenario_dir, load_scenario
+from .scenario import default_scenario_dir
+from .scenario.report import load_or_report
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
 
@@ -23,19 +23,8 @@ EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
 SUBCOMMANDS: list[str] = [
     "winterpalace.tools.check", "winterpalace.tools.testcmd", "winterpalace.tools.graph",
     "winterpalace.tools.schema", "winterpalace.tools.new",
-    "winterpalace.classroom.cli",
-    "winterpalace.lesson.cli",
+    "winterpalace.classroom.cli", "winterpalace.handouts.cli",
 ]
-
-
-def load_or_report(path: str | None, err: Callable[[str], None] | None = None) -> World | None:
-    """Load a scenario, or print its problems (file:line:col) and return None."""
-    root = Path(path) if path else default_scenario_dir()
-    try:
-        return load_scenario(root)
-    except ScenarioError as e:
-        (err or _stderr)(e.render())
-        return None
 
 
 def _stderr(text: str) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from winterpalace.classroom.console import FacilitatorConsole
 from winterpalace.classroom.journal import Journal, JournalError, read_journal
+from winterpalace.classroom.names import name_key
 from winterpalace.classroom.player import ClassroomSession
 from winterpalace.classroom.room import Room, RoomError, clean_name
-from winterpalace.classroom.server import repair_tail
+from winterpalace.classroom.journal import repair_tail
+from winterpalace.classroom.server import Classroom
 from winterpalace.engine.model import World
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Info, Notice, Screen
@@ -35,8 +36,8 @@ def t(world: World, hhmm: str) -> int:
 
 def texts(room: Room, key: str) -> str:
     """Everything delivered to one player so far, as plain text; empties the outbox."""
-    mine = [o for k, o in room.outbox if k == key]
-    room.outbox = [(k, o) for k, o in room.outbox if k != key]
+    mine = [o for k, o in room.outbox if k == name_key(key)]
+    room.outbox = [(k, o) for k, o in room.outbox if k != name_key(key)]
     return "\n".join(line for o in mine for line in plain.output_lines(o, 200))
 
 
@@ -183,9 +184,10 @@ def test_journal_is_written_in_order_and_survives_a_torn_line(tmp_path: Path) ->
 
 
 def test_facilitator_commands(world: World, tmp_path: Path) -> None:
-    room = opened(world)
-    hub = SimpleNamespace(room=room, world=world, folder=tmp_path)
-    con = FacilitatorConsole(hub, "ssh -p 2222 <your name>@host")  # type: ignore[arg-type]
+    hub = Classroom.create(world, tmp_path, "code-1")
+    room = hub.room
+    assert room.join("Anna", "officer", 1).ok and room.join("Misha", "sailor", 2).ok
+    con = FacilitatorConsole(hub, "ssh -p 2222 <your name>@host")
     assert con.command("start") == ["Started."]
     assert con.command("advance 19:00") == [""]
     assert room.now == t(world, "19:00")
@@ -197,10 +199,32 @@ def test_facilitator_commands(world: World, tmp_path: Path) -> None:
     con.command("freeze misha")
     assert room.player("misha").frozen                          # type: ignore[union-attr]
     assert con.command("mute nobody")[0].startswith("Not done")
-    con.command("code tsar-17")
-    assert room.code == "tsar-17"
+    out = con.command("code tsar-17")
+    assert hub.code == "tsar-17" and room.code.matches("TSAR 17")
+    assert any("short enough to be guessed" in line for line in out)
+    assert con.command("code")[0] == "" and hub.code != "tsar-17"
+    assert len(hub.code.split("-")) == 4                         # three words and a number
     assert "Misha" in con.command("who")[0]
     assert "Unknown command" in con.command("dance")[0]
-    assert any("advance" in ln for ln in con.command("help"))
+    helped = "\n".join(con.command("help"))
+    for usage in ("advance HH:MM", "admit NAME", "assign NAME ROLE [FACTION]", "caucus N"):
+        assert usage in helped
+    assert con.command("admit Anna")[0].startswith("Not done: nobody called")
     con.command("end")
     assert room.ended
+    hub.close_now()
+
+
+def test_status_counts_only_students_in_the_class(world: World, tmp_path: Path) -> None:
+    hub = Classroom.create(world, tmp_path, "code-1")
+    room = hub.room
+    for n, name in enumerate(("Anna", "Boris", "Olga")):
+        room.join(name, "officer", n)
+    room.set_flag("boris", "remove", True)
+    room.disconnect("olga")
+    con = FacilitatorConsole(hub, "ssh")
+    assert "1 of 2 students connected" in con.status_lines()[2]
+    assert "`start`" in con.next_step()
+    room.start()
+    assert "running at 18:00" in con.next_step() and "`start`" not in con.next_step()
+    hub.close_now()

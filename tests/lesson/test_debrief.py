@@ -7,7 +7,7 @@ import json
 import re
 
 from winterpalace import cli
-from winterpalace.lesson import debrief as db
+from winterpalace.classroom import debrief as db
 
 from .conftest import MARTOV_INDEX
 

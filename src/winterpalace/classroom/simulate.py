@@ -18,6 +18,7 @@ import asyncssh
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\r")
 MARKER = "The class clock is at"
 TIME_RE = re.compile(r"It is (\d\d:\d\d),")
+PIN_RE = re.compile(r"Your PIN is (\d{4})")
 
 
 def strip_ansi(text: str) -> str:
@@ -34,11 +35,15 @@ class SimStudent:
     port: int = 2222
     code: str = ""
     seen: str = ""
+    mark: int = 0
     latencies: list[float] = field(default_factory=list)
+    faction: int | None = None           # a delegate's faction, by number (None: Enter)
+    pin: str = ""
     conn: asyncssh.SSHClientConnection | None = None
     proc: asyncssh.SSHClientProcess[str] | None = None
 
     async def connect(self, timeout: float = 30) -> None:
+        self.mark = len(self.seen)          # what this connection shows starts here
         self.conn = await asyncio.wait_for(asyncssh.connect(
             self.host, self.port, username=self.name, password=self.code,
             known_hosts=None, client_keys=None, agent_path=None, preferred_auth="password",
@@ -80,12 +85,27 @@ class SimStudent:
         self.proc.stdin.write(line + "\r")
 
     async def join(self) -> None:
-        """Answer the name and role questions (the name comes from the SSH user)."""
-        await self.expect("nickname")
+        """Answer the name, role (and faction) questions (the name comes from the SSH user);
+        keep the rejoin PIN the server shows."""
+        mark = self.mark
+        await self.expect("nickname", mark)
         self.send("")
-        await self.expect("Choose a role")
+        await self.expect("Choose a role", mark)
         self.send(str(self.role_number))
-        await self.expect("You are ")
+        found = await self.expect(re.compile(r"You are |Choose your faction"), mark)
+        assert isinstance(found, re.Match)
+        if found.group(0).startswith("Choose"):
+            self.send("" if self.faction is None else str(self.faction))
+        m = await self.expect(PIN_RE, mark)
+        assert isinstance(m, re.Match)
+        self.pin = m.group(1)
+
+    async def rejoin(self) -> None:
+        """Take the seat again with the PIN (after `connect`)."""
+        mark = self.mark
+        await self.expect("PIN for", mark)
+        self.send(self.pin)
+        await self.expect("Welcome back", mark)
 
     async def turn(self, line: str) -> float:
         """Send a command and wait until its answer has been printed; returns seconds."""
@@ -148,9 +168,11 @@ class InProcessClass:
                     kind: str = "ssh") -> "InProcessClass":
         """Create a session in `folder` and serve it with `listen(hub)` (e.g. start_ssh)."""
         from .console import FacilitatorConsole
+        from .door import DoorLimits
         from .server import Classroom
 
         hub = Classroom.create(world, folder, code)
+        hub.door.limits = DoorLimits(wrong_delay=0.05)
         hub.start_background()
         listener = await listen(hub)
         lines: list[str] = []

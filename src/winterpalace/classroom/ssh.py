@@ -1,14 +1,16 @@
 """SSH transport: students join with their own `ssh`, one prompt_toolkit session each.
 
-Built on `prompt_toolkit.contrib.ssh`, with what the stock server lacks:
-- password authentication by class code (constant-time compare, a pause after a wrong code);
-- `connection_lost` closes the session's input, so a killed client's prompt ends with EOFError
-  and the player is marked away instead of leaking; SSH keepalives notice a closed lid;
-- a 0x0 terminal (`ssh -T`) is treated as 80x24;
-- the channel decodes with errors="replace": a stray non-UTF-8 byte is a U+FFFD, not a hang-up;
-- output is rendered per connection (its width, its colours, an explicit environment) and
-  written through that connection's own prompt_toolkit output, from its own app-session task.
-Nothing here opens a shell, runs a command or touches files for a client.
+Built on asyncssh and prompt_toolkit's output, with what a class needs:
+- the class code as the password, through the door (`door.py`): connection caps with a clear
+  refusal, three tries per connection, backoff per address and a limit for the whole server;
+- keys arrive in memory (`keyinput.MemoryInput`), not through an OS pipe: a connection costs
+  its socket and nothing else, and no `select()` limit is ever reached;
+- `connection_lost` closes the session's input, so a killed client's prompt ends with
+  EOFError and the student is marked away instead of leaking; SSH keepalives notice a lid;
+- a client that stops reading is cut off past `MAX_BACKLOG` bytes, not buffered for;
+- one session per connection; no shell, command, forwarding, SFTP or SCP for anyone;
+- a 0x0 terminal (`ssh -T`) is treated as 80x24; the channel decodes with errors="replace";
+- output is rendered per connection (its width, its colours, an explicit environment).
 """
 
 from __future__ import annotations
@@ -16,18 +18,23 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, TextIO, cast
 
 import asyncssh
-from prompt_toolkit.contrib.ssh import PromptToolkitSSHServer, PromptToolkitSSHSession
+from prompt_toolkit.application.current import create_app_session
 from prompt_toolkit.data_structures import Size
+from prompt_toolkit.output.vt100 import Vt100_Output
 
-from .connection import WRONG_CODE_DELAY, PlayerConnection, check_code, error_line
+from .connection import PlayerConnection, error_line
+from .keyinput import MemoryInput
 from .server import Classroom
 
-__all__ = ["WRONG_CODE_DELAY", "Listener", "PlayerConnection", "start_ssh"]
+__all__ = ["Listener", "PlayerConnection", "start_ssh"]
 KEEPALIVE_INTERVAL = 15
 KEEPALIVE_COUNT_MAX = 4
+LOGIN_TIMEOUT = 60
+MAX_BACKLOG = 1 << 20           # bytes queued for a client that reads nothing: then cut off
+DISC_REFUSED = 11               # SSH_DISCONNECT_BY_APPLICATION: OpenSSH prints our reason
 
 
 def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
@@ -35,75 +42,168 @@ def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
     if path.exists():
         return asyncssh.read_private_key(str(path))
     key = asyncssh.generate_private_key("ssh-ed25519")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(key.export_private_key())
     return key
 
 
-class ClassSSHSession(PromptToolkitSSHSession):
-    """The stock session, fixed for dropped clients, 0x0 terminals and our printer."""
+class _Wire:
+    """The channel as prompt_toolkit's stdout; a client that stops reading is cut off."""
 
-    lost = False
+    def __init__(self, session: ClassSSHSession):
+        self.session = session
 
-    def _get_size(self) -> Size:
-        size = super()._get_size()
-        if size.rows <= 0 or size.columns <= 0:
-            return Size(rows=24, columns=80)
-        return size
+    def write(self, data: str) -> None:
+        chan = self.session.chan
+        if chan is None or self.session.lost:
+            return
+        try:
+            if chan.get_write_buffer_size() > MAX_BACKLOG:
+                self.session.cut_off()
+                return
+            chan.write(data.replace("\n", "\r\n"))
+        except (BrokenPipeError, ConnectionError, OSError, asyncssh.Error):
+            self.session.cut_off()
+
+    def isatty(self) -> bool:
+        return True
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8"
+
+
+class ClassSSHSession(asyncssh.SSHServerSession[str]):
+    """One student's terminal session: also the `connection.Terminal` of their conversation."""
+
+    def __init__(self, server: ClassSSHServer):
+        self.server = server
+        self.chan: asyncssh.SSHServerChannel[str] | None = None
+        self.input = MemoryInput()
+        self.lost = False
+        self.task: asyncio.Task[None] | None = None
+        self.app_session: Any = None
+
+    # -- asyncssh
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel[str]) -> None:  # type: ignore[override]
+        self.chan = chan
+
+    def pty_requested(self, term_type: str, term_size: Any, term_modes: Any) -> bool:
+        return True
+
+    def shell_requested(self) -> bool:
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        return False
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        return False
+
+    def session_started(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._interact())
+
+    def data_received(self, data: str, datatype: Any) -> None:
+        if not self.lost:
+            self.input.send_text(data)
+
+    def eof_received(self) -> bool:
+        self.input.close()
+        return True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
-        if self._input is not None:
-            self._input.close()      # the prompt raises EOFError; the player is kept, away
+        self.input.close()       # the prompt raises EOFError; the student is kept, away
 
-    def eof_received(self) -> bool:
-        if self._input is not None:
-            self._input.close()
-        return True
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int,
+                              pixheight: int) -> None:
+        if self.app_session is not None and self.app_session.app is not None:
+            self.app_session.app._on_resize()
 
-    def data_received(self, data: str, datatype: object) -> None:
-        if not self.lost:
-            super().data_received(data, datatype)
+    def cut_off(self) -> None:
+        self.lost = True
+        self.input.close()
+        if self.chan is not None:
+            self.chan.close()
+
+    async def _interact(self) -> None:
+        assert self.chan is not None
+        output = Vt100_Output(cast(TextIO, _Wire(self)), self._size,
+                              term=self.chan.get_terminal_type(), enable_cpr=False)
+        try:
+            with create_app_session(input=self.input, output=output) as app_session:
+                self.app_session = app_session
+                await self.server.listener.interact(self)
+        finally:
+            self.input.close()
+            if self.chan is not None:
+                self.chan.close()
+
+    def _size(self) -> Size:
+        if self.chan is None:
+            return Size(rows=24, columns=80)
+        width, height, _, _ = self.chan.get_terminal_size()
+        if width <= 0 or height <= 0:
+            return Size(rows=24, columns=80)
+        return Size(rows=height, columns=width)
 
     # -- the connection.Terminal protocol
 
     @property
     def username(self) -> str:
-        return str(self._chan.get_extra_info("username") or "") if self._chan else ""
+        return str(self.chan.get_extra_info("username") or "") if self.chan else ""
 
     @property
     def terminal_type(self) -> str | None:
-        return self._chan.get_terminal_type() if self._chan else None
+        return self.chan.get_terminal_type() if self.chan else None
+
+    @property
+    def address(self) -> str:
+        return self.server.address
 
     def columns(self) -> int:
-        return self._get_size().columns
+        return self._size().columns
 
     def close_input(self) -> None:
-        if self._input is not None:
-            self._input.close()
+        self.input.close()
 
 
-class ClassSSHServer(PromptToolkitSSHServer):
-    """Password authentication with the class code; no other way in."""
+class ClassSSHServer(asyncssh.SSHServer):
+    """Password authentication with the class code, through the door; no other way in."""
 
-    def __init__(self, interact: Any, code: Callable[[], str],
-                 wrong_delay: float = WRONG_CODE_DELAY,
-                 registry: set[asyncssh.SSHServerConnection] | None = None):
-        super().__init__(interact, enable_cpr=False)
-        self._code = code
-        self._wrong_delay = wrong_delay
-        self._registry = registry if registry is not None else set()
-        self._conn: asyncssh.SSHServerConnection | None = None
+    def __init__(self, listener: Listener):
+        self.listener = listener
+        self.hub = listener.hub
+        self.conn: asyncssh.SSHServerConnection | None = None
+        self.address = "?"
+        self.counted = False
+        self.admitted = False
+        self.tries = 0
+        self.sessions = 0
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
-        self._conn = conn
-        self._registry.add(conn)
+        self.conn = conn
+        peer = conn.get_extra_info("peername")
+        self.address = str(peer[0]) if peer else "?"
+        refusal = self.hub.door.arrive(self.address)
+        if refusal is not None:
+            conn.disconnect(DISC_REFUSED, refusal)
+            return
+        self.counted = True
+        self.listener.connections.add(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._conn is not None:
-            self._registry.discard(self._conn)
+        if self.conn is not None:
+            self.listener.connections.discard(self.conn)
+        if self.counted:
+            self.counted = False
+            self.hub.door.leave(self.address, self.admitted)
 
     def begin_auth(self, username: str) -> bool:
         return True
@@ -114,72 +214,100 @@ class ClassSSHServer(PromptToolkitSSHServer):
     def public_key_auth_supported(self) -> bool:
         return False
 
+    def kbdint_auth_supported(self) -> bool:
+        return False
+
     def host_based_auth_supported(self) -> bool:
         return False
 
     async def validate_password(self, username: str, password: str) -> bool:
-        return await check_code(password, self._code(), self._wrong_delay)
+        door = self.hub.door
+        refusal = door.may_try(self.address)
+        if refusal is not None:
+            self._refuse(refusal)
+            return False
+        if await self.hub.check_code(password):
+            self.admitted = True
+            door.admitted(self.address)
+            return True
+        self.tries += 1
+        await asyncio.sleep(door.wrong(self.address))
+        if self.tries >= door.limits.tries_per_connection:
+            self._refuse("Wrong class code three times. Ask your teacher for the code, "
+                         "then join again.")
+        return False
 
-    def session_requested(self) -> ClassSSHSession:
-        return ClassSSHSession(self.interact, enable_cpr=self.enable_cpr)
+    def _refuse(self, reason: str) -> None:
+        if self.conn is not None:
+            self.conn.disconnect(DISC_REFUSED, reason)
+
+    def session_requested(self) -> ClassSSHSession | bool:
+        if not self.admitted or self.sessions:
+            return False            # one student's session per connection
+        self.sessions += 1
+        return ClassSSHSession(self)
 
 
 class Listener:
     """The listening server and its live connections."""
 
-    def __init__(self, hub: Classroom):
+    def __init__(self, hub: Classroom, question_timeout: float | None = None,
+                 play_timeout: float | None = None):
         self.hub = hub
         self.acceptor: asyncssh.SSHAcceptor | None = None
         self.connections: set[asyncssh.SSHServerConnection] = set()
         self.tasks: set[asyncio.Task[None]] = set()
+        self.timeouts: dict[str, float] = {}
+        if question_timeout is not None:
+            self.timeouts["question_timeout"] = question_timeout
+        if play_timeout is not None:
+            self.timeouts["play_timeout"] = play_timeout
 
     @property
     def port(self) -> int:
         assert self.acceptor is not None
         return int(self.acceptor.sockets[0].getsockname()[1])
 
+    async def interact(self, session: ClassSSHSession) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self.tasks.add(task)
+        try:
+            await PlayerConnection(self.hub, session, **self.timeouts).run()
+        except Exception as e:  # one student's trouble must never stop the class
+            self.hub.on_log([error_line(e)])
+        finally:
+            self.tasks.discard(task)
+
     async def close(self, goodbye: float = 0.3) -> None:
-        """Stop listening, say goodbye to everyone, close every connection."""
+        """Stop listening, say goodbye to everyone, close every connection (bounded time)."""
         if self.acceptor is not None:
             self.acceptor.close()
         for key, link in list(self.hub.links.items()):
             self.hub.links.pop(key, None)
             link.kick([])
         if self.tasks:
-            await asyncio.wait(self.tasks, timeout=goodbye + 2)
+            await asyncio.wait(self.tasks, timeout=goodbye + 1)
         for conn in list(self.connections):
             conn.close()
         if self.tasks:
-            await asyncio.wait(self.tasks, timeout=2)
+            await asyncio.wait(self.tasks, timeout=1)
         for t in self.tasks:
             t.cancel()
 
 
 async def start_ssh(hub: Classroom, host: str, port: int, host_key: Path,
-                    wrong_delay: float = WRONG_CODE_DELAY) -> Listener:
+                    question_timeout: float | None = None,
+                    play_timeout: float | None = None) -> Listener:
     """Listen for students on host:port (port 0: any free port)."""
     key = load_or_create_host_key(host_key)
-    listener = Listener(hub)
-
-    async def interact(ssh_session: PromptToolkitSSHSession) -> None:
-        assert isinstance(ssh_session, ClassSSHSession)
-        task = asyncio.current_task()
-        assert task is not None
-        listener.tasks.add(task)
-        try:
-            await PlayerConnection(hub, ssh_session).run()
-        except Exception as e:  # one student's trouble must never stop the class
-            hub.on_log([error_line(e)])
-        finally:
-            listener.tasks.discard(task)
-
+    listener = Listener(hub, question_timeout, play_timeout)
     listener.acceptor = await asyncssh.create_server(
-        lambda: ClassSSHServer(interact, lambda: hub.room.code, wrong_delay,
-                               listener.connections),
-        host, port, server_host_keys=[key],
+        lambda: ClassSSHServer(listener), host, port, server_host_keys=[key],
         encoding="utf-8", errors="replace",
         keepalive_interval=KEEPALIVE_INTERVAL, keepalive_count_max=KEEPALIVE_COUNT_MAX,
-        login_timeout=120, agent_forwarding=False, x11_forwarding=False, allow_scp=False,
-        public_key_auth=False, host_based_auth=False, gss_auth=False, gss_kex=False,
-        line_editor=False, reuse_address=True)
+        login_timeout=LOGIN_TIMEOUT, agent_forwarding=False, x11_forwarding=False,
+        allow_scp=False, public_key_auth=False, host_based_auth=False, gss_auth=False,
+        gss_kex=False, kbdint_auth=False, line_editor=False, reuse_address=True,
+        allow_pty=True)
     return listener

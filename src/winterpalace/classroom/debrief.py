@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..classroom.room import Player, Room
+from ..engine import votes as vt
 from ..engine.model import Decision, Scene, World
 from ..engine.state import PlayerState
-from . import votes as vt
-from .page import esc, md_escape, page
-from .packets import slug
+from ..handouts.packets import slug
+from ..handouts.page import esc, md_escape, page
+from .room import Player, Room
+from .sessions import make_private_dir, write_private
 
 STAGES = (("feelings", "Feelings"), ("facts", "Facts"), ("learned", "What we learned"),
           ("then_and_now", "Then and now"))
@@ -50,6 +51,8 @@ class Debrief:
     secret_ballots: bool
     tallies: dict[str, vt.Tally]
     fired: list[tuple[str, int]] = field(default_factory=list)   # world events: (id, time)
+    factions: dict[str, str] = field(default_factory=dict)       # student -> faction
+    began: int | None = None       # the class clock when the class's night started
 
 
 def build(room: Room, title: str = "") -> Debrief:
@@ -57,8 +60,8 @@ def build(room: Room, title: str = "") -> Debrief:
     players = sorted((p for p in room.players.values() if p.ps is not None and not p.removed),
                      key=lambda p: p.key)
     roles = {p.role for p in players}
-    tallies: dict[str, vt.Tally] = dict(getattr(room, "counted", {}))
-    secret = getattr(room, "ballot_mode", "open") == "secret"
+    tallies: dict[str, vt.Tally] = dict(room.votes.counted)
+    secret = room.votes.secret
     lesson = world.lesson
     by_decision = {v.decision: v for v in (lesson.votes.values() if lesson else [])}
     points = []
@@ -78,8 +81,9 @@ def build(room: Room, title: str = "") -> Debrief:
             pt.history_tally = vt.historical(world, v)
         points.append(pt)
     points.sort(key=lambda pt: _first_time(pt, players))
+    factions = {p.name: f for p in players if (f := room.faction_of(p)) is not None}
     return Debrief(world, title or f"{world.title}: the class's night", players, points,
-                   secret, tallies, list(room.ws.fired))
+                   secret, tallies, list(room.ws.fired), factions, room.started_at)
 
 
 def _reached(ps: PlayerState | None, scene: str) -> bool:
@@ -124,7 +128,7 @@ def secret_goals(deb: Debrief, p: Player) -> list[tuple[str, str]]:
         return []
     out = []
     pk = lesson.packets.get(p.role)
-    fac = vt.faction_of(deb.world, p.ps)
+    fac = deb.factions.get(p.name)
     if pk and pk.secret_goal and not (fac and "faction sheet" in pk.secret_goal.lower()):
         out.append((pk.name, pk.secret_goal))
     if fac:
@@ -148,7 +152,7 @@ def prompts(deb: Debrief) -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 def _role_name(deb: Debrief, p: Player) -> str:
     name = deb.world.roles[p.role].name
-    fac = vt.faction_of(deb.world, p.ps)
+    fac = deb.factions.get(p.name)
     return f"{name}, {fac}" if fac else name
 
 
@@ -174,7 +178,7 @@ def markdown(deb: Debrief) -> str:
     for p in deb.players:
         assert p.ps is not None
         trail = ", ".join(f"{w.clock.hhmm(t)} {md_escape(w.places[w.scenes[s].place].name)}"
-                          for t, s in _moves(w, p.ps))
+                          for t, s in _moves(w, p.ps, deb.began))
         lines.append(f"- **{md_escape(p.name)}** ({md_escape(_role_name(deb, p))}): {trail}")
     lines.append("")
     if deb.tallies:
@@ -221,8 +225,9 @@ def markdown(deb: Debrief) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _moves(world: World, ps: PlayerState) -> list[tuple[int, str]]:
-    """(time, scene) each time the player came to a new place."""
+def _moves(world: World, ps: PlayerState, since: int | None = None) -> list[tuple[int, str]]:
+    """(time, scene) each time the player came to a new place; with `since`, only from that
+    time on (where they stood at `since` counts as arriving then)."""
     out: list[tuple[int, str]] = []
     last = None
     for t, s in ps.trail:
@@ -230,7 +235,11 @@ def _moves(world: World, ps: PlayerState) -> list[tuple[int, str]]:
         if place != last:
             out.append((t, s))
             last = place
-    return out
+    if since is None:
+        return out
+    before = [m for m in out if m[0] <= since]
+    after = [m for m in out if m[0] > since]
+    return ([(since, before[-1][1])] if before else []) + after
 
 
 # ---------------------------------------------------------------------------- SVG
@@ -275,7 +284,7 @@ def timeline_svg(deb: Debrief) -> str:
                    f'text-anchor="end" fill="#111">{esc(_clip(p.name, 16))}</text>')
         out.append(f'<text x="{left - 8}" y="{y + track / 2 + 15:.1f}" font-size="9" '
                    f'text-anchor="end" fill="#666">{esc(_clip(_role_name(deb, p), 26))}</text>')
-        trail = _moves(w, p.ps)
+        trail = _moves(w, p.ps, deb.began)
         for i, (t, s) in enumerate(trail):
             end = trail[i + 1][0] if i + 1 < len(trail) else p.ps.time
             if end <= t:
@@ -320,8 +329,11 @@ def timeline_svg(deb: Debrief) -> str:
 
 
 def _window(deb: Debrief) -> tuple[int, int]:
-    """The hours the timeline spans: from the first student's start to the last one's time."""
+    """The hours the timeline spans: from when the class's night started (or the first
+    student's start, if it never did) to the last student's time."""
     starts = [p.ps.trail[0][0] for p in deb.players if p.ps and p.ps.trail]
+    if deb.began is not None:
+        starts = [max(t, deb.began) for t in starts] or [deb.began]
     ends = [p.ps.time for p in deb.players if p.ps]
     t0 = (min(starts) if starts else deb.world.clock.start) // 60 * 60
     t1 = -(-(max(ends) if ends else deb.world.clock.start + 60) // 60) * 60
@@ -433,15 +445,28 @@ def summary_lines(deb: Debrief) -> list[str]:
 
 
 def transcript(deb: Debrief, p: Player) -> str:
-    """One student's night as Markdown, by handle only, with room for notes."""
+    """One student's night as Markdown, by handle only, with room for notes.
+
+    Each line is one thing they did, at the time they did it; time that passed while the class
+    clock carried them on is one line with its span ("00:30-01:05 the class clock moved on").
+    """
     w = deb.world
     assert p.ps is not None
     lines = [f"# {md_escape(p.name)} - {md_escape(_role_name(deb, p))}", "",
              "| time | where | what | notes |", "|---|---|---|---|"]
-    for s in p.ps.history:
+    steps = p.ps.history
+    for i, s in enumerate(steps):
         scene = w.scenes.get(s.scene)
         where = md_escape(scene.title) if scene else s.scene
-        lines.append(f"| {w.clock.hhmm(s.time)} | {where} | {md_escape(s.label)} |  |")
+        end = steps[i + 1].time if i + 1 < len(steps) else p.ps.time
+        what = s.label
+        when = w.clock.hhmm(s.time)
+        if s.kind == "wait" and s.label.startswith("the clock moved on"):
+            what = "the class clock moved on"
+            when = f"{w.clock.hhmm(s.time)}-{w.clock.hhmm(end)}"
+        elif s.kind == "wait" and end > s.time:
+            when = f"{w.clock.hhmm(s.time)}-{w.clock.hhmm(end)}"
+        lines.append(f"| {when} | {where} | {md_escape(what)} |  |")
     if p.ps.ending and w.scenes[p.ps.ending].ending:
         lines.append(f"| {w.clock.hhmm(p.ps.time)} | {md_escape(w.scenes[p.ps.ending].title)} | "
                      f"ending: {md_escape(w.scenes[p.ps.ending].ending.title)} |  |")  # type: ignore[union-attr]
@@ -467,15 +492,14 @@ def debrief_files(deb: Debrief) -> list[tuple[str, str]]:
 
 
 def write_files(folder: Path, files: list[tuple[str, str]]) -> list[Path]:
-    """Write `debrief_files` output into `folder`, each file replaced whole (blocking I/O)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write `debrief_files` output into `folder`, each file replaced whole and readable by
+    its owner only (blocking I/O)."""
+    make_private_dir(folder)
     paths = []
     for name, text in files:
         path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        make_private_dir(path.parent)
+        write_private(path, text)
         paths.append(path)
     return paths
 

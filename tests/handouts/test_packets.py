@@ -8,7 +8,7 @@ import re
 import pytest
 
 from winterpalace import cli
-from winterpalace.lesson.packets import PacketError, sheets, write_packets
+from winterpalace.handouts.packets import PacketError, sheets, write_packets
 
 from .conftest import ROOT
 
