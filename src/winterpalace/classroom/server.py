@@ -358,13 +358,11 @@ class Classroom:
                 continue
             p = self.room.players.get(key)
             if p is not None and p.removed or self.room.ended:
-                self.links.pop(key, None)
                 link.kick(outs)
             else:
                 link.deliver(outs)
         if self.room.ended:
-            for key, link in list(self.links.items()):
-                self.links.pop(key, None)
+            for link in list(self.links.values()):
                 link.kick([])
             self.ended.set()
         if batch.log:

@@ -100,6 +100,15 @@ class SimStudent:
         assert isinstance(m, re.Match)
         self.pin = m.group(1)
 
+    async def take_seat(self) -> None:
+        """After `connect`: rejoin with the PIN if the class knows this name, else join."""
+        found = await self.expect(re.compile(r"PIN for|nickname"), self.mark)
+        assert isinstance(found, re.Match)
+        if found.group(0) == "nickname":
+            await self.join()
+        else:
+            await self.rejoin()
+
     async def rejoin(self) -> None:
         """Take the seat again with the PIN (after `connect`)."""
         mark = self.mark
@@ -199,3 +208,57 @@ class InProcessClass:
     async def shutdown(self) -> None:
         await self.listener.close(goodbye=0)
         await self.hub.close()
+
+
+def serve_watched(argv: list[str], stdin_path: str, out_path: str, watch_path: str) -> None:
+    """Run `winterpalace ARGV` (a classroom server) in this process, for crash tests.
+
+    Console commands come from the FIFO `stdin_path`, output goes to `out_path`, and after
+    every commit has been journaled and delivered, `watch_path` is replaced with what the live
+    room was at that commit and how many journal records that state stands on:
+    `{"records": N, "room": snapshot}`. A test can kill the process at any moment and check
+    that the journal's first N records replay to exactly that room.
+    """
+    import json
+    import os
+    import sys
+
+    from . import server
+    from .journal import read_journal
+
+    fd = os.open(stdin_path, os.O_RDWR)       # RDWR: never blocks, never sees an end
+    os.dup2(fd, 0)
+    out = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    sys.stdout = os.fdopen(1, "w", buffering=1, closefd=False)
+    sys.stderr = os.fdopen(2, "w", buffering=1, closefd=False)
+
+    start = server.Classroom.start_background
+    commit = server.Classroom.commit
+    counts: dict[int, int] = {}
+
+    def start_background(self: Any) -> None:
+        counts[id(self)] = len(read_journal(self.journal.path))
+        start(self)
+
+    async def watched_commit(self: Any) -> None:
+        n_new = len(self.room.records)
+        if not n_new or self._queue is None or self._closed:
+            await commit(self)
+            return
+        snap = self.room.snapshot()
+        counts[id(self)] += n_new
+        n = counts[id(self)]
+        await commit(self)
+        tmp = watch_path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"records": n, "room": snap}, f)
+        os.replace(tmp, watch_path)
+
+    server.Classroom.start_background = start_background  # type: ignore[method-assign]
+    server.Classroom.commit = watched_commit              # type: ignore[method-assign]
+    from ..cli import main
+    code = main(argv)
+    sys.stdout.flush()
+    os._exit(code)

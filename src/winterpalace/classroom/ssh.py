@@ -283,9 +283,8 @@ class Listener:
         """Stop listening, say goodbye to everyone, close every connection (bounded time)."""
         if self.acceptor is not None:
             self.acceptor.close()
-        for key, link in list(self.hub.links.items()):
-            self.hub.links.pop(key, None)
-            link.kick([])
+        for link in list(self.hub.links.values()):
+            link.kick([])           # each connection then marks its student away itself
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=goodbye + 1)
         for conn in list(self.connections):

@@ -333,9 +333,8 @@ class TelnetListener(TelnetServer):
                 await self.runner
             except (asyncio.CancelledError, OSError):
                 pass
-        for key, link in list(self.hub.links.items()):
-            self.hub.links.pop(key, None)
-            link.kick([])
+        for link in list(self.hub.links.values()):
+            link.kick([])           # each connection then marks its student away itself
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=goodbye + 2)
         for c in list(self.connections):
