@@ -35,6 +35,7 @@ KEEPALIVE_COUNT_MAX = 4
 LOGIN_TIMEOUT = 60
 MAX_BACKLOG = 1 << 20           # bytes queued for a client that reads nothing: then cut off
 DISC_REFUSED = 11               # SSH_DISCONNECT_BY_APPLICATION: OpenSSH prints our reason
+MAX_REFUSING = 20               # refused connections told why at once; more are just closed
 
 
 def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
@@ -98,6 +99,9 @@ class ClassSSHSession(asyncssh.SSHServerSession[str]):
         return True
 
     def shell_requested(self) -> bool:
+        if self.server.shells:
+            return False            # one student's session per connection
+        self.server.shells += 1
         return True
 
     def exec_requested(self, command: str) -> bool:
@@ -182,18 +186,23 @@ class ClassSSHServer(asyncssh.SSHServer):
         self.hub = listener.hub
         self.conn: asyncssh.SSHServerConnection | None = None
         self.address = "?"
+        self.refusal: str | None = None
         self.counted = False
         self.admitted = False
         self.tries = 0
-        self.sessions = 0
+        self.shells = 0
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         peer = conn.get_extra_info("peername")
         self.address = str(peer[0]) if peer else "?"
-        refusal = self.hub.door.arrive(self.address)
-        if refusal is not None:
-            conn.disconnect(DISC_REFUSED, refusal)
+        self.refusal = self.hub.door.arrive(self.address)
+        if self.refusal is not None:
+            # Said once the keys are exchanged (before, the client could not show it); past
+            # a handful of connections waiting to be told, the rest are just closed.
+            self.listener.refusing += 1
+            if self.listener.refusing > MAX_REFUSING:
+                conn.abort()
             return
         self.counted = True
         self.listener.connections.add(conn)
@@ -201,11 +210,16 @@ class ClassSSHServer(asyncssh.SSHServer):
     def connection_lost(self, exc: Exception | None) -> None:
         if self.conn is not None:
             self.listener.connections.discard(self.conn)
+        if self.refusal is not None:
+            self.refusal = None
+            self.listener.refusing -= 1
         if self.counted:
             self.counted = False
             self.hub.door.leave(self.address, self.admitted)
 
     def begin_auth(self, username: str) -> bool:
+        if self.refusal is not None and self.conn is not None:
+            self.conn.disconnect(DISC_REFUSED, self.refusal)
         return True
 
     def password_auth_supported(self) -> bool:
@@ -242,9 +256,8 @@ class ClassSSHServer(asyncssh.SSHServer):
             self.conn.disconnect(DISC_REFUSED, reason)
 
     def session_requested(self) -> ClassSSHSession | bool:
-        if not self.admitted or self.sessions:
+        if not self.admitted or self.shells:
             return False            # one student's session per connection
-        self.sessions += 1
         return ClassSSHSession(self)
 
 
@@ -257,6 +270,7 @@ class Listener:
         self.acceptor: asyncssh.SSHAcceptor | None = None
         self.connections: set[asyncssh.SSHServerConnection] = set()
         self.tasks: set[asyncio.Task[None]] = set()
+        self.refusing = 0                 # refused connections not yet told why
         self.timeouts: dict[str, float] = {}
         if question_timeout is not None:
             self.timeouts["question_timeout"] = question_timeout
