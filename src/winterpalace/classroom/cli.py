@@ -46,6 +46,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--max-connections", type=int, default=150, metavar="N",
                    help="at most N connections at once (default 150); more are refused "
                    "with a message")
+    p.add_argument("--max-per-address", type=int, default=60, metavar="N",
+                   help="at most N connections from one network address (default 60; raise "
+                   "it when the whole class reaches you through one router's address)")
     p.add_argument("--stdin", action="store_true",
                    help="read console commands from standard input, one a line (automatic "
                    "when standard input is not a terminal)")
@@ -220,9 +223,11 @@ def cmd_classroom(args: argparse.Namespace) -> int:
         _err(f"--telnet-port {telnet_port}: give a port from 1 to 65535 other than --port "
              "(2323 is usual)")
         return EXIT_ERROR
-    if not 1 <= args.max_connections <= 10_000:
-        _err("--max-connections: give a number from 1 to 10000")
-        return EXIT_ERROR
+    for opt, value in (("--max-connections", args.max_connections),
+                       ("--max-per-address", args.max_per_address)):
+        if not 1 <= value <= 10_000:
+            _err(f"{opt}: give a number from 1 to 10000")
+            return EXIT_ERROR
     saves = _saves(args)
     try:
         make_private_dir(saves)
@@ -242,7 +247,8 @@ def cmd_classroom(args: argparse.Namespace) -> int:
     hub.minute = max(0.01, args.caucus_minute)
     hub.report_every = max(0.05, args.report_every)
     hub.door.limits = DoorLimits(max_connections=args.max_connections,
-                                 max_per_address=min(60, args.max_connections),
+                                 max_per_address=min(args.max_per_address,
+                                                     args.max_connections),
                                  wrong_delay=max(0.0, args.wrong_code_delay))
     if args.resume is not None and (args.secret_ballot or args.gentle):
         _err("note: --secret-ballot and --gentle are set when a session begins; the resumed "
@@ -250,6 +256,9 @@ def cmd_classroom(args: argparse.Namespace) -> int:
     for line in weak_code_warning(args.code) if args.code else []:
         _err(line.removeprefix("!! "))
     _more_files()
+    # The journal's thread must get the interpreter back quickly after each fsync: a
+    # student's answer waits for it (the default 5 ms handover showed in every turn).
+    sys.setswitchinterval(0.0005)
     try:
         return asyncio.run(_serve(hub, args, saves))
     except KeyboardInterrupt:

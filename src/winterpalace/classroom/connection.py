@@ -1,10 +1,8 @@
 """One student's conversation with the class, whatever the wire (SSH, telnet, later a browser).
 
-A transport gives each connection its own prompt_toolkit app session (input and output) and
-runs `PlayerConnection(hub, terminal).run()` inside it, once the class code is right;
-`terminal` answers the few questions that differ between transports (name given at login,
-terminal type, width, address, whether the line is gone) and can close the session's input so
-a waiting prompt ends with EOFError.
+A transport gives each connection a `terminal.Terminal` (read a line; write above the prompt)
+and runs `PlayerConnection(hub, terminal).run()` once the class code is right. Nothing here
+knows the wire.
 
 The conversation: a name (or a handle); for a name already in the class, its rejoin PIN (or
 the teacher's `admit`); for a new one, a role and, where the role has factions, a faction; then
@@ -14,51 +12,21 @@ the night. Every question has a time limit, and typed lines are rate-limited.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol
-
-from prompt_toolkit.application import get_app_or_none, run_in_terminal
-from prompt_toolkit.application.current import get_app_session
 
 from ..session import Info, Notice, Output, QuitRequest, sentence
 from .door import RateLimit
-from .lineprompt import IdleTimeout, LinePrompt
 from .names import clean_name, name_key
 from .player import ClassroomSession
 from .render import color_system_for, render_outputs
 from .room import LogLine
 from .server import Classroom
+from .terminal import IdleTimeout, Prompt, Terminal
 
 QUESTION_TIMEOUT = 180.0     # seconds at the name, role, faction or PIN question
-PLAY_TIMEOUT = 30 * 60.0     # seconds without a key at the night's prompt
+PLAY_TIMEOUT = 30 * 60.0     # seconds without a line at the night's prompt
 ADMIT_TIMEOUT = 300.0        # seconds to wait for the teacher to `admit` a lost PIN
 PIN_TRIES_HERE = 3           # wrong PINs on one connection before it is closed
-LINES_PER_SECOND = (10.0, 30)  # typed lines: thirty at once, then ten a second
-
-
-class Terminal(Protocol):
-    """What a transport tells the conversation about one connection."""
-
-    @property
-    def username(self) -> str:
-        """The name given when connecting ('' when the transport asks for none)."""
-
-    @property
-    def terminal_type(self) -> str | None:
-        """The client's terminal type (TERM), or None when it sent none."""
-
-    @property
-    def address(self) -> str:
-        """The client's network address (for the teacher's console; never journaled)."""
-
-    @property
-    def lost(self) -> bool:
-        """True once the client has gone."""
-
-    def columns(self) -> int:
-        """This connection's width now (never 0)."""
-
-    def close_input(self) -> None:
-        """End the session's input: a waiting prompt raises EOFError."""
+LINES_PER_SECOND = (20.0, 40)  # typed lines: forty at once, then twenty a second
 
 
 class Leave(Exception):
@@ -80,11 +48,9 @@ class PlayerConnection:
         self.wake = asyncio.Event()                # the printer has something to do
         self.kicked = False                        # the hub has closed this seat
         self.done = False                          # the conversation is over
-        self.print_lock = asyncio.Lock()           # one print at a time, in order
         self.name: str | None = None
         self.session: ClassroomSession | None = None
         self.closing = False
-        self.prompt: LinePrompt | None = None
         self.lines = RateLimit(*LINES_PER_SECOND)
 
     # -- the Link protocol (called by the hub, from any task: only queues)
@@ -104,15 +70,14 @@ class PlayerConnection:
         """Print what others' actions and the clock bring, above the prompt.
 
         Everything delivered since the last print goes out as one block: one render, one
-        redraw of the prompt, one write to the connection, however many changes came in.
+        write to the connection, however many changes came in.
         """
         while True:
             await self.wake.wait()
             self.wake.clear()
             if self.pending:
-                async with self.print_lock:
-                    outs, self.pending = self.pending, []
-                    await self._print(outs)
+                outs, self.pending = self.pending, []
+                self._print(outs)
             if self.kicked:
                 self.closing = True
                 self.term.close_input()
@@ -120,57 +85,36 @@ class PlayerConnection:
             if self.done:
                 return
 
-    async def print_now(self, outs: list[Output]) -> None:
-        """Print what is pending and then `outs`, in that order, from the student's own task.
+    def print_now(self, outs: list[Output]) -> None:
+        """Print what is pending and then `outs`, in that order (from the student's task)."""
+        outs, self.pending = self.pending + outs, []
+        self._print(outs)
 
-        Called between two prompts, when no prompt is on the screen: the text is written
-        straight out, without hiding and redrawing a prompt around it.
-        """
-        async with self.print_lock:
-            outs, self.pending = self.pending + outs, []
-            await self._print(outs)
-
-    async def _print(self, outs: list[Output]) -> None:
-        """Print above this student's prompt, through their own prompt_toolkit output."""
+    def _print(self, outs: list[Output]) -> None:
+        """Render for this student's terminal (its width, its colours) and write it."""
         if not outs or self.term.lost:
             return
-        width = self.term.columns()
-        # Rich has already made the escapes for this student's terminal (and stripped control
-        # characters from every text it got), so the block goes out as it is.
-        text = render_outputs(outs, width, self.color_system).replace("\r", "")
-        text = text.replace("\n", "\r\n")
-        output = get_app_session().output    # this connection's: the task runs in its context
-
-        def emit() -> None:
-            output.reset_attributes()
-            output.enable_autowrap()
-            output.write_raw(text)
-            output.reset_attributes()
-            output.flush()
-
-        app = get_app_or_none()
-        if app is not None and app.is_running:
-            await run_in_terminal(emit)
-        else:
-            emit()
+        text = render_outputs(outs, self.term.columns(), self.color_system)
+        self.term.write(text.replace("\r", ""))
 
     def show(self, outs: list[Output]) -> None:
         self.deliver(outs)
 
-    async def ask(self, message: Any, timeout: float | None = None) -> str:
+    async def ask(self, message: Prompt, timeout: float | None = None) -> str:
         """One line from the student. Leave when nothing is typed for `timeout` seconds."""
         if self.closing or self.term.lost:
             raise EOFError
-        assert self.prompt is not None
         limit = self.question_timeout if timeout is None else timeout
         while True:
+            if self.pending:
+                self.print_now([])
             try:
-                return await self.prompt.prompt_async(message, limit)
+                return await self.term.read_line(message, limit)
             except KeyboardInterrupt:
                 self.show([Notice("(Type `quit` to leave.)")])
             except IdleTimeout:
                 minutes = max(1, round(limit / 60))
-                await self.print_now([Notice(
+                self.print_now([Notice(
                     f"Nothing typed for {minutes} minute{'s' if minutes != 1 else ''}: "
                     "this connection is closed. Join again when you are ready"
                     + (" (your place is kept)." if self.name else "."), "warning")])
@@ -179,7 +123,6 @@ class PlayerConnection:
     # -- the conversation
 
     async def run(self) -> None:
-        self.prompt = LinePrompt()
         printer = asyncio.create_task(self._printer())
         try:
             if await self.enter():
@@ -334,8 +277,7 @@ class PlayerConnection:
         raise Leave
 
     async def _admitted(self, name: str) -> bool:
-        self.show([Notice("Your teacher has been asked to let you in. Wait here...")])
-        await self.print_now([])
+        self.print_now([Notice("Your teacher has been asked to let you in. Wait here...")])
         if not await self.hub.wait_for_admit(name, ADMIT_TIMEOUT):
             self.show([Notice("Your teacher has not let you in. Ask them, then join again.",
                               "warning")])
@@ -414,8 +356,8 @@ class PlayerConnection:
         while True:
             line = await self.ask(self._prompt_text, self.play_timeout)
             if self.lines.wait() > 0:
-                await self.print_now([Notice("One thing at a time: that line was not read.",
-                                             "warning")])
+                self.print_now([Notice("One thing at a time: that line was not read.",
+                                       "warning")])
                 continue
             outs = self.session.handle(line)
             await self.hub.commit()
@@ -425,7 +367,7 @@ class PlayerConnection:
                 outs.append(Notice("Goodbye for now. Your place is kept: join again with the "
                                    "same name, class code and PIN to carry on."))
             # Printed here, before the next prompt is drawn, so the screen is written once.
-            await self.print_now(outs)
+            self.print_now(outs)
             if quitting:
                 return
 

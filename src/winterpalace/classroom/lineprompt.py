@@ -18,9 +18,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.layout import BufferControl, Layout, Window
 from prompt_toolkit.layout.processors import BeforeInput
 
-
-class IdleTimeout(Exception):
-    """Nothing was typed at a prompt for the time allowed."""
+from .terminal import IdleTimeout
 
 
 def _keys() -> KeyBindings:

@@ -32,6 +32,7 @@ from ..session import Info, Notice, Output, Screen
 from .ballots import BALLOTS, ClassVotes
 from .codes import CodeCheck, new_check, pin_hash
 from .names import clean_name, clean_text, name_key, role_phrase
+from .sight import scene_reads
 
 JOURNAL_VERSION = 2
 DEFAULT_WINDOW = 30
@@ -120,6 +121,7 @@ class Room:
         lesson = world.lesson
         self.faction_variable = lesson.faction_variable if lesson is not None else None
         self.factions = dict(lesson.factions) if lesson is not None else {}
+        self._reads = scene_reads(world)
 
     # ------------------------------------------------------------------ building
 
@@ -582,12 +584,21 @@ class Room:
         return Result(True)
 
     def _refresh(self, before: WorldState, actor: Player | None = None) -> None:
-        """Show others a scene that the shared night has changed under their feet."""
+        """Show others a scene that the shared night has changed under their feet (only
+        students whose scene reads a flag that changed can have one)."""
         if self.replaying:
+            return
+        changed: set[str] | None = {k for k, v in self.ws.flags.items()
+                                    if k not in before.flags or before.flags[k] != v}
+        if before.fired != self.ws.fired:
+            changed = None                     # an event happened: anything may show it
+        elif not changed:
             return
         for q in self.players.values():
             if q is actor or not q.connected or q.removed or q.ps is None \
                     or q.ps.ending is not None:
+                continue
+            if changed is not None and changed.isdisjoint(self._reads.get(q.ps.scene, ())):
                 continue
             old = eng.view(self.world, before, q.ps)
             new = eng.view(self.world, self.ws, q.ps)

@@ -44,6 +44,7 @@ class SimStudent:
 
     async def connect(self, timeout: float = 30) -> None:
         self.mark = len(self.seen)          # what this connection shows starts here
+        self._new = asyncio.Event()
         self.conn = await asyncio.wait_for(asyncssh.connect(
             self.host, self.port, username=self.name, password=self.code,
             known_hosts=None, client_keys=None, agent_path=None, preferred_auth="password",
@@ -60,14 +61,18 @@ class SimStudent:
                 if not data:
                     return
                 self.seen += strip_ansi(data)
+                self._new.set()
         except (asyncssh.Error, ConnectionError):
             return
+        finally:
+            self._new.set()
 
     async def expect(self, needle: str | re.Pattern[str], start: int = 0,
                      timeout: float = 30) -> re.Match[str] | int:
         """Wait until `needle` appears in what was seen after `start`."""
         deadline = time.monotonic() + timeout
         while True:
+            self._new.clear()          # before looking: output arriving later wakes the wait
             if isinstance(needle, str):
                 i = self.seen.find(needle, start)
                 if i >= 0:
@@ -76,9 +81,14 @@ class SimStudent:
                 m = needle.search(self.seen, start)
                 if m:
                     return m
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            if left <= 0:
                 raise TimeoutError(f"{self.name}: no {needle!r} in {self.seen[start:][-600:]!r}")
-            await asyncio.sleep(0.01)
+            # Woken by new output (no polling: a poll's period would be in every latency).
+            try:
+                await asyncio.wait_for(self._new.wait(), min(left, 1.0))
+            except asyncio.TimeoutError:
+                pass
 
     def send(self, line: str) -> None:
         assert self.proc is not None

@@ -1,16 +1,17 @@
 """SSH transport: students join with their own `ssh`, one prompt_toolkit session each.
 
-Built on asyncssh and prompt_toolkit's output, with what a class needs:
+Built on asyncssh (and its line editor), with what a class needs:
 - the class code as the password, through the door (`door.py`): connection caps with a clear
   refusal, three tries per connection, backoff per address and a limit for the whole server;
-- keys arrive in memory (`keyinput.MemoryInput`), not through an OS pipe: a connection costs
-  its socket and nothing else, and no `select()` limit is ever reached;
+- no pipe or prompt_toolkit application per student: a connection costs its socket and
+  nothing else, and no `select()` limit is ever reached;
 - `connection_lost` closes the session's input, so a killed client's prompt ends with
   EOFError and the student is marked away instead of leaking; SSH keepalives notice a lid;
 - a client that stops reading is cut off past `MAX_BACKLOG` bytes, not buffered for;
 - one session per connection; no shell, command, forwarding, SFTP or SCP for anyone;
 - a 0x0 terminal (`ssh -T`) is treated as 80x24; the channel decodes with errors="replace";
-- output is rendered per connection (its width, its colours, an explicit environment).
+- output is rendered per connection (its width, its colours, an explicit environment) and
+  written above the student's half-typed line by asyncssh's line editor.
 """
 
 from __future__ import annotations
@@ -18,16 +19,12 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any
 
 import asyncssh
-from prompt_toolkit.application.current import create_app_session
-from prompt_toolkit.data_structures import Size
-from prompt_toolkit.output.vt100 import Vt100_Output
-
 from .connection import PlayerConnection, error_line
-from .keyinput import MemoryInput
 from .server import Classroom
+from .terminal import IdleTimeout, Prompt
 
 __all__ = ["Listener", "PlayerConnection", "start_ssh"]
 KEEPALIVE_INTERVAL = 15
@@ -36,6 +33,33 @@ LOGIN_TIMEOUT = 60
 MAX_BACKLOG = 1 << 20           # bytes queued for a client that reads nothing: then cut off
 DISC_REFUSED = 11               # SSH_DISCONNECT_BY_APPLICATION: OpenSSH prints our reason
 MAX_REFUSING = 20               # refused connections told why at once; more are just closed
+MAX_LINE = 1000                 # characters in one typed line
+MAX_TYPEAHEAD = 50              # lines typed ahead of the questions; more are dropped
+
+
+def _share_printable_pattern() -> None:
+    """asyncssh's line editor builds a regular expression of every printable character
+    (about 60,000 ranges, 0.1 s of CPU) for each new session; every student's editor has the
+    same keys, so build it once. Without this, each student joining stalls the class."""
+    from asyncssh.editor import SSHLineEditor
+
+    build = getattr(SSHLineEditor, "_build_printable", None)
+    if build is None or getattr(build, "shared", False):
+        return
+    made: dict[frozenset[str], Any] = {}
+
+    def shared(self: Any) -> None:
+        key = frozenset(self._keymap)
+        if key not in made:
+            build(self)
+            made[key] = self._printable
+        self._printable = made[key]
+
+    shared.shared = True  # type: ignore[attr-defined]
+    SSHLineEditor._build_printable = shared  # type: ignore[method-assign]
+
+
+_share_printable_pattern()
 
 
 def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
@@ -50,49 +74,28 @@ def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:
     return key
 
 
-class _Wire:
-    """The channel as prompt_toolkit's stdout; a client that stops reading is cut off."""
-
-    def __init__(self, session: ClassSSHSession):
-        self.session = session
-
-    def write(self, data: str) -> None:
-        chan = self.session.chan
-        if chan is None or self.session.lost:
-            return
-        try:
-            if chan.get_write_buffer_size() > MAX_BACKLOG:
-                self.session.cut_off()
-                return
-            chan.write(data.replace("\n", "\r\n"))
-        except (BrokenPipeError, ConnectionError, OSError, asyncssh.Error):
-            self.session.cut_off()
-
-    def isatty(self) -> bool:
-        return True
-
-    def flush(self) -> None:
-        pass
-
-    @property
-    def encoding(self) -> str:
-        return "utf-8"
-
-
 class ClassSSHSession(asyncssh.SSHServerSession[str]):
-    """One student's terminal session: also the `connection.Terminal` of their conversation."""
+    """One student's terminal session, and the `terminal.Terminal` of their conversation.
+
+    Line editing is asyncssh's own (echo, history, arrows, Home/End, Ctrl-A/E/U/K, Ctrl-C,
+    Ctrl-D): the server sees whole lines, and output written while the student types is put
+    above their half-typed line, which the editor draws again. A prompt_toolkit application
+    per student did the same at several times the CPU per turn.
+    """
 
     def __init__(self, server: ClassSSHServer):
         self.server = server
-        self.chan: asyncssh.SSHServerChannel[str] | None = None
-        self.input = MemoryInput()
+        self.chan: Any = None
+        self.lines: asyncio.Queue[str | BaseException] = asyncio.Queue()
         self.lost = False
         self.task: asyncio.Task[None] | None = None
-        self.app_session: Any = None
+        self.prompt: Prompt | None = None       # shown now, while a line is awaited
+        self._raw = ""                          # no terminal (ssh -T): lines come as typed
+        self._out: list[str] = []               # written, not yet sent
 
     # -- asyncssh
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel[str]) -> None:  # type: ignore[override]
+    def connection_made(self, chan: Any) -> None:
         self.chan = chan
 
     def pty_requested(self, term_type: str, term_size: Any, term_modes: Any) -> bool:
@@ -114,50 +117,54 @@ class ClassSSHSession(asyncssh.SSHServerSession[str]):
         self.task = asyncio.get_running_loop().create_task(self._interact())
 
     def data_received(self, data: str, datatype: Any) -> None:
-        if not self.lost:
-            self.input.send_text(data)
+        if self.lost:
+            return
+        if self.chan is not None and self.chan.get_terminal_type():
+            self._put(data.rstrip("\r\n"))        # the line editor hands whole lines
+            return
+        self._raw += data                         # no terminal: split lines ourselves
+        while True:
+            cut = min((i for i in (self._raw.find("\n"), self._raw.find("\r")) if i >= 0),
+                      default=-1)
+            if cut < 0:
+                break
+            line, self._raw = self._raw[:cut], self._raw[cut + 1:].lstrip("\n")
+            self._put(line)
+        if len(self._raw) > MAX_LINE:
+            self._raw = ""
+
+    def _put(self, line: str) -> None:
+        if self.lines.qsize() < MAX_TYPEAHEAD:
+            self.lines.put_nowait(line[:MAX_LINE])
+
+    def break_received(self, msec: int) -> bool:
+        self.lines.put_nowait(KeyboardInterrupt())
+        return True
+
+    def soft_eof_received(self) -> None:
+        self.lines.put_nowait(EOFError())
 
     def eof_received(self) -> bool:
-        self.input.close()
+        self.close_input()
         return True
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
-        self.input.close()       # the prompt raises EOFError; the student is kept, away
+        self.close_input()       # the prompt raises EOFError; the student is kept, away
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int,
                               pixheight: int) -> None:
-        if self.app_session is not None and self.app_session.app is not None:
-            self.app_session.app._on_resize()
-
-    def cut_off(self) -> None:
-        self.lost = True
-        self.input.close()
-        if self.chan is not None:
-            self.chan.close()
+        pass                     # the editor rewraps; every print asks for the width anew
 
     async def _interact(self) -> None:
-        assert self.chan is not None
-        output = Vt100_Output(cast(TextIO, _Wire(self)), self._size,
-                              term=self.chan.get_terminal_type(), enable_cpr=False)
         try:
-            with create_app_session(input=self.input, output=output) as app_session:
-                self.app_session = app_session
-                await self.server.listener.interact(self)
+            await self.server.listener.interact(self)
         finally:
-            self.input.close()
+            self.close_input()
             if self.chan is not None:
                 self.chan.close()
 
-    def _size(self) -> Size:
-        if self.chan is None:
-            return Size(rows=24, columns=80)
-        width, height, _, _ = self.chan.get_terminal_size()
-        if width <= 0 or height <= 0:
-            return Size(rows=24, columns=80)
-        return Size(rows=height, columns=width)
-
-    # -- the connection.Terminal protocol
+    # -- the terminal.Terminal protocol
 
     @property
     def username(self) -> str:
@@ -172,10 +179,71 @@ class ClassSSHSession(asyncssh.SSHServerSession[str]):
         return self.server.address
 
     def columns(self) -> int:
-        return self._size().columns
+        if self.chan is None:
+            return 80
+        width = self.chan.get_terminal_size()[0]
+        return width if width > 0 else 80
+
+    async def read_line(self, prompt: Prompt, timeout: float | None) -> str:
+        if self.lost and self.lines.empty():
+            raise EOFError
+        self.prompt = prompt
+        self._send(_text(prompt))
+        try:
+            got = await asyncio.wait_for(self.lines.get(), timeout)
+        except asyncio.TimeoutError:
+            raise IdleTimeout from None
+        finally:
+            self.prompt = None
+        if isinstance(got, BaseException):
+            if isinstance(got, EOFError):
+                self.lines.put_nowait(got)        # stays ended for the next question
+            raise got
+        return got
+
+    def write(self, text: str) -> None:
+        if self.prompt is not None:
+            # The editor has taken its half-typed line away; the prompt goes too, and both
+            # come back under the text.
+            text = "\r\x1b[K" + text + _text(self.prompt)
+        self._send(text)
 
     def close_input(self) -> None:
-        self.input.close()
+        self.lines.put_nowait(EOFError())
+
+    def _send(self, text: str) -> None:
+        """Queue `text`; everything written in one turn of the loop goes out as one write
+        (one SSH packet, one system call, where a turn writes five or six pieces)."""
+        if self.chan is None or self.lost:
+            return
+        self._out.append(text)
+        if len(self._out) == 1:
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        text, self._out = "".join(self._out), []
+        chan = self.chan
+        if not text or chan is None or self.lost:
+            return
+        try:
+            if chan.get_write_buffer_size() > MAX_BACKLOG:
+                self.cut_off()           # the client has stopped reading: do not hoard
+                return
+            if not chan.get_terminal_type():
+                text = text.replace("\n", "\r\n")    # no editor to do it
+            chan.write(text)
+        except (BrokenPipeError, ConnectionError, OSError, asyncssh.Error):
+            self.cut_off()
+
+    def cut_off(self) -> None:
+        self.lost = True
+        self.close_input()
+        if self.chan is not None:
+            self.chan.close()
+
+
+def _text(prompt: Prompt) -> str:
+    return prompt() if callable(prompt) else prompt
 
 
 class ClassSSHServer(asyncssh.SSHServer):
@@ -321,6 +389,6 @@ async def start_ssh(hub: Classroom, host: str, port: int, host_key: Path,
         keepalive_interval=KEEPALIVE_INTERVAL, keepalive_count_max=KEEPALIVE_COUNT_MAX,
         login_timeout=LOGIN_TIMEOUT, agent_forwarding=False, x11_forwarding=False,
         allow_scp=False, public_key_auth=False, host_based_auth=False, gss_auth=False,
-        gss_kex=False, kbdint_auth=False, line_editor=False, reuse_address=True,
-        allow_pty=True)
+        gss_kex=False, kbdint_auth=False, line_editor=True, line_history=100,
+        max_line_length=MAX_LINE, reuse_address=True, allow_pty=True)
     return listener

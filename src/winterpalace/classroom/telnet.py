@@ -36,6 +36,7 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 
 from .connection import QUESTION_TIMEOUT, PlayerConnection, error_line
 from .keyinput import MemoryInput
+from .ptterminal import PromptTerminal
 from .server import Classroom
 
 NEGOTIATION_TIMEOUT = 3.0       # seconds to wait for a terminal type before going without
@@ -379,7 +380,8 @@ async def start_telnet(hub: Classroom, host: str, port: int,
     async def interact(conn: ClassTelnetConnection) -> None:
         try:
             if await _ask_code(conn, hub, question_timeout):
-                await PlayerConnection(hub, conn, question_timeout=question_timeout).run()
+                await PlayerConnection(hub, PromptTerminal(conn),
+                                       question_timeout=question_timeout).run()
         except EOFError:
             pass
 
