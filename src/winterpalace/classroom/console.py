@@ -195,6 +195,11 @@ class FacilitatorConsole:
         faction = parts[2] if len(parts) == 3 else None
         return [_msg(self.room.assign(parts[0], parts[1].lower(), faction))]
 
+    def _unblock(self, word: str, rest: str) -> list[str]:
+        shut = self.hub.door.unblock()
+        return [f"The door forgets every wrong code: {shut} network address"
+                f"{'es' if shut != 1 else ''} shut out may try again."]
+
     def _admit(self, word: str, rest: str) -> list[str]:
         if not rest:
             return ["`admit` whom? Give the name of the student waiting to be let in."]
@@ -369,6 +374,9 @@ COMMANDS: tuple[Command, ...] = (
             "change the class code (a new one is made up if you give none)", C._code),
     Command(("admit",), "admit NAME",
             "let in a student who lost their PIN (they get a new one)", C._admit),
+    Command(("unblock",), "unblock",
+            "let addresses shut out for wrong codes try again (a class behind one router)",
+            C._unblock),
     Command(("cap",), "cap ROLE N | cap ROLE off", "at most N students in a role", C._cap),
     Command(("assign",), "assign NAME ROLE [FACTION]",
             "hold a role (and a delegate's faction) for a student before they join",

@@ -111,9 +111,11 @@ def key_decisions(deb: Debrief, p: Player) -> list[str]:
     assert p.ps is not None
     hide = _vote_scenes(deb.world) if deb.secret_ballots else set()
     out = []
-    for s in p.ps.history:
-        if s.remember and s.scene not in hide and s.remember not in out:
-            out.append(s.remember)
+    for i, s in enumerate(p.ps.history):
+        said = s.remember + (" (chosen for them as the class clock carried them)"
+                             if i in p.auto else "") if s.remember else None
+        if said and s.scene not in hide and said not in out:
+            out.append(said)
     if p.ps.ending:
         end = deb.world.scenes[p.ps.ending].ending
         if end is not None:
@@ -447,30 +449,41 @@ def summary_lines(deb: Debrief) -> list[str]:
 def transcript(deb: Debrief, p: Player) -> str:
     """One student's night as Markdown, by handle only, with room for notes.
 
-    Each line is one thing they did, at the time they did it; time that passed while the class
-    clock carried them on is one line with its span ("00:30-01:05 the class clock moved on").
+    Each line is one thing they did, at the time they did it. Time the class clock carried
+    them on is one line with its span ("09:55-12:55 the class clock moved on"), and a choice
+    made for them while it carried them is marked so.
     """
     w = deb.world
     assert p.ps is not None
     lines = [f"# {md_escape(p.name)} - {md_escape(_role_name(deb, p))}", "",
              "| time | where | what | notes |", "|---|---|---|---|"]
     steps = p.ps.history
+    rows: list[list[Any]] = []             # [start, end, scene, what]
     for i, s in enumerate(steps):
-        scene = w.scenes.get(s.scene)
-        where = md_escape(scene.title) if scene else s.scene
         end = steps[i + 1].time if i + 1 < len(steps) else p.ps.time
-        what = s.label
-        when = w.clock.hhmm(s.time)
         if s.kind == "wait" and s.label.startswith("the clock moved on"):
-            what = "the class clock moved on"
-            when = f"{w.clock.hhmm(s.time)}-{w.clock.hhmm(end)}"
-        elif s.kind == "wait" and end > s.time:
-            when = f"{w.clock.hhmm(s.time)}-{w.clock.hhmm(end)}"
+            last = rows[-1] if rows else None
+            if last is not None and last[3] == CLOCK and last[2] == s.scene \
+                    and last[1] == s.time:
+                last[1] = end               # one line for one stretch of waiting
+                continue
+            rows.append([s.time, end, s.scene, CLOCK])
+        else:
+            what = s.label + (" (chosen for you as the class clock carried you)"
+                              if i in p.auto else "")
+            rows.append([s.time, end if s.kind == "wait" else s.time, s.scene, what])
+    for start, end, sid, what in rows:
+        scene = w.scenes.get(sid)
+        where = md_escape(scene.title) if scene else sid
+        when = w.clock.hhmm(start) + (f"-{w.clock.hhmm(end)}" if end > start else "")
         lines.append(f"| {when} | {where} | {md_escape(what)} |  |")
     if p.ps.ending and w.scenes[p.ps.ending].ending:
         lines.append(f"| {w.clock.hhmm(p.ps.time)} | {md_escape(w.scenes[p.ps.ending].title)} | "
                      f"ending: {md_escape(w.scenes[p.ps.ending].ending.title)} |  |")  # type: ignore[union-attr]
     return "\n".join(lines) + "\n"
+
+
+CLOCK = "the class clock moved on"
 
 
 def make(room: Room, title: str = "") -> Debrief:

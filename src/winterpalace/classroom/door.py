@@ -144,6 +144,16 @@ class Door:
         delay = self.limits.wrong_delay * (2 ** over if over > 0 else 1)
         return min(delay, self.limits.max_delay)
 
+    def unblock(self) -> int:
+        """Forget every wrong code (the teacher's `unblock`): addresses shut out may try again.
+        Returns how many addresses were shut out."""
+        shut = sum(1 for a in self.addresses.values()
+                   if len(a.wrong) >= self.limits.lock_per_address)
+        for a in self.addresses.values():
+            a.wrong.clear()
+        self.wrong_all.clear()
+        return shut
+
     def take_report(self) -> list[tuple[str, int]]:
         """(address, wrong codes) since the last report, most first; resets the counts."""
         out = [(addr, a.reported) for addr, a in self.addresses.items() if a.reported]

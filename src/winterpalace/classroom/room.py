@@ -410,6 +410,7 @@ class Room:
         notes: list[Output] = []
         if self.now > ps.time:
             later, notes = self._bring(p, self.now, carry=True)
+            p.last_action = f"brought to {self.hhmm(p.ps.time)}"
             turn = dataclasses.replace(later, narrations=turn.narrations + later.narrations)
         self._tell(p, *notes, *self._screen(p, turn))
 
@@ -848,6 +849,7 @@ class Room:
             # Before the night starts nobody can act: the story carries them. Once it runs,
             # a student who is behind waits where they are (their choices stay theirs).
             turn, notes = self._bring(p, to, carry=not self.started)
+            p.last_action = f"brought to {self.hhmm(p.ps.time)}"
             happened = bool(turn.narrations or turn.moved_by or turn.ended or notes)
             if teacher or happened:
                 self._tell(p, *news, *notes, *self._screen(p, turn, happened))

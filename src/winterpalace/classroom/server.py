@@ -398,7 +398,8 @@ class Classroom:
         noisy = [addr for addr, n in report if n > self.door.limits.free_per_address]
         if noisy:
             lines.append(LogLine("alert", "Someone may be guessing the class code: type "
-                                          "`code` for a new one (connected students stay in)."))
+                                          "`code` for a new one (connected students stay in); "
+                                          "`unblock` if it was your class mistyping it."))
         self.on_log(lines)
         self.room.note_door(total, noisy)
         await self.commit()

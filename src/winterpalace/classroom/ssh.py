@@ -198,6 +198,10 @@ class ClassSSHSession(asyncssh.SSHServerSession[str]):
         if isinstance(got, BaseException):
             if isinstance(got, EOFError):
                 self.lines.put_nowait(got)        # stays ended for the next question
+            elif isinstance(got, KeyboardInterrupt):
+                if hasattr(self.chan, "clear_input"):
+                    self.chan.clear_input()       # Ctrl-C drops the half-typed line
+                self._send("^C\n")
             raise got
         return got
 
