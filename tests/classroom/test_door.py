@@ -386,3 +386,30 @@ def test_students_beyond_descriptor_1024_still_play(tmp_path: Path) -> None:
         for fd in filler:
             os.close(fd)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_a_full_role_asks_the_role_again_not_the_name(tmp_path: Path) -> None:
+    async def main() -> None:
+        r = await serve(tmp_path)
+        try:
+            await r.console.execute("cap sailor 1")
+            first = SimStudent("Misha", 2, port=r.port, code=CODE)
+            await first.connect()
+            await first.join()
+            second = SimStudent("Pavel", 2, port=r.port, code=CODE)
+            await second.connect()
+            await second.expect("nickname")
+            second.send("")
+            await second.expect("Choose a role")
+            mark = len(second.seen)
+            second.send("2")
+            await second.expect(re.compile(r"full;\s+choose\s+another\s+role"), mark)
+            await second.expect("Choose a role", mark)
+            assert "nickname" not in second.seen[mark:]
+            second.send("1")
+            await second.expect("You are Pavel, the officer", mark)
+            for s in (first, second):
+                await s.close()
+        finally:
+            await r.shutdown()
+    asyncio.run(main())

@@ -228,3 +228,79 @@ def test_status_counts_only_students_in_the_class(world: World, tmp_path: Path) 
     room.start()
     assert "running at 18:00" in con.next_step() and "`start`" not in con.next_step()
     hub.close_now()
+
+
+def test_the_journal_keeps_only_what_resuming_and_the_debrief_need(world: World,
+                                                                    tmp_path: Path) -> None:
+    async def main() -> Path:
+        hub = Classroom.create(world, tmp_path, "lamp-lamp-river-11")
+        hub.start_background()
+        room = hub.room
+        room.join("Anna", "officer", 1, pin="salt:hash")
+        room.start()
+        anna = ClassroomSession.seat(room, "Anna")
+        anna.handle("say my phone number is 555 0101")
+        anna.handle("alert this scene upsets me")
+        anna.handle("pause I need a break")                 # words after pause: an alert too
+        room.broadcast("five minutes")
+        anna.handle("1")
+        await hub.commit()
+        await hub.close()
+        assert [n for n, _ in room.alerts] == ["Anna", "Anna"]   # the teacher saw them
+        return hub.folder
+
+    folder = asyncio.run(main())
+    raw = (folder / "journal.jsonl").read_text("utf-8")
+    for private in ("555 0101", "upsets", "break", "five minutes", "lamp-lamp-river-11"):
+        assert private not in raw, private
+    records = read_journal(folder / "journal.jsonl")
+    assert all(isinstance(r.get("at"), int) for r in records), records  # seconds, not ms
+    assert {r["t"] for r in records} == {"open", "join", "start", "choose"}
+
+
+def test_pause_is_the_teachers_and_alert_the_students(world: World) -> None:
+    room = opened(world)
+    room.start()
+    anna = ClassroomSession.seat(room, "Anna")
+    out = anna.handle("pause")
+    assert "Only your teacher can pause the night" in out[0].text   # type: ignore[union-attr]
+    assert not room.alerts
+    assert "alert [TEXT]" in "\n".join(anna.command_help())
+    anna.handle("alert")
+    assert room.alerts == [("Anna", "")]
+    assert any(ln.text == "ALERT from Anna" for ln in room.log)
+
+
+def test_a_student_is_introduced_in_a_sentence(world: World) -> None:
+    from winterpalace.scenario import load_scenario as load
+    ship = load(Path(__file__).resolve().parents[2] / "scenes")
+    room = Room(ship, "c0de-c0de")
+    room.join("Anna", "delegate", 1, "Left SR")
+    room.join("Olga", "sinegub", 2)
+    assert room.introduce(room.player("anna")) == "You are Anna, a delegate (Left SR)"  # type: ignore[arg-type]
+    assert room.introduce(room.player("olga")) == "You are Olga, Lieutenant Sinegub"  # type: ignore[arg-type]
+
+
+def test_late_joiners_and_a_late_start_meet_the_class_where_it_is(world: World) -> None:
+    from winterpalace.scenario import load_scenario as load
+    ship = load(Path(__file__).resolve().parents[2] / "scenes")
+    T = ship.clock.parse_time
+    room = Room(ship, "c0de-c0de")
+    room.join("Ivan", "delegate", 1)                # no faction given: one is chosen for him
+    assert room.start(T("21:00")).ok
+    room.join("Late", "sailor", 2)
+    room.advance(T("03:00"))
+    room.join("Later", "delegate", 3, "Bund")
+    for name in ("ivan", "late", "later"):
+        p = room.player(name)
+        assert p is not None and p.ps is not None
+        assert p.ps.time == T("03:00") or p.ps.ending is not None, name
+    later = room.player("later")
+    assert later.ps.vars["delegate_faction"] == "Bund"          # type: ignore[union-attr]
+    ivan = room.player("ivan")
+    assert ivan.ps.vars["delegate_faction"] in ship.lesson.factions   # type: ignore
+    # A sailor joining at 03:00 is not left in the morning's first scene.
+    late = room.player("late")
+    assert late.ps.scene != "sailor_start" and late.auto        # type: ignore[union-attr]
+    again = Room.replay(ship, [room.opening_record(), *room.records])
+    assert again.snapshot() == room.snapshot()

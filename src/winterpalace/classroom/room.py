@@ -771,14 +771,14 @@ class Room:
                 return Result(False, f"the clock is already at {self.hhmm(self.now)}")
             if at > self.world.clock.end:
                 return Result(False, f"the night ends at {self.hhmm(self.world.clock.end)}")
-        return self.apply({"t": "start", "at": at})
+        return self.apply({"t": "start", "to": at})
 
     def _do_start(self, rec: dict[str, Any]) -> Result:
         if self.started:
             return Result(False, "the night has already started")
-        at = rec.get("at")
-        if at is not None and int(at) > self.now:
-            self._move_clock(int(at), teacher=False)
+        to = rec.get("to")              # ("at" is the journal's: when it was written)
+        if to is not None and int(to) > self.now:
+            self._move_clock(int(to), teacher=False)
         self.started = True
         self.started_at = self.now
         self._note("clock", f"The night has started: {self.clock_line()}")
