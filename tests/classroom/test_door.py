@@ -14,14 +14,14 @@ import pytest
 
 asyncssh = pytest.importorskip("asyncssh")
 
-from winterpalace.classroom import codes  # noqa: E402
-from winterpalace.classroom.door import Door, DoorLimits, RateLimit  # noqa: E402
-from winterpalace.classroom.journal import read_journal  # noqa: E402
-from winterpalace.classroom.keyinput import MemoryInput  # noqa: E402
-from winterpalace.classroom.names import clean_name, clean_text, name_key  # noqa: E402
-from winterpalace.classroom.simulate import InProcessClass, SimStudent  # noqa: E402
-from winterpalace.classroom.ssh import start_ssh  # noqa: E402
-from winterpalace.scenario import load_scenario  # noqa: E402
+from winterpalace.classroom import codes
+from winterpalace.classroom.door import Door, DoorLimits, RateLimit
+from winterpalace.classroom.journal import read_journal
+from winterpalace.classroom.keyinput import MemoryInput
+from winterpalace.classroom.names import clean_name, clean_text, name_key
+from winterpalace.classroom.simulate import InProcessClass, SimStudent
+from winterpalace.classroom.ssh import start_ssh
+from winterpalace.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
 

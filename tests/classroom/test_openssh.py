@@ -20,9 +20,9 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 pytest.importorskip("asyncssh")
 
-from winterpalace.classroom.journal import read_journal  # noqa: E402
-from winterpalace.classroom.room import Room  # noqa: E402
-from winterpalace.scenario import load_scenario  # noqa: E402
+from winterpalace.classroom.journal import read_journal
+from winterpalace.classroom.room import Room
+from winterpalace.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +95,7 @@ class Server:
         self._close_files()
 
 
-def ssh(tmp: Path, port: int, user: str) -> "pexpect.spawn":
+def ssh(tmp: Path, port: int, user: str) -> pexpect.spawn:
     child = pexpect.spawn(SSH, [
         "-p", str(port), "-o", "StrictHostKeyChecking=no",
         "-o", f"UserKnownHostsFile={tmp / 'known_hosts'}", "-o", "PubkeyAuthentication=no",
@@ -106,7 +106,7 @@ def ssh(tmp: Path, port: int, user: str) -> "pexpect.spawn":
     return child
 
 
-def login(tmp: Path, port: int, user: str, code: str = CODE) -> "pexpect.spawn":
+def login(tmp: Path, port: int, user: str, code: str = CODE) -> pexpect.spawn:
     c = ssh(tmp, port, user)
     c.expect("assword")
     c.sendline(code)
@@ -117,7 +117,7 @@ PINS: dict[str, str] = {}
 
 
 def join_new(tmp: Path, port: int, user: str, role: int,
-             faction: str | None = None) -> "pexpect.spawn":
+             faction: str | None = None) -> pexpect.spawn:
     """A new student over ssh; their rejoin PIN is kept in PINS."""
     c = login(tmp, port, user)
     c.expect("nickname")
@@ -133,7 +133,7 @@ def join_new(tmp: Path, port: int, user: str, role: int,
     return c
 
 
-def rejoin(tmp: Path, port: int, user: str) -> "pexpect.spawn":
+def rejoin(tmp: Path, port: int, user: str) -> pexpect.spawn:
     c = login(tmp, port, user)
     c.expect(f"PIN for {user}")
     c.sendline(PINS[user])

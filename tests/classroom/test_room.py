@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from winterpalace.classroom.console import FacilitatorConsole
-from winterpalace.classroom.journal import Journal, JournalError, read_journal
+from winterpalace.classroom.journal import Journal, JournalError, read_journal, repair_tail
 from winterpalace.classroom.names import name_key
 from winterpalace.classroom.player import ClassroomSession
 from winterpalace.classroom.room import Room, RoomError, clean_name
-from winterpalace.classroom.journal import repair_tail
 from winterpalace.classroom.server import Classroom
 from winterpalace.engine.model import World
 from winterpalace.scenario import load_scenario

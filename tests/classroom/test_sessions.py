@@ -14,8 +14,15 @@ import pytest
 
 from winterpalace import cli
 from winterpalace.classroom.server import Classroom, SessionDirError
-from winterpalace.classroom.sessions import (SessionBusy, SessionError, SessionLock,
-                                             describe_age, parse_age, purge, running)
+from winterpalace.classroom.sessions import (
+    SessionBusy,
+    SessionError,
+    SessionLock,
+    describe_age,
+    parse_age,
+    purge,
+    running,
+)
 from winterpalace.scenario import load_scenario
 
 DAY = 86400

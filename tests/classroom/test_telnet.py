@@ -16,7 +16,7 @@ import pytest
 
 pytest.importorskip("asyncssh")
 
-from prompt_toolkit.contrib.telnet.protocol import (  # noqa: E402
+from prompt_toolkit.contrib.telnet.protocol import (
     DO,
     IAC,
     IS,
@@ -29,9 +29,9 @@ from prompt_toolkit.contrib.telnet.protocol import (  # noqa: E402
     WONT,
 )
 
-from winterpalace.classroom.simulate import PIN_RE, InProcessClass, strip_ansi  # noqa: E402
-from winterpalace.classroom.telnet import start_telnet  # noqa: E402
-from winterpalace.scenario import load_scenario  # noqa: E402
+from winterpalace.classroom.simulate import PIN_RE, InProcessClass, strip_ansi
+from winterpalace.classroom.telnet import start_telnet
+from winterpalace.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
 

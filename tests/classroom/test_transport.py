@@ -13,11 +13,11 @@ import pytest
 
 asyncssh = pytest.importorskip("asyncssh")
 
-from winterpalace.classroom.journal import read_journal  # noqa: E402
-from winterpalace.classroom.room import Room  # noqa: E402
-from winterpalace.classroom.simulate import InProcessClass, SimStudent, strip_ansi  # noqa: E402
-from winterpalace.classroom.ssh import start_ssh  # noqa: E402
-from winterpalace.scenario import load_scenario  # noqa: E402
+from winterpalace.classroom.journal import read_journal
+from winterpalace.classroom.room import Room
+from winterpalace.classroom.simulate import InProcessClass, SimStudent, strip_ansi
+from winterpalace.classroom.ssh import start_ssh
+from winterpalace.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
 

@@ -7,6 +7,7 @@ import pytest
 from winterpalace import cli
 from winterpalace.handouts.balance import BalanceError, assign, plan
 
+
 @pytest.mark.parametrize("n", range(3, 41))
 def test_every_class_size_gets_every_role_and_both_sides(world, n):
     seats = plan(world, n)

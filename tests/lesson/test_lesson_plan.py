@@ -32,7 +32,7 @@ def plan_commands() -> list[str]:
     for row in table.splitlines()[2:]:
         cells = [c.strip() for c in row.strip("|").split("|")]
         for cmd in re.findall(r"`([^`]+)`", cells[2]):
-            if cmd.startswith(("winterpalace", "--")) or cmd.startswith("assign"):
+            if cmd.startswith(("winterpalace", "--", "assign")):
                 continue
             if "sooner" in cells[2] and cmd == "caucus end":
                 continue                      # an alternative, not a step
@@ -163,7 +163,7 @@ def test_the_45_minute_lesson_from_start_to_debrief(world, tmp_path: Path) -> No
         # The timeline starts when the class's night did: no bar before 18:00.
         assert re.findall(r'<g class="track" data-student="([^"]+)"', svg) == sorted(
             n for n, *_ in CLASS)
-        for track in re.findall(r'<g class="track".*?</g>', svg, re.S):
+        for track in re.findall(r'<g class="track".*?</g>', svg, re.DOTALL):
             first = re.search(r"<title>[^:<]+: (\d\d:\d\d)-", track)
             assert first and first.group(1) == "18:00", track[:200]
         md = (hub.folder / "transcripts" / "misha.md").read_text("utf-8")

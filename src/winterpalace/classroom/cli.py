@@ -321,7 +321,7 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
         console.print_line(line)
     await hub.commit()        # the set-up's own lines (a changed code)
     if hub.resumed and hub.room.players:
-        on, total = hub.room.connected_count()
+        total = hub.room.connected_count()[1]
         console.print_line(f"Resumed: {total} students can rejoin with their names and "
                            "PINs.")
     old = _old_sessions(saves)
@@ -358,7 +358,7 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
     # Every step of stopping has a time limit: a server always stops, and saves.
     try:
         await asyncio.wait_for(_shut(hub, listener, telnet), 10)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         hub.journal.close()
     if hub.room.ended:
         console.print_line(f"Session ended. The journal is in {hub.folder}.")

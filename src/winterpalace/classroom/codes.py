@@ -131,10 +131,10 @@ class CodeCheck:
         return {"salt": self.salt, "hash": self.digest}
 
     @classmethod
-    def from_json(cls, data: Any) -> "CodeCheck":
+    def from_json(cls, data: Any) -> CodeCheck:
         if not isinstance(data, dict) or not isinstance(data.get("salt"), str) \
                 or not isinstance(data.get("hash"), str):
-            raise ValueError("a class code check needs `salt` and `hash`")
+            raise TypeError("a class code check needs `salt` and `hash`")
         return cls(data["salt"], data["hash"])
 
 
@@ -159,5 +159,13 @@ def new_pin() -> str:
     return f"{secrets.randbelow(10_000):04d}"
 
 
-__all__ = ["CodeCheck", "WORDS", "new_check", "new_code", "new_pin", "normal", "pin_hash",
-           "strength_bits"]
+__all__ = [
+    "WORDS",
+    "CodeCheck",
+    "new_check",
+    "new_code",
+    "new_pin",
+    "normal",
+    "pin_hash",
+    "strength_bits",
+]

@@ -140,7 +140,7 @@ class PlayerConnection:
                 self.wake.set()
                 try:
                     await asyncio.wait_for(printer, 5)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     printer.cancel()
 
     def _welcome(self) -> list[Output]:

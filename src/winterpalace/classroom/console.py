@@ -17,8 +17,9 @@ import io
 import os
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Callable
+from typing import IO
 
 from rich.console import Console
 from rich.table import Table
@@ -306,9 +307,9 @@ class FacilitatorConsole:
     async def run_terminal(self) -> None:
         """The live console: a prompt with the table beneath, news printed above."""
         from prompt_toolkit import PromptSession, print_formatted_text
+        from prompt_toolkit.application.current import get_app_session
         from prompt_toolkit.formatted_text import ANSI
         from prompt_toolkit.patch_stdout import patch_stdout
-        from prompt_toolkit.shortcuts.utils import get_app_session
 
         def show(text: str) -> None:
             print_formatted_text(ANSI(text))

@@ -258,7 +258,9 @@ def timeline_svg(deb: Debrief) -> str:
     n = max(1, len(players))
     votes_y = top + n * track + 10
     height = votes_y + 60
-    x = lambda t: left + (t - t0) * plot / (t1 - t0)  # noqa: E731
+    def x(t: int) -> float:
+        return left + (t - t0) * plot / (t1 - t0)
+
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
            f'viewBox="0 0 {width} {height}" width="100%" '
            f'aria-label="Timeline of the night, one track per student">',
@@ -301,8 +303,8 @@ def timeline_svg(deb: Debrief) -> str:
             if x1 - x0 > 70:
                 out.append(f'<text x="{x0 + 4:.1f}" y="{y + track / 2 + 2:.1f}" font-size="9" '
                            f'fill="#fff">{esc(_clip(place.name, int((x1 - x0) / 5.5)))}</text>')
-        for vid, t in deb.tallies.items():
-            b = next((b for b in t.ballots if b.name == p.name), None)
+        for vid, tal in deb.tallies.items():
+            b = next((b for b in tal.ballots if b.name == p.name), None)
             if b is not None:
                 cx, cy = x(b.time), y + track / 2
                 label = "secret ballot" if deb.secret_ballots else b.option
@@ -310,16 +312,16 @@ def timeline_svg(deb: Debrief) -> str:
                            f'stroke="#111"><title>{esc(p.name)} voted ({esc(vid)}): '
                            f'{esc(label)}</title></path>')
         out.append("</g>")
-    for i, (vid, t) in enumerate(sorted(deb.tallies.items(), key=lambda kv: kv[1].at)):
-        vx = x(min(max(t.at, t0), t1))
+    for i, (vid, tal) in enumerate(sorted(deb.tallies.items(), key=lambda kv: kv[1].at)):
+        vx = x(min(max(tal.at, t0), t1))
         anchor = "end" if vx > left + plot - 120 else "start" if vx < left + 120 else "middle"
-        count = f"{t.vote.yes} {t.seats_of(t.vote.yes)}" + \
-            (f", {t.vote.no} {t.seats_of(t.vote.no)}" if t.vote.no else "")
+        count = f"{tal.vote.yes} {tal.seats_of(tal.vote.yes)}" + \
+            (f", {tal.vote.no} {tal.seats_of(tal.vote.no)}" if tal.vote.no else "")
         out.append(f'<g class="vote"><line x1="{vx:.1f}" y1="{top - 4}" x2="{vx:.1f}" '
                    f'y2="{votes_y + 4}" stroke="#7a1d1d" stroke-width="2.5"/>'
                    f'<text x="{vx:.1f}" y="{votes_y + 18 + (i % 2) * 16}" font-size="11" '
                    f'text-anchor="{anchor}" fill="#7a1d1d" font-weight="bold">'
-                   f'Vote {esc(vid)}: {esc(_show(t.value))} ({esc(count)})</text></g>')
+                   f'Vote {esc(vid)}: {esc(_show(tal.value))} ({esc(count)})</text></g>')
     lx = left
     for area, colour in AREA_COLOURS.items():
         name = w.areas[area].name if area in w.areas else area
@@ -440,8 +442,8 @@ def summary_lines(deb: Debrief) -> list[str]:
                       if pt.tally and pt.history_tally else ""))
     for p in deb.players:
         assert p.ps is not None
-        end = w.scenes[p.ps.ending].ending.title if p.ps.ending and \
-            w.scenes[p.ps.ending].ending else f"at {w.clock.hhmm(p.ps.time)}"
+        ending = w.scenes[p.ps.ending].ending if p.ps.ending else None
+        end = ending.title if ending is not None else f"at {w.clock.hhmm(p.ps.time)}"
         out.append(f"  {p.name} ({_role_name(deb, p)}): {end}")
     return out
 
@@ -522,6 +524,20 @@ def write_debrief(room: Room, folder: Path, title: str = "") -> list[Path]:
     return write_files(folder, debrief_files(make(room, title)))
 
 
-__all__ = ["Debrief", "Point", "build", "debrief_files", "write_files", "html_page", "key_decisions", "make", "markdown",
-           "prompts", "secret_goals", "summary_lines", "timeline_svg", "transcript",
-           "write_debrief"]
+__all__ = [
+    "Debrief",
+    "Point",
+    "build",
+    "debrief_files",
+    "html_page",
+    "key_decisions",
+    "make",
+    "markdown",
+    "prompts",
+    "secret_goals",
+    "summary_lines",
+    "timeline_svg",
+    "transcript",
+    "write_debrief",
+    "write_files",
+]

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 MINUTE = 60.0
 LOCK_WINDOW = 600.0

@@ -7,8 +7,8 @@ need a clock, which the room has not).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..engine.events import Turn, View
 from ..engine.state import Game

@@ -19,8 +19,9 @@ of `now` up to `limit` (`now + window`, held back at a class vote until it is co
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..engine import engine as eng
 from ..engine import votes as vt

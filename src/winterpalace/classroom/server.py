@@ -16,9 +16,10 @@ import datetime as _dt
 import hmac
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from ..engine.model import World
 from ..session import Notice, Output
@@ -27,8 +28,7 @@ from .door import Door, RateLimit
 from .journal import Journal, JournalError, read_journal, repair_tail
 from .names import name_key
 from .room import LogLine, Result, Room, RoomError
-from .sessions import (JOURNAL, SessionBusy, SessionError, SessionLock, latest,
-                       make_private_dir)
+from .sessions import JOURNAL, SessionBusy, SessionError, SessionLock, latest, make_private_dir
 
 JOURNAL_NAME = JOURNAL
 PACE_STEP = 5           # the paced clock moves in steps of this many game minutes
@@ -207,7 +207,7 @@ class Classroom:
                                       "(look at their screen)", shown)])
         try:
             return await asyncio.wait_for(asyncio.shield(fut), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False
         finally:
             if self.admits.get(key) is fut and fut.done():
@@ -455,5 +455,11 @@ def _now() -> int:
     return int(time.time())
 
 
-__all__ = ["Classroom", "JOURNAL_NAME", "Link", "SessionDirError", "SessionError",
-           "repair_tail"]
+__all__ = [
+    "JOURNAL_NAME",
+    "Classroom",
+    "Link",
+    "SessionDirError",
+    "SessionError",
+    "repair_tail",
+]

@@ -149,9 +149,8 @@ def running(folder: Path) -> bool:
     except OSError:
         return False
     with f:
-        if _try_lock(f):
-            return False             # we could take it: nobody holds it (closing frees it)
-        return True
+        # If we can take it, nobody holds it (and closing the file frees it again).
+        return not _try_lock(f)
 
 
 def _try_lock(f: IO[bytes]) -> bool:

@@ -10,7 +10,8 @@ PURE: the scenario in, sets of names out.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..engine.model import World
 

@@ -10,8 +10,9 @@ import asyncio
 import random
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import asyncssh
 
@@ -87,7 +88,7 @@ class SimStudent:
             # Woken by new output (no polling: a poll's period would be in every latency).
             try:
                 await asyncio.wait_for(self._new.wait(), min(left, 1.0))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def send(self, line: str) -> None:
@@ -169,7 +170,7 @@ class SimStudent:
             self.conn.close()
             try:
                 await asyncio.wait_for(self.conn.wait_closed(), 5)
-            except (asyncio.TimeoutError, asyncssh.Error, OSError):
+            except (TimeoutError, asyncssh.Error, OSError):
                 pass
 
 
@@ -184,7 +185,7 @@ class InProcessClass:
     @classmethod
     async def start(cls, world: Any, folder: Any, code: str,
                     listen: Callable[[Any], Awaitable[Any]],
-                    kind: str = "ssh") -> "InProcessClass":
+                    kind: str = "ssh") -> InProcessClass:
         """Create a session in `folder` and serve it with `listen(hub)` (e.g. start_ssh)."""
         from .console import FacilitatorConsole
         from .door import DoorLimits
@@ -268,7 +269,12 @@ def serve_watched(argv: list[str], stdin_path: str, out_path: str, watch_path: s
 
     server.Classroom.start_background = start_background  # type: ignore[method-assign]
     server.Classroom.commit = watched_commit              # type: ignore[method-assign]
-    from ..cli import main
-    code = main(argv)
+    import argparse
+
+    from .cli import register
+    parser = argparse.ArgumentParser(prog="winterpalace")
+    register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    code = int(args.func(args))
     sys.stdout.flush()
     os._exit(code)

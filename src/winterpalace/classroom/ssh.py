@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncssh
+
 from .connection import PlayerConnection, error_line
 from .server import Classroom
 from .terminal import IdleTimeout, Prompt
@@ -191,7 +192,7 @@ class ClassSSHSession(asyncssh.SSHServerSession[str]):
         self._send(_text(prompt))
         try:
             got = await asyncio.wait_for(self.lines.get(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise IdleTimeout from None
         finally:
             self.prompt = None

@@ -203,7 +203,7 @@ class ClassTelnetConnection(TelnetConnection):
         try:
             try:
                 await asyncio.wait_for(self._ready.wait(), self.negotiation_timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass         # a client that ignores negotiation: plain text, 80x24
             if self._closed:
                 return
@@ -308,8 +308,8 @@ class TelnetListener(TelnetServer):
             return
         vt100_input = MemoryInput()
         try:
-            c = ClassTelnetConnection(conn, addr, self.interact, self,  # type: ignore[arg-type]
-                                      vt100_input, self.negotiation_timeout)
+            c = ClassTelnetConnection(conn, addr, self.interact, self, vt100_input,
+                                      self.negotiation_timeout)
         except OSError:
             conn.close()
             self.hub.door.leave(address, False)
@@ -359,7 +359,7 @@ async def _ask_code(conn: ClassTelnetConnection, hub: Classroom, timeout: float)
         try:
             given = await asyncio.wait_for(prompt.prompt_async("Class code: ", is_password=True),
                                            timeout)
-        except (KeyboardInterrupt, asyncio.TimeoutError):
+        except (TimeoutError, KeyboardInterrupt):
             return False
         if await hub.check_code(given):
             conn.admitted = True
@@ -388,8 +388,11 @@ async def start_telnet(hub: Classroom, host: str, port: int,
     listener = TelnetListener(hub, host, port, interact, negotiation_timeout)
     loop = asyncio.get_running_loop()
     ready: asyncio.Future[None] = loop.create_future()
-    listener.runner = asyncio.create_task(
-        listener.run(ready_cb=lambda: ready.done() or ready.set_result(None)))
+    def now_ready() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    listener.runner = asyncio.create_task(listener.run(ready_cb=now_ready))
     await asyncio.wait({ready, listener.runner}, return_when=asyncio.FIRST_COMPLETED)
     if not ready.done():
         ready.cancel()

@@ -7,7 +7,8 @@ room and the door are the same whatever the wire.
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Union
+from collections.abc import Callable
+from typing import Protocol, Union
 
 Prompt = Union[str, Callable[[], str]]
 
