@@ -37,6 +37,7 @@ class SimStudent:
     code: str = ""
     seen: str = ""
     mark: int = 0
+    gone: bool = False                   # the connection has closed
     latencies: list[float] = field(default_factory=list)
     faction: int | None = None           # a delegate's faction, by number (None: Enter)
     pin: str = ""
@@ -46,6 +47,7 @@ class SimStudent:
     async def connect(self, timeout: float = 30) -> None:
         self.mark = len(self.seen)          # what this connection shows starts here
         self._new = asyncio.Event()
+        self.gone = False
         self.conn = await asyncio.wait_for(asyncssh.connect(
             self.host, self.port, username=self.name, password=self.code,
             known_hosts=None, client_keys=None, agent_path=None, preferred_auth="password",
@@ -66,6 +68,7 @@ class SimStudent:
         except (asyncssh.Error, ConnectionError):
             return
         finally:
+            self.gone = True
             self._new.set()
 
     async def expect(self, needle: str | re.Pattern[str], start: int = 0,
@@ -82,6 +85,8 @@ class SimStudent:
                 m = needle.search(self.seen, start)
                 if m:
                     return m
+            if self.gone:
+                raise EOFError(f"{self.name}: the connection closed before {needle!r}")
             left = deadline - time.monotonic()
             if left <= 0:
                 raise TimeoutError(f"{self.name}: no {needle!r} in {self.seen[start:][-600:]!r}")
