@@ -16,7 +16,8 @@ from typing import IO, Any, Callable, Sequence
 
 from . import __version__
 from .engine.model import World
-from .scenario import ScenarioError, default_scenario_dir, load_scenario
+from .scenario import default_scenario_dir
+from .scenario.report import load_or_report
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO, EXIT_INTERRUPTED = 0, 1, 2, 130
 SEED_RANGE = 2**63          # --seed takes -2^63 .. 2^63-1
@@ -25,19 +26,8 @@ SEED_RANGE = 2**63          # --seed takes -2^63 .. 2^63-1
 SUBCOMMANDS: list[str] = [
     "winterpalace.tools.check", "winterpalace.tools.testcmd", "winterpalace.tools.graph",
     "winterpalace.tools.schema", "winterpalace.tools.new", "winterpalace.tools.lsp",
-    "winterpalace.classroom.cli",
-    "winterpalace.lesson.cli",
+    "winterpalace.classroom.cli", "winterpalace.handouts.cli",
 ]
-
-
-def load_or_report(path: str | None, err: Callable[[str], None] | None = None) -> World | None:
-    """Load a scenario, or print its problems (file:line:col) and return None."""
-    root = Path(path) if path else default_scenario_dir()
-    try:
-        return load_scenario(root)
-    except ScenarioError as e:
-        (err or _stderr)(e.render())
-        return None
 
 
 def _stderr(text: str) -> None:

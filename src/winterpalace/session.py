@@ -526,7 +526,7 @@ class Session:
         lesson = self.world.lesson
         if lesson is None or not lesson.votes:
             return []
-        from .lesson.votes import single_player  # the lesson is optional; import on demand
+        from .engine.votes import single_player
 
         old, new = before.player.vars, after.player.vars
         faction = new.get(lesson.faction_variable) if lesson.faction_variable else None

@@ -1,6 +1,6 @@
-"""The lesson in the live classroom: the server's LessonRoom, its settings kept across a
-restart, caucus breaks that end by themselves, the console's vote and debrief commands, and
-`winterpalace classroom purge|debrief`."""
+"""The lesson in the live classroom: the room's settings kept across a restart, caucus breaks
+that end by themselves, the console's vote and debrief commands, and `winterpalace classroom
+purge|debrief`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from winterpalace.classroom.console import FacilitatorConsole
 from winterpalace.classroom.journal import read_journal
 from winterpalace.classroom.server import Classroom
 from winterpalace.engine.model import World
-from winterpalace.lesson.room import LessonRoom
 from winterpalace.scenario import load_scenario
 
 LESSON = Path(__file__).parent / "lesson_scenario"
@@ -50,16 +49,16 @@ def _console(hub: Classroom) -> tuple[FacilitatorConsole, Sink]:
 
 def test_the_server_runs_a_lesson_and_a_restart_keeps_its_settings(world, tmp_path):
     hub = Classroom.create(world, tmp_path, "lamp-11", ballot="secret", gentle=True)
-    assert isinstance(hub.room, LessonRoom)
     assert hub.room.ballot_mode == "secret" and hub.room.gentle
-    hub.journal.close()
-    kinds = [r["t"] for r in read_journal(hub.folder / "journal.jsonl")]
-    assert kinds == ["open", "lesson"]          # on disk before anyone can join
+    hub.close_now()
+    records = read_journal(hub.folder / "journal.jsonl")
+    assert [r["t"] for r in records] == ["open"]       # on disk before anyone can join
+    assert records[0]["ballot"] == "secret" and records[0]["gentle"] is True
     again = Classroom.resume(world, tmp_path)
-    assert isinstance(again.room, LessonRoom)
     assert again.room.ballot_mode == "secret" and again.room.gentle
-    assert set(again.room.votes) == {"walkout"}
-    again.journal.close()
+    assert set(again.room.votes.votes) == {"walkout"}
+    assert again.code is None and again.room.code.matches("lamp-11")
+    again.close_now()
 
 
 def test_a_bad_ballot_setting_is_refused_cleanly(world, tmp_path):
@@ -75,11 +74,10 @@ def test_a_caucus_break_ends_by_itself_and_the_clock_runs_again(world, tmp_path)
         hub.start_background()
         con, sink = _console(hub)
         room = hub.room
-        assert isinstance(room, LessonRoom)
         room.join("anna", "delegate", 1)
         await con.execute("start")
         await con.execute("caucus 2")
-        assert room.caucus_minutes == 2 and room.paused
+        assert room.caucus_minutes == 2 and room.halted
         assert "Caucus break for 2 minutes" in sink.text()
         assert room.choose("anna", 0).refused is not None     # nobody acts in a caucus
         await con.execute("caucus 3")
@@ -87,7 +85,7 @@ def test_a_caucus_break_ends_by_itself_and_the_clock_runs_again(world, tmp_path)
         deadline = time.monotonic() + 5
         while room.caucus_minutes and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
-        assert not room.caucus_minutes and not room.paused
+        assert not room.caucus_minutes and not room.halted
         await asyncio.sleep(0.05)
         assert "Caucus break over" in sink.text()
         assert room.choose("anna", 0).refused is None
@@ -128,7 +126,7 @@ def test_a_caucus_running_at_a_crash_still_ends_after_a_restart(world, tmp_path)
         deadline = time.monotonic() + 5
         while hub.room.caucus_minutes and time.monotonic() < deadline:  # type: ignore
             await asyncio.sleep(0.01)
-        assert not hub.room.paused
+        assert not hub.room.halted
         await asyncio.sleep(0.05)
         await hub.close()
         assert read_journal(folder / "journal.jsonl")[-1]["t"] == "caucus_end"
@@ -150,7 +148,6 @@ def test_votes_vote_close_and_the_debrief_from_the_console(world, tmp_path):
         hub.start_background()
         con, sink = _console(hub)
         room = hub.room
-        assert isinstance(room, LessonRoom)
         help_text = "\n".join(con.command("help"))
         for cmd in ("caucus N", "votes", "vote close ID", "debrief"):
             assert cmd in help_text

@@ -20,9 +20,9 @@ import pytest
 pexpect = pytest.importorskip("pexpect")
 pytest.importorskip("asyncssh")
 
-from winterpalace.classroom.journal import read_journal  # noqa: E402
-from winterpalace.lesson.room import LessonRoom  # noqa: E402
-from winterpalace.scenario import load_scenario  # noqa: E402
+from winterpalace.classroom.journal import read_journal
+from winterpalace.classroom.room import Room
+from winterpalace.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
 
@@ -95,7 +95,7 @@ class Server:
         self._close_files()
 
 
-def ssh(tmp: Path, port: int, user: str) -> "pexpect.spawn":
+def ssh(tmp: Path, port: int, user: str) -> pexpect.spawn:
     child = pexpect.spawn(SSH, [
         "-p", str(port), "-o", "StrictHostKeyChecking=no",
         "-o", f"UserKnownHostsFile={tmp / 'known_hosts'}", "-o", "PubkeyAuthentication=no",
@@ -106,20 +106,37 @@ def ssh(tmp: Path, port: int, user: str) -> "pexpect.spawn":
     return child
 
 
-def login(tmp: Path, port: int, user: str, code: str = CODE) -> "pexpect.spawn":
+def login(tmp: Path, port: int, user: str, code: str = CODE) -> pexpect.spawn:
     c = ssh(tmp, port, user)
     c.expect("assword")
     c.sendline(code)
     return c
 
 
-def join_new(tmp: Path, port: int, user: str, role: int) -> "pexpect.spawn":
+PINS: dict[str, str] = {}
+
+
+def join_new(tmp: Path, port: int, user: str, role: int,
+             faction: str | None = None) -> pexpect.spawn:
+    """A new student over ssh; their rejoin PIN is kept in PINS."""
     c = login(tmp, port, user)
     c.expect("nickname")
     c.sendline("")
     c.expect("Choose a role")
     c.sendline(str(role))
+    if faction is not None:
+        c.expect("Choose your faction")
+        c.sendline(faction)
     c.expect(f"You are {user}")
+    c.expect(r"Your PIN is (\d{4})")
+    PINS[user] = c.match.group(1)
+    return c
+
+
+def rejoin(tmp: Path, port: int, user: str) -> pexpect.spawn:
+    c = login(tmp, port, user)
+    c.expect(f"PIN for {user}")
+    c.sendline(PINS[user])
     return c
 
 
@@ -143,9 +160,11 @@ def test_two_openssh_students_share_one_night(tmp_path: Path) -> None:
         misha.expect("begins at 20:00")
         server.wait_for("misha joined as The sailor")
 
-        # The facilitator opens the night at 20:00: the sailor begins, the officer is brought
-        # up to the class clock.
-        server.command("start 20:00")
+        # The facilitator opens the night, then moves it on to 20:00: the sailor begins, the
+        # officer is brought up to the class clock where she stands.
+        server.command("start")
+        anna.expect("started the night")
+        server.command("advance 20:00")
         misha.expect("Palace Square")
         anna.expect("it is now 20:00")
 
@@ -166,7 +185,7 @@ def test_two_openssh_students_share_one_night(tmp_path: Path) -> None:
         misha.wait()
         server.wait_for("misha disconnected")
         # ... and joining again with the same name and code carries on where they were.
-        misha = login(tmp_path, port, "misha")
+        misha = rejoin(tmp_path, port, "misha")
         clients.append(misha)
         misha.expect("Welcome back, misha")
         misha.expect("Palace Square")
@@ -190,13 +209,13 @@ def test_two_openssh_students_share_one_night(tmp_path: Path) -> None:
 
         server = Server(tmp_path, port, resume=True)
         server.wait_for("Resumed: 2 students")
-        anna = login(tmp_path, port, "anna")
+        anna = rejoin(tmp_path, port, "anna")
         clients.append(anna)
         anna.expect("Welcome back, anna")
         anna.expect("The telephone on the wall has gone dead")
         anna.sendline("inventory")
         anna.expect("service revolver")
-        misha = login(tmp_path, port, "misha")
+        misha = rejoin(tmp_path, port, "misha")
         clients.append(misha)
         misha.expect("Welcome back, misha")
         misha.sendline("inventory")
@@ -206,13 +225,13 @@ def test_two_openssh_students_share_one_night(tmp_path: Path) -> None:
 
         # Nothing was lost: the journal replays to a night with both events and the flag.
         world = load_scenario(SCENARIO)
-        room = LessonRoom.replay(world, before)
+        room = Room.replay(world, before)
         assert room.ws.flags["wires_cut"] is True
         assert [e for e, _ in room.ws.fired] == ["aurora"]
-        assert room.players["anna"].ps is not None
-        assert "revolver" in room.players["anna"].ps.items
-        assert room.players["misha"].ps is not None
-        assert "ribbon" in room.players["misha"].ps.items
+        assert room.player("anna").ps is not None
+        assert "revolver" in room.player("anna").ps.items
+        assert room.player("misha").ps is not None
+        assert "ribbon" in room.player("misha").ps.items
 
         server.command("end")
         misha.expect("ended the session")
@@ -242,9 +261,8 @@ def test_delegates_vote_over_ssh_and_the_debrief_draws_their_night(tmp_path: Pat
     server = Server(tmp_path, port, scenes=LESSON, extra=("--code", CODE))
     clients: list[pexpect.spawn] = []
     try:
-        server.wait_for("Lesson: open ballots")
-        anna = join_new(tmp_path, port, "anna", 1)       # delegates
-        boris = join_new(tmp_path, port, "boris", 1)
+        anna = join_new(tmp_path, port, "anna", 1, "")    # delegates (Enter: a faction)
+        boris = join_new(tmp_path, port, "boris", 1, "")
         olga = join_new(tmp_path, port, "olga", 2)       # the officer
         clients += [anna, boris, olga]
         olga.expect(words("Cadets doze"))
@@ -287,9 +305,9 @@ def test_delegates_vote_over_ssh_and_the_debrief_draws_their_night(tmp_path: Pat
             {"anna.md", "boris.md", "olga.md"}
 
         world = load_scenario(LESSON)
-        room = LessonRoom.replay(world, read_journal(folder / "journal.jsonl"))
+        room = Room.replay(world, read_journal(folder / "journal.jsonl"))
         assert room.ws.flags["walkout"] == "stayed"
-        assert {b.name: b.option for b in room.counted["walkout"].ballots} == \
+        assert {b.name: b.option for b in room.votes.counted["walkout"].ballots} == \
             {"anna": "stay", "boris": "stay"}
 
         server.command("end")

@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from winterpalace.classroom.console import FacilitatorConsole
-from winterpalace.classroom.journal import Journal, JournalError, read_journal
+from winterpalace.classroom.journal import Journal, JournalError, read_journal, repair_tail
+from winterpalace.classroom.names import name_key
 from winterpalace.classroom.player import ClassroomSession
 from winterpalace.classroom.room import Room, RoomError, clean_name
-from winterpalace.classroom.server import repair_tail
+from winterpalace.classroom.server import Classroom
 from winterpalace.engine.model import World
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Info, Notice, Screen
@@ -35,8 +35,8 @@ def t(world: World, hhmm: str) -> int:
 
 def texts(room: Room, key: str) -> str:
     """Everything delivered to one player so far, as plain text; empties the outbox."""
-    mine = [o for k, o in room.outbox if k == key]
-    room.outbox = [(k, o) for k, o in room.outbox if k != key]
+    mine = [o for k, o in room.outbox if k == name_key(key)]
+    room.outbox = [(k, o) for k, o in room.outbox if k != name_key(key)]
     return "\n".join(line for o in mine for line in plain.output_lines(o, 200))
 
 
@@ -183,9 +183,10 @@ def test_journal_is_written_in_order_and_survives_a_torn_line(tmp_path: Path) ->
 
 
 def test_facilitator_commands(world: World, tmp_path: Path) -> None:
-    room = opened(world)
-    hub = SimpleNamespace(room=room, world=world, folder=tmp_path)
-    con = FacilitatorConsole(hub, "ssh -p 2222 <your name>@host")  # type: ignore[arg-type]
+    hub = Classroom.create(world, tmp_path, "code-1")
+    room = hub.room
+    assert room.join("Anna", "officer", 1).ok and room.join("Misha", "sailor", 2).ok
+    con = FacilitatorConsole(hub, "ssh -p 2222 <your name>@host")
     assert con.command("start") == ["Started."]
     assert con.command("advance 19:00") == [""]
     assert room.now == t(world, "19:00")
@@ -197,10 +198,108 @@ def test_facilitator_commands(world: World, tmp_path: Path) -> None:
     con.command("freeze misha")
     assert room.player("misha").frozen                          # type: ignore[union-attr]
     assert con.command("mute nobody")[0].startswith("Not done")
-    con.command("code tsar-17")
-    assert room.code == "tsar-17"
+    out = con.command("code tsar-17")
+    assert hub.code == "tsar-17" and room.code.matches("TSAR 17")
+    assert any("short enough to be guessed" in line for line in out)
+    assert con.command("code")[0] == "" and hub.code != "tsar-17"
+    assert len(hub.code.split("-")) == 4                         # three words and a number
     assert "Misha" in con.command("who")[0]
     assert "Unknown command" in con.command("dance")[0]
-    assert any("advance" in ln for ln in con.command("help"))
+    helped = "\n".join(con.command("help"))
+    for usage in ("advance HH:MM", "admit NAME", "assign NAME ROLE [FACTION]", "caucus N"):
+        assert usage in helped
+    assert con.command("admit Anna")[0].startswith("Not done: nobody called")
     con.command("end")
     assert room.ended
+    hub.close_now()
+
+
+def test_status_counts_only_students_in_the_class(world: World, tmp_path: Path) -> None:
+    hub = Classroom.create(world, tmp_path, "code-1")
+    room = hub.room
+    for n, name in enumerate(("Anna", "Boris", "Olga")):
+        room.join(name, "officer", n)
+    room.set_flag("boris", "remove", True)
+    room.disconnect("olga")
+    con = FacilitatorConsole(hub, "ssh")
+    assert "1 of 2 students connected" in con.status_lines()[2]
+    assert "`start`" in con.next_step()
+    room.start()
+    assert "running at 18:00" in con.next_step() and "`start`" not in con.next_step()
+    hub.close_now()
+
+
+def test_the_journal_keeps_only_what_resuming_and_the_debrief_need(world: World,
+                                                                    tmp_path: Path) -> None:
+    async def main() -> Path:
+        hub = Classroom.create(world, tmp_path, "lamp-lamp-river-11")
+        hub.start_background()
+        room = hub.room
+        room.join("Anna", "officer", 1, pin="salt:hash")
+        room.start()
+        anna = ClassroomSession.seat(room, "Anna")
+        anna.handle("say my phone number is 555 0101")
+        anna.handle("alert this scene upsets me")
+        anna.handle("pause I need a break")                 # words after pause: an alert too
+        room.broadcast("five minutes")
+        anna.handle("1")
+        await hub.commit()
+        await hub.close()
+        assert [n for n, _ in room.alerts] == ["Anna", "Anna"]   # the teacher saw them
+        return hub.folder
+
+    folder = asyncio.run(main())
+    raw = (folder / "journal.jsonl").read_text("utf-8")
+    for private in ("555 0101", "upsets", "break", "five minutes", "lamp-lamp-river-11"):
+        assert private not in raw, private
+    records = read_journal(folder / "journal.jsonl")
+    assert all(isinstance(r.get("at"), int) for r in records), records  # seconds, not ms
+    assert {r["t"] for r in records} == {"open", "join", "start", "choose"}
+
+
+def test_pause_is_the_teachers_and_alert_the_students(world: World) -> None:
+    room = opened(world)
+    room.start()
+    anna = ClassroomSession.seat(room, "Anna")
+    out = anna.handle("pause")
+    assert "Only your teacher can pause the night" in out[0].text   # type: ignore[union-attr]
+    assert not room.alerts
+    assert "alert [TEXT]" in "\n".join(anna.command_help())
+    anna.handle("alert")
+    assert room.alerts == [("Anna", "")]
+    assert any(ln.text == "ALERT from Anna" for ln in room.log)
+
+
+def test_a_student_is_introduced_in_a_sentence(world: World) -> None:
+    from winterpalace.scenario import load_scenario as load
+    ship = load(Path(__file__).resolve().parents[2] / "scenes")
+    room = Room(ship, "c0de-c0de")
+    room.join("Anna", "delegate", 1, "Left SR")
+    room.join("Olga", "sinegub", 2)
+    assert room.introduce(room.player("anna")) == "You are Anna, a delegate (Left SR)"  # type: ignore[arg-type]
+    assert room.introduce(room.player("olga")) == "You are Olga, Lieutenant Sinegub"  # type: ignore[arg-type]
+
+
+def test_late_joiners_and_a_late_start_meet_the_class_where_it_is(world: World) -> None:
+    from winterpalace.scenario import load_scenario as load
+    ship = load(Path(__file__).resolve().parents[2] / "scenes")
+    T = ship.clock.parse_time
+    room = Room(ship, "c0de-c0de")
+    room.join("Ivan", "delegate", 1)                # no faction given: one is chosen for him
+    assert room.start(T("21:00")).ok
+    room.join("Late", "sailor", 2)
+    room.advance(T("03:00"))
+    room.join("Later", "delegate", 3, "Bund")
+    for name in ("ivan", "late", "later"):
+        p = room.player(name)
+        assert p is not None and p.ps is not None
+        assert p.ps.time == T("03:00") or p.ps.ending is not None, name
+    later = room.player("later")
+    assert later.ps.vars["delegate_faction"] == "Bund"          # type: ignore[union-attr]
+    ivan = room.player("ivan")
+    assert ivan.ps.vars["delegate_faction"] in ship.lesson.factions   # type: ignore
+    # A sailor joining at 03:00 is not left in the morning's first scene.
+    late = room.player("late")
+    assert late.ps.scene != "sailor_start" and late.auto        # type: ignore[union-attr]
+    again = Room.replay(ship, [room.opening_record(), *room.records])
+    assert again.snapshot() == room.snapshot()

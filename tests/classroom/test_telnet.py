@@ -4,6 +4,7 @@ a raw asyncio client speaking the protocol (or refusing to), and the stock `teln
 from __future__ import annotations
 
 import asyncio
+import re
 import shutil
 import subprocess
 import sys
@@ -15,13 +16,22 @@ import pytest
 
 pytest.importorskip("asyncssh")
 
-from prompt_toolkit.contrib.telnet.protocol import (  # noqa: E402
-    DO, IAC, IS, NAWS, SB, SE, SEND, TTYPE, WILL, WONT,
+from prompt_toolkit.contrib.telnet.protocol import (
+    DO,
+    IAC,
+    IS,
+    NAWS,
+    SB,
+    SE,
+    SEND,
+    TTYPE,
+    WILL,
+    WONT,
 )
 
-from winterpalace.classroom.simulate import InProcessClass, strip_ansi  # noqa: E402
-from winterpalace.classroom.telnet import start_telnet  # noqa: E402
-from winterpalace.scenario import load_scenario  # noqa: E402
+from winterpalace.classroom.simulate import PIN_RE, InProcessClass, strip_ansi
+from winterpalace.classroom.telnet import start_telnet
+from winterpalace.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
 
@@ -31,8 +41,8 @@ CODE = "ferry-17"
 
 async def serve(tmp: Path, negotiation_timeout: float = 1.0) -> InProcessClass:
     world = load_scenario(SCENARIO)
-    return await InProcessClass.start(world, tmp, CODE, lambda hub: start_telnet(hub, "127.0.0.1", 0, wrong_delay=0.3,
-                                negotiation_timeout=negotiation_timeout), "telnet")
+    return await InProcessClass.start(world, tmp, CODE, lambda hub: start_telnet(hub, "127.0.0.1", 0, negotiation_timeout=negotiation_timeout),
+        "telnet")
 
 
 async def shutdown(r: InProcessClass) -> None:
@@ -105,12 +115,18 @@ class RawTelnet:
                               + self.cols.to_bytes(2, "big") + self.rows.to_bytes(2, "big")
                               + IAC + SE)
 
-    async def expect(self, needle: str, start: int = 0, timeout: float = 10) -> int:
+    async def expect(self, needle: str | re.Pattern[str], start: int = 0,
+                     timeout: float = 10) -> Any:
         deadline = time.monotonic() + timeout
         while True:
-            i = self.seen.find(needle, start)
-            if i >= 0:
-                return i
+            if isinstance(needle, re.Pattern):
+                m = needle.search(self.seen, start)
+                if m:
+                    return m
+            else:
+                i = self.seen.find(needle, start)
+                if i >= 0:
+                    return i
             if time.monotonic() > deadline:
                 raise AssertionError(f"no {needle!r} in {self.seen[start:][-600:]!r}")
             await asyncio.sleep(0.01)
@@ -143,7 +159,8 @@ def run(coro: Any) -> Any:
     return asyncio.run(coro)
 
 
-async def join(c: RawTelnet, name: str, role: int) -> None:
+async def join(c: RawTelnet, name: str, role: int) -> str:
+    """Join as a new student; returns the rejoin PIN the server showed."""
     await c.expect("Class code:")
     c.send(CODE)
     await c.expect("nickname")
@@ -151,6 +168,8 @@ async def join(c: RawTelnet, name: str, role: int) -> None:
     await c.expect("Choose a role")
     c.send(str(role))
     await c.expect(f"You are {name}")
+    m = await c.expect(PIN_RE)
+    return str(m.group(1))
 
 
 def test_wrong_code_is_refused_right_code_joins_and_plays(tmp_path: Path) -> None:
@@ -163,7 +182,7 @@ def test_wrong_code_is_refused_right_code_joins_and_plays(tmp_path: Path) -> Non
             t0 = time.monotonic()
             bad.send("river-99")
             await bad.expect("not the class code")
-            assert time.monotonic() - t0 >= 0.3        # a wrong code costs a pause
+            assert time.monotonic() - t0 >= 0.05       # a wrong code costs a pause
             assert "river-99" not in bad.seen           # the code is not echoed
             bad.send("nope")
             await bad.expect("Try again", bad.seen.index("not the class code") + 5)
@@ -268,7 +287,7 @@ def test_dropped_client_is_kept_and_rejoins_where_it_was(tmp_path: Path) -> None
             await r.console.execute("start")
             c = RawTelnet(r.port)
             await c.connect()
-            await join(c, "Pavel", 1)
+            pin = await join(c, "Pavel", 1)
             await c.expect("Take a revolver")
             mark = len(c.seen)
             c.send("1")                                # a turn: the night moves on
@@ -289,6 +308,8 @@ def test_dropped_client_is_kept_and_rejoins_where_it_was(tmp_path: Path) -> None
             back.send(CODE)
             await back.expect("nickname")
             back.send("pavel")
+            await back.expect("PIN for Pavel")
+            back.send(pin)
             await back.expect("Welcome back, Pavel")
             p = r.hub.room.player("pavel")
             assert p is not None and p.connected and p.ps is not None

@@ -98,13 +98,12 @@ def test_told_texts_render_for_their_role(world: World, role: str) -> None:
 
 def test_gentle_mode_shows_the_told_text(world: World) -> None:
     """In a lesson room with content mode on, a student at the shot sees the told text."""
-    from winterpalace.lesson.room import LessonRoom
+    from winterpalace.classroom.room import Room
 
     for gentle in (True, False):
-        room = LessonRoom(world, "told-1")
-        assert room.setup(gentle=gentle).ok
+        room = Room(world, "told-1", gentle=gentle)
         assert room.join("Ann", "sailor", 1).ok
-        player = room.players["ann"]
+        player = room.player("ann")
         # The class clock has not reached the sailor's morning; put her at the canal directly.
         _, ps, _ = eng.start(world, "sailor", 1, player_id="Ann", shared=room.ws)
         player.ps = dataclasses.replace(ps, scene="sailor_canal_fired")
@@ -143,13 +142,12 @@ def test_told_results_epilogues_and_narrations_tell_rather_than_show(world: Worl
 
 
 def test_gentle_mode_tells_the_last_stand_epilogue(world: World) -> None:
-    from winterpalace.lesson.room import LessonRoom
+    from winterpalace.classroom.room import Room
 
     for gentle in (True, False):
-        room = LessonRoom(world, "told-2")
-        assert room.setup(gentle=gentle).ok
+        room = Room(world, "told-2", gentle=gentle)
         assert room.join("Ann", "sinegub", 1).ok
-        player = room.players["ann"]
+        player = room.player("ann")
         _, ps, _ = eng.start(world, "sinegub", 1, player_id="Ann", shared=room.ws)
         player.ps = dataclasses.replace(ps, scene="sinegub_last_stand",
                                         ending="sinegub_last_stand")

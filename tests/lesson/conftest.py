@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
+from winterpalace.classroom.room import Room
 from winterpalace.engine.model import World
-from winterpalace.lesson.room import LessonRoom
 from winterpalace.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ def world() -> World:
     return load_scenario(ROOT / "scenes")
 
 
-def reach(room: LessonRoom, name: str, scene: str, steps: int = 12) -> None:
+def reach(room: Room, name: str, scene: str, steps: int = 12) -> None:
     """Wait where the student stands until an event carries them to `scene`."""
     for _ in range(steps):
         if room.view(name).scene == scene:
@@ -34,10 +34,9 @@ def reach(room: LessonRoom, name: str, scene: str, steps: int = 12) -> None:
 
 def class_at_martov(world: World, delegates: dict[str, str], ballot: str = "open",
                     others: tuple[tuple[str, str], ...] = (("Misha", "sailor"),
-                                                           ("Olga", "sinegub"))) -> LessonRoom:
+                                                           ("Olga", "sinegub"))) -> Room:
     """A class with these delegates (name -> faction) and others, standing at Martov's motion."""
-    room = LessonRoom(world, "lesson-42")
-    assert room.setup(ballot=ballot).ok
+    room = Room(world, "lesson-42", ballot=ballot)
     for name in delegates:
         assert room.join(name, "delegate", 7).ok
     for name, role in others:
@@ -47,15 +46,15 @@ def class_at_martov(world: World, delegates: dict[str, str], ballot: str = "open
     assert room.advance(T("14:00")).ok
     for name, faction in delegates.items():
         assert room.choose(name, FACTION_INDEX[faction]).refused is None
-    assert room.advance(T("22:40")).ok   # the Soviet session at 14:35 carries them off first
-    assert room.advance(T("23:00")).ok   # then the Congress opens at 22:40
+    # The clock brings them all the way: the Soviet session (14:35), the Congress's opening
+    # (22:40) and Martov's motion carry them on while they wait.
+    assert room.advance(T("23:00")).ok
     for name in delegates:
-        assert room.view(name).scene == "delegate_opening"
-        assert room.choose(name, 0).refused is None       # watch the presidium change
+        assert room.player(name).ps.time == T("23:00")
         reach(room, name, "delegate_martov_motion")
     return room
 
 
 @pytest.fixture
-def at_martov(world: World) -> Callable[..., LessonRoom]:
+def at_martov(world: World) -> Callable[..., Room]:
     return lambda delegates, **kw: class_at_martov(world, delegates, **kw)

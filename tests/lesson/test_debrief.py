@@ -7,7 +7,7 @@ import json
 import re
 
 from winterpalace import cli
-from winterpalace.lesson import debrief as db
+from winterpalace.classroom import debrief as db
 
 from .conftest import MARTOV_INDEX
 
@@ -75,8 +75,7 @@ def test_debrief_command_replays_the_journal(world, at_martov, tmp_path, capsys)
     folder = tmp_path / "class-20251107-100000"
     folder.mkdir()
     with open(folder / "journal.jsonl", "w") as f:
-        for rec in [room.opening_record(), *room.records]:
-            f.write(json.dumps(rec) + "\n")
+        f.writelines(json.dumps(rec) + "\n" for rec in [room.opening_record(), *room.records])
     assert cli.main(["lesson", "debrief", "--saves", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "vote martov: martov_motion = defeated" in out

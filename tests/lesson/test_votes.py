@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from winterpalace.classroom.room import Room
+from winterpalace.classroom.names import name_key
+from winterpalace.classroom.room import Room, RoomError
 from winterpalace.engine import engine as eng
-from winterpalace.lesson import votes as vt
-from winterpalace.lesson.room import LessonRoom
+from winterpalace.engine import votes as vt
 from winterpalace.session import Notice, Screen
 
 from .conftest import MARTOV_INDEX
 
 
-def _narrations(room: LessonRoom, key: str) -> list[str]:
-    return [n.event + ": " + n.text for k, o in room.outbox if k == key and isinstance(o, Screen)
+def _narrations(room: Room, key: str) -> list[str]:
+    return [n.event + ": " + n.text for k, o in room.outbox if k == name_key(key) and isinstance(o, Screen)
             and o.turn is not None for n in o.turn.narrations]
 
 
-def _notices(room: LessonRoom, key: str) -> list[str]:
-    return [o.text for k, o in room.outbox if k == key and isinstance(o, Notice)]
+def _notices(room: Room, key: str) -> list[str]:
+    return [o.text for k, o in room.outbox if k == name_key(key) and isinstance(o, Notice)]
 
 
 def test_the_class_votes_down_martov_and_every_role_lives_with_it(world, at_martov):
@@ -25,10 +25,10 @@ def test_the_class_votes_down_martov_and_every_role_lives_with_it(world, at_mart
     assert room.ws.flags["martov_motion"] == "not_yet"
     room.outbox.clear()
     assert room.choose("Anna", MARTOV_INDEX["against"]).refused is None
-    assert "martov" not in room.counted          # Boris has not voted yet
+    assert "martov" not in room.votes.counted          # Boris has not voted yet
     assert room.choose("Boris", MARTOV_INDEX["against"]).refused is None
     # Everyone still in the night has voted: counted at once, from their ballots.
-    t = room.counted["martov"]
+    t = room.votes.counted["martov"]
     assert room.ws.flags["martov_motion"] == "defeated"
     assert t.seats_of("against") == 300 + 98                 # both factions, whole seats
     assert t.seats_of("for") == 670 - 398                    # the rest as in 1917 (unanimous)
@@ -64,7 +64,7 @@ def test_the_clock_holds_for_the_vote_and_the_teacher_can_close_it(world, at_mar
     turn = room.choose("Anna", 0)                 # 20 minutes of denunciations: past the hold
     assert turn.refused and "Waiting for the clock" in turn.refused
     assert room.close_vote("martov").ok
-    t = room.counted["martov"]
+    t = room.votes.counted["martov"]
     # Boris never voted: the Left SRs' seats vote as in 1917, so the motion passes.
     assert t.seats_of("against") == 300 and t.seats_of("for") == 370
     assert room.ws.flags["martov_motion"] == "passed"
@@ -78,7 +78,7 @@ def test_the_clock_holds_for_the_vote_and_the_teacher_can_close_it(world, at_mar
 def test_moving_the_clock_past_the_hold_counts_the_vote(world, at_martov):
     room = at_martov({"Anna": "Menshevik"})
     assert room.advance(world.clock.parse_time("23:45")).ok
-    t = room.counted["martov"]
+    t = room.votes.counted["martov"]
     assert not t.ballots and t.value == "passed"   # nobody voted: 1917's unanimous vote
 
 
@@ -87,7 +87,7 @@ def test_seats_are_shared_among_a_factions_students(world, at_martov):
     room.choose("Anna", MARTOV_INDEX["against"])
     room.choose("Ivan", MARTOV_INDEX["for"])
     room.choose("Boris", MARTOV_INDEX["against"])
-    t = room.counted["martov"]
+    t = room.votes.counted["martov"]
     assert t.seats_of("against") == 150 + 98
     assert t.seats_of("for") == 150 + (670 - 300 - 98)
     assert t.value == "passed"
@@ -109,25 +109,26 @@ def test_the_journal_replays_the_votes(world, at_martov):
     room.choose("Anna", MARTOV_INDEX["against"])
     room.choose("Boris", MARTOV_INDEX["against"])
     room.advance(world.clock.parse_time("23:40"))
-    again = LessonRoom.replay(world, [room.opening_record(), *room.records])
-    assert isinstance(again, LessonRoom)
+    again = Room.replay(world, [room.opening_record(), *room.records])
+    assert isinstance(again, Room)
     assert again.snapshot() == room.snapshot()
     assert again.ws.flags["martov_motion"] == "defeated"
 
 
-def test_without_the_lesson_the_room_plays_history(world):
+def test_a_vote_no_student_cast_goes_as_in_1917(world):
     room = Room(world, "plain-10")
-    room.join("Anna", "delegate", 7)
+    room.join("Anna", "delegate", 7, "Bolshevik")
     room.start()
     room.advance(world.clock.parse_time("23:30"))
     assert room.ws.flags["martov_motion"] == "passed"
+    assert room.votes.counted["martov"].ballots == ()
 
 
-def test_the_lesson_is_set_before_anyone_joins(world):
-    room = LessonRoom(world, "late-11")
-    room.join("Anna", "delegate", 1)
-    assert not room.setup().ok
-    assert not LessonRoom(world, "x-12").setup(ballot="shouted").ok
+def test_the_ballot_is_open_or_secret(world):
+    import pytest
+    with pytest.raises(RoomError, match="open.*secret"):
+        Room(world, "x-12", ballot="shouted")
+    assert Room(world, "x-13", ballot="secret").opening_record()["ballot"] == "secret"
 
 
 def test_single_player_follows_history_with_the_players_ballot(world):
@@ -161,9 +162,9 @@ def test_the_walkout_is_a_vote_too(world, at_martov):
         assert room.view(name).scene == "delegate_erlich", room.view(name).scene
     room.choose("Anna", 1)      # stay
     room.choose("Boris", 1)     # stay
-    t = room.counted["walkout"]
+    t = room.votes.counted["walkout"]
     # Nobody from the class left; the Bund's seats still split as in 1917.
     assert t.seats_of("leave") == round(95 * 0.5)
     assert room.ws.flags["walkout"] is True
     assert room.ws.flags["walkout_seats"] == t.seats_of("leave")
-    assert eng.view(world, room.ws, room.players["anna"].ps).scene == "delegate_half_empty"
+    assert eng.view(world, room.ws, room.player("anna").ps).scene == "delegate_half_empty"

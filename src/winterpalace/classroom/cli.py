@@ -1,16 +1,25 @@
-"""`winterpalace classroom`: run a shared night for a class over SSH."""
+"""`winterpalace classroom`: run a shared night for a class over SSH; and after it,
+`classroom debrief`, `classroom purge` and `classroom balance`.
+
+The old spellings `winterpalace lesson debrief|purge|balance` still work (hidden from help).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 import socket
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
+from ..scenario.report import load_or_report
+
 EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
+OLD_SESSION_DAYS = 30
 
 
 def register(subparsers: Any) -> None:
@@ -26,14 +35,20 @@ def register(subparsers: Any) -> None:
                    help="also accept telnet on port N, for machines with no ssh (off by "
                    "default; UNENCRYPTED: the class code travels in clear text)")
     p.add_argument("--code", help="the class code students type (default: made up, like "
-                   "river-42)")
+                   "otter-lamp-meadow-42)")
     p.add_argument("--saves", metavar="DIR", help="where session folders and the host key go "
-                   "(default: ./winterpalace-classroom)")
+                   "(default: your data folder; see `status`)")
     p.add_argument("--resume", nargs="?", const="", metavar="FOLDER",
                    help="carry on the latest session in --saves (or the session FOLDER)")
     p.add_argument("--scenes", metavar="DIR", help="another scenario folder")
-    p.add_argument("--window", type=int, help="minutes players may act ahead of the class "
+    p.add_argument("--window", type=int, help="minutes students may act ahead of the class "
                    "clock (default 30)")
+    p.add_argument("--max-connections", type=int, default=150, metavar="N",
+                   help="at most N connections at once (default 150); more are refused "
+                   "with a message")
+    p.add_argument("--max-per-address", type=int, default=60, metavar="N",
+                   help="at most N connections from one network address (default 60; raise "
+                   "it when the whole class reaches you through one router's address)")
     p.add_argument("--stdin", action="store_true",
                    help="read console commands from standard input, one a line (automatic "
                    "when standard input is not a terminal)")
@@ -43,66 +58,159 @@ def register(subparsers: Any) -> None:
     p.add_argument("--gentle", action="store_true",
                    help="content mode: violence is told, not shown (set before the session; "
                    "kept when it is resumed)")
+    # For tests and trials: shorter pauses and limits than a class needs.
     p.add_argument("--wrong-code-delay", type=float, default=1.0, help=argparse.SUPPRESS)
     p.add_argument("--pace-step", type=int, default=5, help=argparse.SUPPRESS)
     p.add_argument("--caucus-minute", type=float, default=60.0, help=argparse.SUPPRESS)
+    p.add_argument("--question-timeout", type=float, help=argparse.SUPPRESS)
+    p.add_argument("--idle-timeout", type=float, help=argparse.SUPPRESS)
+    p.add_argument("--report-every", type=float, default=60.0, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_classroom)
 
-    # `winterpalace classroom purge|debrief ...`; plain `winterpalace classroom --port ...`
-    # still runs a session (the action is optional).
-    from ..lesson.cli import add_debrief_arguments, add_purge_arguments
-    sub = p.add_subparsers(dest="classroom_action", metavar="[purge|debrief]")
+    # `winterpalace classroom debrief|purge|balance ...`; plain `winterpalace classroom
+    # --port ...` still runs a session (the action is optional).
+    sub = p.add_subparsers(dest="classroom_action", metavar="[debrief|purge|balance]")
+    _add_actions(sub, keep_parent=True)
+    # The old spelling, `winterpalace lesson ...`: no help entry, so not listed.
+    old = subparsers.add_parser("lesson", description="Old spelling of `winterpalace "
+                                "classroom debrief|purge|balance`.")
+    old_sub = old.add_subparsers(dest="lesson_command", metavar="ACTION", required=True)
+    _add_actions(old_sub, keep_parent=False)
+
+
+def _add_actions(sub: Any, keep_parent: bool) -> None:
+    from ..handouts.cli import add_balance_arguments, cmd_balance
+
     d = sub.add_parser("debrief", help="write the debrief of a session (default: the latest)",
                        description="Write debrief.md, debrief.html (with the timeline) and "
-                       "the students' transcripts into a session folder, from its journal.")
+                       "the students' transcripts into a session folder, from its journal "
+                       "(also one cut short by a crash).")
     add_debrief_arguments(d)
-    # SUPPRESS: a --saves/--scenes given before the action is kept, not reset to a default.
-    d.set_defaults(func=_cmd_debrief)
-    _suppress(d, "saves", "scenes")
+    d.set_defaults(func=cmd_debrief)
     pg = sub.add_parser("purge", help="delete sessions older than a limit, like 30d",
                         description="Delete classroom session folders whose journal was last "
-                        "written longer ago than --older-than (30d, 12h, 2w).")
+                        "written longer ago than --older-than (30d, 12h, 2w, 90m). A session "
+                        "a server is running is never deleted.")
     add_purge_arguments(pg)
-    pg.set_defaults(func=_cmd_purge)
-    _suppress(pg, "saves")
+    pg.set_defaults(func=cmd_purge)
+    b = sub.add_parser("balance", help="share out roles and factions for a class",
+                       description="One line per student: their role (and faction), the "
+                       "sheet to hand them and the console command that holds it.")
+    add_balance_arguments(b)
+    b.set_defaults(func=cmd_balance)
+    if keep_parent:
+        # SUPPRESS: a --saves/--scenes given before the action is kept, not reset.
+        for parser, dests in ((d, ("saves", "scenes")), (pg, ("saves",)), (b, ("scenes",))):
+            for action in parser._actions:
+                if action.dest in dests:
+                    action.default = argparse.SUPPRESS
 
 
-def _suppress(parser: argparse.ArgumentParser, *dests: str) -> None:
-    for action in parser._actions:
-        if action.dest in dests:
-            action.default = argparse.SUPPRESS
+def add_debrief_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", nargs="?", metavar="SESSION",
+                   help="the session folder (default: the latest in --saves)")
+    p.add_argument("--saves", metavar="DIR", help="folder of sessions (default: your data "
+                   "folder)")
+    p.add_argument("--scenes", metavar="DIR", help="the scenario the session played")
+    p.add_argument("--title", help="a heading for the page")
 
 
-def _saves_default(args: argparse.Namespace) -> None:
-    from ..lesson.cli import DEFAULT_SAVES
-    if not getattr(args, "saves", None):
-        args.saves = DEFAULT_SAVES
+def add_purge_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--older-than", required=True, metavar="AGE",
+                   help="delete sessions last written longer ago than this: 30d, 12h, 2w, 90m")
+    p.add_argument("--saves", metavar="DIR", help="folder of sessions (default: your data "
+                   "folder)")
+    p.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
 
 
-def _cmd_debrief(args: argparse.Namespace) -> int:
-    from ..lesson.cli import cmd_debrief
-    _saves_default(args)
-    return cmd_debrief(args)
-
-
-def _cmd_purge(args: argparse.Namespace) -> int:
-    from ..lesson.cli import cmd_purge
-    _saves_default(args)
-    return cmd_purge(args)
+def _saves(args: argparse.Namespace) -> Path:
+    from .sessions import default_saves
+    given = getattr(args, "saves", None)
+    return Path(given).expanduser() if given else default_saves()
 
 
 def _err(text: str) -> None:
     sys.stderr.write(f"winterpalace classroom: {text}\n")
 
 
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+# ------------------------------------------------------------------------ after a session
+
+
+def cmd_debrief(args: argparse.Namespace) -> int:
+    from .debrief import make, summary_lines, write_debrief
+    from .journal import JournalError, read_journal
+    from .room import Room, RoomError
+    from .sessions import latest
+
+    saves = _saves(args)
+    folder = Path(args.folder) if args.folder else latest(saves)
+    if folder is None:
+        _err(f"no classroom session in {saves}; give the session folder")
+        return EXIT_ERROR
+    journal = folder / "journal.jsonl"
+    if not journal.is_file():
+        _err(f"{folder} is not a session folder (it has no journal.jsonl)")
+        return EXIT_ERROR
+    world = load_or_report(getattr(args, "scenes", None))
+    if world is None:
+        return EXIT_BAD_SCENARIO
+    try:
+        room = Room.replay(world, read_journal(journal))
+    except (JournalError, RoomError) as e:
+        _err(f"{journal}: {e}")
+        return EXIT_ERROR
+    try:
+        paths = write_debrief(room, folder, args.title or "")
+    except OSError as e:
+        _err(f"cannot write the debrief into {folder}: {e.strerror or e}")
+        return EXIT_ERROR
+    for line in summary_lines(make(room, args.title or "")):
+        _out(line)
+    _out(f"Wrote {paths[0]} and {paths[1]} (and {len(paths) - 2} transcripts).")
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from .sessions import SessionError, describe_age, parse_age, purge
+
+    saves = _saves(args)
+    try:
+        limit = parse_age(args.older_than)
+        gone, busy = purge(saves, limit, dry_run=args.dry_run)
+    except SessionError as e:
+        _err(str(e))
+        return EXIT_ERROR
+    except OSError as e:
+        _err(f"cannot delete in {saves}: {e.strerror or e}")
+        return EXIT_ERROR
+    verb = "Would delete" if args.dry_run else "Deleted"
+    now = time.time()
+    for s in gone:
+        _out(f"{verb} {s.folder} (last written {describe_age(s.age(now))} ago)")
+    for s in busy:
+        _out(f"Kept {s.folder}: a classroom server is running it (stop it first)")
+    _out(f"{verb} {len(gone)} session{'s' if len(gone) != 1 else ''} older than "
+         f"{args.older_than}.")
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------------ running one
+
+
 def cmd_classroom(args: argparse.Namespace) -> int:
     try:
         import asyncssh  # noqa: F401
-    except ImportError:
-        _err("the classroom needs asyncssh: pip install 'winterpalace[classroom]'")
+    except ImportError:   # a broken install: asyncssh is one of the package's dependencies
+        _err("asyncssh is missing: reinstall Winter Palace (pip install -e . in its folder)")
         return EXIT_ERROR
-    from ..cli import load_or_report
+    from .console import weak_code_warning
+    from .door import DoorLimits
     from .server import Classroom, SessionDirError
+    from .sessions import SessionError, make_private_dir
 
     world = load_or_report(args.scenes)
     if world is None:
@@ -110,21 +218,26 @@ def cmd_classroom(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         _err(f"--port {args.port}: give a port from 1 to 65535 (2222 is usual)")
         return EXIT_ERROR
-    telnet_port = getattr(args, "telnet_port", None)
+    telnet_port = args.telnet_port
     if telnet_port is not None and not (1 <= telnet_port <= 65535 and telnet_port != args.port):
         _err(f"--telnet-port {telnet_port}: give a port from 1 to 65535 other than --port "
              "(2323 is usual)")
         return EXIT_ERROR
-    saves = Path(args.saves or "winterpalace-classroom")
+    for opt, value in (("--max-connections", args.max_connections),
+                       ("--max-per-address", args.max_per_address)):
+        if not 1 <= value <= 10_000:
+            _err(f"{opt}: give a number from 1 to 10000")
+            return EXIT_ERROR
+    saves = _saves(args)
     try:
-        saves.mkdir(parents=True, exist_ok=True)
+        make_private_dir(saves)
         if args.resume is not None:
             hub = Classroom.resume(world, saves, Path(args.resume) if args.resume else None)
         else:
             hub = Classroom.create(world, saves, args.code, args.window,
                                    ballot="secret" if args.secret_ballot else "open",
                                    gentle=args.gentle)
-    except SessionDirError as e:
+    except (SessionDirError, SessionError) as e:
         _err(str(e))
         return EXIT_ERROR
     except OSError as e:
@@ -132,14 +245,36 @@ def cmd_classroom(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     hub.pace_step = max(1, args.pace_step)
     hub.minute = max(0.01, args.caucus_minute)
+    hub.report_every = max(0.05, args.report_every)
+    hub.door.limits = DoorLimits(max_connections=args.max_connections,
+                                 max_per_address=min(args.max_per_address,
+                                                     args.max_connections),
+                                 wrong_delay=max(0.0, args.wrong_code_delay))
     if args.resume is not None and (args.secret_ballot or args.gentle):
-        console_note = ("note: --secret-ballot and --gentle are set when a session begins; "
-                        "the resumed session keeps its own settings")
-        _err(console_note)
+        _err("note: --secret-ballot and --gentle are set when a session begins; the resumed "
+             "session keeps its own settings")
+    for line in weak_code_warning(args.code) if args.code else []:
+        _err(line.removeprefix("!! "))
+    _more_files()
+    # The journal's thread must get the interpreter back quickly after each fsync: a
+    # student's answer waits for it (the default 5 ms handover showed in every turn).
+    sys.setswitchinterval(0.0005)
     try:
         return asyncio.run(_serve(hub, args, saves))
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def _more_files() -> None:
+    """Let the server hold as many connections as the system allows (1024 is a low default)."""
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = hard if hard != resource.RLIM_INFINITY else 65536
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, 65536), hard))
+    except (ImportError, ValueError, OSError):   # pragma: no cover - Windows, or not allowed
+        pass
 
 
 async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
@@ -148,23 +283,25 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
 
     hub.start_background()
     if args.resume is not None and args.code:
-        hub.room.set_code(args.code)
+        hub.set_code(args.code)
     if args.resume is not None and args.window:
         hub.room.set_window(args.window)
     try:
         listener = await start_ssh(hub, args.host, args.port, saves / "host_key",
-                                   wrong_delay=args.wrong_code_delay)
+                                   question_timeout=args.question_timeout,
+                                   play_timeout=args.idle_timeout)
     except OSError as e:
         _err(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}. Is another "
              "classroom already running? Try another --port.")
         await hub.close()
         return EXIT_ERROR
     telnet = None
-    if getattr(args, "telnet_port", None) is not None:
+    if args.telnet_port is not None:
         from .telnet import start_telnet
         try:
             telnet = await start_telnet(hub, args.host, args.telnet_port,
-                                        wrong_delay=args.wrong_code_delay)
+                                        **({"question_timeout": args.question_timeout}
+                                           if args.question_timeout else {}))
         except OSError as e:
             _err(f"cannot listen for telnet on {args.host}:{args.telnet_port}: "
                  f"{e.strerror or e}. Try another --telnet-port.")
@@ -182,18 +319,31 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
     use_terminal = not args.stdin and sys.stdin.isatty() and sys.stdout.isatty()
     for line in console.status_lines():
         console.print_line(line)
-    await hub.commit()        # the set-up's own lines (lesson settings, a changed code)
-    if hub.room.players:
-        console.print_line(f"Resumed: {len(hub.room.players)} students can rejoin with "
-                           "their names.")
-    console.print_line("Type `help` for the commands, `start` to begin the night.")
+    await hub.commit()        # the set-up's own lines (a changed code)
+    if hub.resumed and hub.room.players:
+        total = hub.room.connected_count()[1]
+        console.print_line(f"Resumed: {total} students can rejoin with their names and "
+                           "PINs.")
+    old = _old_sessions(saves)
+    if old:
+        console.print_line(f"{old} session folder{'s' if old != 1 else ''} here "
+                           f"{'are' if old != 1 else 'is'} older than {OLD_SESSION_DAYS} "
+                           f"days: `winterpalace classroom purge --older-than "
+                           f"{OLD_SESSION_DAYS}d` deletes them.")
+    console.print_line(console.next_step())
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+
+    def on_signal() -> None:
+        if stop.is_set():
+            os._exit(130)          # a second signal: stop now (the journal is on disk)
+        stop.set()
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover - not on Windows
+            loop.add_signal_handler(sig, on_signal)
+        except (NotImplementedError, RuntimeError, AttributeError):  # pragma: no cover
             pass
     runner = asyncio.create_task(console.run_terminal() if use_terminal else
                                  console.run_stdin())
@@ -205,17 +355,36 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
     await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     for t in (runner, ended, stopped):
         t.cancel()
+    # Every step of stopping has a time limit: a server always stops, and saves.
+    try:
+        await asyncio.wait_for(_shut(hub, listener, telnet), 10)
+    except TimeoutError:
+        hub.journal.close()
+    if hub.room.ended:
+        console.print_line(f"Session ended. The journal is in {hub.folder}.")
+    else:
+        again = "" if args.saves is None else f" --saves {args.saves}"
+        console.print_line(f"Server stopped. Carry on later with: winterpalace classroom "
+                           f"--resume{again}")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+async def _shut(hub: Any, listener: Any, telnet: Any) -> None:
     if telnet is not None:
         await telnet.close()
     await listener.close()     # goodbyes reach the students, their places are journaled
     await hub.close()
-    if hub.room.ended:
-        console.print_line(f"Session ended. The journal is in {hub.folder}.")
-    else:
-        console.print_line(f"Server stopped. Carry on later with: winterpalace classroom "
-                           f"--resume --saves {saves}")
-    sys.stdout.flush()
-    return EXIT_OK
+
+
+def _old_sessions(saves: Path) -> int:
+    from .sessions import SessionError, sessions
+    try:
+        found = sessions(saves)
+    except (SessionError, OSError):
+        return 0
+    now = time.time()
+    return sum(1 for s in found if s.age(now) > OLD_SESSION_DAYS * 86400)
 
 
 def join_hint(host: str, port: int) -> str:
@@ -224,9 +393,9 @@ def join_hint(host: str, port: int) -> str:
         name = socket.gethostname()
         try:
             addrs = sorted({ai[4][0] for ai in socket.getaddrinfo(name, None, socket.AF_INET)
-                            if not ai[4][0].startswith("127.")})
+                            if not str(ai[4][0]).startswith("127.")})
         except OSError:
             addrs = []
-        host = addrs[0] if addrs else name
+        host = str(addrs[0]) if addrs else name
     p = "" if port == 22 else f"-p {port} "
     return f"ssh {p}<your name>@{host}"

@@ -1,79 +1,57 @@
-"""One student's conversation with the class, whatever the wire (SSH or telnet).
+"""One student's conversation with the class, whatever the wire (SSH, telnet, later a browser).
 
-A transport gives each connection its own prompt_toolkit app session (input and output) and
-runs `PlayerConnection(hub, terminal).run()` inside it; `terminal` answers the few questions
-that differ between transports (name given at login, terminal type, width, whether the line is
-gone) and can close the session's input so a waiting prompt ends with EOFError.
+A transport gives each connection a `terminal.Terminal` (read a line; write above the prompt)
+and runs `PlayerConnection(hub, terminal).run()` once the class code is right. Nothing here
+knows the wire.
+
+The conversation: a name (or a handle); for a name already in the class, its rejoin PIN (or
+the teacher's `admit`); for a new one, a role and, where the role has factions, a faction; then
+the night. Every question has a time limit, and typed lines are rate-limited.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
-from typing import Any, Protocol
-
-from prompt_toolkit.application import get_app_or_none, run_in_terminal
-from prompt_toolkit.application.current import get_app_session
 
 from ..session import Info, Notice, Output, QuitRequest, sentence
-from .lineprompt import LinePrompt
+from .door import RateLimit
+from .names import clean_name, name_key
 from .player import ClassroomSession
 from .render import color_system_for, render_outputs
-from .room import clean_name, name_key
+from .room import LogLine
 from .server import Classroom
+from .terminal import IdleTimeout, Prompt, Terminal
 
-WRONG_CODE_DELAY = 1.0
-
-
-class Terminal(Protocol):
-    """What a transport tells the conversation about one connection."""
-
-    @property
-    def username(self) -> str:
-        """The name given when connecting ('' when the transport asks for none)."""
-
-    @property
-    def terminal_type(self) -> str | None:
-        """The client's terminal type (TERM), or None when it sent none."""
-
-    @property
-    def lost(self) -> bool:
-        """True once the client has gone."""
-
-    def columns(self) -> int:
-        """This connection's width now (never 0)."""
-
-    def close_input(self) -> None:
-        """End the session's input: a waiting prompt raises EOFError."""
+QUESTION_TIMEOUT = 180.0     # seconds at the name, role, faction or PIN question
+PLAY_TIMEOUT = 30 * 60.0     # seconds without a line at the night's prompt
+ADMIT_TIMEOUT = 300.0        # seconds to wait for the teacher to `admit` a lost PIN
+PIN_TRIES_HERE = 3           # wrong PINs on one connection before it is closed
+LINES_PER_SECOND = (20.0, 40)  # typed lines: forty at once, then twenty a second
 
 
-async def check_code(given: str, want: str, wrong_delay: float = WRONG_CODE_DELAY) -> bool:
-    """Whether `given` is the class code: constant-time, and slow to say no."""
-    a = given.strip().lower().encode("utf-8", "replace")
-    b = want.strip().lower().encode("utf-8", "replace")
-    if hmac.compare_digest(a, b):
-        return True
-    await asyncio.sleep(wrong_delay)   # makes guessing codes slow
-    return False
+class Leave(Exception):
+    """The conversation ends here (a timeout, too many wrong PINs): the reason was shown."""
 
 
 class PlayerConnection:
     """One student's connection: their prompt, their printer, their seat in the room."""
 
-    def __init__(self, hub: Classroom, term: Terminal):
+    def __init__(self, hub: Classroom, term: Terminal, question_timeout: float = QUESTION_TIMEOUT,
+                 play_timeout: float = PLAY_TIMEOUT):
         self.hub = hub
         self.term = term
         self.username = term.username
         self.color_system = color_system_for(term.terminal_type)
+        self.question_timeout = question_timeout
+        self.play_timeout = play_timeout
         self.pending: list[Output] = []           # delivered, not yet printed
         self.wake = asyncio.Event()                # the printer has something to do
         self.kicked = False                        # the hub has closed this seat
         self.done = False                          # the conversation is over
-        self.print_lock = asyncio.Lock()           # one print at a time, in order
         self.name: str | None = None
         self.session: ClassroomSession | None = None
         self.closing = False
-        self.prompt: LinePrompt | None = None
+        self.lines = RateLimit(*LINES_PER_SECOND)
 
     # -- the Link protocol (called by the hub, from any task: only queues)
 
@@ -92,15 +70,14 @@ class PlayerConnection:
         """Print what others' actions and the clock bring, above the prompt.
 
         Everything delivered since the last print goes out as one block: one render, one
-        redraw of the prompt, one write to the connection, however many changes came in.
+        write to the connection, however many changes came in.
         """
         while True:
             await self.wake.wait()
             self.wake.clear()
             if self.pending:
-                async with self.print_lock:
-                    outs, self.pending = self.pending, []
-                    await self._print(outs)
+                outs, self.pending = self.pending, []
+                self._print(outs)
             if self.kicked:
                 self.closing = True
                 self.term.close_input()
@@ -108,68 +85,52 @@ class PlayerConnection:
             if self.done:
                 return
 
-    async def print_now(self, outs: list[Output]) -> None:
-        """Print what is pending and then `outs`, in that order, from the player's own task.
+    def print_now(self, outs: list[Output]) -> None:
+        """Print what is pending and then `outs`, in that order (from the student's task)."""
+        outs, self.pending = self.pending + outs, []
+        self._print(outs)
 
-        Called between two prompts, when no prompt is on the screen: the text is written
-        straight out, without hiding and redrawing a prompt around it.
-        """
-        async with self.print_lock:
-            outs, self.pending = self.pending + outs, []
-            await self._print(outs)
-
-    async def _print(self, outs: list[Output]) -> None:
-        """Print above this student's prompt, through their own prompt_toolkit output."""
+    def _print(self, outs: list[Output]) -> None:
+        """Render for this student's terminal (its width, its colours) and write it."""
         if not outs or self.term.lost:
             return
-        width = self.term.columns()
-        # Rich has already made the escapes for this student's terminal (and stripped control
-        # characters from every text it got), so the block goes out as it is: parsing it back
-        # into prompt_toolkit fragments only to re-emit the same escapes cost more than
-        # rendering it.
-        text = render_outputs(outs, width, self.color_system).replace("\r", "")
-        text = text.replace("\n", "\r\n")
-        output = get_app_session().output    # this connection's: the task runs in its context
-
-        def emit() -> None:
-            output.reset_attributes()
-            output.enable_autowrap()
-            output.write_raw(text)
-            output.reset_attributes()
-            output.flush()
-
-        app = get_app_or_none()
-        if app is not None and app.is_running:
-            await run_in_terminal(emit)
-        else:
-            emit()
+        text = render_outputs(outs, self.term.columns(), self.color_system)
+        self.term.write(text.replace("\r", ""))
 
     def show(self, outs: list[Output]) -> None:
         self.deliver(outs)
 
-    async def ask(self, message: Any) -> str:
+    async def ask(self, message: Prompt, timeout: float | None = None) -> str:
+        """One line from the student. Leave when nothing is typed for `timeout` seconds."""
         if self.closing or self.term.lost:
             raise EOFError
-        assert self.prompt is not None
+        limit = self.question_timeout if timeout is None else timeout
         while True:
+            if self.pending:
+                self.print_now([])
             try:
-                return await self.prompt.prompt_async(message)
+                return await self.term.read_line(message, limit)
             except KeyboardInterrupt:
                 self.show([Notice("(Type `quit` to leave.)")])
+            except IdleTimeout:
+                minutes = max(1, round(limit / 60))
+                self.print_now([Notice(
+                    f"Nothing typed for {minutes} minute{'s' if minutes != 1 else ''}: "
+                    "this connection is closed. Join again when you are ready"
+                    + (" (your place is kept)." if self.name else "."), "warning")])
+                raise Leave from None
 
     # -- the conversation
 
     async def run(self) -> None:
-        self.prompt = LinePrompt()
         printer = asyncio.create_task(self._printer())
         try:
             if await self.enter():
                 await self.play()
-        except EOFError:
+        except (EOFError, Leave):
             pass
         finally:
-            if self.name is not None:
-                self.hub.detach(self.name, self)
+            if self.name is not None and self.hub.detach(self.name, self):
                 p = self.hub.room.player(self.name)
                 if p is not None and p.connected:
                     self.hub.room.disconnect(self.name)
@@ -179,7 +140,7 @@ class PlayerConnection:
                 self.wake.set()
                 try:
                     await asyncio.wait_for(printer, 5)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     printer.cancel()
 
     def _welcome(self) -> list[Output]:
@@ -189,19 +150,20 @@ class PlayerConnection:
         return [Info(w.title.upper(), tuple(x for x in lines if x is not None))]
 
     async def enter(self) -> bool:
-        """Greet, find or make the player; True once they are in the room."""
+        """Greet, find or make the student; True once they are in the room."""
         room = self.hub.room
         self.show(self._welcome())
         typed = clean_name(self.username)
-        if typed is not None and room.player(typed) is not None:
-            back = await self._rejoin(typed)
-            if back is not None:
-                return back
-            typed = None
         while True:
             if room.ended:
                 self.show([Notice("The session has ended. Thank you for playing.")])
                 return False
+            if typed is not None and room.player(typed) is not None:
+                back = await self._rejoin(typed)
+                if back is not None:
+                    return back
+                typed = None
+                continue
             default = f" (press Enter to be {typed})" if typed else \
                 " (or press Enter for a handle)"
             if room.locked:
@@ -215,64 +177,132 @@ class PlayerConnection:
                                   "`Misha` or `Sailor-2`. No surnames needed.", "warning")])
                 continue
             if name is not None and room.player(name) is not None:
-                back = await self._rejoin(name)
-                if back is not None:
-                    return back
+                typed = name
                 continue
             if room.locked:
                 self.show([Notice("Nobody joined with that name.", "warning")])
                 continue
-            role = room.assigned.get(name_key(name)) if name else None
-            if role is not None:
+            if await self._join_new(name):
+                return True
+            typed = None
+
+    async def _join_new(self, name: str | None) -> bool:
+        """Ask the role (and faction) of a new student and seat them; False: ask the name."""
+        room = self.hub.room
+        if name is not None:
+            refusal = room.join_refusal(name)
+            if refusal:
+                self.show([Notice(sentence(refusal), "warning")])
+                return False
+        held = room.assigned.get(name_key(name)) if name else None
+        while True:
+            if held is not None:
+                role, faction = held
                 self.show([Notice(f"Your teacher has given you the role "
-                                  f"{room.world.roles[role].name}.")])
+                                  f"{room.world.roles[role].name}"
+                                  + (f" ({faction})." if faction else "."))])
             else:
                 role = await self._pick_role()
-            if name is None:
-                name = room.offer_handle(role)
-            self.attach(name)
-            res = room.join(name, role, self.hub.new_seed())
-            if not res.ok:
-                self.hub.detach(name, self)
-                self.show([Notice(sentence(res.message), "warning")])
-                typed = None
-                continue
-            self.name = name
-            # The intro's own line breaks are the YAML file's: one line per paragraph here,
-            # so each wraps at this student's width.
-            intro: list[str] = []
-            for para in room.world.roles[role].intro.split("\n\n"):
-                if para.strip():
-                    intro += [" ".join(para.split()), ""]
-            self.show([Info(f"You are {name}, {room.world.roles[role].name}",
-                            (*intro, "Type a number to choose, `say` to speak to people "
-                             "here, `help` for more."))])
-            await self.hub.commit()
-            self.session = ClassroomSession.seat(room, name)
-            return True
-
-    def attach(self, name: str) -> None:
+                faction = None
+            refusal = room.join_refusal(name or room.offer_handle(role), role)
+            if refusal is None:
+                break
+            self.show([Notice(sentence(refusal), "warning")])
+            if held is not None or room.locked or room.ended:
+                return False
+        if faction is None and room.factions_of_role(role):
+            faction = await self._pick_faction(role)
+        if name is None:
+            name = room.offer_handle(role)
+        pin, pin_record = self.hub.new_pin()
         self.hub.attach(name, self)
-
-    async def _rejoin(self, name: str) -> bool | None:
-        """Resume an existing player. None: the name is busy, ask for another."""
-        room = self.hub.room
-        p = room.player(name)
-        assert p is not None
-        if p.connected:
-            self.show([Notice(f"Someone called {p.name} is connected right now. If that is "
-                              "you on another screen, close it first; or choose another "
-                              "name.", "warning")])
-            return None
-        self.attach(p.name)
-        res = room.connect(p.name)
+        res = room.join(name, role, self.hub.new_seed(), faction, pin_record)
         if not res.ok:
-            self.hub.detach(p.name, self)
+            self.hub.detach(name, self)
             self.show([Notice(sentence(res.message), "warning")])
             return False
-        self.name = p.name
+        self.name = name
+        p = room.player(name)
+        assert p is not None
+        # The intro's own line breaks are the YAML file's: one line per paragraph here,
+        # so each wraps at this student's width.
+        intro: list[str] = []
+        for para in room.world.roles[role].intro.split("\n\n"):
+            if para.strip():
+                intro += [" ".join(para.split()), ""]
+        self.show([Info(room.introduce(p),
+                        (*intro, "Type a number to choose, `say` to speak to people here, "
+                         "`help` for more.")),
+                   Notice(f"Your PIN is {pin}. Write it down: if your connection drops, you "
+                          "need your name and this PIN to take your seat again.", "warning")])
         await self.hub.commit()
-        self.session = ClassroomSession.seat(room, p.name)
+        self.session = self._session(p.name)
+        return True
+
+    def _session(self, name: str) -> ClassroomSession:
+        return ClassroomSession.seat(self.hub.room, name, allow=self.hub.allow)
+
+    async def _rejoin(self, name: str) -> bool | None:
+        """Take an existing seat again, with its PIN (or the teacher's word).
+
+        True: in. False: the conversation ends. None: ask for another name.
+        """
+        room, hub = self.hub.room, self.hub
+        p = room.player(name)
+        assert p is not None
+        if p.removed:
+            self.show([Notice("Your teacher has removed this name from the class.", "warning")])
+            return None
+        self.show([Notice(f"{p.name} is already in the class. If that is you, type the PIN "
+                          "you were given when you first joined. (Someone else? Press Enter "
+                          "twice to choose another name.)")])
+        for _ in range(PIN_TRIES_HERE):
+            if hub.pin_tries_left(p.name) <= 0:
+                self.show([Notice(f"Too many wrong PINs for {p.name}: your teacher has to let "
+                                  "you in.", "warning")])
+                return await self._admitted(p.name)
+            answer = (await self.ask(f"PIN for {p.name} (Enter if you have lost it): ")).strip()
+            if not answer:
+                again = (await self.ask("Lost your PIN? Type `teacher` to ask your teacher to "
+                                        "let you in, or press Enter to choose another name: "))
+                if again.strip().lower() in ("teacher", "t", "yes", "y"):
+                    return await self._admitted(p.name)
+                return None
+            if room.check_pin(p.name, answer):
+                return await self._seat(p.name)
+            hub.wrong_pin(p.name, self.term.address)
+            self.show([Notice("That is not the PIN for this name.", "warning")])
+            await asyncio.sleep(1.0)
+        self.show([Notice("Too many wrong PINs. Ask your teacher, then join again.", "warning")])
+        raise Leave
+
+    async def _admitted(self, name: str) -> bool:
+        self.print_now([Notice("Your teacher has been asked to let you in. Wait here...")])
+        if not await self.hub.wait_for_admit(name, ADMIT_TIMEOUT):
+            self.show([Notice("Your teacher has not let you in. Ask them, then join again.",
+                              "warning")])
+            raise Leave
+        pin, record = self.hub.new_pin()
+        self.hub.room.set_pin(name, record)
+        self.show([Notice(f"Your teacher has let you in. Your new PIN is {pin}: write it "
+                          "down.", "warning")])
+        return await self._seat(name)
+
+    async def _seat(self, name: str) -> bool:
+        room, hub = self.hub.room, self.hub
+        p = room.player(name)
+        assert p is not None
+        hub.take_over(p.name)            # the old connection of this seat, if still open
+        hub.attach(p.name, self)
+        res = room.connect(p.name)
+        if not res.ok:
+            hub.detach(p.name, self)
+            self.show([Notice(sentence(res.message), "warning")])
+            await hub.commit()
+            return False
+        self.name = p.name
+        await hub.commit()
+        self.session = self._session(p.name)
         return True
 
     async def _pick_role(self) -> str:
@@ -295,6 +325,25 @@ class PlayerConnection:
                 return answer
             self.show([Notice(f"Type a number from 1 to {len(roles)}.", "warning")])
 
+    async def _pick_faction(self, role: str) -> str:
+        room = self.hub.room
+        options = room.factions_of_role(role)
+        default = room.default_faction(role) or options[0]
+        lines = [f"{n}. {f} ({room.factions[f].seats} seats in 1917)"
+                 for n, f in enumerate(options, 1)]
+        self.show([Info("Your faction (it is on your role sheet)", tuple(lines))])
+        while True:
+            answer = (await self.ask(f"Choose your faction, 1 to {len(options)} (Enter: "
+                                     f"{default}): ")).strip()
+            if not answer:
+                return default
+            if answer.isdigit() and 1 <= int(answer) <= len(options):
+                return options[int(answer) - 1]
+            match = [f for f in options if f.casefold() == answer.casefold()]
+            if match:
+                return match[0]
+            self.show([Notice(f"Type a number from 1 to {len(options)}.", "warning")])
+
     def _prompt_text(self) -> str:
         room = self.hub.room
         p = room.player(self.name or "")
@@ -305,22 +354,24 @@ class PlayerConnection:
     async def play(self) -> None:
         assert self.session is not None
         while True:
-            line = await self.ask(self._prompt_text)
+            line = await self.ask(self._prompt_text, self.play_timeout)
+            if self.lines.wait() > 0:
+                self.print_now([Notice("One thing at a time: that line was not read.",
+                                       "warning")])
+                continue
             outs = self.session.handle(line)
             await self.hub.commit()
             quitting = any(isinstance(o, QuitRequest) for o in outs)
             outs = [o for o in outs if not isinstance(o, QuitRequest)]
             if quitting:
                 outs.append(Notice("Goodbye for now. Your place is kept: join again with the "
-                                   "same name and class code to carry on."))
+                                   "same name, class code and PIN to carry on."))
             # Printed here, before the next prompt is drawn, so the screen is written once.
-            await self.print_now(outs)
+            self.print_now(outs)
             if quitting:
                 return
 
 
-
-def error_line(e: Exception) -> Any:
+def error_line(e: Exception) -> LogLine:
     """The console's alert for an unexpected error in one student's connection."""
-    from .room import LogLine
     return LogLine("alert", f"internal error in a connection: {type(e).__name__}: {e}")

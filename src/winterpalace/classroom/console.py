@@ -1,10 +1,13 @@
-"""The facilitator's console: commands to run the night, and a live view of the class.
+"""The teacher's console: commands to run the night, and a live view of the class.
 
 Two faces on the same commands:
-- on a terminal, a prompt with a live table of players under it (prompt_toolkit toolbar,
+- on a terminal, a prompt with a live table of students under it (prompt_toolkit toolbar,
   drawn with rich) and the class's news printed above it as it happens;
 - without one (tests, scripts, `... < commands.txt`), commands are read line by line from
   standard input and everything is printed as plain lines.
+
+The commands are one table (`COMMANDS`): each entry's words, its usage, what it does, and the
+method that does it; `help` is made from the same table.
 """
 
 from __future__ import annotations
@@ -14,41 +17,25 @@ import io
 import os
 import sys
 import threading
-from typing import IO, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..lesson.room import LessonRoom
+from . import codes
 from .room import LogLine, Result, Room
-from .server import Classroom, new_code
+from .server import Classroom
 
-HELP = [
-    ("start [HH:MM]", "open the night (optionally at that time)"),
-    ("advance HH:MM | +N", "move the class clock on; everyone behind is brought up to it"),
-    ("window N", "how many minutes ahead of the clock players may act (default 30)"),
-    ("pace N | pace off", "let the clock run by itself: N game minutes per real minute"),
-    ("pause | resume", "stop everyone acting for a moment, then carry on"),
-    ("broadcast TEXT", "a message to every student"),
-    ("mute | unmute NAME", "stop (or allow) a student's `say`"),
-    ("freeze | unfreeze NAME", "stop (or allow) one student acting"),
-    ("remove NAME", "send a student out of the class (the name cannot rejoin)"),
-    ("lock | unlock", "close (or open) the class to new names; rejoining still works"),
-    ("code [NEW]", "change the class code (a new one is made up if you give none)"),
-    ("cap ROLE N | cap ROLE off", "at most N students in a role"),
-    ("assign NAME ROLE", "give a student a role before they join"),
-    ("who", "the table of students"),
-    ("alerts", "the `pause` alerts students have sent"),
-    ("status", "the clock and how to join"),
-    ("caucus N | caucus end", "a caucus break of N minutes: the clock stops, delegates' `say` "
-     "reaches only their faction; it ends by itself"),
-    ("votes", "the class votes: open, ballots cast, results"),
-    ("vote close ID", "count a vote now, with the ballots cast so far"),
-    ("debrief", "write the debrief (Markdown, HTML page with the timeline) into the session "
-     "folder and show its summary"),
-    ("end", "end the session for everyone and write the debrief (it stays in the journal)"),
-]
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    words: tuple[str, ...]
+    usage: str
+    what: str
+    run: Callable[[FacilitatorConsole, str, str], list[str]]   # (console, word, rest)
 
 
 class FacilitatorConsole:
@@ -75,16 +62,29 @@ class FacilitatorConsole:
     def on_log(self, lines: list[LogLine]) -> None:
         for ln in lines:
             mark = {"alert": "!! ", "say": "[say] ", "clock": "[clock] ", "join": "[class] ",
-                    "leave": "[class] ", "admin": "[admin] ", "act": "  "}.get(ln.kind, "")
+                    "leave": "[class] ", "admin": "[admin] ", "door": "[door] ",
+                    "act": "  "}.get(ln.kind, "")
             self.print_line(mark + ln.text)
 
     def status_lines(self) -> list[str]:
         r = self.room
-        return [f"Class code: {r.code}    Students join with: {self.join_hint}",
+        code = self.hub.code or ("the same as before (kept only as a check, not readable: "
+                                 "`code` makes a new one)")
+        on, total = r.connected_count()
+        return [f"Class code: {code}    Students join with: {self.join_hint}",
                 f"Session folder: {self.hub.folder}",
-                f"{r.clock_line()}; {sum(p.connected for p in r.players.values())} of "
-                f"{len(r.players)} students connected"
+                f"{r.clock_line()}; {on} of {total} students connected"
                 + ("; lobby locked" if r.locked else "")]
+
+    def next_step(self) -> str:
+        """What the teacher can do now, for the line under the status."""
+        r = self.room
+        if r.ended:
+            return "The session has ended."
+        if not r.started:
+            return "Type `help` for the commands, `start` (or `start 18:00`) to begin the night."
+        return (f"The night is running at {r.hhmm(r.now)}. Type `help` for the commands, "
+                "`advance HH:MM` to move the clock on.")
 
     def table_text(self, width: int = 100, color_system: str | None = None) -> str:
         """The live table of students, rendered by rich at `width`."""
@@ -111,93 +111,10 @@ class FacilitatorConsole:
             return []
         word, _, rest = line.partition(" ")
         word, rest = word.lower(), rest.strip()
-        r = self.room
-        clock = self.hub.world.clock
-        if word in ("help", "?"):
-            return [f"  {u:<26} {w}" for u, w in HELP]
-        if word in ("who", "table", "list"):
-            return [self.table_text(self.width or 100).rstrip("\n")]
-        if word == "status":
-            return self.status_lines()
-        if word == "alerts":
-            return [f"  {n}: {t or '(no words)'}" for n, t in r.alerts] or ["  No alerts."]
-        if word == "start":
-            if rest:
-                to = clock.parse_time(rest)
-                if to is None:
-                    return ["Give the time as HH:MM, like `start 21:00`."]
-                if to > r.now:
-                    res = r.advance(to)
-                    if not res.ok:
-                        return [_msg(res)]
-            return [_msg(r.start(), "Started.")]
-        if word == "pause":
-            return [_msg(r.set_paused(True))]
-        if word == "resume":
-            return [_msg(r.set_paused(False))]
-        if word in ("advance", "clock", "goto"):
-            to = self._time_arg(rest)
-            if to is None:
-                return ["Give a time like `advance 22:00`, or minutes like `advance +30`."]
-            return [_msg(r.advance(to))]
-        if word == "window":
-            if not rest.isdigit():
-                return ["Give minutes, like `window 30`."]
-            return [_msg(r.set_window(int(rest)))]
-        if word == "pace":
-            n = 0 if rest.lower() in ("off", "0", "stop") else \
-                int(rest) if rest.isdigit() else None
-            if n is None:
-                return ["Give game minutes per real minute, like `pace 5`, or `pace off`."]
-            return [_msg(r.set_pace(n))]
-        if word in ("broadcast", "bc", "announce"):
-            return [_msg(r.broadcast(rest), "Sent.")]
-        if word in ("lock", "unlock"):
-            return [_msg(r.set_locked(word == "lock"))]
-        if word == "code":
-            return [_msg(r.set_code(rest or new_code()))]
-        if word in ("mute", "unmute", "freeze", "unfreeze", "remove", "kick"):
-            if not rest:
-                return [f"`{word}` whom? Give a student's name."]
-            what = {"unmute": "mute", "unfreeze": "freeze", "kick": "remove"}.get(word, word)
-            return [_msg(r.set_flag(rest, what, not word.startswith("un")))]
-        if word == "cap":
-            parts = rest.split()
-            if len(parts) != 2 or not (parts[1].isdigit() or parts[1] == "off"):
-                return ["Use `cap ROLE N` or `cap ROLE off`."]
-            return [_msg(r.cap(parts[0].lower(), None if parts[1] == "off" else
-                               int(parts[1])))]
-        if word == "assign":
-            parts = rest.split()
-            if len(parts) != 2:
-                return ["Use `assign NAME ROLE`."]
-            return [_msg(r.assign(parts[0], parts[1].lower()))]
-        if word == "caucus":
-            caucus = getattr(self.hub, "caucus", None)
-            if caucus is None or not isinstance(r, LessonRoom):
-                return ["This session has no lesson: no caucus breaks."]
-            if rest.lower() == "end":
-                return [_msg(self.hub.end_caucus(), "Caucus over: the clock runs again.")]
-            if not rest.isdigit():
-                return ["Use `caucus 5` (minutes) or `caucus end`."]
-            return [_msg(caucus(int(rest)), f"Caucus break for {int(rest)} minutes; it ends "
-                         "by itself (or `caucus end`).")]
-        if word == "votes":
-            if not isinstance(r, LessonRoom):
-                return ["No class votes in this session."]
-            return ["  " + ln for ln in r.vote_status()]
-        if word == "vote":
-            parts = rest.split()
-            if len(parts) != 2 or parts[0].lower() != "close" or not isinstance(r, LessonRoom):
-                return ["Use `vote close ID` (see `votes` for the ids)."]
-            res = r.close_vote(parts[1].lower())
-            return [_msg(res, f"Vote {parts[1].lower()} counted: "
-                         f"{r.counted[parts[1].lower()].line() if res.ok else ''}")]
-        if word == "debrief":
-            return ["(`debrief` needs the running server.)"]
-        if word in ("end", "quit", "exit"):
-            return [_msg(r.end())]
-        return [f"Unknown command `{word[:30]}`. Type `help` for the list."]
+        cmd = _BY_WORD.get(word)
+        if cmd is None:
+            return [f"Unknown command `{word[:30]}`. Type `help` for the list."]
+        return cmd.run(self, word, rest)
 
     def _time_arg(self, rest: str) -> int | None:
         clock = self.hub.world.clock
@@ -205,6 +122,117 @@ class FacilitatorConsole:
         if rest.startswith("+") and rest[1:].isdigit():
             return self.room.now + int(rest[1:])
         return clock.parse_time(rest)
+
+    def _help(self, word: str, rest: str) -> list[str]:
+        return [f"  {c.usage:<28} {c.what}" for c in COMMANDS]
+
+    def _who(self, word: str, rest: str) -> list[str]:
+        return [self.table_text(self.width or 100).rstrip("\n")]
+
+    def _status(self, word: str, rest: str) -> list[str]:
+        return self.status_lines()
+
+    def _alerts(self, word: str, rest: str) -> list[str]:
+        return [f"  {n}: {t or '(no words)'}" for n, t in self.room.alerts] or ["  No alerts."]
+
+    def _start(self, word: str, rest: str) -> list[str]:
+        at = None
+        if rest:
+            at = self.hub.world.clock.parse_time(rest)
+            if at is None:
+                return ["Give the time as HH:MM, like `start 18:00`."]
+        return [_msg(self.room.start(at), "Started.")]
+
+    def _pause(self, word: str, rest: str) -> list[str]:
+        return [_msg(self.room.set_paused(word == "pause"))]
+
+    def _advance(self, word: str, rest: str) -> list[str]:
+        to = self._time_arg(rest)
+        if to is None:
+            return ["Give a time like `advance 22:00`, or minutes like `advance +30`."]
+        return [_msg(self.room.advance(to))]
+
+    def _window(self, word: str, rest: str) -> list[str]:
+        if not rest.isdigit():
+            return ["Give minutes, like `window 30`."]
+        return [_msg(self.room.set_window(int(rest)))]
+
+    def _pace(self, word: str, rest: str) -> list[str]:
+        n = 0 if rest.lower() in ("off", "0", "stop") else int(rest) if rest.isdigit() else None
+        if n is None:
+            return ["Give game minutes per real minute, like `pace 5`, or `pace off`."]
+        return [_msg(self.room.set_pace(n))]
+
+    def _broadcast(self, word: str, rest: str) -> list[str]:
+        return [_msg(self.room.broadcast(rest), "Sent.")]
+
+    def _lock(self, word: str, rest: str) -> list[str]:
+        return [_msg(self.room.set_locked(word == "lock"))]
+
+    def _code(self, word: str, rest: str) -> list[str]:
+        code = rest or codes.new_code()
+        if not 3 <= len(code) <= 60 or not code.isprintable():
+            return ["A class code is 3 to 60 characters, like `otter-lamp-meadow-42`."]
+        out = [_msg(self.hub.set_code(code))]
+        return out + weak_code_warning(code)
+
+    def _flag(self, word: str, rest: str) -> list[str]:
+        if not rest:
+            return [f"`{word}` whom? Give a student's name."]
+        what = {"unmute": "mute", "unfreeze": "freeze", "kick": "remove"}.get(word, word)
+        return [_msg(self.room.set_flag(rest, what, not word.startswith("un")))]
+
+    def _cap(self, word: str, rest: str) -> list[str]:
+        parts = rest.split()
+        if len(parts) != 2 or not (parts[1].isdigit() or parts[1] == "off"):
+            return ["Use `cap ROLE N` or `cap ROLE off`."]
+        return [_msg(self.room.cap(parts[0].lower(), None if parts[1] == "off" else
+                                   int(parts[1])))]
+
+    def _assign(self, word: str, rest: str) -> list[str]:
+        parts = rest.split(maxsplit=2)
+        if len(parts) < 2:
+            return ["Use `assign NAME ROLE` or `assign NAME delegate FACTION`."]
+        faction = parts[2] if len(parts) == 3 else None
+        return [_msg(self.room.assign(parts[0], parts[1].lower(), faction))]
+
+    def _unblock(self, word: str, rest: str) -> list[str]:
+        shut = self.hub.door.unblock()
+        return [f"The door forgets every wrong code: {shut} network address"
+                f"{'es' if shut != 1 else ''} shut out may try again."]
+
+    def _admit(self, word: str, rest: str) -> list[str]:
+        if not rest:
+            return ["`admit` whom? Give the name of the student waiting to be let in."]
+        return [_msg(self.hub.admit(rest), f"{rest} is let in and given a new PIN.")]
+
+    def _caucus(self, word: str, rest: str) -> list[str]:
+        if not self.room.votes.votes and not self.room.factions:
+            return ["This night has no factions: no caucus breaks."]
+        if rest.lower() == "end":
+            return [_msg(self.hub.end_caucus(), "Caucus over: the clock runs again.")]
+        if not rest.isdigit():
+            return ["Use `caucus 5` (minutes) or `caucus end`."]
+        return [_msg(self.hub.caucus(int(rest)), f"Caucus break for {int(rest)} minutes; it "
+                     "ends by itself (or `caucus end`).")]
+
+    def _votes(self, word: str, rest: str) -> list[str]:
+        return ["  " + ln for ln in self.room.vote_status()]
+
+    def _vote(self, word: str, rest: str) -> list[str]:
+        parts = rest.split()
+        if len(parts) != 2 or parts[0].lower() != "close":
+            return ["Use `vote close ID` (see `votes` for the ids)."]
+        vid = parts[1].lower()
+        res = self.room.close_vote(vid)
+        counted = self.room.votes.counted.get(vid)
+        return [_msg(res, f"Vote {vid} counted: {counted.line() if counted else ''}")]
+
+    def _debrief(self, word: str, rest: str) -> list[str]:
+        return ["(`debrief` needs the running server.)"]
+
+    def _end(self, word: str, rest: str) -> list[str]:
+        return [_msg(self.room.end())]
 
     async def execute(self, line: str) -> None:
         word = "".join(ch for ch in line if ch.isprintable()).strip().partition(" ")[0].lower()
@@ -279,9 +307,9 @@ class FacilitatorConsole:
     async def run_terminal(self) -> None:
         """The live console: a prompt with the table beneath, news printed above."""
         from prompt_toolkit import PromptSession, print_formatted_text
+        from prompt_toolkit.application.current import get_app_session
         from prompt_toolkit.formatted_text import ANSI
         from prompt_toolkit.patch_stdout import patch_stdout
-        from prompt_toolkit.shortcuts.utils import get_app_session
 
         def show(text: str) -> None:
             print_formatted_text(ANSI(text))
@@ -307,7 +335,67 @@ class FacilitatorConsole:
                 await self.execute(line)
 
 
+def weak_code_warning(code: str) -> list[str]:
+    """A warning for a class code short enough to be guessed during a lesson."""
+    if codes.strength_bits(code) >= 30:
+        return []
+    return [f"!! `{code}` is short enough to be guessed by someone on the network trying "
+            "codes all lesson. Prefer a made-up one (`code` with nothing after it) or three "
+            "words and a number."]
+
+
 def _msg(res: Result, ok_text: str = "") -> str:
     if res.ok:
         return ok_text
     return "Not done: " + res.message
+
+
+C = FacilitatorConsole
+COMMANDS: tuple[Command, ...] = (
+    Command(("start",), "start [HH:MM]", "open the night (optionally at that time)", C._start),
+    Command(("advance", "clock", "goto"), "advance HH:MM | +N",
+            "move the class clock on; everyone is brought all the way up to it", C._advance),
+    Command(("window",), "window N",
+            "how many minutes ahead of the clock students may act (default 30)", C._window),
+    Command(("pace",), "pace N | pace off",
+            "let the clock run by itself: N game minutes per real minute", C._pace),
+    Command(("pause", "resume"), "pause | resume",
+            "stop everyone acting for a moment, then carry on", C._pause),
+    Command(("broadcast", "bc", "announce"), "broadcast TEXT", "a message to every student",
+            C._broadcast),
+    Command(("mute", "unmute"), "mute | unmute NAME", "stop (or allow) a student's `say`",
+            C._flag),
+    Command(("freeze", "unfreeze"), "freeze | unfreeze NAME",
+            "stop (or allow) one student acting", C._flag),
+    Command(("remove", "kick"), "remove NAME",
+            "send a student out of the class (the name cannot rejoin)", C._flag),
+    Command(("lock", "unlock"), "lock | unlock",
+            "close (or open) the class to new names; rejoining still works", C._lock),
+    Command(("code",), "code [NEW]",
+            "change the class code (a new one is made up if you give none)", C._code),
+    Command(("admit",), "admit NAME",
+            "let in a student who lost their PIN (they get a new one)", C._admit),
+    Command(("unblock",), "unblock",
+            "let addresses shut out for wrong codes try again (a class behind one router)",
+            C._unblock),
+    Command(("cap",), "cap ROLE N | cap ROLE off", "at most N students in a role", C._cap),
+    Command(("assign",), "assign NAME ROLE [FACTION]",
+            "hold a role (and a delegate's faction) for a student before they join",
+            C._assign),
+    Command(("who", "table", "list"), "who", "the table of students", C._who),
+    Command(("alerts",), "alerts", "the alerts students have sent you", C._alerts),
+    Command(("status",), "status", "the clock, the class code and how to join", C._status),
+    Command(("caucus",), "caucus N | caucus end",
+            "a caucus break of N minutes: the clock stops, delegates' `say` reaches only "
+            "their faction; it ends by itself", C._caucus),
+    Command(("votes",), "votes", "the class votes: open, ballots cast, results", C._votes),
+    Command(("vote",), "vote close ID", "count a vote now, with the ballots cast so far",
+            C._vote),
+    Command(("debrief",), "debrief",
+            "write the debrief (Markdown, HTML page with the timeline) into the session "
+            "folder and show its summary", C._debrief),
+    Command(("end", "quit", "exit"), "end",
+            "end the session for everyone and write the debrief", C._end),
+    Command(("help", "?"), "help", "this list", C._help),
+)
+_BY_WORD = {w: c for c in COMMANDS for w in c.words}

@@ -3,6 +3,10 @@
 Writes happen on one background thread so the event loop never blocks on the disk. Records
 that arrive while a write is in progress are written and fsync'd together (group commit), so
 a hundred students acting at once cost a handful of fsyncs, not a hundred.
+
+A crash (kill -9, power cut) can leave the last line cut short: reading drops it, and
+`repair_tail` cuts it off before a resumed server writes on. The file is readable by its
+owner only (0600).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ class Journal:
     def __init__(self, path: Path, loop: asyncio.AbstractEventLoop | None = None):
         self.path = path
         self._loop = loop
-        self._file = open(path, "ab")
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self._file = os.fdopen(fd, "ab")
         self._cond = threading.Condition()
         self._pending: list[tuple[bytes, asyncio.Future[None] | None]] = []
         self._closing = False
@@ -51,6 +56,13 @@ class Journal:
             self._cond.notify()
         return fut
 
+    def queue(self, rec: dict[str, Any]) -> None:
+        """Queue a record without waiting to hear it is on disk (a stopping server)."""
+        with self._cond:
+            if self._error is None and not self._closing:
+                self._pending.append((encode(rec), None))
+                self._cond.notify()
+
     def _run(self) -> None:
         while True:
             with self._cond:
@@ -70,7 +82,10 @@ class Journal:
                     self._error = e
             for _, fut in batch:
                 if fut is not None:
-                    fut.get_loop().call_soon_threadsafe(_settle, fut, err)
+                    try:
+                        fut.get_loop().call_soon_threadsafe(_settle, fut, err)
+                    except RuntimeError:
+                        pass       # the loop has gone (a stopping server): nobody waits
 
     def close(self) -> None:
         """Write what is queued and close the file."""
@@ -96,7 +111,7 @@ def encode(rec: dict[str, Any]) -> bytes:
 
 def read_journal(path: Path) -> list[dict[str, Any]]:
     """All records in a journal. A torn last line (a crash mid-write) is dropped; any other
-    unreadable line is an error naming the line."""
+    unreadable line (not one the server wrote) is an error naming the line."""
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -122,3 +137,27 @@ def read_journal(path: Path) -> list[dict[str, Any]]:
         except (UnicodeDecodeError, json.JSONDecodeError):
             pass
     return records
+
+
+def repair_tail(path: Path) -> None:
+    """Cut a torn last line (a crash mid-write) so new lines start on a line of their own."""
+    data = path.read_bytes()
+    if not data or data.endswith(b"\n"):
+        return
+    cut = data.rfind(b"\n") + 1
+    try:
+        json.loads(data[cut:].decode("utf-8"))
+        whole = True          # the line was written, only its newline was not
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        whole = False
+    with open(path, "r+b") as f:
+        if whole:
+            f.seek(0, os.SEEK_END)
+            f.write(b"\n")
+        else:
+            f.truncate(cut)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+__all__ = ["Journal", "JournalError", "encode", "read_journal", "repair_tail"]

@@ -8,6 +8,7 @@ Home/End), Enter, Ctrl-C and Ctrl-D, which a single window gives at a fraction o
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from prompt_toolkit.application import Application
@@ -16,6 +17,8 @@ from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.layout import BufferControl, Layout, Window
 from prompt_toolkit.layout.processors import BeforeInput
+
+from .terminal import IdleTimeout
 
 
 def _keys() -> KeyBindings:
@@ -59,9 +62,33 @@ class LinePrompt:
         self.app: Application[str] = Application(layout=Layout(window), key_bindings=_keys(),
                                                  erase_when_done=False)
 
-    async def prompt_async(self, message: Any) -> str:
-        """The line typed after `message`. Raises KeyboardInterrupt (Ctrl-C) or EOFError
-        (Ctrl-D on an empty line, or the connection's input closed)."""
+    async def prompt_async(self, message: Any, timeout: float | None = None) -> str:
+        """The line typed after `message`. Raises KeyboardInterrupt (Ctrl-C), EOFError
+        (Ctrl-D on an empty line, or the connection's input closed) or IdleTimeout (nothing
+        typed for `timeout` seconds; a key pressed starts the wait again)."""
         self.message = message
         self.buffer.reset()
-        return await self.app.run_async(handle_sigint=False)
+        if timeout is None:
+            return await self.app.run_async(handle_sigint=False)
+        loop = asyncio.get_running_loop()
+        state = {"last": loop.time()}
+        handle: asyncio.TimerHandle | None = None
+
+        def typed(_: object) -> None:
+            state["last"] = loop.time()
+
+        def check() -> None:
+            nonlocal handle
+            left = state["last"] + timeout - loop.time()
+            if left > 0:
+                handle = loop.call_later(left, check)
+            elif self.app.future is not None and not self.app.future.done():
+                self.app.exit(exception=IdleTimeout)
+
+        self.buffer.on_text_changed += typed
+        handle = loop.call_later(timeout, check)
+        try:
+            return await self.app.run_async(handle_sigint=False)
+        finally:
+            handle.cancel()
+            self.buffer.on_text_changed -= typed

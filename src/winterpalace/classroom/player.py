@@ -1,12 +1,14 @@
 """One student's session in the shared night: the single-player commands, acting on the room.
 
-PURE like the room: a line in, typed outputs out. The transport (ssh.py) renders them.
+PURE like the room: a line in, typed outputs out (the transport renders them). `allow`, given
+by the server, says how long a student must wait before another `say` or alert (rate limits
+need a clock, which the room has not).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..engine.events import Turn, View
 from ..engine.state import Game
@@ -16,11 +18,17 @@ from .room import Room, name_key
 CLASS_COMMANDS: dict[str, str] = {
     "say TEXT": "say something to everyone in the same place (your teacher sees it too)",
     "who": "who from the class is here with you",
-    "pause [TEXT]": "a private alert to your teacher: something upsets you or goes wrong",
+    "alert [TEXT]": "tell your teacher privately: something upsets you or goes wrong",
 }
 
 # Single-player commands that make no sense in a shared night (undoing a shared world, saves).
 _NOT_IN_CLASS = {"undo", "u", "save", "load", "restore", "saves", "restart", "new"}
+_BEFORE_THE_NIGHT = {"say", "'", "who", "alert", "pause", "help", "?", "h", "quit", "q", "exit",
+                     "time", "t"}
+
+
+def _no_limit(name: str, what: str) -> float:
+    return 0.0
 
 
 @dataclass
@@ -29,13 +37,16 @@ class ClassroomSession(Session):
 
     room: Room | None = None
     name: str = ""
+    allow: Callable[[str, str], float] = _no_limit
 
     @classmethod
-    def seat(cls, room: Room, name: str) -> "ClassroomSession":
-        """The session of an existing player in `room`."""
+    def seat(cls, room: Room, name: str,
+             allow: Callable[[str, str], float] = _no_limit) -> ClassroomSession:
+        """The session of an existing student in `room`."""
         p = room.players[name_key(name)]
         game = Game(room.ws, p.ps) if p.ps is not None else None
-        return cls(room.world, game, room=room, name=p.name)  # type: ignore[arg-type]
+        return cls(room.world, game, room=room, name=p.name,  # type: ignore[arg-type]
+                   allow=allow)
 
     @property
     def _room(self) -> Room:
@@ -63,23 +74,24 @@ class ClassroomSession(Session):
     def handle(self, line: str) -> list[Output]:
         text = _clean(line)
         word = text.partition(" ")[0].lower()
-        if not self.begun and word not in ("say", "who", "pause", "help", "?", "quit", "q",
-                                           "exit", "time", "t"):
-            return [Notice(sentence(self._room._may_act(self._room.player(self.name)) or
-                                     "wait for your teacher"), "warning")]
+        if not self.begun and word not in _BEFORE_THE_NIGHT:
+            p = self._room.player(self.name)
+            return [Notice(sentence(self._room.may_act(p) or "wait for your teacher"),
+                           "warning")]
         self._sync()
         outs = super().handle(line)
         result: list[Output] = []
+        p = self._room.players[name_key(self.name)]
         for o in outs:
             result.append(o)
             if isinstance(o, Screen):
-                result.extend(self._room.screen_notes(self._room.players[name_key(self.name)]))
+                result.extend(self._room.screen_notes(p))
         return result
 
     def commands(self) -> dict[str, Callable[[str], list[Output]]]:
         cmds = {k: v for k, v in super().commands().items() if k not in _NOT_IN_CLASS}
         cmds.update({"say": self.cmd_say, "'": self.cmd_say, "who": self.cmd_who,
-                     "pause": self.cmd_pause})
+                     "alert": self.cmd_alert, "pause": self.cmd_pause})
         return cmds
 
     def command_help(self) -> dict[str, str]:
@@ -93,7 +105,20 @@ class ClassroomSession(Session):
             return [Notice(news)]
         return [*super().cmd_time(rest), Notice(news)]
 
+    def _limited(self, what: str) -> list[Output] | None:
+        wait = self.allow(self.name, what)
+        if wait <= 0:
+            return None
+        return [Notice(f"Not so fast: wait {max(1, round(wait))} s before the next "
+                       f"{'alert' if what == 'alert' else 'thing you say'}.", "warning")]
+
     def cmd_say(self, rest: str) -> list[Output]:
+        if not rest.strip():
+            return [Notice("Say what? Type `say` and the words, like `say hold the door`.",
+                           "warning")]
+        limited = self._limited("say")
+        if limited:
+            return limited
         res = self._room.say(self.name, rest)
         return [] if res.ok else [Notice(sentence(res.message), "warning")]
 
@@ -102,9 +127,22 @@ class ClassroomSession(Session):
             return [Notice("Your part of the night has not begun yet.")]
         return [self._room.who_here(self.name)]
 
-    def cmd_pause(self, rest: str) -> list[Output]:
+    def cmd_alert(self, rest: str) -> list[Output]:
+        limited = self._limited("alert")
+        if limited:
+            return limited
         res = self._room.alert(self.name, rest)
         return [] if res.ok else [Notice(sentence(res.message), "warning")]
+
+    def cmd_pause(self, rest: str) -> list[Output]:
+        """Only the teacher pauses the night. Words after `pause` still reach the teacher
+        (a student who is upset should never have to find the right command)."""
+        explain = Notice("Only your teacher can pause the night. To tell your teacher "
+                         "something privately, type `alert` and your words, like "
+                         "`alert I need a break`.")
+        if not rest.strip():
+            return [explain]
+        return [*self.cmd_alert(rest), explain]
 
     def apply_choice(self, index: int) -> tuple[Game, Turn]:
         turn = self._room.choose(self.name, index)
@@ -118,4 +156,3 @@ class ClassroomSession(Session):
         p = self._room.players[name_key(self.name)]
         assert p.ps is not None
         return Game(self._room.ws, p.ps)
-

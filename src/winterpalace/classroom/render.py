@@ -8,7 +8,8 @@ colour system from the terminal type the client sent, and an empty environment.
 from __future__ import annotations
 
 import io
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text

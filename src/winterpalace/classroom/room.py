@@ -1,35 +1,44 @@
-"""The classroom's shared night as plain data: roster, one WorldState, the facilitator's clock.
+"""The class's shared night as plain data: roster, one WorldState, the teacher's clock, the
+class's votes, caucus breaks and content mode.
 
-PURE: no I/O, no clocks of the machine, no randomness of its own. Every change is a *record*
-(a small JSON-able dict) applied by `Room.apply`; the server journals the records, and replaying
-them into a fresh room rebuilds exactly the same night (the engine is deterministic and the
-seeds are in the records). What a change means for people comes out as data too: `outbox`
-holds (player, Output) deliveries, `log` holds lines for the facilitator's console.
+PURE: no I/O, no clocks of the machine, no randomness of its own. Every change of state is a
+*record* (a small JSON-able dict) applied by `Room.apply`; the server journals the records, and
+replaying them into a fresh room rebuilds exactly the same night (the engine is deterministic
+and the seeds are in the records). What a change means for people comes out as data too:
+`outbox` holds (player key, Output) deliveries, `log` holds lines for the teacher's console.
+Things that change no state (a `say`, an alert, a broadcast) make no record: the journal keeps
+only what resuming and the debrief need.
 
-The clock: `now` is the class clock ("it is now 22:00"). Everyone's own clock is at least `now`
-after the facilitator moves it on, so world events up to `now` have reached everyone, worded
-for where each one is. Players may act ahead of `now` up to `limit` (`now + window`); an action
-that would pass the limit waits for the clock.
+The clock: `now` is the class clock ("it is now 22:00"). Whenever it moves, every student is
+brought all the way up to it where they stand (events on the way reach them, worded for where
+each one is), and a choice the scenario cannot do without (the delegate's faction) is made for
+a student who would otherwise pass it, as they said when they joined. Students may act ahead
+of `now` up to `limit` (`now + window`, held back at a class vote until it is counted).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..engine import engine as eng
+from ..engine import votes as vt
 from ..engine.clock import format_duration
-from ..engine.events import Turn, View
-from ..engine.model import World
+from ..engine.events import Turn, View, told_turn, told_view
+from ..engine.model import Vote, World
 from ..engine.state import PlayerState, WorldState
 from ..session import Info, Notice, Output, Screen
+from .ballots import BALLOTS, ClassVotes
+from .codes import CodeCheck, new_check, pin_hash
+from .names import clean_name, clean_text, name_key, role_phrase
+from .sight import scene_reads
 
-JOURNAL_VERSION = 1
-MAX_NAME = 20
-MAX_SAY = 200
+JOURNAL_VERSION = 2
 DEFAULT_WINDOW = 30
+MAX_HOPS = 1000          # steps that may carry one student on while the clock catches them up
+CARRY_STEP = 15          # minutes a carried student waits where a scene sets no wait
 
 
 class RoomError(Exception):
@@ -43,12 +52,15 @@ class Player:
     name: str
     role: str
     seed: int
+    faction: str | None = None    # said when joining (delegates); the game's own choice wins
+    pin: str = ""                 # "salt:hash" of the rejoin PIN ("" : none asked)
     ps: PlayerState | None = None
     connected: bool = False
     muted: bool = False
     frozen: bool = False
     removed: bool = False
     last_action: str = "joined"
+    auto: set[int] = dataclasses.field(default_factory=set)   # history steps made for them
 
     @property
     def key(self) -> str:
@@ -57,7 +69,7 @@ class Player:
 
 @dataclass(frozen=True, slots=True)
 class LogLine:
-    """A line for the facilitator: kind is join, leave, act, say, alert, clock or admin."""
+    """A line for the teacher: kind is join, leave, act, say, alert, clock, admin or door."""
 
     kind: str
     text: str
@@ -66,85 +78,82 @@ class LogLine:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What a facilitator or player request came to: ok, or a reason it was refused."""
+    """What a teacher's or student's request came to: ok, or a reason it was refused."""
 
     ok: bool
     message: str = ""
 
 
-def name_key(name: str) -> str:
-    return unicodedata.normalize("NFKC", name).casefold()
-
-
-def clean_name(text: str) -> str | None:
-    """A first name or nickname as typed, or None if it is not one.
-
-    Letters, digits, `-`, `_`, `.` and single spaces; at most 20 characters; at least one
-    letter. Anything else (markup, control characters, e-mail addresses) is refused rather than
-    silently mangled, so the student sees why.
-    """
-    text = unicodedata.normalize("NFKC", text).strip()
-    text = " ".join(text.split())
-    if not 1 <= len(text) <= MAX_NAME:
-        return None
-    if not all(ch.isalnum() or ch in "-_. " for ch in text):
-        return None
-    if not any(ch.isalpha() for ch in text):
-        return None
-    return text
-
-
-def clean_text(text: str, limit: int = MAX_SAY) -> str:
-    """A line a player says: printable characters only, spaces collapsed, length-limited."""
-    text = "".join(ch for ch in text if ch.isprintable())
-    return " ".join(text.split())[:limit]
-
-
 class Room:
-    """The shared night. Mutate only through the public methods (each makes one record)."""
+    """The shared night. Change it only through the public methods (each makes one record)."""
 
-    def __init__(self, world: World, code: str, window: int = DEFAULT_WINDOW):
+    def __init__(self, world: World, code: CodeCheck | str, window: int = DEFAULT_WINDOW,
+                 ballot: str = "open", gentle: bool = False):
+        """A room for `world`; `code` is the class code's check (or the code, hashed here)."""
+        if ballot not in BALLOTS:
+            raise RoomError("the ballot is `open` or `secret`")
         self.world = world
-        self.code = code
-        self.ws: WorldState = eng.new_world(world)
+        self.code = code if isinstance(code, CodeCheck) else new_check(code)
+        self.votes = ClassVotes(world, secret=ballot == "secret")
+        self.gentle = gentle
+        ws = eng.new_world(world)
+        # The class casts the marked votes: the single-player events that would decide them
+        # are decided (without firing) before anything happens.
+        self.ws: WorldState = dataclasses.replace(
+            ws, decided=ws.decided | self.votes.replaced_events())
         self.players: dict[str, Player] = {}
         self.now = world.clock.start
         self.window = window
         self.pace = 0                      # game minutes per real minute; 0 = the clock waits
         self.started = False
+        self.started_at: int | None = None  # the class clock when the night started
         self.paused = False
         self.locked = False
         self.ended = False
+        self.caucus_minutes = 0            # > 0 while a caucus break runs
         self.caps: dict[str, int] = {}
-        self.assigned: dict[str, str] = {}
-        self.says: list[tuple[int, str, str, str]] = []    # (time, name, place, text)
-        self.alerts: list[tuple[str, str]] = []              # (name, text)
+        self.assigned: dict[str, tuple[str, str | None]] = {}   # key -> (role, faction)
+        self.alerts: list[tuple[str, str]] = []   # (name, text): live only, never journaled
         self.outbox: list[tuple[str, Output]] = []
         self.log: list[LogLine] = []
         self.records: list[dict[str, Any]] = []
         self.replaying = False
         self._last_turn: Turn | None = None
+        lesson = world.lesson
+        self.faction_variable = lesson.faction_variable if lesson is not None else None
+        self.factions = dict(lesson.factions) if lesson is not None else {}
+        self._reads = scene_reads(world)
 
     # ------------------------------------------------------------------ building
 
+    @property
+    def ballot_mode(self) -> str:
+        return "secret" if self.votes.secret else "open"
+
     def opening_record(self) -> dict[str, Any]:
         """The journal's first line: what the night is and how it was set up."""
-        return {"t": "open", "v": JOURNAL_VERSION, "scenario": self.world.id, "code": self.code,
-                "window": self.window}
+        return {"t": "open", "v": JOURNAL_VERSION, "scenario": self.world.id,
+                "code": self.code.to_json(), "window": self.window,
+                "ballot": self.ballot_mode, "gentle": self.gentle}
 
     @classmethod
-    def replay(cls, world: World, records: list[dict[str, Any]]) -> "Room":
+    def replay(cls, world: World, records: list[dict[str, Any]]) -> Room:
         """Rebuild a room from its journal. Raises RoomError if the journal does not fit."""
         if not records or records[0].get("t") != "open":
             raise RoomError("the journal does not begin with an `open` line")
         head = records[0]
         if head.get("v") != JOURNAL_VERSION:
-            raise RoomError(f"journal version {head.get('v')!r}; this program reads "
-                            f"{JOURNAL_VERSION}")
+            raise RoomError(f"journal version {head.get('v')!r}; this program reads version "
+                            f"{JOURNAL_VERSION} (a session from an older Winter Palace)")
         if head.get("scenario") != world.id:
             raise RoomError(f"the journal is for scenario {head.get('scenario')!r}, "
-                            f"not {world.id!r}")
-        room = cls(world, str(head["code"]), int(head.get("window", DEFAULT_WINDOW)))
+                            f"not {world.id!r}: give its --scenes")
+        try:
+            room = cls(world, CodeCheck.from_json(head.get("code")),
+                       int(head.get("window", DEFAULT_WINDOW)), str(head.get("ballot", "open")),
+                       bool(head.get("gentle", False)))
+        except (TypeError, ValueError) as e:
+            raise RoomError(f"journal line 1: {e}") from None
         room.replaying = True
         for n, rec in enumerate(records[1:], 2):
             try:
@@ -154,8 +163,6 @@ class Room:
             if not res.ok:
                 raise RoomError(f"journal line {n} does not replay: {res.message}")
         room.replaying = False
-        for p in room.players.values():
-            p.connected = False        # after a restart nobody is connected yet
         room.outbox.clear()
         room.log.clear()
         room.records.clear()
@@ -165,8 +172,9 @@ class Room:
 
     @property
     def limit(self) -> int:
-        """How far a player may act ahead: the end of the current phase."""
-        return min(self.now + self.window, self.world.clock.end)
+        """How far a student may act ahead: the window, held at a vote not yet counted."""
+        base = min(self.now + self.window, self.world.clock.end)
+        return self.votes.hold(self.now, base)
 
     def hhmm(self, t: int) -> str:
         return self.world.clock.hhmm(t)
@@ -177,7 +185,8 @@ class Room:
     def view(self, name: str) -> View:
         p = self.players[name_key(name)]
         assert p.ps is not None
-        return eng.view(self.world, self.ws, p.ps)
+        v = eng.view(self.world, self.ws, p.ps)
+        return told_view(v) if self.gentle else v
 
     def place_of(self, p: Player) -> str | None:
         if p.ps is None:
@@ -192,9 +201,18 @@ class Room:
         area = self.world.areas[pl.area].name if pl.area else ""
         return f"{area}, {pl.name}" if area and area != pl.name else pl.name
 
+    def role_name(self, p: Player) -> str:
+        """`A delegate (Left SR)`: the role, with the faction where there is one."""
+        fac = self.faction_of(p)
+        name = self.world.roles[p.role].name
+        return f"{name} ({fac})" if fac else name
+
     def label(self, p: Player) -> str:
         """`Misha (A sailor)`: how others see a player."""
         return f"{p.name} ({self.world.roles[p.role].name})"
+
+    def present(self) -> list[Player]:
+        return [p for p in self.players.values() if not p.removed]
 
     def others_here(self, p: Player) -> list[Player]:
         place = self.place_of(p)
@@ -215,9 +233,8 @@ class Room:
 
     def role_counts(self) -> dict[str, int]:
         counts = {r: 0 for r in self.world.roles}
-        for p in self.players.values():
-            if not p.removed:
-                counts[p.role] += 1
+        for p in self.present():
+            counts[p.role] += 1
         return counts
 
     def offer_handle(self, role: str) -> str:
@@ -225,25 +242,68 @@ class Room:
         word = self.world.roles[role].name.split()[-1].capitalize()
         word = clean_name(word) or "Student"
         n = 1
-        while name_key(f"{word}-{n}") in self.players:
+        while name_key(f"{word}-{n}") in self.players or name_key(f"{word}-{n}") in self.assigned:
             n += 1
         return f"{word}-{n}"
 
+    def factions_of_role(self, role: str) -> list[str]:
+        """The factions a student of `role` belongs to one of (delegates), largest first."""
+        if self.faction_variable is None:
+            return []
+        found = [f for f in self.factions.values() if f.role == role]
+        return [f.id for f in sorted(found, key=lambda f: -f.seats)]
+
+    def faction_of(self, p: Player | None) -> str | None:
+        """The player's faction: the one the game has them in, else the one they said."""
+        if p is None:
+            return None
+        fac = vt.faction_of(self.world, p.ps)
+        if fac is not None:
+            return fac
+        return p.faction if p.faction in self.factions else None
+
+    def default_faction(self, role: str) -> str | None:
+        """The faction with the fewest students of the class so far (the largest on a tie)."""
+        options = self.factions_of_role(role)
+        if not options:
+            return None
+        counts = {f: 0 for f in options}
+        for q in self.present():
+            fac = self.faction_of(q)
+            if fac in counts:
+                counts[fac] += 1
+        return min(options, key=lambda f: (counts[f], options.index(f)))
+
+    @property
+    def halted(self) -> bool:
+        """Paused by the teacher, or in a caucus break: nobody acts, the clock stands."""
+        return self.paused or bool(self.caucus_minutes)
+
     def clock_line(self) -> str:
-        state = "ended" if self.ended else "paused" if self.paused else \
-            "running" if self.started else "not started"
+        state = "ended" if self.ended else "caucus break" if self.caucus_minutes else \
+            "paused" if self.paused else "running" if self.started else "not started"
         pace = f", pace {self.pace} min per minute" if self.pace else ""
-        return (f"class clock {self.hhmm(self.now)} (players may act until "
+        return (f"class clock {self.hhmm(self.now)} (students may act until "
                 f"{self.hhmm(self.limit)}), {state}{pace}")
+
+    def check_pin(self, name: str, pin: str) -> bool:
+        """Whether `pin` is the rejoin PIN this student was given (no PIN set: any will do)."""
+        p = self.player(name)
+        if p is None:
+            return False
+        if not p.pin:
+            return True
+        salt, _, digest = p.pin.partition(":")
+        return pin_hash(salt, pin) == digest
 
     # ------------------------------------------------------------------ changing
 
     def apply(self, rec: dict[str, Any]) -> Result:
         """Apply one record. Accepted records are added to `records` (for the journal)."""
-        handler = getattr(self, "_do_" + str(rec.get("t")), None)
+        handler = _HANDLERS.get(str(rec.get("t")))
         if handler is None:
             return Result(False, f"unknown record {rec.get('t')!r}")
-        res: Result = handler(rec)
+        res: Result = handler(self, rec)
         if res.ok and not self.replaying:
             self.records.append(rec)
         return res
@@ -257,46 +317,80 @@ class Room:
         if not self.replaying:
             self.log.append(LogLine(kind, text, name))
 
+    def _everyone(self, out: Output) -> None:
+        for p in self.players.values():
+            self._tell(p, out)
+
     def _screen(self, p: Player, turn: Turn | None, full: bool = True) -> list[Output]:
         assert p.ps is not None
-        outs: list[Output] = [Screen(eng.view(self.world, self.ws, p.ps), turn, full)]
-        outs.extend(self.screen_notes(p))
-        return outs
+        view = eng.view(self.world, self.ws, p.ps)
+        if self.gentle:
+            view, turn = told_view(view), told_turn(turn) if turn is not None else None
+        return [Screen(view, turn, full), *self.screen_notes(p)]
 
     def screen_notes(self, p: Player) -> list[Output]:
-        """Notes shown under a player's scene: who else is here (subclasses add more)."""
+        """Notes shown under a player's scene: who else is here, a class vote to cast."""
+        notes: list[Output] = []
         here = self.presence(p)
-        return [here] if here else []
+        if here:
+            notes.append(here)
+        v = self.votes.here(p.key, p.ps)
+        if v is not None:
+            how = ("Secret ballot: only the totals are shown." if self.votes.secret else
+                   "Open ballot: the class will see how each of you voted.")
+            notes.append(Notice(f"CLASS VOTE ({v.id}): your choice here is your ballot, cast "
+                                f"with your faction's seats. {how} The count is made when "
+                                "every delegate of the class has voted, or when your teacher "
+                                "closes it.", "warning"))
+        return notes
 
-    # -- players joining and leaving
+    # -- students joining and leaving
 
-    def join(self, name: str, role: str, seed: int) -> Result:
-        return self.apply({"t": "join", "name": name, "role": role, "seed": seed})
+    def join(self, name: str, role: str, seed: int, faction: str | None = None,
+             pin: str = "") -> Result:
+        """A new student. `pin` is "salt:hash" of their rejoin PIN (see codes.pin_hash)."""
+        cleaned = clean_name(name)
+        if cleaned is None:
+            return Result(False, "that is not a name we can use")
+        return self.apply({"t": "join", "name": cleaned, "role": role, "seed": seed,
+                           "faction": faction, "pin": pin})
+
+    def join_refusal(self, name: str, role: str | None = None) -> str | None:
+        """Why `name` (as `role`) could not join now, or None (asked before the questions)."""
+        key = name_key(name)
+        if self.ended:
+            return "the session has ended"
+        if key in self.players:
+            return f"the name {self.players[key].name} is taken"
+        if self.locked:
+            return "the class is closed to new names; ask your teacher"
+        if role is None:
+            return None
+        want = self.assigned.get(key)
+        if want is not None and want[0] != role:
+            return f"your teacher has given you the role {self.world.roles[want[0]].name}"
+        cap = self.caps.get(role)
+        if want is None and cap is not None and self.role_counts()[role] >= cap:
+            return f"{self.world.roles[role].name} is full; choose another role"
+        return None
 
     def _do_join(self, rec: dict[str, Any]) -> Result:
         name = clean_name(str(rec["name"]))
         role = str(rec["role"])
         if name is None:
             return Result(False, "that is not a name we can use")
-        key = name_key(name)
-        if self.ended:
-            return Result(False, "the session has ended")
-        if key in self.players:
-            return Result(False, f"the name {name} is taken")
-        if self.locked:
-            return Result(False, "the class is closed to new names; ask your teacher")
         if role not in self.world.roles:
             return Result(False, f"there is no role {role!r}")
-        want = self.assigned.get(key)
-        if want is not None and want != role:
-            return Result(False, f"your teacher has given you the role "
-                                 f"{self.world.roles[want].name}")
-        cap = self.caps.get(role)
-        if want is None and cap is not None and self.role_counts()[role] >= cap:
-            return Result(False, f"{self.world.roles[role].name} is full; choose another role")
-        p = Player(name=name, role=role, seed=int(rec["seed"]), connected=True)
-        self.players[key] = p
-        self._note("join", f"{name} joined as {self.world.roles[role].name}", name)
+        refusal = self.join_refusal(name, role)
+        if refusal:
+            return Result(False, refusal)
+        faction = rec.get("faction")
+        if faction is not None and faction not in self.factions_of_role(role):
+            return Result(False, f"there is no faction {faction!r} for this role")
+        p = Player(name=name, role=role, seed=int(rec["seed"]), faction=faction,
+                   pin=str(rec.get("pin") or ""), connected=True)
+        self.players[p.key] = p
+        self._note("join", f"{name} joined as {self.role_name(p)}", name)
         self._begin_if_due(p)
         if p.ps is None:
             start = self.world.roles[role].start_time
@@ -307,29 +401,35 @@ class Room:
         return Result(True)
 
     def _begin_if_due(self, p: Player) -> None:
-        """Start a player's night once the class clock reaches their role's start."""
+        """Start a player's night once the class clock reaches their role's start, and bring
+        a late joiner all the way to the class clock (what they missed comes as news)."""
         start = self.world.roles[p.role].start_time
-        if p.ps is not None or self.now < start - 1:
+        if p.ps is not None or self.now < start:
             return
         ws, ps, turn = eng.start(self.world, p.role, p.seed, player_id=p.name, shared=self.ws)
-        if self.now > ps.time:
-            # A late joiner meets the class where it is; what they missed comes as news.
-            ws, ps, later = eng.advance(self.world, ws, ps, self.now)
-            turn = dataclasses.replace(later, narrations=turn.narrations + later.narrations)
         self.ws, p.ps = ws, ps
-        self._tell(p, *self._screen(p, turn))
+        notes: list[Output] = []
+        if self.now > ps.time:
+            later, notes = self._bring(p, self.now, carry=True)
+            p.last_action = f"brought to {self.hhmm(p.ps.time)}"
+            turn = dataclasses.replace(later, narrations=turn.narrations + later.narrations)
+        self._tell(p, *notes, *self._screen(p, turn))
 
     def connect(self, name: str) -> Result:
-        return self.apply({"t": "connect", "name": name})
+        """A student takes their seat again (the transport has checked their PIN)."""
+        p = self.player(name)
+        if p is None:
+            return Result(False, "no such student")
+        if p.connected:
+            return Result(False, f"{p.name} is already connected")
+        return self.apply({"t": "connect", "name": p.name})
 
     def _do_connect(self, rec: dict[str, Any]) -> Result:
         p = self.player(str(rec["name"]))
         if p is None:
-            return Result(False, "no such player")
+            return Result(False, "no such student")
         if p.removed:
             return Result(False, "your teacher has removed this name from the class")
-        if p.connected:
-            return Result(False, f"{p.name} is already connected")
         if self.ended:
             return Result(False, "the session has ended")
         p.connected = True
@@ -344,15 +444,42 @@ class Room:
         return Result(True)
 
     def disconnect(self, name: str) -> Result:
-        return self.apply({"t": "disconnect", "name": name})
+        p = self.player(name)
+        if p is None or not p.connected:
+            return Result(False, "not connected")
+        return self.apply({"t": "disconnect", "name": p.name})
 
     def _do_disconnect(self, rec: dict[str, Any]) -> Result:
         p = self.player(str(rec["name"]))
-        if p is None or not p.connected:
-            return Result(False, "not connected")
-        self._leave(p, self.place_of(p))
-        p.connected = False
-        self._note("leave", f"{p.name} disconnected (their place is kept)", p.name)
+        if p is None:
+            return Result(False, "no such student")
+        if p.connected:
+            self._leave(p, self.place_of(p))
+            p.connected = False
+            self._note("leave", f"{p.name} disconnected (their place is kept)", p.name)
+        return Result(True)
+
+    def restart(self) -> Result:
+        """The server has started again: nobody is connected until they rejoin."""
+        return self.apply({"t": "restart"})
+
+    def _do_restart(self, rec: dict[str, Any]) -> Result:
+        for p in self.players.values():
+            p.connected = False
+        return Result(True)
+
+    def set_pin(self, name: str, pin: str) -> Result:
+        """A new rejoin PIN for a student ("salt:hash"), e.g. after the teacher let them in."""
+        p = self.player(name)
+        if p is None:
+            return Result(False, f"no student called {name!r}")
+        return self.apply({"t": "pin", "name": p.name, "pin": pin})
+
+    def _do_pin(self, rec: dict[str, Any]) -> Result:
+        p = self.player(str(rec["name"]))
+        if p is None:
+            return Result(False, "no such student")
+        p.pin = str(rec["pin"])
         return Result(True)
 
     def _arrive(self, p: Player, old_place: str | None) -> None:
@@ -366,10 +493,10 @@ class Room:
         if place is None:
             return
         for q in self.players.values():
-            if q is not p and q.connected and self.place_of(q) == place:
+            if q is not p and q.connected and not q.removed and self.place_of(q) == place:
                 self._tell(q, Notice(f"{self.label(p)} leaves."))
 
-    # -- players acting
+    # -- students acting
 
     def choose(self, name: str, index: int) -> Turn:
         return self._act({"t": "choose", "name": name, "index": index})
@@ -382,7 +509,7 @@ class Room:
         res = self.apply(rec)
         turn = self._last_turn
         if res.ok and turn is not None:
-            return turn
+            return told_turn(turn) if self.gentle else turn
         if turn is None:
             return Turn(refused=res.message)
         if turn.blocked_until is not None:
@@ -396,7 +523,8 @@ class Room:
                 "meanwhile you can `look`, `say` something or choose something quicker"))
         return turn
 
-    def _may_act(self, p: Player | None) -> str | None:
+    def may_act(self, p: Player | None) -> str | None:
+        """Why this student cannot act now, or None."""
         if p is None or p.removed:
             return "you are not in the class"
         if self.ended:
@@ -407,38 +535,32 @@ class Room:
                     f"is at {self.hhmm(self.now)}")
         if not self.started:
             return "the night has not started yet: wait for your teacher to start it"
+        if self.caucus_minutes:
+            return "caucus break: talk with your faction (`say ...`); the night goes on soon"
         if self.paused:
             return "your teacher has paused the night for a moment"
         if p.frozen:
             return "your teacher has paused you for a moment"
         return None
 
-    def _engine_act(self, p: Player, rec: dict[str, Any]) -> tuple[WorldState, PlayerState, Turn]:
-        assert p.ps is not None
-        if rec["t"] == "choose":
-            return eng.choose(self.world, self.ws, p.ps, int(rec["index"]), limit=self.limit)
-        minutes = rec.get("minutes")
-        return eng.wait(self.world, self.ws, p.ps, None if minutes is None else int(minutes),
-                        limit=self.limit)
-
-    def _do_choose(self, rec: dict[str, Any]) -> Result:
-        return self._do_act(rec)
-
-    def _do_wait(self, rec: dict[str, Any]) -> Result:
-        return self._do_act(rec)
-
     def _do_act(self, rec: dict[str, Any]) -> Result:
         p = self.player(str(rec["name"]))
-        refusal = self._may_act(p)
+        refusal = self.may_act(p)
         if refusal:
             return Result(False, refusal)
         assert p is not None and p.ps is not None
         before_ws, before_place = self.ws, self.place_of(p)
-        ws, ps, turn = self._engine_act(p, rec)
+        if rec["t"] == "choose":
+            ws, ps, turn = eng.choose(self.world, self.ws, p.ps, int(rec["index"]),
+                                      limit=self.limit)
+        else:
+            minutes = rec.get("minutes")
+            ws, ps, turn = eng.wait(self.world, self.ws, p.ps,
+                                    None if minutes is None else int(minutes), limit=self.limit)
         self._last_turn = turn
         if turn.refused:
             return Result(False, turn.refused)
-        # The journal keeps where the action left the player, so a replay that went
+        # The journal keeps where the action left the student, so a replay that went
         # anywhere else is caught at the line where it parted ways.
         after = rec.get("after")
         if after is None:
@@ -448,8 +570,7 @@ class Room:
                                  f"{[ps.scene, ps.time, ps.turn]}")
         self.ws, p.ps = ws, ps
         if rec["t"] == "choose":
-            label = ps.history[-1].label if ps.history else "chose"
-            p.last_action = label
+            p.last_action = ps.history[-1].label if ps.history else "chose"
         else:
             p.last_action = f"waited {format_duration(turn.minutes)}"
         self._note("act", f"{p.name}: {p.last_action} -> {self.hhmm(ps.time)}, "
@@ -458,22 +579,130 @@ class Room:
         if new_place != before_place and p.connected:
             self._leave(p, before_place)
             self._arrive(p, before_place)
-        if ws.flags != before_ws.flags:
-            self._refresh_others(p, before_ws)
+        if self.ws.flags != before_ws.flags:
+            self._refresh(before_ws, p)
+        self._collect(p)
+        self._count_if_all_in()
         return Result(True)
 
-    def _refresh_others(self, actor: Player, before: WorldState) -> None:
-        """Show others a scene that one player's action has changed under their feet."""
+    def _refresh(self, before: WorldState, actor: Player | None = None) -> None:
+        """Show others a scene that the shared night has changed under their feet (only
+        students whose scene reads a flag that changed can have one)."""
         if self.replaying:
             return
+        changed: set[str] | None = {k for k, v in self.ws.flags.items()
+                                    if k not in before.flags or before.flags[k] != v}
+        if before.fired != self.ws.fired:
+            changed = None                     # an event happened: anything may show it
+        elif not changed:
+            return
         for q in self.players.values():
-            if q is actor or not q.connected or q.ps is None or q.ps.ending is not None:
+            if q is actor or not q.connected or q.removed or q.ps is None \
+                    or q.ps.ending is not None:
+                continue
+            if changed is not None and changed.isdisjoint(self._reads.get(q.ps.scene, ())):
                 continue
             old = eng.view(self.world, before, q.ps)
             new = eng.view(self.world, self.ws, q.ps)
             if (old.text, old.choices) != (new.text, new.choices):
                 self._tell(q, Notice("Something has changed around you."),
                            *self._screen(q, None))
+
+    # -- the clock brings everyone along
+
+    def _bring(self, p: Player, to: int, carry: bool = False) -> tuple[Turn, list[Output]]:
+        """Bring a student's own clock all the way up to `to`.
+
+        Events on the way reach them (and may carry them elsewhere); a choice the scenario
+        cannot do without (the faction) is made for them as they said when joining. With
+        `carry` (hours the student could not play: before the night started, or before they
+        joined) the story carries them along too: where nothing moves them, the first choice
+        that leads on (not to an ending) is made for them, so they arrive where the night is,
+        not in the morning's first scene. Returns the merged turn and notes for the student.
+        """
+        assert p.ps is not None
+        ws, ps = self.ws, p.ps
+        narrations: list[Any] = []
+        notes: list[Output] = []
+        carried: list[str] = []
+        moved, start = None, ps.time
+        for _ in range(MAX_HOPS):
+            if ps.ending is not None or ps.time >= to:
+                break
+            step = self._essential_choice(p, ws, ps)
+            if step is not None:
+                notes.append(step[3])
+            elif carry:
+                step = self._carry_choice(ws, ps, to)
+                if step is not None:
+                    carried.append(step[3].text)
+            if step is not None:
+                ws, ps, turn = step[0], step[1], step[2]
+                p.auto.add(len(ps.history) - 1)
+            else:
+                # Carried: wait a scene's worth at a time, then look at the choices again (a
+                # way on may open with the hour). Otherwise: wait all the way where they are.
+                until = to
+                if carry:
+                    until = min(to, ps.time + (self.world.scenes[ps.scene].wait or CARRY_STEP))
+                ws, ps, turn = eng.advance(self.world, ws, ps, until)
+                if turn.minutes <= 0:
+                    break                  # nothing moves it on (an ending, the night's end)
+            narrations += turn.narrations
+            moved = turn.moved_by or moved
+        self.ws, p.ps = ws, ps
+        if carried:
+            shown = carried if len(carried) <= 8 else ["...", *carried[-8:]]
+            notes.insert(0, Info(f"The night had already begun: your story was carried to "
+                                 f"{self.hhmm(ps.time)} for you", tuple(shown)))
+        return Turn(narrations=tuple(narrations), moved_by=moved, ended=ps.ending,
+                    minutes=ps.time - start), notes
+
+    def _carry_choice(self, ws: WorldState, ps: PlayerState,
+                      to: int) -> tuple[WorldState, PlayerState, Turn, Notice] | None:
+        """The choice the story takes for a student it carries: the first one that leads to
+        another scene, is not an ending and fits before `to`; None: wait where they are."""
+        scene = self.world.scenes[ps.scene]
+        if scene.ending is not None or ps.ending is not None:
+            return None
+        for c in eng.view(self.world, ws, ps).enabled():
+            ch = scene.choices[c.index]
+            dest = self.world.scenes.get(ch.go) if ch.go else None
+            if dest is None or ch.go == ps.scene or dest.ending is not None \
+                    or ps.time + ch.takes > to:
+                continue
+            ws2, ps2, turn = eng.choose(self.world, ws, ps, c.index)
+            if turn.refused is not None or ps2.ending is not None:
+                continue
+            said = ps2.history[-1].remember or c.label
+            return ws2, ps2, turn, Notice(f"{self.hhmm(ps.time)} {said}")
+        return None
+
+    def _essential_choice(self, p: Player, ws: WorldState,
+                          ps: PlayerState) -> tuple[WorldState, PlayerState, Turn, Notice] | None:
+        """If the student stands where the game asks their faction and has none yet: choose
+        it for them (the one they said when joining, else the least played), with a note."""
+        var = self.faction_variable
+        options = self.factions_of_role(p.role)
+        if var is None or not options or ps.vars.get(var) in options:
+            return None
+        found = []
+        for c in eng.view(self.world, ws, ps).enabled():
+            ws2, ps2, turn = eng.choose(self.world, ws, ps, c.index)
+            if turn.refused is None and ps2.vars.get(var) in options:
+                found.append((ps2.vars[var], ws2, ps2, turn))
+        if not found:
+            return None
+        want = p.faction if p.faction in options else self.default_faction(p.role)
+        fac, ws2, ps2, turn = next((f for f in found if f[0] == want), found[0])
+        said = ", as you said when you joined" if fac == p.faction else ""
+        title = self.world.scenes[ps.scene].title
+        note = Notice(f"The class clock has moved past \"{title}\", where you would have "
+                      f"chosen your faction: you are entered as {fac}{said}.")
+        self._note("act", f"{p.name}: entered as {fac} (the clock passed the question)", p.name)
+        return ws2, ps2, turn, note
+
+    # -- talking (live only: nothing here is journaled)
 
     def say(self, name: str, text: str) -> Result:
         p = self.player(name)
@@ -485,17 +714,11 @@ class Room:
         if p.muted:
             self._note("say", f"(muted) {p.name}: {text}", p.name)
             return Result(False, "your teacher has muted you: nobody else hears you for now")
-        return self.apply({"t": "say", "name": p.name, "text": text})
-
-    def _do_say(self, rec: dict[str, Any]) -> Result:
-        p = self.player(str(rec["name"]))
-        if p is None:
-            return Result(False, "no such player")
-        text = clean_text(str(rec["text"]))
+        fac = self.faction_of(p)
+        if self.caucus_minutes and fac is not None:
+            return self._caucus_say(p, fac, text)
         place = self.place_of(p)
-        self.says.append((p.ps.time if p.ps else self.now, p.name, place or "", text))
-        where = self.place_name(p)
-        self._note("say", f"{p.name} @ {where}: {text}", p.name)
+        self._note("say", f"{p.name} @ {self.place_name(p)}: {text}", p.name)
         heard = 0
         if place is not None:
             for q in self.others_here(p):
@@ -506,74 +729,111 @@ class Room:
         self._tell(p, Notice(f'You say: "{text}" ({who}).'))
         return Result(True)
 
+    def _caucus_say(self, p: Player, fac: str, text: str) -> Result:
+        self._note("say", f"[caucus {fac}] {p.name}: {text}", p.name)
+        heard = 0
+        for q in sorted(self.players.values(), key=lambda q: q.key):
+            if q is p or q.removed or self.faction_of(q) != fac:
+                continue
+            heard += q.connected
+            self._tell(q, Notice(f'[{fac} caucus] {p.name} says: "{text}"'))
+        self._tell(p, Notice(f'You say to your faction: "{text}" (heard by {heard} '
+                             f'other{"" if heard == 1 else "s"} of the {fac} delegates).'))
+        return Result(True)
+
     def alert(self, name: str, text: str) -> Result:
-        """A private `pause` alert from a student to the teacher."""
+        """A private alert from a student to the teacher (kept in memory, not on disk)."""
         p = self.player(name)
         if p is None or p.removed:
             return Result(False, "you are not in the class")
-        return self.apply({"t": "alert", "name": p.name, "text": clean_text(text)})
-
-    def _do_alert(self, rec: dict[str, Any]) -> Result:
-        p = self.player(str(rec["name"]))
-        if p is None:
-            return Result(False, "no such player")
-        text = clean_text(str(rec.get("text", "")))
+        text = clean_text(text)
         self.alerts.append((p.name, text))
-        self._note("alert", f"PAUSE from {p.name}" + (f": {text}" if text else ""), p.name)
+        self._note("alert", f"ALERT from {p.name}" + (f": {text}" if text else ""), p.name)
         self._tell(p, Notice("Your teacher has been told, and nobody else. They will come to "
                              "you. You can carry on or just wait."))
         return Result(True)
 
-    # -- the facilitator
+    def broadcast(self, text: str) -> Result:
+        text = clean_text(text, 500)
+        if not text:
+            return Result(False, "broadcast what?")
+        self._note("admin", f"Broadcast: {text}")
+        self._everyone(Notice(f"From your teacher: {text}"))
+        return Result(True)
 
-    def start(self) -> Result:
-        return self.apply({"t": "start"})
+    # -- the teacher's clock
+
+    def start(self, at: int | None = None) -> Result:
+        """Open the night, at the class clock or first moving it on to `at`."""
+        if self.started:
+            return Result(False, "the night has already started")
+        if at is not None:
+            if at < self.now:
+                return Result(False, f"the clock is already at {self.hhmm(self.now)}")
+            if at > self.world.clock.end:
+                return Result(False, f"the night ends at {self.hhmm(self.world.clock.end)}")
+        return self.apply({"t": "start", "to": at})
 
     def _do_start(self, rec: dict[str, Any]) -> Result:
         if self.started:
             return Result(False, "the night has already started")
+        to = rec.get("to")              # ("at" is the journal's: when it was written)
+        if to is not None and int(to) > self.now:
+            self._move_clock(int(to), teacher=False)
         self.started = True
+        self.started_at = self.now
         self._note("clock", f"The night has started: {self.clock_line()}")
-        self._everyone(Notice(f"Your teacher has started the night. It is "
-                              f"{self.hhmm(self.now)}; you may act until "
-                              f"{self.hhmm(self.limit)}."))
+        for p in sorted(self.players.values(), key=lambda q: q.key):
+            self._tell(p, Notice(f"Your teacher has started the night. It is "
+                                 f"{self.hhmm(self.now)}; you may act until "
+                                 f"{self.hhmm(self.limit)}."))
         return Result(True)
 
     def set_paused(self, paused: bool) -> Result:
+        if paused == self.paused and not self.caucus_minutes:
+            return Result(False, "already paused" if paused else "not paused")
         return self.apply({"t": "pause" if paused else "resume"})
 
     def _do_pause(self, rec: dict[str, Any]) -> Result:
-        if self.paused:
-            return Result(False, "already paused")
         self.paused = True
         self._note("clock", "Paused: nobody can act until you `resume`.")
         self._everyone(Notice("Your teacher has paused the night."))
         return Result(True)
 
     def _do_resume(self, rec: dict[str, Any]) -> Result:
-        if not self.paused:
-            return Result(False, "not paused")
         self.paused = False
+        self.caucus_minutes = 0
         self._note("clock", "Resumed.")
         self._everyone(Notice("The night goes on."))
         return Result(True)
 
     def advance(self, to: int, by: str = "teacher") -> Result:
         """Move the class clock to `to` (clock minutes): everyone behind is brought up to it."""
-        return self.apply({"t": "advance", "to": to, "by": by})
-
-    def _do_advance(self, rec: dict[str, Any]) -> Result:
-        to = int(rec["to"])
         if to <= self.now:
             return Result(False, f"the clock is already at {self.hhmm(self.now)}; give a "
                                  "later time")
         if to > self.world.clock.end:
             return Result(False, f"the night ends at {self.hhmm(self.world.clock.end)}")
+        return self.apply({"t": "advance", "to": to, "by": by})
+
+    def _do_advance(self, rec: dict[str, Any]) -> Result:
+        to = int(rec["to"])
+        if to <= self.now:
+            return Result(False, "the clock is already past that time")
         teacher = rec.get("by", "teacher") == "teacher"
-        self.now = to
-        self.ws = eng.advance_world(self.world, self.ws, to)
+        self._move_clock(to, teacher)
         if teacher:
             self._note("clock", f"Clock moved on: {self.clock_line()}")
+        return Result(True)
+
+    def _move_clock(self, to: int, teacher: bool) -> None:
+        """The class clock to `to`: votes held on the way are counted, everyone catches up."""
+        to = min(to, self.world.clock.end)
+        for v in self.votes.open_votes():
+            if v.hold <= to:
+                self._count(v)
+        self.now = to
+        self.ws = eng.advance_world(self.world, self.ws, to)
         for p in sorted(self.players.values(), key=lambda q: q.key):
             if p.removed:
                 continue
@@ -582,60 +842,50 @@ class Room:
                 if p.ps is not None:
                     self._arrive(p, None)
                 continue
+            news = [Notice(self._clock_news())] if teacher else []
             if p.ps.ending is not None or p.ps.time >= to:
-                if teacher:
-                    self._tell(p, Notice(self._clock_news()))
+                self._tell(p, *news)
                 continue
             old_place = self.place_of(p)
-            self.ws, p.ps, turn = eng.advance(self.world, self.ws, p.ps, to)
-            if teacher or turn.narrations or turn.moved_by or turn.ended:
-                if teacher:
-                    self._tell(p, Notice(self._clock_news()))
-                full = bool(turn.narrations or turn.moved_by or turn.ended)
-                self._tell(p, *self._screen(p, turn, full))
+            # Before the night starts nobody can act: the story carries them. Once it runs,
+            # a student who is behind waits where they are (their choices stay theirs).
+            turn, notes = self._bring(p, to, carry=not self.started)
+            p.last_action = f"brought to {self.hhmm(p.ps.time)}"
+            happened = bool(turn.narrations or turn.moved_by or turn.ended or notes)
+            if teacher or happened:
+                self._tell(p, *news, *notes, *self._screen(p, turn, happened))
             if self.place_of(p) != old_place and p.connected:
                 self._leave(p, old_place)
                 self._arrive(p, old_place)
-        return Result(True)
 
     def _clock_news(self) -> str:
         return (f"The class clock moves on: it is now {self.hhmm(self.now)}. You may act "
                 f"until {self.hhmm(self.limit)}.")
 
     def set_window(self, minutes: int) -> Result:
+        if not 0 <= minutes <= 6 * 60:
+            return Result(False, "give the window in minutes, 0 to 360")
         return self.apply({"t": "window", "minutes": minutes})
 
     def _do_window(self, rec: dict[str, Any]) -> Result:
-        m = int(rec["minutes"])
-        if not 0 <= m <= 6 * 60:
-            return Result(False, "give the window in minutes, 0 to 360")
-        self.window = m
-        self._note("clock", f"Players may now act {m} min ahead: {self.clock_line()}")
+        self.window = int(rec["minutes"])
+        self._note("clock", f"Students may now act {self.window} min ahead: "
+                            f"{self.clock_line()}")
         return Result(True)
 
     def set_pace(self, per_minute: int) -> Result:
+        if not 0 <= per_minute <= 120:
+            return Result(False, "give the pace as game minutes per real minute, 0 to 120")
         return self.apply({"t": "pace", "per_minute": per_minute})
 
     def _do_pace(self, rec: dict[str, Any]) -> Result:
         n = int(rec["per_minute"])
-        if not 0 <= n <= 120:
-            return Result(False, "give the pace as game minutes per real minute, 0 to 120")
         self.pace = n
         self._note("clock", f"Pace: {n} game minutes per real minute" if n else
                    "Pace off: the clock moves only when you advance it")
         return Result(True)
 
-    def broadcast(self, text: str) -> Result:
-        text = clean_text(text, 500)
-        if not text:
-            return Result(False, "broadcast what?")
-        return self.apply({"t": "broadcast", "text": text})
-
-    def _do_broadcast(self, rec: dict[str, Any]) -> Result:
-        text = clean_text(str(rec["text"]), 500)
-        self._note("admin", f"Broadcast: {text}")
-        self._everyone(Notice(f"From your teacher: {text}"))
-        return Result(True)
+    # -- the teacher's other commands
 
     def set_locked(self, locked: bool) -> Result:
         return self.apply({"t": "lock", "locked": locked})
@@ -646,22 +896,20 @@ class Room:
                    self.locked else "Lobby open: new names can join")
         return Result(True)
 
-    def set_code(self, code: str) -> Result:
-        code = code.strip()
-        if not 3 <= len(code) <= 40 or not code.isprintable() or " " in code:
-            return Result(False, "a class code is 3 to 40 characters without spaces")
-        return self.apply({"t": "code", "code": code})
+    def set_code(self, check: CodeCheck) -> Result:
+        return self.apply({"t": "code", "code": check.to_json()})
 
     def _do_code(self, rec: dict[str, Any]) -> Result:
-        self.code = str(rec["code"])
-        self._note("admin", f"Class code is now: {self.code}")
+        self.code = CodeCheck.from_json(rec["code"])
         return Result(True)
 
     def set_flag(self, name: str, what: str, on: bool) -> Result:
-        """mute, freeze or remove (what) a player by name."""
+        """mute, freeze or remove (what) a student by name."""
         p = self.player(name)
         if p is None:
             return Result(False, f"no student called {name!r}")
+        if what == "remove" and p.removed:
+            return Result(False, f"{p.name} is already removed")
         return self.apply({"t": what, "name": p.name, "on": on})
 
     def _do_mute(self, rec: dict[str, Any]) -> Result:
@@ -682,8 +930,6 @@ class Room:
 
     def _do_remove(self, rec: dict[str, Any]) -> Result:
         p = self.players[name_key(str(rec["name"]))]
-        if p.removed:
-            return Result(False, f"{p.name} is already removed")
         self._tell(p, Notice("Your teacher has removed you from the class. Goodbye."))
         self._leave(p, self.place_of(p))
         p.removed, p.connected = True, False
@@ -702,39 +948,160 @@ class Room:
         else:
             self.caps[role] = int(n)
         self._note("admin", f"{self.world.roles[role].name}: " +
-                   ("no cap" if n is None else f"at most {n} players"))
+                   ("no cap" if n is None else f"at most {n} students"))
         return Result(True)
 
-    def assign(self, name: str, role: str) -> Result:
-        if clean_name(name) is None:
+    def assign(self, name: str, role: str, faction: str | None = None) -> Result:
+        """Hold a role (and a faction) for a student who has not joined yet."""
+        cleaned = clean_name(name)
+        if cleaned is None:
             return Result(False, f"{name!r} is not a name")
         if role not in self.world.roles:
             return Result(False, f"no role {role!r}; roles: {', '.join(self.world.roles)}")
-        if self.player(name) is not None:
-            return Result(False, f"{name} has already joined as "
-                                 f"{self.world.roles[self.players[name_key(name)].role].name}")
-        return self.apply({"t": "assign", "name": clean_name(name), "role": role})
+        if faction is not None:
+            options = self.factions_of_role(role)
+            match = next((f for f in options if f.casefold() == faction.casefold()), None)
+            if match is None:
+                return Result(False, f"no faction {faction!r} for {self.world.roles[role].name}"
+                              + (f"; factions: {', '.join(options)}" if options else ""))
+            faction = match
+        p = self.player(cleaned)
+        if p is not None:
+            return Result(False, f"{p.name} has already joined as {self.role_name(p)}")
+        return self.apply({"t": "assign", "name": cleaned, "role": role, "faction": faction})
 
     def _do_assign(self, rec: dict[str, Any]) -> Result:
-        self.assigned[name_key(str(rec["name"]))] = str(rec["role"])
-        self._note("admin", f"{rec['name']} will play {self.world.roles[rec['role']].name}")
+        faction = rec.get("faction")
+        self.assigned[name_key(str(rec["name"]))] = (str(rec["role"]), faction)
+        role = self.world.roles[str(rec["role"])].name
+        self._note("admin", f"{rec['name']} will play {role}" +
+                   (f" ({faction})" if faction else ""))
         return Result(True)
 
     def end(self) -> Result:
+        if self.ended:
+            return Result(False, "already ended")
         return self.apply({"t": "end"})
 
     def _do_end(self, rec: dict[str, Any]) -> Result:
-        if self.ended:
-            return Result(False, "already ended")
         self._everyone(Notice("Your teacher has ended the session. Thank you for playing. "
                               "Goodbye."))
         self.ended = True
         self._note("admin", "Session ended.")
         return Result(True)
 
-    def _everyone(self, out: Output) -> None:
+    def note_door(self, wrong: int, addresses: list[str]) -> Result:
+        """Wrong class codes in the last minute, with the addresses that tried more than a
+        typo's worth: kept in the journal, changes nothing in the night."""
+        return self.apply({"t": "door", "wrong": wrong, "from": addresses})
+
+    def _do_door(self, rec: dict[str, Any]) -> Result:
+        return Result(True)
+
+    # -- the class's votes
+
+    def eligible(self, vote: Vote) -> list[Player]:
+        """Students who could still vote: of the vote's role, in the night, not removed."""
+        return [p for p in self.players.values()
+                if p.role == vote.role and not p.removed and p.ps is not None
+                and p.ps.ending is None and not self.votes.has_voted(vote, p.key)]
+
+    def vote_status(self) -> list[str]:
+        """Lines for the teacher: each vote, counted or how many have voted."""
+        out = []
+        for v in self.votes.by_hold():
+            t = self.votes.counted.get(v.id)
+            if t is not None:
+                out.append(f"{v.id}: counted at {self.hhmm(t.at)} - {t.line()}")
+            else:
+                cast = len(self.votes.ballots.get(v.id, {}))
+                out.append(f"{v.id}: open until {self.hhmm(v.hold)}; {cast} ballots cast, "
+                           f"{len(self.eligible(v))} delegates still to vote")
+        return out or ["No class votes in this session."]
+
+    def _collect(self, p: Player) -> None:
+        for v, option in self.votes.collect(p.key, p.name, self.faction_of(p), p.ps):
+            shown = "(secret)" if self.votes.secret else option
+            self._note("act", f"ballot {v.id}: {p.name} - {shown}", p.name)
+            waiting = len(self.eligible(v))
+            self._tell(p, Notice(f"Your ballot is in ({v.id}: {option}). " + (
+                f"Waiting for {waiting} more delegate{'s' if waiting != 1 else ''} of the "
+                "class." if waiting else "Every delegate of the class has voted.")))
+
+    def _count_if_all_in(self) -> None:
+        for v in self.votes.open_votes():
+            if self.votes.ballots.get(v.id) and not self.eligible(v):
+                self._count(v)
+
+    def close_vote(self, vote_id: str) -> Result:
+        """The teacher closes a vote now: it is counted with the ballots cast so far."""
+        if vote_id not in self.votes.votes:
+            return Result(False, f"no vote {vote_id!r}; votes: "
+                                 f"{', '.join(self.votes.votes) or 'none'}")
+        if vote_id in self.votes.counted:
+            return Result(False, f"{vote_id} has been counted already")
+        return self.apply({"t": "vote_close", "vote": vote_id})
+
+    def _do_vote_close(self, rec: dict[str, Any]) -> Result:
+        v = self.votes.votes.get(str(rec["vote"]))
+        if v is None or v.id in self.votes.counted:
+            return Result(False, "no such open vote")
+        self._count(v)
+        return Result(True)
+
+    def _count(self, v: Vote) -> None:
+        t = self.votes.count(v, self.now, {p.name: p.key for p in self.players.values()})
+        before = self.ws
+        flags = dict(self.ws.flags)
+        flags[v.flag] = t.value
+        if v.seats_flag:
+            flags[v.seats_flag] = t.seats_of(v.yes)
+        self.ws = WorldState(self.ws.time, flags, self.ws.fired, self.ws.decided)
+        self._note("clock", f"Vote {v.id} counted: {t.line()}")
+        news = f"The Congress has voted ({v.id}): {t.line()}."
+        if not self.votes.secret and t.ballots:
+            news += " In your class: " + ", ".join(f"{b.name} {b.option}"
+                                                   for b in t.ballots) + "."
         for p in self.players.values():
-            self._tell(p, out)
+            if p.role == v.role:
+                self._tell(p, Notice(news))
+        self._refresh(before)
+
+    # -- caucus breaks
+
+    def caucus(self, minutes: int) -> Result:
+        """Pause the night for a caucus break of `minutes` real minutes."""
+        if not 1 <= minutes <= 60:
+            return Result(False, "give the break in minutes, 1 to 60")
+        if self.caucus_minutes:
+            return Result(False, "a caucus break is already running; `caucus end` ends it")
+        if self.ended:
+            return Result(False, "the session has ended")
+        return self.apply({"t": "caucus", "minutes": minutes})
+
+    def _do_caucus(self, rec: dict[str, Any]) -> Result:
+        self.caucus_minutes = int(rec["minutes"])
+        self._note("clock", f"Caucus break: {self.caucus_minutes} min. Delegates' `say` "
+                   "reaches only their own faction (you see every line).")
+        for p in self.players.values():
+            fac = self.faction_of(p)
+            extra = f" Your `say` now reaches only the {fac} delegates." if fac else ""
+            self._tell(p, Notice(f"Caucus break: the night is paused for "
+                                 f"{self.caucus_minutes} minutes.{extra}"))
+        return Result(True)
+
+    def end_caucus(self) -> Result:
+        if not self.caucus_minutes:
+            return Result(False, "no caucus break is running")
+        return self.apply({"t": "caucus_end"})
+
+    def _do_caucus_end(self, rec: dict[str, Any]) -> Result:
+        if not self.caucus_minutes:
+            return Result(False, "no caucus break is running")
+        self.caucus_minutes = 0
+        self._note("clock", "Caucus break over: the night goes on.")
+        self._everyone(Notice("The caucus break is over. The night goes on."))
+        return Result(True)
 
     # ------------------------------------------------------------------ for screens
 
@@ -744,8 +1111,14 @@ class Room:
         lines = [self.label(q) for q in others] or ["Nobody else from the class is here."]
         return Info(f"Here in {self.place_name(p)}", tuple(lines))
 
+    def introduce(self, p: Player) -> str:
+        """`You are Anna, a delegate (Left SR)`."""
+        fac = self.faction_of(p)
+        return (f"You are {p.name}, {role_phrase(self.world.roles[p.role].name)}"
+                + (f" ({fac})" if fac else ""))
+
     def table(self) -> list[tuple[str, str, str, str, str, str]]:
-        """Rows for the facilitator: name, role, place, time, last action, link."""
+        """Rows for the teacher: name, role, place, time, last action, link."""
         rows = []
         for p in sorted(self.players.values(), key=lambda q: q.key):
             t = self.hhmm(p.ps.time) if p.ps else "-"
@@ -755,23 +1128,44 @@ class Room:
             link = "removed" if p.removed else ("on" if p.connected else "lost")
             if marks:
                 link += " (" + ", ".join(marks) + ")"
-            rows.append((p.name, self.world.roles[p.role].name, self.place_name(p), t,
-                         p.last_action, link))
+            rows.append((p.name, self.role_name(p), self.place_name(p), t, p.last_action, link))
         return rows
+
+    def connected_count(self) -> tuple[int, int]:
+        """(connected, in the class): removed students are not counted."""
+        present = self.present()
+        return sum(p.connected for p in present), len(present)
 
     def snapshot(self) -> dict[str, Any]:
         """Everything that replay must reproduce (for tests and consistency checks)."""
         return {
             "world": self.ws.to_dict(), "now": self.now, "window": self.window,
-            "pace": self.pace, "started": self.started, "paused": self.paused,
-            "locked": self.locked, "ended": self.ended, "code": self.code,
-            "players": {k: {"name": p.name, "role": p.role, "muted": p.muted,
-                            "frozen": p.frozen, "removed": p.removed,
-                            "ps": p.ps.to_dict() if p.ps else None}
+            "pace": self.pace, "started": self.started, "started_at": self.started_at,
+            "paused": self.paused, "locked": self.locked, "ended": self.ended,
+            "code": self.code.to_json(), "caucus": self.caucus_minutes, "gentle": self.gentle,
+            "caps": dict(sorted(self.caps.items())),
+            "assigned": {k: list(v) for k, v in sorted(self.assigned.items())},
+            "votes": self.votes.snapshot(),
+            "players": {k: {"name": p.name, "role": p.role, "faction": p.faction,
+                            "pin": p.pin, "muted": p.muted, "frozen": p.frozen,
+                            "removed": p.removed, "connected": p.connected,
+                            "auto": sorted(p.auto), "ps": p.ps.to_dict() if p.ps else None}
                         for k, p in sorted(self.players.items())},
-            "says": len(self.says), "alerts": len(self.alerts),
         }
 
 
-__all__ = ["JOURNAL_VERSION", "LogLine", "Player", "Result", "Room", "RoomError", "clean_name",
-           "clean_text", "name_key"]
+_HANDLERS: dict[str, Callable[[Room, dict[str, Any]], Result]] = {
+    "join": Room._do_join, "connect": Room._do_connect, "disconnect": Room._do_disconnect,
+    "restart": Room._do_restart, "pin": Room._do_pin,
+    "choose": Room._do_act, "wait": Room._do_act,
+    "start": Room._do_start, "pause": Room._do_pause, "resume": Room._do_resume,
+    "advance": Room._do_advance, "window": Room._do_window, "pace": Room._do_pace,
+    "lock": Room._do_lock, "code": Room._do_code, "mute": Room._do_mute,
+    "freeze": Room._do_freeze, "remove": Room._do_remove, "cap": Room._do_cap,
+    "assign": Room._do_assign, "end": Room._do_end, "door": Room._do_door,
+    "vote_close": Room._do_vote_close, "caucus": Room._do_caucus,
+    "caucus_end": Room._do_caucus_end,
+}
+
+__all__ = ["DEFAULT_WINDOW", "JOURNAL_VERSION", "LogLine", "Player", "Result", "Room",
+           "RoomError", "clean_name", "clean_text", "name_key"]

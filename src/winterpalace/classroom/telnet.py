@@ -1,8 +1,11 @@
 """Telnet transport, for machines without an SSH client. Off unless asked for: unencrypted.
 
 Built on `prompt_toolkit.contrib.telnet`, with what the stock server lacks:
-- the class code is asked at a prompt (not echoed), checked like SSH's password (constant-time,
-  a pause after a wrong code), three tries;
+- the class code is asked at a prompt (not echoed), through the same door as SSH's password
+  (connection caps, three tries, backoff per address, a limit for the whole server), with a
+  time limit;
+- keys arrive in memory (`keyinput.MemoryInput`), not through an OS pipe (no `select()`
+  limit, one file descriptor per connection);
 - a client that never answers the terminal-type query is not waited for forever: after a few
   seconds it gets a session anyway, 80x24 with plain text (and a NAWS of 0x0 is 80x24 too);
 - input is decoded as UTF-8 with errors="replace" (a stray byte is a U+FFFD), and the CR LF or
@@ -28,14 +31,15 @@ from prompt_toolkit.application import create_app_session, get_app_or_none
 from prompt_toolkit.contrib.telnet.protocol import TTYPE, TelnetProtocolParser
 from prompt_toolkit.contrib.telnet.server import TelnetConnection, TelnetServer
 from prompt_toolkit.data_structures import Size
-from prompt_toolkit.input import PipeInput, create_pipe_input
+from prompt_toolkit.input import PipeInput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
-from .connection import WRONG_CODE_DELAY, PlayerConnection, check_code, error_line
+from .connection import QUESTION_TIMEOUT, PlayerConnection, error_line
+from .keyinput import MemoryInput
+from .ptterminal import PromptTerminal
 from .server import Classroom
 
 NEGOTIATION_TIMEOUT = 3.0       # seconds to wait for a terminal type before going without
-CODE_TRIES = 3
 MAX_BACKLOG = 1 << 20           # bytes queued for a client that reads nothing: then cut off
 DEFAULT_SIZE = Size(rows=24, columns=80)
 
@@ -139,6 +143,7 @@ class ClassTelnetConnection(TelnetConnection):
                  server: TelnetServer, vt100_input: PipeInput,
                  negotiation_timeout: float = NEGOTIATION_TIMEOUT):
         self.term_type: str | None = None
+        self.admitted = False
         self.negotiation_timeout = negotiation_timeout
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._after_cr = False
@@ -198,7 +203,7 @@ class ClassTelnetConnection(TelnetConnection):
         try:
             try:
                 await asyncio.wait_for(self._ready.wait(), self.negotiation_timeout)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass         # a client that ignores negotiation: plain text, 80x24
             if self._closed:
                 return
@@ -232,6 +237,10 @@ class ClassTelnetConnection(TelnetConnection):
     @property
     def terminal_type(self) -> str | None:
         return self.term_type
+
+    @property
+    def address(self) -> str:
+        return str(self.addr[0]) if self.addr else "?"
 
     @property
     def lost(self) -> bool:
@@ -288,23 +297,34 @@ class TelnetListener(TelnetServer):
         task.add_done_callback(self.tasks.discard)
 
     async def _serve(self, conn: socket.socket, addr: Any) -> None:
-        with create_pipe_input() as vt100_input:
+        address = str(addr[0]) if addr else "?"
+        refusal = self.hub.door.arrive(address)
+        if refusal is not None:
             try:
-                c = ClassTelnetConnection(conn, addr, self.interact, self,  # type: ignore[arg-type]
-                                          vt100_input, self.negotiation_timeout)
+                conn.send((refusal + "\r\n").encode("utf-8"))
             except OSError:
-                conn.close()
-                return
-            self.connections.add(c)
-            try:
-                await c.run_application()
-            except EOFError:
                 pass
-            except Exception as e:  # one student's trouble must never stop the class
-                self.hub.on_log([error_line(e)])
-            finally:
-                self.connections.discard(c)
-                c.close()
+            conn.close()
+            return
+        vt100_input = MemoryInput()
+        try:
+            c = ClassTelnetConnection(conn, addr, self.interact, self, vt100_input,
+                                      self.negotiation_timeout)
+        except OSError:
+            conn.close()
+            self.hub.door.leave(address, False)
+            return
+        self.connections.add(c)
+        try:
+            await c.run_application()
+        except EOFError:
+            pass
+        except Exception as e:  # one student's trouble must never stop the class
+            self.hub.on_log([error_line(e)])
+        finally:
+            self.connections.discard(c)
+            c.close()
+            self.hub.door.leave(address, c.admitted)
 
     async def close(self, goodbye: float = 0.3) -> None:
         """Stop listening, say goodbye to everyone, close every connection."""
@@ -314,9 +334,8 @@ class TelnetListener(TelnetServer):
                 await self.runner
             except (asyncio.CancelledError, OSError):
                 pass
-        for key, link in list(self.hub.links.items()):
-            self.hub.links.pop(key, None)
-            link.kick([])
+        for link in list(self.hub.links.values()):
+            link.kick([])           # each connection then marks its student away itself
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=goodbye + 2)
         for c in list(self.connections):
@@ -327,41 +346,53 @@ class TelnetListener(TelnetServer):
             t.cancel()
 
 
-async def _ask_code(conn: ClassTelnetConnection, code: Callable[[], str],
-                    wrong_delay: float) -> bool:
-    """The class code, typed at a prompt that does not echo it; three tries."""
+async def _ask_code(conn: ClassTelnetConnection, hub: Classroom, timeout: float) -> bool:
+    """The class code, typed at a prompt that does not echo it, through the door."""
     prompt: PromptSession[str] = PromptSession()
+    door = hub.door
     print_formatted_text("Winter Palace classroom. Type the class code your teacher gave you.")
-    for n in range(CODE_TRIES):
-        try:
-            given = await prompt.prompt_async("Class code: ", is_password=True)
-        except KeyboardInterrupt:
+    for n in range(door.limits.tries_per_connection):
+        refusal = door.may_try(conn.address)
+        if refusal is not None:
+            print_formatted_text(refusal)
             return False
-        if await check_code(given, code(), wrong_delay):
+        try:
+            given = await asyncio.wait_for(prompt.prompt_async("Class code: ", is_password=True),
+                                           timeout)
+        except (TimeoutError, KeyboardInterrupt):
+            return False
+        if await hub.check_code(given):
+            conn.admitted = True
+            door.admitted(conn.address)
             return True
-        if n < CODE_TRIES - 1:
+        await asyncio.sleep(door.wrong(conn.address))
+        if n < door.limits.tries_per_connection - 1:
             print_formatted_text("That is not the class code. Try again.")
     print_formatted_text("That is not the class code. Ask your teacher for it and join again.")
     return False
 
 
 async def start_telnet(hub: Classroom, host: str, port: int,
-                       wrong_delay: float = WRONG_CODE_DELAY,
-                       negotiation_timeout: float = NEGOTIATION_TIMEOUT) -> TelnetListener:
+                       negotiation_timeout: float = NEGOTIATION_TIMEOUT,
+                       question_timeout: float = QUESTION_TIMEOUT) -> TelnetListener:
     """Listen for telnet students on host:port (port 0: any free port); OSError if it cannot."""
 
     async def interact(conn: ClassTelnetConnection) -> None:
         try:
-            if await _ask_code(conn, lambda: hub.room.code, wrong_delay):
-                await PlayerConnection(hub, conn).run()
+            if await _ask_code(conn, hub, question_timeout):
+                await PlayerConnection(hub, PromptTerminal(conn),
+                                       question_timeout=question_timeout).run()
         except EOFError:
             pass
 
     listener = TelnetListener(hub, host, port, interact, negotiation_timeout)
     loop = asyncio.get_running_loop()
     ready: asyncio.Future[None] = loop.create_future()
-    listener.runner = asyncio.create_task(
-        listener.run(ready_cb=lambda: ready.done() or ready.set_result(None)))
+    def now_ready() -> None:
+        if not ready.done():
+            ready.set_result(None)
+
+    listener.runner = asyncio.create_task(listener.run(ready_cb=now_ready))
     await asyncio.wait({ready, listener.runner}, return_when=asyncio.FIRST_COMPLETED)
     if not ready.done():
         ready.cancel()

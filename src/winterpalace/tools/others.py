@@ -165,7 +165,7 @@ def _vote_writes(world: World) -> list[Write]:
     """A class vote sets its flag to `carried` or `lost` when counted, at its hold time."""
     if world.lesson is None:
         return []
-    from ..lesson import votes as vt   # the lesson's own counting, for 1917's seats
+    from ..engine import votes as vt
     out = []
     for v in world.lesson.votes.values():
         hist = vt.historical(world, v)

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..classroom.room import Player, Room
+from ..engine import votes as vt
 from ..engine.model import Decision, Scene, World
 from ..engine.state import PlayerState
-from . import votes as vt
-from .page import esc, md_escape, page
-from .packets import slug
+from ..handouts.packets import slug
+from ..handouts.page import esc, md_escape, page
+from .room import Player, Room
+from .sessions import make_private_dir, write_private
 
 STAGES = (("feelings", "Feelings"), ("facts", "Facts"), ("learned", "What we learned"),
           ("then_and_now", "Then and now"))
@@ -50,6 +51,8 @@ class Debrief:
     secret_ballots: bool
     tallies: dict[str, vt.Tally]
     fired: list[tuple[str, int]] = field(default_factory=list)   # world events: (id, time)
+    factions: dict[str, str] = field(default_factory=dict)       # student -> faction
+    began: int | None = None       # the class clock when the class's night started
 
 
 def build(room: Room, title: str = "") -> Debrief:
@@ -57,8 +60,8 @@ def build(room: Room, title: str = "") -> Debrief:
     players = sorted((p for p in room.players.values() if p.ps is not None and not p.removed),
                      key=lambda p: p.key)
     roles = {p.role for p in players}
-    tallies: dict[str, vt.Tally] = dict(getattr(room, "counted", {}))
-    secret = getattr(room, "ballot_mode", "open") == "secret"
+    tallies: dict[str, vt.Tally] = dict(room.votes.counted)
+    secret = room.votes.secret
     lesson = world.lesson
     by_decision = {v.decision: v for v in (lesson.votes.values() if lesson else [])}
     points = []
@@ -78,8 +81,9 @@ def build(room: Room, title: str = "") -> Debrief:
             pt.history_tally = vt.historical(world, v)
         points.append(pt)
     points.sort(key=lambda pt: _first_time(pt, players))
+    factions = {p.name: f for p in players if (f := room.faction_of(p)) is not None}
     return Debrief(world, title or f"{world.title}: the class's night", players, points,
-                   secret, tallies, list(room.ws.fired))
+                   secret, tallies, list(room.ws.fired), factions, room.started_at)
 
 
 def _reached(ps: PlayerState | None, scene: str) -> bool:
@@ -107,9 +111,11 @@ def key_decisions(deb: Debrief, p: Player) -> list[str]:
     assert p.ps is not None
     hide = _vote_scenes(deb.world) if deb.secret_ballots else set()
     out = []
-    for s in p.ps.history:
-        if s.remember and s.scene not in hide and s.remember not in out:
-            out.append(s.remember)
+    for i, s in enumerate(p.ps.history):
+        said = s.remember + (" (chosen for them as the class clock carried them)"
+                             if i in p.auto else "") if s.remember else None
+        if said and s.scene not in hide and said not in out:
+            out.append(said)
     if p.ps.ending:
         end = deb.world.scenes[p.ps.ending].ending
         if end is not None:
@@ -124,7 +130,7 @@ def secret_goals(deb: Debrief, p: Player) -> list[tuple[str, str]]:
         return []
     out = []
     pk = lesson.packets.get(p.role)
-    fac = vt.faction_of(deb.world, p.ps)
+    fac = deb.factions.get(p.name)
     if pk and pk.secret_goal and not (fac and "faction sheet" in pk.secret_goal.lower()):
         out.append((pk.name, pk.secret_goal))
     if fac:
@@ -148,7 +154,7 @@ def prompts(deb: Debrief) -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 def _role_name(deb: Debrief, p: Player) -> str:
     name = deb.world.roles[p.role].name
-    fac = vt.faction_of(deb.world, p.ps)
+    fac = deb.factions.get(p.name)
     return f"{name}, {fac}" if fac else name
 
 
@@ -174,7 +180,7 @@ def markdown(deb: Debrief) -> str:
     for p in deb.players:
         assert p.ps is not None
         trail = ", ".join(f"{w.clock.hhmm(t)} {md_escape(w.places[w.scenes[s].place].name)}"
-                          for t, s in _moves(w, p.ps))
+                          for t, s in _moves(w, p.ps, deb.began))
         lines.append(f"- **{md_escape(p.name)}** ({md_escape(_role_name(deb, p))}): {trail}")
     lines.append("")
     if deb.tallies:
@@ -221,8 +227,9 @@ def markdown(deb: Debrief) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _moves(world: World, ps: PlayerState) -> list[tuple[int, str]]:
-    """(time, scene) each time the player came to a new place."""
+def _moves(world: World, ps: PlayerState, since: int | None = None) -> list[tuple[int, str]]:
+    """(time, scene) each time the player came to a new place; with `since`, only from that
+    time on (where they stood at `since` counts as arriving then)."""
     out: list[tuple[int, str]] = []
     last = None
     for t, s in ps.trail:
@@ -230,7 +237,11 @@ def _moves(world: World, ps: PlayerState) -> list[tuple[int, str]]:
         if place != last:
             out.append((t, s))
             last = place
-    return out
+    if since is None:
+        return out
+    before = [m for m in out if m[0] <= since]
+    after = [m for m in out if m[0] > since]
+    return ([(since, before[-1][1])] if before else []) + after
 
 
 # ---------------------------------------------------------------------------- SVG
@@ -247,7 +258,9 @@ def timeline_svg(deb: Debrief) -> str:
     n = max(1, len(players))
     votes_y = top + n * track + 10
     height = votes_y + 60
-    x = lambda t: left + (t - t0) * plot / (t1 - t0)  # noqa: E731
+    def x(t: int) -> float:
+        return left + (t - t0) * plot / (t1 - t0)
+
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
            f'viewBox="0 0 {width} {height}" width="100%" '
            f'aria-label="Timeline of the night, one track per student">',
@@ -275,7 +288,7 @@ def timeline_svg(deb: Debrief) -> str:
                    f'text-anchor="end" fill="#111">{esc(_clip(p.name, 16))}</text>')
         out.append(f'<text x="{left - 8}" y="{y + track / 2 + 15:.1f}" font-size="9" '
                    f'text-anchor="end" fill="#666">{esc(_clip(_role_name(deb, p), 26))}</text>')
-        trail = _moves(w, p.ps)
+        trail = _moves(w, p.ps, deb.began)
         for i, (t, s) in enumerate(trail):
             end = trail[i + 1][0] if i + 1 < len(trail) else p.ps.time
             if end <= t:
@@ -290,8 +303,8 @@ def timeline_svg(deb: Debrief) -> str:
             if x1 - x0 > 70:
                 out.append(f'<text x="{x0 + 4:.1f}" y="{y + track / 2 + 2:.1f}" font-size="9" '
                            f'fill="#fff">{esc(_clip(place.name, int((x1 - x0) / 5.5)))}</text>')
-        for vid, t in deb.tallies.items():
-            b = next((b for b in t.ballots if b.name == p.name), None)
+        for vid, tal in deb.tallies.items():
+            b = next((b for b in tal.ballots if b.name == p.name), None)
             if b is not None:
                 cx, cy = x(b.time), y + track / 2
                 label = "secret ballot" if deb.secret_ballots else b.option
@@ -299,16 +312,16 @@ def timeline_svg(deb: Debrief) -> str:
                            f'stroke="#111"><title>{esc(p.name)} voted ({esc(vid)}): '
                            f'{esc(label)}</title></path>')
         out.append("</g>")
-    for i, (vid, t) in enumerate(sorted(deb.tallies.items(), key=lambda kv: kv[1].at)):
-        vx = x(min(max(t.at, t0), t1))
+    for i, (vid, tal) in enumerate(sorted(deb.tallies.items(), key=lambda kv: kv[1].at)):
+        vx = x(min(max(tal.at, t0), t1))
         anchor = "end" if vx > left + plot - 120 else "start" if vx < left + 120 else "middle"
-        count = f"{t.vote.yes} {t.seats_of(t.vote.yes)}" + \
-            (f", {t.vote.no} {t.seats_of(t.vote.no)}" if t.vote.no else "")
+        count = f"{tal.vote.yes} {tal.seats_of(tal.vote.yes)}" + \
+            (f", {tal.vote.no} {tal.seats_of(tal.vote.no)}" if tal.vote.no else "")
         out.append(f'<g class="vote"><line x1="{vx:.1f}" y1="{top - 4}" x2="{vx:.1f}" '
                    f'y2="{votes_y + 4}" stroke="#7a1d1d" stroke-width="2.5"/>'
                    f'<text x="{vx:.1f}" y="{votes_y + 18 + (i % 2) * 16}" font-size="11" '
                    f'text-anchor="{anchor}" fill="#7a1d1d" font-weight="bold">'
-                   f'Vote {esc(vid)}: {esc(_show(t.value))} ({esc(count)})</text></g>')
+                   f'Vote {esc(vid)}: {esc(_show(tal.value))} ({esc(count)})</text></g>')
     lx = left
     for area, colour in AREA_COLOURS.items():
         name = w.areas[area].name if area in w.areas else area
@@ -320,8 +333,11 @@ def timeline_svg(deb: Debrief) -> str:
 
 
 def _window(deb: Debrief) -> tuple[int, int]:
-    """The hours the timeline spans: from the first student's start to the last one's time."""
+    """The hours the timeline spans: from when the class's night started (or the first
+    student's start, if it never did) to the last student's time."""
     starts = [p.ps.trail[0][0] for p in deb.players if p.ps and p.ps.trail]
+    if deb.began is not None:
+        starts = [max(t, deb.began) for t in starts] or [deb.began]
     ends = [p.ps.time for p in deb.players if p.ps]
     t0 = (min(starts) if starts else deb.world.clock.start) // 60 * 60
     t1 = -(-(max(ends) if ends else deb.world.clock.start + 60) // 60) * 60
@@ -426,26 +442,50 @@ def summary_lines(deb: Debrief) -> list[str]:
                       if pt.tally and pt.history_tally else ""))
     for p in deb.players:
         assert p.ps is not None
-        end = w.scenes[p.ps.ending].ending.title if p.ps.ending and \
-            w.scenes[p.ps.ending].ending else f"at {w.clock.hhmm(p.ps.time)}"
+        ending = w.scenes[p.ps.ending].ending if p.ps.ending else None
+        end = ending.title if ending is not None else f"at {w.clock.hhmm(p.ps.time)}"
         out.append(f"  {p.name} ({_role_name(deb, p)}): {end}")
     return out
 
 
 def transcript(deb: Debrief, p: Player) -> str:
-    """One student's night as Markdown, by handle only, with room for notes."""
+    """One student's night as Markdown, by handle only, with room for notes.
+
+    Each line is one thing they did, at the time they did it. Time the class clock carried
+    them on is one line with its span ("09:55-12:55 the class clock moved on"), and a choice
+    made for them while it carried them is marked so.
+    """
     w = deb.world
     assert p.ps is not None
     lines = [f"# {md_escape(p.name)} - {md_escape(_role_name(deb, p))}", "",
              "| time | where | what | notes |", "|---|---|---|---|"]
-    for s in p.ps.history:
-        scene = w.scenes.get(s.scene)
-        where = md_escape(scene.title) if scene else s.scene
-        lines.append(f"| {w.clock.hhmm(s.time)} | {where} | {md_escape(s.label)} |  |")
+    steps = p.ps.history
+    rows: list[list[Any]] = []             # [start, end, scene, what]
+    for i, s in enumerate(steps):
+        end = steps[i + 1].time if i + 1 < len(steps) else p.ps.time
+        if s.kind == "wait" and s.label.startswith("the clock moved on"):
+            last = rows[-1] if rows else None
+            if last is not None and last[3] == CLOCK and last[2] == s.scene \
+                    and last[1] == s.time:
+                last[1] = end               # one line for one stretch of waiting
+                continue
+            rows.append([s.time, end, s.scene, CLOCK])
+        else:
+            what = s.label + (" (chosen for you as the class clock carried you)"
+                              if i in p.auto else "")
+            rows.append([s.time, end if s.kind == "wait" else s.time, s.scene, what])
+    for start, end, sid, what in rows:
+        scene = w.scenes.get(sid)
+        where = md_escape(scene.title) if scene else sid
+        when = w.clock.hhmm(start) + (f"-{w.clock.hhmm(end)}" if end > start else "")
+        lines.append(f"| {when} | {where} | {md_escape(what)} |  |")
     if p.ps.ending and w.scenes[p.ps.ending].ending:
         lines.append(f"| {w.clock.hhmm(p.ps.time)} | {md_escape(w.scenes[p.ps.ending].title)} | "
                      f"ending: {md_escape(w.scenes[p.ps.ending].ending.title)} |  |")  # type: ignore[union-attr]
     return "\n".join(lines) + "\n"
+
+
+CLOCK = "the class clock moved on"
 
 
 def make(room: Room, title: str = "") -> Debrief:
@@ -467,15 +507,14 @@ def debrief_files(deb: Debrief) -> list[tuple[str, str]]:
 
 
 def write_files(folder: Path, files: list[tuple[str, str]]) -> list[Path]:
-    """Write `debrief_files` output into `folder`, each file replaced whole (blocking I/O)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write `debrief_files` output into `folder`, each file replaced whole and readable by
+    its owner only (blocking I/O)."""
+    make_private_dir(folder)
     paths = []
     for name, text in files:
         path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        make_private_dir(path.parent)
+        write_private(path, text)
         paths.append(path)
     return paths
 
@@ -485,6 +524,20 @@ def write_debrief(room: Room, folder: Path, title: str = "") -> list[Path]:
     return write_files(folder, debrief_files(make(room, title)))
 
 
-__all__ = ["Debrief", "Point", "build", "debrief_files", "write_files", "html_page", "key_decisions", "make", "markdown",
-           "prompts", "secret_goals", "summary_lines", "timeline_svg", "transcript",
-           "write_debrief"]
+__all__ = [
+    "Debrief",
+    "Point",
+    "build",
+    "debrief_files",
+    "html_page",
+    "key_decisions",
+    "make",
+    "markdown",
+    "prompts",
+    "secret_goals",
+    "summary_lines",
+    "timeline_svg",
+    "transcript",
+    "write_debrief",
+    "write_files",
+]
