@@ -252,6 +252,8 @@ class Scene:
     content_notes: tuple[str, ...] = ()
     decision: Decision | None = None
     told: Template | None = None   # violence told, not shown: used when content mode is on
+    brief: Template | None = None  # the short text for a return visit (default: the first
+                                   # paragraph of the text)
 
 
 @_record
@@ -308,6 +310,7 @@ class Reach:
     effects: tuple[Effect, ...]
     where: Where
     told: Template | None = None   # the text told, not shown (content mode)
+    remember: str | None = None    # a phrase for the ending summary ("heard the Aurora fire")
 
 
 @_record
@@ -337,6 +340,27 @@ class Role:
 
 
 @_record
+class Stat:
+    """One of a role's qualities that the `stats` screen shows (world.yaml `stats:`)."""
+
+    var: str                   # the player variable
+    name: str                  # what the screen calls it
+    about: str                 # a few words on what it means ("" for none)
+    out_of: int | None         # numbers: shown as `3 of 5`
+    when_true: str | None      # true/false: the words for each (default `yes`/`no`)
+    when_false: str | None
+    where: Where
+
+    def show(self, value: Any) -> str:
+        """The value as the screen words it."""
+        if isinstance(value, bool):
+            return (self.when_true or "yes") if value else (self.when_false or "no")
+        if isinstance(value, int) and self.out_of is not None:
+            return f"{value} of {self.out_of}"
+        return str(value)
+
+
+@_record
 class World:
     """A whole scenario, validated and compiled."""
 
@@ -360,6 +384,7 @@ class World:
     root: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     lesson: Lesson | None = None
+    stats: dict[str, tuple[Stat, ...]] = field(default_factory=dict)   # role -> its qualities
 
     def endings(self) -> dict[str, Scene]:
         return {sid: s for sid, s in self.scenes.items() if s.ending is not None}
