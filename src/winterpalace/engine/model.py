@@ -350,11 +350,14 @@ class Stat:
     when_true: str | None      # true/false: the words for each (default `yes`/`no`)
     when_false: str | None
     where: Where
+    values: tuple[tuple[str, str], ...] = ()   # text: words for some of its values
 
     def show(self, value: Any) -> str:
         """The value as the screen words it."""
         if isinstance(value, bool):
             return (self.when_true or "yes") if value else (self.when_false or "no")
+        if isinstance(value, str):
+            return dict(self.values).get(value, value)
         if isinstance(value, int) and self.out_of is not None:
             return f"{value} of {self.out_of}"
         return str(value)

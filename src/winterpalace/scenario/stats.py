@@ -11,6 +11,9 @@ stats:
       name: Your cadets
       when_true: stand by you        # optional, true/false: the words for each
       when_false: are drifting away
+    - show: faction
+      name: Your fraction
+      values: { none: not chosen yet }   # optional, text: words for some of its values
 ```
 
 Checked with located messages like the rest of a scenario: an unknown role or variable (with a
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
     from .yamlnodes import Node
 
 STAT_FIELDS = {"show": True, "name": True, "about": False, "out_of": False, "when_true": False,
-               "when_false": False}
+               "when_false": False, "values": False}
 
 
 def compile_stats(ld: "Loader", file: str, node: "Node", roles: dict[str, Any],
@@ -79,9 +82,19 @@ def compile_stats(ld: "Loader", file: str, node: "Node", roles: dict[str, Any],
                                  f"{ex.TYPE_NAMES[kind]}")
                         continue
                     words[key] = ld.string(file, f[key][1], key)
+            values: list[tuple[str, str]] = []
+            if "values" in f:
+                if kind != ex.STR:
+                    ld.error(file, f["values"][0], f"`values:` is for text; `{var}` is "
+                             f"{ex.TYPE_NAMES[kind]}")
+                else:
+                    for key, (kn, vn) in ld.mapping(file, f["values"][1], "values").items():
+                        said = ld.string(file, vn, f"values.{key}")
+                        if said is not None:
+                            values.append((str(key), " ".join(said.split())))
             about = ld.string(file, f["about"][1], "about") if "about" in f else ""
             stats.append(Stat(var, " ".join(name.split()), " ".join((about or "").split()),
                               out_of, words["when_true"], words["when_false"],
-                              ld.where(file, sn)))
+                              ld.where(file, sn), tuple(values)))
         out[rid] = tuple(stats)
     return out

@@ -26,6 +26,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "out_of": "Numbers: the most it can be, shown as `3 of 5`.",
         "when_true": "True/false: the words for true (default `yes`).",
         "when_false": "True/false: the words for false (default `no`).",
+        "values": "Text: words for some of its values, `{ none: not chosen yet }` (others are "
+                  "shown as they are).",
     },
     "file": {
         "variables": "Each player's own variables with their starting values: a number, "

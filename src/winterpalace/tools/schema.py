@@ -137,7 +137,8 @@ def _defs() -> dict[str, Any]:
                          "how an event reaches a player")
     defs["stat"] = _obj("stat", {"show": ID, "name": TEXT, "about": TEXT,
                                  "out_of": {"type": "integer", "minimum": 1},
-                                 "when_true": TEXT, "when_false": TEXT},
+                                 "when_true": TEXT, "when_false": TEXT,
+                                 "values": {"type": "object", "additionalProperties": TEXT}},
                         "a quality the `stats` screen shows")
     reaches = {"type": "array", "items": {"$ref": "#/$defs/reach"}}
     defs["event"] = _obj("event", {"title": TEXT, "at": TIME, "if": EXPR, "do": EFFECTS,
