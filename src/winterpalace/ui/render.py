@@ -123,7 +123,7 @@ def narrations(turn: Turn | None) -> list[RenderableType]:
     if turn.narrations:
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(no_wrap=True)
-        table.add_column(ratio=1)
+        table.add_column(ratio=1, overflow="fold")
         for n in turn.narrations:
             when = Text("▸ ", style=STYLE["event"])
             when.append(n.hhmm, style=STYLE["event_time"])
@@ -139,8 +139,8 @@ def choices(v: View) -> Table:
     """Numbered choices with their cost; greyed ones with the author's reason."""
     table = Table.grid(padding=(0, 2), expand=True)
     table.add_column(justify="right", no_wrap=True)
-    table.add_column(ratio=1)
-    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")     # a word longer than the column is folded,
+    table.add_column(justify="right", no_wrap=True)   # never cut short with an ellipsis
     for c in v.choices:
         if c.done:
             label = Text(c.label, style=STYLE["off"])
@@ -167,7 +167,7 @@ def ending(e: EndingView) -> Panel:
     if e.summary.moments:
         night = Table.grid(padding=(0, 2))
         night.add_column(no_wrap=True, style=STYLE["event_time"])
-        night.add_column()
+        night.add_column(overflow="fold")
         for t, what in e.summary.moments:
             night.add_row(t, what)
         parts.append(Group(Text("Your night", style="bold"), night))
