@@ -53,7 +53,8 @@ class Screen:
 
 @dataclass(frozen=True, slots=True)
 class Info:
-    """An answer to a command: a heading and lines of text."""
+    """An answer to a command: a heading and lines of text (a tab in a line parts two
+    columns, as in `help`: the screens line the second column up)."""
 
     title: str
     lines: tuple[str, ...]
@@ -79,8 +80,7 @@ COMMANDS: dict[str, str] = {
     "look": "show the scene again, in full",
     "wait [N]": "let time pass where the scene allows it: `wait 30`, `wait 1h30m`, "
                 "`wait until 22:00`; it stops when something happens",
-    "next": "wait for the next thing: on until what you can do changes, with what you "
-            "heard meanwhile (also `wait on`)",
+    "next": "wait for the next thing, however long it takes (also `nx`, `wait on`)",
     "time": "what time it is",
     "inventory": "what you carry (also `items`)",
     "stats": "who you are tonight: the qualities the story keeps count of",
@@ -242,7 +242,8 @@ class Session:
 
     def cmd_help(self, rest: str) -> list[Output]:
         lines = ["Type the number of a choice, or a few letters of its label."]
-        lines += [f"{name:<16} {what}" for name, what in self.command_help().items()]
+        # A tab parts the two columns: the screens line up the descriptions, wrapped or not.
+        lines += [f"{name}\t{what}" for name, what in self.command_help().items()]
         return [Info("Commands", tuple(lines))]
 
     def cmd_inventory(self, rest: str) -> list[Output]:
@@ -508,7 +509,8 @@ class Session:
         before = self.game
         after, turn = self.apply_wait(span)
         out = self._after(before, after, turn)
-        return out if turn.refused else note + out
+        # The limit is news only when the wait went that far (one cut short says why instead).
+        return out if turn.refused or turn.stopped is not None else note + out
 
     def _wait_span(self, rest: str) -> int | None | str:
         """Minutes to wait for `wait REST` (None: the scene's own wait), or why not (a str)."""
@@ -557,8 +559,6 @@ class Session:
             if turn.passed:
                 line += " Meanwhile: " + "; ".join(f"{m.hhmm} {moment_phrase(m)}"
                                                    for m in turn.passed) + "."
-            if not turn.narrations and not turn.passed:
-                line += " Nothing reaches you meanwhile."
             out.insert(0, Notice(line))
         return out
 

@@ -82,6 +82,11 @@ class Reading:
             return f"{self.hhmm} · {date} (O.S.) / {self.new_style} (N.S.)"
         return f"{self.hhmm} · {date}"
 
+    def short(self) -> str:
+        """`01:40 · Thu 26 Oct 1917 O.S.`: the line for a narrow screen."""
+        date = f"{self.weekday[:3]} {self.day} {self.month[:3]} {self.year}"
+        return f"{self.hhmm} · {date}" + (" O.S." if self.new_style else "")
+
     def sentence(self) -> str:
         """`01:40, Thursday 26 October 1917 (Old Style); 8 November (New Style).`"""
         date = f"{self.weekday} {self.day} {self.month} {self.year}"

@@ -269,12 +269,13 @@ def _ending_view(world: World, ps: PlayerState, scene: Scene, ctx: Any) -> Endin
 def _moments(world: World, ps: PlayerState) -> tuple[tuple[str, str], ...]:
     """The moments of a night that mattered, in time order: the choices and the events the
     author marked to remember (`remember:`), each phrase once."""
-    found = [(st.time, st.remember) for st in ps.history if st.remember]
-    found += ps.witnessed
-    found.sort(key=lambda m: m[0])
+    # An event comes before a choice begun in the same minute: the choice answers it.
+    found = [(t, 0, what) for t, what in ps.witnessed]
+    found += [(st.time, 1, st.remember) for st in ps.history if st.remember]
+    found.sort(key=lambda m: (m[0], m[1]))
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for t, what in found:
+    for t, _, what in found:
         if what and what not in seen:
             seen.add(what)
             out.append((world.clock.hhmm(t), what))

@@ -197,7 +197,17 @@ def output_lines(o: "Output | FlowOutput", width: int = 80) -> list[str]:
     if isinstance(o, Screen):
         return view_lines(o.view, o.turn, width, o.full)
     if isinstance(o, Info):
-        return [f"{o.title}:"] + [ln for line in o.lines for ln in _wrap_indented(line, width)]
+        key_width = max((len(line.split("\t", 1)[0]) for line in o.lines if "\t" in line),
+                        default=0)
+        out = [f"{o.title}:"]
+        for line in o.lines:
+            if "\t" in line:
+                key, what = line.split("\t", 1)
+                out += textwrap.wrap(f"{key:<{key_width}}  {what}", width,
+                                     subsequent_indent=" " * (key_width + 2)) or [key]
+            else:
+                out += _wrap_indented(line, width)
+        return out
     if isinstance(o, Notice):
         prefix = "Error: " if o.kind == "error" else ""
         return wrap(prefix + o.text, width) + [f"  {h}" for h in o.hints]

@@ -109,9 +109,13 @@ class Adaptive:
 def header(v: View) -> Panel:
     """The scene's box: title and place on top, the clock underneath."""
     where = " · ".join(where_parts(v, with_place=True))
+    clock = Row(Text(v.clock.line(), style=STYLE["clock"]),
+                Text(v.clock.part_of_day, style=STYLE["part_of_day"]))
+    narrow = Row(Text(v.clock.short(), style=STYLE["clock"]),
+                 Text(v.clock.part_of_day, style=STYLE["part_of_day"]))
+    # The whole clock line on one line, or its short form on a narrow screen: never broken.
     rows = Group(Row(Text(v.title, style=STYLE["title"]), Text(where, style=STYLE["place"])),
-                 Row(Text(v.clock.line(), style=STYLE["clock"]),
-                     Text(v.clock.part_of_day, style=STYLE["part_of_day"])))
+                 Adaptive(clock, narrow, len(v.clock.line()) + 1))
     return Panel(rows, box=box.ROUNDED, border_style=STYLE["border"], padding=(0, 1))
 
 
@@ -296,7 +300,16 @@ def _ending_options(m: EndingMenu) -> RenderableType:
 
 def info(i: Info) -> RenderableType:
     parts: list[RenderableType] = [Text(i.title, style=STYLE["heading"])]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     for line in i.lines:
+        if "\t" in line:
+            if not grid.row_count:
+                parts.append(grid)
+            key, what = line.split("\t", 1)
+            grid.add_row(Text(key, style=STYLE["number"]), Text(what))
+            continue
         body = line.lstrip(" ")
         indent = len(line) - len(body)
         parts.append(Padding(Text(body), (0, 0, 0, indent)))
