@@ -718,11 +718,15 @@ class Session:
 
     def brief_of(self, v: View) -> View | None:
         """`v` with its short text, on a return visit where that is shorter; else None."""
-        if v.brief is None:
+        if self.game.player.visits.get(v.scene, 1) <= 1:
             return None
-        short = v.brief
         if self.gentle and v.told is not None:     # v.text is the told text already
             short = eng.first_paragraph(v.text)
+        else:
+            found = eng.brief(self.world, self.game.world, self.game.player)
+            if found is None:
+                return None
+            short = found
         if len(short) >= len(v.text):
             return None
         return dataclasses.replace(v, text=short)

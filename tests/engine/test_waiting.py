@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from winterpalace.engine import advance, choose, start, view, wait
-from winterpalace.engine.engine import stays
+from winterpalace.engine.engine import brief, stays
 from winterpalace.engine.model import World
 from winterpalace.engine.state import PlayerState, WorldState
 from winterpalace.scenario import load_scenario
@@ -161,17 +161,13 @@ def test_numbers_stay_while_the_player_is_here(night: World) -> None:
 
 def test_a_return_visit_has_a_short_text(night: World) -> None:
     ws, ps, _ = start(night, "watcher")
-    v = view(night, ws, ps)
-    assert v.visits == 1 and v.brief is None
-    ws, ps, _ = pick(night, ws, ps, "Follow the commissar") if False else \
-        pick(night, ws, ps, "Leave for the square before the crowd")
-    ws, ps, _ = pick(night, ws, ps, "Back to the road")
-    v = view(night, ws, ps)
-    assert v.visits == 2 and v.brief == "The road again, the cart, the wall."   # the author's
-    assert v.text.startswith("A cart lies on its side")                        # full text kept
+    assert ps.visits["road"] == 1 and brief(night, ws, ps) is None
     ws, ps, _ = pick(night, ws, ps, "Leave for the square before the crowd")
-    v = view(night, ws, ps)
-    assert v.visits == 2 and v.brief == "The square, and the crowd in it."      # 1st paragraph
+    ws, ps, _ = pick(night, ws, ps, "Back to the road")
+    assert ps.visits["road"] == 2 and brief(night, ws, ps) == "The road again, the cart, the wall."
+    assert view(night, ws, ps).text.startswith("A cart lies on its side")  # the full text kept
+    ws, ps, _ = pick(night, ws, ps, "Leave for the square before the crowd")
+    assert brief(night, ws, ps) == "The square, and the crowd in it."      # 1st paragraph
 
 
 def test_the_night_keeps_the_moments_that_mattered(night: World) -> None:

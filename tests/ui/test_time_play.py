@@ -24,7 +24,7 @@ def play(script: list[str], *args: str, saves: Path, scenes: Path | None = WAITI
     if role is not None:
         cmd += ["--role", role]
     done = subprocess.run(cmd + list(args), input="\n".join(script) + "\n", text=True,
-                          capture_output=True, timeout=60,
+                          capture_output=True, timeout=60, check=False,
                           env={**os.environ, "COLUMNS": "100"})
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -38,16 +38,16 @@ def flat(text: str) -> str:
 def test_a_long_wait_stops_at_each_moment_and_says_why(tmp_path: Path) -> None:
     out = flat(play(["wait 600"] * 9, saves=tmp_path))
     for line in [
-        "At 09:50: Someone pastes a poster on the wall behind the cart. You stop waiting at "
-        "09:50: a poster goes up.",
+        ("At 09:50: Someone pastes a poster on the wall behind the cart. You stop waiting at "
+         "09:50: a poster goes up."),
         'You stop waiting at 10:00: a new choice, "Follow the commissar".',
-        'You stop waiting at 10:29: "Leave for the square before the crowd" is possible only '
-        "until 10:30.",
+        ('You stop waiting at 10:29: "Leave for the square before the crowd" is possible only '
+         "until 10:30."),
         'You stop waiting at 10:45: a new choice, "Help the corporal up".',
         "You stop waiting at 11:15: The corporal leaves.",
         "You stop waiting at 11:30: Fedya arrives.",
-        "At 12:30: Rain sweeps down the road and you run for a doorway. You stop waiting at "
-        "12:30: the storm. A DOORWAY.",
+        ("At 12:30: Rain sweeps down the road and you run for a doorway. You stop waiting at "
+         "12:30: the storm. A DOORWAY."),
     ]:
         assert line in out, line
 
@@ -188,11 +188,11 @@ def test_an_interrupted_choice_is_never_finished_and_stays(tmp_path: Path) -> No
     ("שלום", "Saved as `שלום`"),
     ("Зимний-дворец", "Saved as `зимний-дворец`"),
     ("-rf", "`-rf` cannot be a save name: start it with a letter or a digit"),
-    ("CON", "`con` cannot be a save name: Windows keeps that name for a device. Choose "
-            "another, like `con-1`."),
+    ("CON", ("`con` cannot be a save name: Windows keeps that name for a device. Choose "
+             "another, like `con-1`.")),
     ("com1", "`com1` cannot be a save name: Windows keeps that name for a device."),
-    ("a.b", "`a.b` cannot be a save name: use letters (of any alphabet), digits, `-` and `_`, "
-            "with no spaces, dots or slashes"),
+    ("a.b", ("`a.b` cannot be a save name: use letters (of any alphabet), digits, `-` and "
+             "`_`, with no spaces, dots or slashes")),
 ])
 def test_save_names(tmp_path: Path, name: str, said: str) -> None:
     out = flat(play([f"save {name}", f"load {name}"], saves=tmp_path))
@@ -210,7 +210,7 @@ def test_names_read_right_inside_sentences(tmp_path: Path) -> None:
 def test_help_for_play_test_and_graph() -> None:
     def helptext(*args: str) -> str:
         return subprocess.run([sys.executable, "-m", "winterpalace", *args, "--help"],
-                              capture_output=True, text=True, timeout=60).stdout
+                              capture_output=True, text=True, timeout=60, check=True).stdout
     p = helptext("play")
     assert "Play one night in Petrograd" in p and "examples:" in p
     assert "winterpalace play --role sailor --seed 7" in p

@@ -8,18 +8,18 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
+from winterpalace.engine import engine as eng
+from winterpalace.scenario import default_scenario_dir, load_scenario
+from winterpalace.session import Screen
+from winterpalace.ui.render import render_to_ansi
+
 pexpect = pytest.importorskip("pexpect")
 pyte = pytest.importorskip("pyte")
-
-from winterpalace.engine import engine as eng  # noqa: E402
-from winterpalace.scenario import default_scenario_dir, load_scenario  # noqa: E402
-from winterpalace.session import Screen  # noqa: E402
-from winterpalace.ui.render import render_to_ansi  # noqa: E402
 
 ROWS = 30
 
@@ -63,7 +63,7 @@ class Terminal:
             self._read(0.2)
         raise AssertionError(f"{until!r} never shown:\n" + "\n".join(self.screen.display))
 
-    def settle(self, ready: "Callable[[], bool]", timeout: float = 20) -> None:
+    def settle(self, ready: Callable[[], bool], timeout: float = 20) -> None:
         """Read until `ready()` holds for what is on the screen."""
         end = time.monotonic() + timeout
         while time.monotonic() < end and not ready():
@@ -134,7 +134,7 @@ def test_a_header_says_each_place_once() -> None:
     ws, ps, _ = eng.start(world, "sailor", 1)
     neva = ps.with_(scene="sailor_neva", time=world.clock.parse_time("13:15"))
     text = render_to_ansi(Screen(eng.view(world, ws, neva)), 100, None)
-    head = [ln for ln in text.splitlines() if "On the Neva" in ln or "The Neva" in ln][0]
+    head = next(ln for ln in text.splitlines() if "The Neva" in ln)
     assert head.count("The Neva") == 1, head
     assert "off the English Embankment" in text
 

@@ -10,6 +10,7 @@ import bisect
 from typing import Any
 
 from .events import ChoiceView, EndingView, Narration, NightSummary, Stop, Turn, View
+from .expr import parse as parse_expr
 from .model import Choice, Event, Scene, World
 from .state import Game, PlayerState, Step, WorldState, rng_next, rng_seed
 
@@ -43,7 +44,7 @@ class Context:
         self.fired = ws.fired_ids()
         self.rng = ps.rng
         self.entered: list[tuple[int, str]] = []
-        self.witnessed: list[tuple[int, str]] = []
+        self.witnessed: list[tuple[int, str]] | None = None   # made when an event is kept
 
     def move_to(self, scene_id: str) -> None:
         self.scene = scene_id
@@ -135,8 +136,10 @@ def view(world: World, ws: WorldState, ps: PlayerState) -> View:
             if state is None:
                 # A choice taken while the player has been here keeps its number, shown done.
                 if taken is None:
-                    taken = taken_here(ps)
-                if ch.key in taken:
+                    history = ps.history
+                    taken = taken_here(ps) if history and history[-1].scene == ps.scene \
+                        else _NONE_TAKEN
+                if taken and ch.key in taken:
                     choices.append(ChoiceView(ch.index, len(choices) + 1,
                                               ch.label.render(ctx), ch.takes, False, None,
                                               True))
@@ -148,26 +151,43 @@ def view(world: World, ws: WorldState, ps: PlayerState) -> View:
         ending = _ending_view(world, ps, scene, ctx)
     present = tuple(c.name for cid, c in world.characters.items() if ctx.present(cid)) \
         if world.characters else ()
-    visits = ps.visits.get(scene.id, 1)
-    if visits > 1:
-        base, extra = _text_parts(scene, ctx)
-        text = _joined(base, extra)
-        short = scene.brief.render(ctx) if scene.brief is not None else first_paragraph(base)
-        brief: str | None = _joined(short, extra)
-    else:
-        text, brief = scene_text(scene, ctx), None
     return View(scene=scene.id, title=scene.title, place=place.id, place_name=place.name,
                 area_name=area, detail=place.detail, role=ps.role, role_name=role.name,
-                time=ps.time, clock=world.clock.read(ps.time), text=text,
+                time=ps.time, clock=world.clock.read(ps.time), text=scene_text(scene, ctx),
                 choices=tuple(choices), wait=scene.wait if ending is None else None,
                 present=present, ending=ending,
-                told=scene.told.render(ctx) if scene.told is not None else None,
-                visits=visits, brief=brief)
+                told=scene.told.render(ctx) if scene.told is not None else None)
+
+
+def brief(world: World, ws: WorldState, ps: PlayerState) -> str | None:
+    """The scene's short text for a return visit: its `brief:`, else the first paragraph of its
+    text, then the appending variants that hold; None on a first visit. (Asked by a front end
+    when the player comes back, not by `view`, which every turn builds.)"""
+    scene = world.scenes[ps.scene]
+    if ps.visits.get(scene.id, 1) <= 1:
+        return None
+    ctx = Context(world, ws, ps, copy=False)
+    base, extra = _text_parts(scene, ctx)
+    short = scene.brief.render(ctx) if scene.brief is not None else first_paragraph(base)
+    return _joined(short, extra)
 
 
 def scene_text(scene: Scene, ctx: Any) -> str:
     """The scene's text now: the first replacing variant that holds, plus appending ones."""
-    return _joined(*_text_parts(scene, ctx))
+    base = scene.text
+    extra = []
+    replaced = False
+    for v in scene.variants:
+        if v.cond(ctx):
+            if v.append:
+                extra.append(v.text.render(ctx))
+            elif not replaced:
+                base = v.text
+                replaced = True
+    text = base.render(ctx)
+    if extra:
+        text = "\n\n".join([text] + extra) if text else "\n\n".join(extra)
+    return text
 
 
 def _text_parts(scene: Scene, ctx: Any) -> tuple[str, list[str]]:
@@ -194,6 +214,9 @@ def _joined(text: str, extra: list[str]) -> str:
 def first_paragraph(text: str) -> str:
     """The text up to its first blank line (a scene's short description by default)."""
     return text.strip().split("\n\n", 1)[0].strip()
+
+
+_NONE_TAKEN: frozenset[str] = frozenset()
 
 
 def taken_here(ps: PlayerState) -> frozenset[str]:
@@ -467,6 +490,8 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
             n = Narration(ev.at, world.clock.hhmm(ev.at), ev.id, ev.title, text,
                           reach.go is not None, told) if text else None
             if n is not None and reach.remember:
+                if ctx.witnessed is None:
+                    ctx.witnessed = []
                 ctx.witnessed.append((ev.at, reach.remember))
             return ws, ctx, n, reach.go
     return ws, ctx, None, None
@@ -503,6 +528,98 @@ _RANK = {"moved": 0, "ended": 1, "scene": 2, "closed": 3, "opens": 4, "event": 5
 _PASSING = ("arrives", "leaves")      # what `next` waits through
 
 
+class _Plan:
+    """What can change in one scene while a player waits there, worked out once per scene:
+    the characters whose coming and going matters here, and the minutes at which a condition
+    that reads the clock can change its answer (or `scan`: every minute, for one whose use of
+    the clock is more than a comparison with a time)."""
+
+    __slots__ = ("people", "scan", "times")
+
+    def __init__(self, world: World, scene: Scene):
+        place = scene.place
+        conds = [ch.cond for ch in scene.choices] + [r.cond for r in scene.redirects]
+        wanted: set[str] = set()
+        points: set[int] = set()
+        scan = False
+        for cond in conds:
+            if cond is None:
+                continue
+            wanted.update(arg for fn, arg in cond.calls if fn == "present")
+            if "time" in cond.reads:
+                found = _time_points(cond.source, world)
+                if found is None:
+                    scan = True
+                else:
+                    points |= found
+        people = []
+        for cid, c in world.characters.items():
+            if cid in wanted or any(st.place == place for st in c.schedule):
+                people.append(cid)
+                for st in c.schedule:
+                    if st.cond is not None and "time" in st.cond.reads:
+                        found = _time_points(st.cond.source, world)
+                        if found is None:
+                            scan = True
+                        else:
+                            points |= found
+        # Every minute something here may change on its own: windows, schedules, clock points.
+        for ch in scene.choices:
+            points.update(t for t in (ch.after, ch.before) if t is not None)
+        for cid in people:
+            for st in world.characters[cid].schedule:
+                points.update((st.start, st.end))
+        self.people = tuple(people)
+        self.times = tuple(sorted(points))
+        self.scan = scan
+
+
+def _plan(world: World, scene: Scene) -> _Plan:
+    """The scene's plan, made on the first wait there (kept with the world: it is derived from
+    the scenario alone, and the same for every player)."""
+    plans = world.extra.get("wait_plans")
+    if plans is None:
+        plans = world.extra["wait_plans"] = {}
+    plan = plans.get(scene.id)
+    if plan is None:
+        plan = plans[scene.id] = _Plan(world, scene)
+    return plan
+
+
+_FLIPS = {">=": (0,), "<": (0,), ">": (1,), "<=": (1,), "==": (0, 1), "!=": (0, 1)}
+_MIRROR = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!="}
+
+
+def _time_points(source: str, world: World) -> set[int] | None:
+    """The minutes at which a condition's comparisons of `time` with a time (`time >= 10:45`)
+    can change their answer; None when it uses the clock in any other way."""
+    try:
+        node = parse_expr(source)
+    except Exception:  # noqa: BLE001 - it compiled at load; this is only a shortcut
+        return None
+    points: set[int] = set()
+
+    def walk(n: Any) -> bool:
+        if n.kind == "binary" and n.value in _FLIPS:
+            left, right = n.args
+            op = n.value
+            if left.kind == "time" and right.kind == "name" and right.value == "time":
+                left, right, op = right, left, _MIRROR[op]
+            if left.kind == "name" and left.value == "time":
+                if right.kind != "time":
+                    return False
+                at = world.clock.parse_time(right.value)
+                if at is None:
+                    return False
+                points.update(at + d for d in _FLIPS[op])
+                return True
+        if n.kind == "name" and n.value == "time":
+            return False
+        return all(walk(a) for a in n.args)
+
+    return points if walk(node) else None
+
+
 class _Watch:
     """What the player waiting in one scene could notice change: which choices can be taken,
     which redirect holds, who is here. Compared minute against minute, it finds the moments
@@ -511,22 +628,11 @@ class _Watch:
     def __init__(self, world: World, ctx: Context, used: frozenset[str]):
         self.world = world
         self.scene = world.scenes[ctx.scene]
+        self.plan = _plan(world, self.scene)
         self.used = used
         self.choices = [ch for ch in self.scene.choices if not (ch.once and ch.key in used)]
-        self.people: list[str] = []
-        self.scan = False          # a condition reads the clock: every minute may differ
-        wanted: set[str] = set()
-        for cond in [ch.cond for ch in self.choices] + [r.cond for r in self.scene.redirects]:
-            if cond is None:
-                continue
-            if "time" in cond.reads:
-                self.scan = True
-            wanted.update(arg for fn, arg in cond.calls if fn == "present")
-        for cid, c in world.characters.items():
-            if cid in wanted or any(st.place == ctx.place for st in c.schedule):
-                self.people.append(cid)
-                if any(st.cond is not None and "time" in st.cond.reads for st in c.schedule):
-                    self.scan = True
+        self.people = self.plan.people
+        self.scan = self.plan.scan
         self.open = self.enabled(ctx)
         self.here = self.present(ctx)
 
@@ -534,19 +640,19 @@ class _Watch:
         """The minutes in (t0, t1] where something may change."""
         if self.scan:
             return list(range(t0 + 1, t1 + 1))
-        found = {ev.at for ev in events}
-        for ch in self.choices:
-            found.update(t for t in (ch.after, ch.before) if t is not None and t0 < t <= t1)
-        for cid in self.people:
-            for st in self.world.characters[cid].schedule:
-                found.update(t for t in (st.start, st.end) if t0 < t <= t1)
+        times = self.plan.times
+        found = set(times[bisect.bisect_right(times, t0):bisect.bisect_right(times, t1)])
+        if events:
+            found.update(ev.at for ev in events)
         return sorted(found)
 
     def enabled(self, ctx: Context) -> frozenset[int]:
+        """The choices that can be taken now (choice_state's rules, without its reasons)."""
+        t = ctx.time
         out = []
         for ch in self.choices:
-            state = choice_state(ch, ctx, self.used)
-            if state is not None and state[0]:
+            if (ch.after is None or t >= ch.after) and (ch.before is None or t < ch.before) \
+                    and (ch.cond is None or ch.cond.fn(ctx)):
                 out.append(ch.index)
         return frozenset(out)
 
@@ -688,7 +794,8 @@ def _commit(world: World, ws: WorldState, ps: PlayerState, ctx: Context, step: S
     new = PlayerState(
         id=ps.id, role=ps.role, scene=ctx.scene, time=ctx.time, vars=ctx.vars,
         items=tuple(ctx.items), notes=tuple(ctx.notes), visits=ctx.visits,
-        used=ps.used | {once} if once else ps.used, history=history, trail=trail, witnessed=witnessed,
+        used=ps.used | {once} if once else ps.used, history=history, trail=trail,
+        witnessed=witnessed,
         ending=ctx.scene if scene.ending is not None else None, seed=ps.seed, rng=ctx.rng,
         turn=ps.turn + (1 if step is not None else 0))
     return ws, new

@@ -77,8 +77,6 @@ class View:
     present: tuple[str, ...]   # names of characters here now
     ending: EndingView | None
     told: str | None = None    # the scene's text told, not shown (content mode)
-    visits: int = 1            # how many times the player has come into this scene
-    brief: str | None = None   # the short text for a return visit (None: the first visit)
 
     def enabled(self) -> list[ChoiceView]:
         return [c for c in self.choices if c.enabled]
