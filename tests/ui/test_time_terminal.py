@@ -123,6 +123,7 @@ def test_the_portrait_names_the_role_inside_the_sentence(tmp_path: Path) -> None
         t.send("back\r")
         t.send("1\r")
         t.pump("Press Enter to begin the night as Lieutenant Sinegub")
+        t.pump("Petrograd, the firewood barricade · from 18:00")
         t.send("quit\r")
         t.child.expect(pexpect.EOF)
     finally:
