@@ -16,9 +16,10 @@ def play(stdin: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 
 def test_officer_plays_to_the_historical_ending() -> None:
-    # revolver, up to the Malachite Room, wait in the guardroom until the breach carries him off
-    done = play(b"1\n1\n2\nwait 600\n", "--scenes", str(EXAMPLE), "--role", "officer",
-                "--seed", "1")
+    # revolver, up to the Malachite Room and down, then wait in the guardroom: the wait stops
+    # when a choice opens at 20:00 and at the Aurora's shot; the breach carries him off
+    done = play(b"1\n2\n2\nwait 600\nwait 600\nwait 600\n", "--scenes", str(EXAMPLE),
+                "--role", "officer", "--seed", "1")
     out = done.stdout.decode()
     assert done.returncode == 0, done.stderr
     assert "THE GUARDROOM. Winter Palace, ground floor." in out
@@ -30,7 +31,7 @@ def test_officer_plays_to_the_historical_ending() -> None:
 
 
 def test_sailor_plays_to_an_ending() -> None:
-    done = play(b"2\nwait 600\n1\n", "--scenes", str(EXAMPLE), "--role", "sailor",
+    done = play(b"2\nwait 600\nwait 600\n1\n", "--scenes", str(EXAMPLE), "--role", "sailor",
                 "--seed", "1")
     out = done.stdout.decode()
     assert done.returncode == 0
@@ -64,7 +65,7 @@ def test_garbage_input_never_crashes() -> None:
     assert done.returncode == 0, done.stderr
     assert b"Traceback" not in done.stderr
     assert b"There is no choice 99" in done.stdout
-    assert b"give a number of minutes" in done.stdout
+    assert b"give minutes or hours, like `wait 30`" in done.stdout
 
 
 def test_unknown_role_is_refused() -> None:

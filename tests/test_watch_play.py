@@ -32,7 +32,7 @@ def test_edits_reload_between_turns_and_errors_do_not_stop_the_game(tmp_path: Pa
     send("look")
     scene_file.write_text(scene_file.read_text().replace("go: malachite\n", "go: malachitt\n"))
     send("look")
-    send("1")
+    send("2")                      # the revolver (1) stays on the screen, done
     out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0
     assert "Reloaded the scenario." in out and "Cadets doze on their packs" in out

@@ -306,7 +306,10 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
 
     def lines() -> Any:
         try:
-            yield from plain.read_lines(sys.stdin.buffer)
+            if interactive:       # a person at a terminal: a prompt, and Ctrl-C asks first
+                yield from plain.prompted_lines(sys.stdin.buffer, out)   # type: ignore[arg-type]
+            else:
+                yield from plain.read_lines(sys.stdin.buffer)
         except OSError as e:
             raise StreamLost("input", e) from None
 
@@ -364,7 +367,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"winterpalace {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    play = sub.add_parser("play", help="play the game (the default)")
+    play = sub.add_parser(
+        "play", help="play the game (the default)",
+        description="Play one night in Petrograd, 25-26 October 1917, as Lieutenant Sinegub, a\n"
+        "delegate to the Congress of Soviets, or a sailor. Type the number of a choice or\n"
+        "a few words of it; `help` at the prompt lists the commands (`wait`, `next`,\n"
+        "`undo`, `save`, `map`, ...). Every turn is autosaved. With input from a pipe the\n"
+        "game reads one command per line and prints plain text.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  winterpalace                                  the title screen: choose a role\n"
+        "  winterpalace play --continue                  go on with your last night\n"
+        "  winterpalace play --role sailor --seed 7      straight into the sailor's night\n"
+        "  winterpalace play --plain                     plain text, for screen readers\n"
+        "  winterpalace play --saves ~/wp-saves          keep saves in ~/wp-saves/winter-palace/\n"
+        "  printf '1\\n2\\nwait 30\\n' | winterpalace play --role sailor --seed 1\n"
+        "  winterpalace play --scenes docs/example --watch   play a scenario you are writing\n"
+        "\nmore: docs/playing.md")
     add_play_arguments(play)
     play.set_defaults(func=cmd_play)
 
@@ -383,8 +402,9 @@ def add_play_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--continue", dest="continue_", action="store_true",
                    help="go on with the last autosaved game")
     p.add_argument("--saves", metavar="DIR",
-                   help="folder of saved games (default: $WINTERPALACE_SAVES, saves/ of a "
-                   "checkout, or your data folder)")
+                   help="keep saved games under DIR: each scenario in a folder of its own, "
+                   "DIR/<scenario id>/ (DIR/winter-palace/ for this game). Default: "
+                   "$WINTERPALACE_SAVES, saves/ of a checkout, or your data folder")
     p.add_argument("--transcript", metavar="FILE",
                    help="also write everything shown and typed to FILE, as plain text")
     p.add_argument("--gentle", action="store_true",

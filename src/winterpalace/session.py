@@ -27,15 +27,17 @@ Extending it (the classroom's shared nights do this)::
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from .engine import engine as eng
-from .engine.events import Turn, View, told_turn, told_view
+from .engine.clock import format_duration, parse_duration
+from .engine.events import ChoiceView, Stop, Turn, View, told_turn, told_view
 from .engine.model import World
 from .engine.state import Game
-from .saves import UNDO_DEPTH, SaveError, SaveInfo, SaveStore, new_night
+from .saves import UNDO_DEPTH, SaveError, SaveInfo, SaveStore, check_slot, new_night
 
 MAX_INPUT = 500  # longer lines are cut: nobody types a 10,000-character command on purpose
 
@@ -51,7 +53,8 @@ class Screen:
 
 @dataclass(frozen=True, slots=True)
 class Info:
-    """An answer to a command: a heading and lines of text."""
+    """An answer to a command: a heading and lines of text (a tab in a line parts two
+    columns, as in `help`: the screens line the second column up)."""
 
     title: str
     lines: tuple[str, ...]
@@ -74,22 +77,34 @@ class QuitRequest:
 Output = Screen | Info | Notice | QuitRequest
 
 COMMANDS: dict[str, str] = {
-    "look": "show the scene again",
-    "wait [N]": "let N minutes pass (where the scene allows it)",
+    "look": "show the scene again, in full",
+    "wait [N]": "let time pass where the scene allows it: `wait 30`, `wait 1h30m`, "
+                "`wait until 22:00`; it stops when something happens",
+    "next": "wait for the next thing, however long it takes (also `nx`, `wait on`)",
     "time": "what time it is",
     "inventory": "what you carry (also `items`)",
-    "map": "the places of your night and where you have been",
+    "stats": "who you are tonight: the qualities the story keeps count of",
+    "map": "the places you have been, and where you can go from here",
     "notes": "facts you have learned",
     "glossary [term]": "history terms: MRC, Left SR, Kadet, junker, Old Style...",
     "history": "the choices you have made so far",
-    "undo [N]": "take back the last choice (or the last N)",
+    "brief": "a place you come back to is described in short (the default)",
+    "verbose": "every place is described in full, every time",
+    "undo [N]": f"take back the last choice (or the last N, up to {UNDO_DEPTH})",
     "save [name]": "save the game (autosaves happen after every turn anyway)",
     "load [name]": "load a saved game (`saves` lists them)",
     "saves": "list the saved games",
     "delete NAME": "delete a saved game (it asks first)",
+    "endings": "the endings you have found, in every game so far",
     "help": "this list",
     "quit": "leave the game (it is autosaved)",
 }
+
+# Commands that take nothing after their word. Typed with more words (`help the wounded`), the
+# line is a choice's label when one fits it: a command wins only in its exact form.
+NO_ARGUMENT = frozenset({"look", "l", "time", "t", "inventory", "items", "i", "inv", "map",
+                         "m", "notes", "n", "history", "saves", "help", "?", "h", "quit", "q",
+                         "exit", "next", "nx", "brief", "verbose", "stats", "endings"})
 
 
 @dataclass
@@ -106,8 +121,12 @@ class Session:
     gentle: bool = False          # content mode: the authors' `told:` texts, violence not shown
     night: str = ""               # this night's id, carried by its saves
     autosave_slot: str | None = None   # where this night is autosaved (None: `autosave-<role>`)
+    verbose: bool = False         # False: a place come back to is described in short
     _pending: Callable[[], list[Output]] | None = field(default=None, repr=False)
     _last_note: str = field(default="", repr=False)
+    _ambiguous: str = field(default="", repr=False)     # a line that was both; typed again
+    _told_brief: bool = field(default=False, repr=False)
+    new_ending: bool = False      # the ending just reached had not been found in any game
 
     @classmethod
     def new(cls, world: World, role: str, seed: int = 0) -> tuple["Session", Turn]:
@@ -144,16 +163,38 @@ class Session:
             return [Notice("Nothing was deleted."), *self.handle(line)]
         if not text:
             return [Notice("Type a number to choose, or `help`.", hints=self._hint_list())]
+        ambiguous, self._ambiguous = self._ambiguous, ""
         word, _, rest = text.partition(" ")
         word = word.lower()
         rest = rest.strip()
         handler = self.commands().get(word)
         if handler is not None:
-            return handler(rest)
+            if not rest or ambiguous == text:
+                return handler(rest)
+            matches = self._matches(text)
+            if not matches:
+                return handler(rest)
+            if self._accepts(word, rest):
+                self._ambiguous = text
+                return [Notice(f"`{text[:40]}` could be the command `{word}` or a choice. "
+                               f"Type the choice's number, or `{text[:40]}` again for the "
+                               "command.", "warning",
+                               tuple(f"{c.number}. {c.label}" for c in matches))]
+            return self._choose_text(text)
         number = text.rstrip(".)")
         if number.isascii() and number.isdigit() and len(number) < 6:
             return self._choose_number(int(number))
         return self._choose_text(text)
+
+    def _accepts(self, word: str, rest: str) -> bool:
+        """Whether `word rest` is the command in a form it takes (not a label that starts with a
+        command word)."""
+        if not command_takes(word, rest, self.world.glossary, self.command_help()):
+            return False
+        if word in ("load", "restore", "delete"):
+            store = self.store
+            return store is not None and store.exists(check_slot(rest))
+        return True
 
     def commands(self) -> dict[str, Callable[[str], list[Output]]]:
         """Command words and their handlers; subclasses may add, replace or remove entries.
@@ -163,7 +204,10 @@ class Session:
         return {
             "look": self.cmd_look, "l": self.cmd_look,
             "wait": self.cmd_wait, "w": self.cmd_wait, "z": self.cmd_wait,
+            "next": self.cmd_next, "nx": self.cmd_next,
             "time": self.cmd_time, "t": self.cmd_time,
+            "stats": self.cmd_stats, "brief": self.cmd_brief, "verbose": self.cmd_verbose,
+            "endings": self.cmd_endings,
             "inventory": self.cmd_inventory, "items": self.cmd_inventory,
             "i": self.cmd_inventory, "inv": self.cmd_inventory,
             "map": self.cmd_map, "m": self.cmd_map,
@@ -198,7 +242,8 @@ class Session:
 
     def cmd_help(self, rest: str) -> list[Output]:
         lines = ["Type the number of a choice, or a few letters of its label."]
-        lines += [f"{name:<16} {what}" for name, what in self.command_help().items()]
+        # A tab parts the two columns: the screens line up the descriptions, wrapped or not.
+        lines += [f"{name}\t{what}" for name, what in self.command_help().items()]
         return [Info("Commands", tuple(lines))]
 
     def cmd_inventory(self, rest: str) -> list[Output]:
@@ -265,16 +310,25 @@ class Session:
         return [Info("Your night so far", tuple(lines))]
 
     def cmd_map(self, rest: str) -> list[Output]:
+        """Where the player has been, and where the choices on the screen lead: what this player
+        knows, and nothing they have not heard of."""
         w, p = self.world, self.game.player
         first: dict[str, int] = {}
-        for t, sid in p.trail:
+        for t, sid in eng.stays(w, p.trail):
             sc = w.scenes.get(sid)
-            if sc is not None and sc.place not in first:
+            if sc is not None and sc.ending is None and sc.place not in first:
                 first[sc.place] = t
-        known = self._known_places() | set(first)
         here = w.scenes[p.scene].place
+        first.setdefault(here, p.time)
+        ahead: dict[str, bool] = {}           # place -> can go there now
+        for c in self.view().choices:
+            target = w.scenes[p.scene].choices[c.index].go if not c.done else None
+            sc = w.scenes.get(target) if target else None
+            if sc is None or sc.ending is not None or sc.place in first:
+                continue
+            ahead[sc.place] = ahead.get(sc.place, False) or c.enabled
         by_area: dict[str, list[str]] = {}
-        for pid in sorted(known, key=lambda x: (first.get(x, 10**9), x)):
+        for pid in sorted(first, key=lambda x: (first[x], x)) + sorted(ahead):
             place = w.places.get(pid)
             if place is None:
                 continue
@@ -284,37 +338,23 @@ class Session:
                 mark = f"{name}: you are here"
             elif pid in first:
                 mark = f"{name}: first reached at {w.clock.hhmm(first[pid])}"
+            elif ahead[pid]:
+                mark = f"{name}: a choice here leads there"
             else:
-                mark = f"{name}: not yet"
+                mark = f"{name}: a choice here leads there, but not yet"
             by_area.setdefault(area, []).append(mark)
         lines = []
         for area, marks in by_area.items():
             lines.append(f"{area}:")
             lines += [f"  {m}" for m in marks]
-        return [Info("Map", tuple(lines))]
-
-    def _known_places(self) -> set[str]:
-        """Places the role's scenes lead to by choices and redirects (not endings unseen)."""
-        w, p = self.world, self.game.player
-        todo = [w.roles[p.role].start, p.scene] + [sid for _, sid in p.trail]
-        seen: set[str] = set()
-        while todo:
-            sid = todo.pop()
-            if sid in seen or sid not in w.scenes:
-                continue
-            seen.add(sid)
-            sc = w.scenes[sid]
-            todo += [c.go for c in sc.choices if c.go] + [r.go for r in sc.redirects]
-        visited = {sid for _, sid in p.trail}
-        return {w.scenes[s].place for s in seen
-                if w.scenes[s].ending is None or s in visited}
+        return [Info("Map: the places of your night", tuple(lines))]
 
     def cmd_undo(self, rest: str) -> list[Output]:
         n = 1
         if rest:
-            if not (rest.isascii() and rest.isdigit()) or not 1 <= int(rest) <= 999:
-                return [Notice("`undo` takes back one choice; `undo 3` takes back three.",
-                               "warning")]
+            if not (rest.isascii() and rest.isdigit()) or int(rest) < 1:
+                return [Notice(f"`undo` takes back one choice; `undo 3` takes back three (up "
+                               f"to the last {self.max_undo}).", "warning")]
             n = int(rest)
         if not self.undo_stack:
             return [Notice("There is nothing to undo.", "warning")]
@@ -330,7 +370,11 @@ class Session:
         out: list[Output] = []
         label = "; ".join(st.label for st in undone)
         reach = f"Only {n} could be taken back. " if short else ""
-        out.append(Notice(f"{reach}Undone: {label}." if label else f"{reach}Undone."))
+        why = ""
+        if short:
+            why = (f" (`undo` keeps your last {self.max_undo} choices.)"
+                   if n >= self.max_undo else " (That is as far back as this night goes.)")
+        out.append(Notice((f"{reach}Undone: {label}." if label else f"{reach}Undone.") + why))
         out += self._changed()
         out.append(Screen(view))
         return out
@@ -346,7 +390,7 @@ class Session:
             info = store.save(slot, self.game, self.undo_stack, allow_auto=False,
                                    night=self.night)
         except SaveError as e:
-            return [Notice(str(e), "error")]
+            return [Notice(str(e), notice_kind(e))]
         return [Notice(f"Saved as `{info.slot}` ({info.clock}, {info.scene_title}). "
                        f"Type `load {info.slot}` to come back to it.")]
 
@@ -366,7 +410,7 @@ class Session:
             loaded = store.load(slot)
             view = self.view_of(loaded.game)
         except SaveError as e:
-            return [Notice(str(e), "error")]
+            return [Notice(str(e), notice_kind(e))]
         except Exception as e:  # noqa: BLE001 - a game this scenario cannot show is not taken
             return [Notice(f"The save `{slot}` cannot be shown with this scenario "
                            f"({type(e).__name__}); nothing was changed.", "error")]
@@ -449,17 +493,101 @@ class Session:
         return [QuitRequest()]
 
     def cmd_wait(self, rest: str) -> list[Output]:
-        minutes = None
-        if rest:
-            m = re.fullmatch(r"(\d{1,4})\s*(m|min|mins|minutes?)?|(\d{1,2})\s*h(ours?)?", rest,
-                             re.ASCII)
-            if not m:
-                return [Notice(f"`wait {rest[:20]}`: give a number of minutes, like `wait 30`.",
-                               "warning")]
-            minutes = int(m.group(1)) if m.group(1) else int(m.group(3)) * 60
+        low = rest.lower()
+        if low in WAIT_ON:
+            return self.cmd_next("")
+        span = self._wait_span(rest)
+        if isinstance(span, str):
+            return [Notice(span, "warning")]
+        note: list[Output] = []
+        left = self.world.clock.end - self.game.player.time
+        if span is not None and span > left:
+            end = self.world.clock.hhmm(self.world.clock.end)
+            note = [Notice(f"The night ends at {end}, {format_duration(left)} from now: no "
+                           "wait goes longer.")]
+            span = left
         before = self.game
-        after, turn = self.apply_wait(minutes)
-        return self._after(before, after, turn)
+        after, turn = self.apply_wait(span)
+        out = self._after(before, after, turn)
+        # The limit is news only when the wait went that far (one cut short says why instead).
+        return out if turn.refused or turn.stopped is not None else note + out
+
+    def _wait_span(self, rest: str) -> int | None | str:
+        """Minutes to wait for `wait REST` (None: the scene's own wait), or why not (a str)."""
+        if not rest:
+            return None
+        clock = self.world.clock
+        now = self.game.player.time
+        end = clock.hhmm(clock.end)
+        low = " ".join(rest.lower().split())
+        until = re.fullmatch(r"(?:until|till|til|to)\s+(\S+)", low)
+        target_text = until.group(1) if until else low
+        target = clock.parse_time(target_text) if ":" in target_text else None
+        if until or target is not None:
+            if target is None:
+                return (f"`wait {rest[:20]}`: give a time of the night, like "
+                        f"`wait until {clock.hhmm(min(now + 60, clock.end))}`.")
+            if target <= now:
+                return (f"It is {clock.hhmm(now)} already, and {clock.hhmm(target)} has "
+                        f"passed. The night ends at {end}.")
+            if target > clock.end:
+                return f"The night ends at {end}: `wait until {end}` is as long as it goes."
+            return target - now
+        minutes = parse_duration(rest, bare=True)
+        if minutes is None:
+            return (f"`wait {rest[:20]}`: give minutes or hours, like `wait 30`, `wait 1h30m` "
+                    "or `wait until 22:00`; `next` waits for the next thing.")
+        if minutes < 1:
+            return "Wait how long? At least a minute, like `wait 5`."
+        return minutes
+
+    def cmd_next(self, rest: str) -> list[Output]:
+        before = self.game
+        t0 = before.player.time
+        after, turn = self.apply_wait_on()
+        if not turn.refused and turn.stopped is None and turn.moved_by is None \
+                and after.player.ending is not None and self.game is before:
+            # Nothing would happen before the clock runs out: the night is not ended by `next`.
+            end = self.world.clock.hhmm(self.world.clock.end)
+            return [Notice(f"Nothing more happens here before the night ends at {end}: choose "
+                           f"what to do, or `wait until {end}` to wait for the end.", "warning")]
+        out = self._after(before, after, turn)
+        if not turn.refused and turn.minutes:
+            hhmm = self.world.clock.hhmm
+            line = (f"You wait from {hhmm(t0)} to {hhmm(t0 + turn.minutes)} "
+                    f"({format_duration(turn.minutes)}).")
+            if turn.passed:
+                line += " Meanwhile: " + "; ".join(f"{m.hhmm} {moment_phrase(m)}"
+                                                   for m in turn.passed) + "."
+            out.insert(0, Notice(line))
+        return out
+
+    def cmd_brief(self, rest: str) -> list[Output]:
+        self.verbose = False
+        return [Notice("Brief: a place you come back to is described in short. `look` always "
+                       "gives the whole description; `verbose` gives it every time.")]
+
+    def cmd_verbose(self, rest: str) -> list[Output]:
+        self.verbose = True
+        return [Notice("Verbose: every place is described in full, every time you come to it. "
+                       "`brief` describes places you come back to in short.")]
+
+    def cmd_stats(self, rest: str) -> list[Output]:
+        p = self.game.player
+        stats = self.world.stats.get(p.role, ()) if self.world.stats else ()
+        role = self.world.roles[p.role]
+        if not stats:
+            return [Notice(f"This story keeps no count of {in_sentence(role.name)}'s "
+                           "qualities that it shows; your choices speak for you.")]
+        lines = []
+        for st in stats:
+            value = p.vars.get(st.var)
+            lines.append(f"{st.name}: {st.show(value)}" + (f" ({st.about})" if st.about else ""))
+        return [Info(f"You, tonight: {role.name}", tuple(lines))]
+
+    def cmd_endings(self, rest: str) -> list[Output]:
+        store = self.saves()
+        return [endings_listing(self.world, store)]
 
     # ----------------------------------------------------------------- choosing
 
@@ -473,13 +601,25 @@ class Session:
                 return [Notice("There is nothing to choose here; try `wait`.", "warning")]
             return [Notice(f"There is no choice {n}. Choose 1 to {len(v.choices)}.", "warning",
                            self._hint_list())]
+        if shown[n].done:
+            return [Notice(f"You have done that already: {shown[n].label}.", "warning",
+                           self._hint_list())]
         return self._take(shown[n].index)
 
-    def _choose_text(self, text: str) -> list[Output]:
+    def _matches(self, text: str) -> list[ChoiceView]:
+        """The choices whose label begins with `text`, else those that contain it."""
+        if self.game is None:       # a shared night whose part has not begun: no choices yet
+            return []
         v = self.view()
+        if v.ending is not None:
+            return []
         needle = text.lower()
-        matches = [c for c in v.choices if c.label.lower().startswith(needle)] or \
-                  [c for c in v.choices if needle in c.label.lower()]
+        live = [c for c in v.choices if not c.done]
+        return [c for c in live if c.label.lower().startswith(needle)] or \
+               [c for c in live if needle in c.label.lower()]
+
+    def _choose_text(self, text: str) -> list[Output]:
+        matches = self._matches(text)
         if len(matches) == 1:
             return self._take(matches[0].index)
         if len(matches) > 1:
@@ -503,6 +643,41 @@ class Session:
         ws, ps, turn = eng.wait(self.world, self.game.world, self.game.player, minutes)
         return Game(ws, ps), turn
 
+    def apply_wait_on(self) -> tuple[Game, Turn]:
+        """`next`: wait, however long, for the next moment that matters (people who only come
+        and go are waited through).
+
+        A subclass that overrides `apply_wait` gets this through its `apply_wait`, one wait at
+        a time.
+        """
+        if type(self).apply_wait is not Session.apply_wait:
+            return self._wait_on_by_steps()
+        ps = self.game.player
+        ws, ps, turn = eng.wait(self.world, self.game.world, ps,
+                                max(1, self.world.clock.end - ps.time), for_next=True)
+        return Game(ws, ps), turn
+
+    def _wait_on_by_steps(self) -> tuple[Game, Turn]:
+        game = self.game
+        passed: list[Stop] = []
+        minutes = 0
+        try:
+            while True:
+                left = max(1, self.world.clock.end - self.game.player.time)
+                after, turn = self.apply_wait(left)
+                if turn.refused:
+                    return (after, turn) if not minutes else (self.game, dataclasses.replace(
+                        turn, refused=None, minutes=minutes, passed=tuple(passed)))
+                minutes += turn.minutes
+                self.game = after
+                stop = turn.stopped
+                if stop is None or stop.kind not in ("arrives", "leaves"):
+                    return after, dataclasses.replace(turn, minutes=minutes,
+                                                      passed=tuple(passed))
+                passed.append(stop)
+        finally:
+            self.game = game
+
     def _after(self, before: Game, after: Game, turn: Turn) -> list[Output]:
         if turn.refused:
             return [Notice(sentence(turn.refused), "warning")]
@@ -513,9 +688,48 @@ class Session:
         self.game = after
         out = self._changed()
         out += self._counted_votes(before, after)
+        if after.player.ending is not None and before.player.ending is None:
+            out += self._note_ending(after.player.ending, after.player.role)
         # Same scene, same words: show what happened and the choices, not the passage again.
-        full = v.scene != before.player.scene or v.text != old_text or v.ending is not None
+        arrived = v.scene != before.player.scene
+        full = arrived or v.text != old_text or v.ending is not None
+        if arrived and not self.verbose and v.ending is None:
+            short = self.brief_of(v)
+            if short is not None:
+                v = short
+                if not self._told_brief:
+                    self._told_brief = True
+                    out.append(Notice("You have been here before, so it is told in short: "
+                                      "`look` gives the whole description (`verbose`: always)."))
         return [*out, Screen(v, self.shown(turn), full=full)]
+
+    def _note_ending(self, ending: str, role: str) -> list[Output]:
+        """Keep the ending with the endings found in every game (beside the saves)."""
+        self.new_ending = False
+        store = self.saves()
+        if store is None or not self.autosave_enabled:
+            return []
+        try:
+            self.new_ending = store.progress().record(ending, role)
+        except OSError as e:
+            return [Notice(f"The endings you have found could not be noted "
+                           f"({e.strerror or e}); your game itself is saved.", "error")]
+        return []
+
+    def brief_of(self, v: View) -> View | None:
+        """`v` with its short text, on a return visit where that is shorter; else None."""
+        if self.game.player.visits.get(v.scene, 1) <= 1:
+            return None
+        if self.gentle and v.told is not None:     # v.text is the told text already
+            short = eng.first_paragraph(v.text)
+        else:
+            found = eng.brief(self.world, self.game.world, self.game.player)
+            if found is None:
+                return None
+            short = found
+        if len(short) >= len(v.text):
+            return None
+        return dataclasses.replace(v, text=short)
 
     def _counted_votes(self, before: Game, after: Game) -> list[Output]:
         """A marked vote the player just cast, counted as the night's other delegates voted.
@@ -546,7 +760,7 @@ class Session:
     def _hint_list(self) -> tuple[str, ...]:
         v = self.view()
         hints = [f"{c.number}. {c.label}" for c in v.choices if c.enabled]
-        words = [w for w in self.command_words() if w != "wait" or v.wait]
+        words = [w for w in self.command_words() if w not in ("wait", "next") or v.wait]
         return tuple(hints + [f"or a command: {', '.join(words)}"])
 
 
@@ -590,7 +804,7 @@ def delete_request(store: SaveStore, rest: str, playing: str | None
     try:
         slot = store.path(rest).stem
     except SaveError as e:
-        return [Notice(str(e), "warning")], None
+        return [Notice(str(e), notice_kind(e))], None
     if slot == playing:
         return [Notice(f"`{slot}` is the night you are playing: it is saved as you go, and "
                        "cannot be deleted while you play it.", "warning")], None
@@ -606,11 +820,129 @@ def delete_request(store: SaveStore, rest: str, playing: str | None
         try:
             store.delete(slot)
         except SaveError as e:
-            return [Notice(str(e), "error")]
+            return [Notice(str(e), notice_kind(e))]
         return [Notice(f"Deleted `{slot}`.")]
 
     return [Notice(f"Delete `{slot}` ({what})? It cannot be brought back. Type `yes` to "
                    "delete it; anything else keeps it.", "warning")], confirmed
+
+
+def command_takes(word: str, rest: str, glossary: dict[str, str] | None = None,
+                  usages: dict[str, str] | None = None) -> bool:
+    """Whether `word rest` (with `rest` not empty) is the command `word` in a form it takes.
+
+    Typed text that is not (`help the wounded`, `wait for the boat`, `i will go`) may be a
+    choice's label instead. Commands that take nothing after their word never take it; `wait`
+    takes a duration or a time, `undo` a number, `save`/`load`/`delete` a save's name,
+    `glossary` a term. A command a subclass adds takes words when its usage in `usages` (its
+    `command_help()`) shows any (`say TEXT`).
+    """
+    if word in NO_ARGUMENT:
+        return False
+    low = " ".join(rest.lower().split())
+    if word in ("wait", "w", "z"):
+        return (parse_duration(low, bare=True) is not None or low in WAIT_ON
+                or re.fullmatch(r"(?:(?:until|till|til|to)\s+)?\d{1,2}:\d{2}", low) is not None)
+    if word in ("undo", "u"):
+        return low.isascii() and low.isdigit()
+    if word in ("save", "load", "restore", "delete"):
+        try:
+            check_slot(rest)
+        except SaveError:
+            return False
+        return True
+    if word in ("glossary", "g"):
+        needle = low
+        return glossary is None or any(needle in term.lower() for term in glossary)
+    for usage in (usages or {}):
+        if usage.split()[0] == word:
+            return len(usage.split()) > 1
+    return True
+
+
+WAIT_ON = ("on", "next", "for something", "for the next thing")
+
+
+def notice_kind(e: SaveError) -> str:
+    """A refused request is a warning (ask again); a save that failed is an error."""
+    return "warning" if e.refused else "error"
+
+
+def moment_phrase(m: Stop) -> str:
+    """A moment of a wait as a phrase: `Konovalov arrives`, `a new choice, "Go up"`."""
+    if m.kind == "arrives":
+        return f"{m.subject} arrives"
+    if m.kind == "leaves":
+        return f"{m.subject} leaves"
+    if m.kind == "opens":
+        return f'a new choice, "{m.subject}"'
+    if m.kind == "closes":
+        return f'"{m.subject}" is possible only until {m.until}'
+    if m.kind == "closed":
+        return f'"{m.subject}" is no longer possible'
+    return in_sentence(m.subject)
+
+
+def stop_line(turn: Turn | None) -> str | None:
+    """Why a wait ended early, as a sentence for the screen: `You stop waiting at 10:45: ...`"""
+    if turn is None or turn.stopped is None:
+        return None
+    m = turn.stopped
+    return f"You stop waiting at {m.hhmm}: {moment_phrase(m)}."
+
+
+def interrupted_line(turn: Turn | None) -> str | None:
+    """A choice an event cut short (it did not happen), as a sentence for the screen."""
+    if turn is None or turn.interrupted is None:
+        return None
+    return f'You never finish "{turn.interrupted}": something else comes first.'
+
+
+_ARTICLES = ("The ", "A ", "An ")
+
+
+def where_parts(v: View, with_place: bool = False) -> list[str]:
+    """Where a scene is, for its heading: the place (when asked, and not the scene's own
+    title), its area and its detail, each said once."""
+    parts = [v.place_name] if with_place else []
+    parts += [v.area_name, v.detail]
+    out: list[str] = []
+    seen = {v.title.lower()}
+    for part in parts:
+        if part and part.lower() not in seen:
+            seen.add(part.lower())
+            out.append(part)
+    return out
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads inside a sentence: `A delegate` -> `a delegate`, `The firewood
+    barricade` -> `the firewood barricade` (names that are not led by an article are kept)."""
+    for article in _ARTICLES:
+        if name.startswith(article) and len(name) > len(article):
+            return article.lower() + name[len(article):]
+    return name
+
+
+def endings_listing(world: World, store: SaveStore | None) -> Info:
+    """The endings found in every game so far (kept beside the saves), by role."""
+    endings = world.endings()
+    found = store.progress().found(world) if store is not None else {}
+    lines = [f"You have found {len(found)} of {len(endings)} endings."]
+    by_role: dict[str, list[str]] = {}
+    for sid, entry in found.items():
+        role = world.roles.get(entry.role)
+        ending = endings[sid].ending
+        title = ending.title if ending is not None else sid
+        by_role.setdefault(role.name if role else entry.role, []).append(
+            f"  {title} ({entry.first_date})")
+    for role_name, titles in by_role.items():
+        lines += [f"{role_name}:", *titles]
+    if store is None:
+        lines.append("(Nothing is kept here: this game has no saves folder.)")
+    elif len(found) < len(endings):
+        lines.append("Every role has more than one way its night can end.")
+    return Info("Endings", tuple(lines))
 
 
 def _clean(line: str) -> str:

@@ -315,7 +315,7 @@ def test_dropped_client_is_kept_and_rejoins_where_it_was(tmp_path: Path) -> None
             assert p is not None and p.connected and p.ps is not None
             assert (p.ps.scene, p.ps.time, p.ps.turn) == where
             mark = len(back.seen)
-            back.send("1")                             # and carries on from there
+            back.send("2")                             # and carries on from there (1 is done)
             back.send("time")
             await back.expect("The class clock is at", mark)
             p = r.hub.room.player("pavel")

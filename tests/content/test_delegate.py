@@ -200,12 +200,12 @@ def test_leaving_for_the_palace_means_arriving_late(world: World) -> None:
     assert [c.reason for c in off] == ["not before 19:00"]
     n.wait_for("see the palace for yourself")
     n.choose("see the palace for yourself")
-    assert n.scene == "delegate_palace_evening" and n.clock == "20:10"
+    assert n.scene == "delegate_palace_evening" and n.clock == "20:00"
     while not n.flag("aurora_fired"):
         n.ws, n.ps, n.turn = eng.wait(world, n.ws, n.ps)
     assert any("The Aurora's signal" in x.text for x in n.turn.narrations)
     n.choose("Walk back to Smolny")
-    assert n.scene == "delegate_late_return" and n.clock == "22:50"
+    assert n.scene == "delegate_late_return" and n.clock == "22:40"
     assert n.var("delegate_missed_opening") is True
     assert "opened without you" in n.text()
     n.choose("Squeeze into the back")
@@ -325,6 +325,9 @@ session breaks up
 buffet
 queue
 wait 600
+next
+next
+next
 give up the platform
 wait 30
 vote for martov
@@ -332,12 +335,16 @@ sit still
 side door
 stay in your seat
 wait 120
+next
+next
 stay where you are
 vote for the condemnation
 debate drags
 wait 120
+next
 cheer until
 wait 60
+next
 lunacharsky
 hear the reading
 vote for the manifesto
@@ -359,7 +366,7 @@ def test_cli_plays_the_delegate_to_the_historical_ending() -> None:
     assert "At 03:10: Kamenev is on his feet" in out
     assert "I don't understand" not in out and "fits more than one" not in out
     assert "THE END: Made in one room." in out
-    assert "Choices that mattered: came to the Congress as a Bolshevik;" in out
+    assert "Your night:\n  14:00 came to the Congress as a Bolshevik\n" in out
     assert "What really happened: This follows history." in out
 
 

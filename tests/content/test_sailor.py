@@ -77,11 +77,17 @@ class Sailor:
         raise AssertionError(f"never reached {scene or clock}; in {self.scene} at {self.clock}")
 
     def wait_to(self, clock: str) -> "Sailor":
-        """One wait of exactly the minutes left until `clock` (the `wait N` command)."""
-        minutes = self.world.clock.parse_time(clock) - self.ps.time
-        self.ws, self.ps, turn = eng.wait(self.world, self.ws, self.ps, minutes)
-        assert turn.refused is None, (self.scene, turn.refused)
-        self.news += [n.text for n in turn.narrations]
+        """Wait the minutes left until `clock` (`wait until HH:MM`): again after each moment
+        that stops the wait, as a player would."""
+        until = self.world.clock.parse_time(clock)
+        while self.ps.time < until and self.ps.ending is None:
+            minutes = until - self.ps.time
+            here = self.scene
+            self.ws, self.ps, turn = eng.wait(self.world, self.ws, self.ps, minutes)
+            assert turn.refused is None, (self.scene, turn.refused)
+            self.news += [n.text for n in turn.narrations]
+            if self.scene != here:
+                break
         return self
 
     def ending(self) -> Any:
@@ -350,11 +356,12 @@ def test_plain_cli_scripted_night(tmp_path: Path) -> None:
     # Typed as a player would, by number and by the first words of a choice: the roadblock
     # (wave the cars through), the Mariinsky, the Admiralty, the bridge, a long wait on the
     # square, the canal, the assault, the arrest, the searches, the escort, the fortress.
+    # Waits stop at what happens (the posters, the cars, a call), so a few are `next`.
     script = ["3"] + ["wait"] * 5 + [
-        "Step back", "March", "wait", "wait", "wait", "Follow", "Check their papers",
+        "next", "Step back", "March", "wait", "wait", "wait", "Follow", "Check their papers",
         "Admiralty", "Arrest them all", "bridge picket", "Turn him round"] + ["wait"] * 31 + [
-        "Answer the call", "wait", "Hold the line", "Run back", "wait", "Move up"] + \
-        ["wait"] * 4 + [
+        "next", "next", "next", "Answer the call", "wait", "next", "Hold the line",
+        "Run back", "wait", "next", "Move up"] + ["wait"] * 4 + [
         "Run up after Antonov", "Stand by Antonov", "Go out into the corridor",
         "Jerk your head", "Go down to the side door", "Take a place", "Go out after",
         "Lock arms", "Through", "Climb"]

@@ -306,10 +306,10 @@ def test_campaign_size_and_decisions(world: World) -> None:
 @pytest.mark.slow
 def test_plain_cli_scripted_night(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("winterpalace")
-    # The post; wait for the ultimatum (18:50); the school stays; wait through the night until
-    # the stranger (01:05); seize him; protect him; wait for the breach (02:00); take the cadet
-    # to the ministers; carry their order; walk away; walk out into the light.
-    script = ["1", "wait", "wait", "1"] + ["wait"] * 19 + ["1", "1"] + ["wait"] * 2 \
+    # The post; wait for the ultimatum (18:50); the school stays; `next` through the night's
+    # events until the stranger (01:05); seize him; protect him; `next` to the breach (02:00);
+    # take the cadet to the ministers; carry their order; walk away; walk out into the light.
+    script = ["1", "wait", "wait", "1"] + ["next"] * 9 + ["1", "1", "next"] \
         + ["1", "1", "1", "2"]
     proc = subprocess.run([str(exe), "play", "--role", ROLE, "--seed", "1", "--plain"],
                           input="\n".join(script) + "\n", capture_output=True, text=True,
@@ -327,9 +327,11 @@ def test_narration_keeps_to_the_clock(world: World) -> None:
     p = Player(world, seed=11)
     p.choose("cadets' post upstairs").choose("wire-cutters").choose("Go down to the courtyard")
     p.choose("telephone room").choose("Trace the cut wires").choose("Patch the dead switchboard")
-    assert p.scene == "sinegub_ultimatum"            # 18:50 comes first
+    assert p.scene == "sinegub_ultimatum"            # 18:50 comes first, and cuts it short:
+    assert not p.ps.vars["sinegub_panel_open"]      # the patch was never begun ...
     p.choose("The school stays").choose("Go down to the courtyard").choose("telephone room")
-    p.choose("open panel").choose("Strip and splice").choose("bring Konovalov to the line")
+    p.choose("Patch the dead switchboard")          # ... and is there to take again
+    p.choose("Strip and splice").choose("bring Konovalov to the line")
     assert clock(world, p.ps) < "21:00" and p.scene == "sinegub_malachite"
     # The stray soldiers follow him back to the Rotunda, and so does he.
     q = Player(world, seed=12)

@@ -59,13 +59,20 @@ def test_once_only_choice_and_items(example: World) -> None:
     ws, ps, turn = pick(example, ws, ps, "Take a revolver from the rack")
     assert turn.result == "You check the chambers. Six rounds."
     assert ps.items == ("revolver",) and ps.time == 18 * 60 + 2
-    assert "Take a revolver from the rack" not in labels(example, ws, ps)
+    # Taken while here: it keeps its number, shown done, and cannot be taken again.
+    [done] = [c for c in view(example, ws, ps).choices if c.label.startswith("Take a revolver")]
+    assert (done.number, done.done, done.enabled) == (1, True, False)
+    assert choose(example, ws, ps, done.index)[2].refused
     assert view(example, ws, ps).text.endswith("The revolver is heavy on your belt.")
+    # Gone once the player has left and come back.
+    ws, ps, _ = pick(example, ws, ps, "Go up to the Malachite Room")
+    ws, ps, _ = pick(example, ws, ps, "Go back down to the guardroom")
+    assert "Take a revolver from the rack" not in labels(example, ws, ps)
 
 
 def test_choice_crossing_an_event_fires_it(example: World) -> None:
     ws, ps, _ = start(example, "officer", seed=1)
-    ws, ps, _ = wait(example, ws, ps, 210)          # 21:30
+    ws, ps, _ = advance(example, ws, ps, 21 * 60 + 30)
     assert not ws.flags["aurora_fired"]
     ws, ps, turn = pick(example, ws, ps, "Go up to the Malachite Room")   # 10 min: to 21:40
     assert [n.event for n in turn.narrations] == ["aurora"]
@@ -78,7 +85,14 @@ def test_interrupting_event_moves_the_player(example: World) -> None:
     ws, ps, _ = start(example, "officer", seed=1)
     ws, ps, _ = pick(example, ws, ps, "Go up to the Malachite Room")
     ws, ps, _ = pick(example, ws, ps, "Go back down to the guardroom")
-    ws, ps, turn = wait(example, ws, ps, 8 * 60)    # would run to 02:22; the breach stops it
+    stops = []
+    while True:
+        ws, ps, turn = wait(example, ws, ps, 8 * 60)    # would run to 02:22; moments stop it
+        assert turn.stopped is not None
+        stops.append((turn.stopped.hhmm, turn.stopped.kind))
+        if turn.moved_by:
+            break
+    assert stops == [("20:00", "opens"), ("21:40", "event"), ("02:00", "moved")]
     assert turn.moved_by == "breach"
     assert ps.scene == "arrest" and ps.ending == "arrest"
     assert example.clock.hhmm(ps.time) == "02:00"
@@ -101,7 +115,7 @@ def test_character_schedule(example: World) -> None:
 
 def test_effects_and_report_window(example: World) -> None:
     ws, ps, _ = start(example, "officer", seed=1)
-    ws, ps, _ = wait(example, ws, ps, 4 * 60)
+    ws, ps, _ = advance(example, ws, ps, 22 * 60)
     ws, ps, turn = pick(example, ws, ps, "Go up to the Malachite Room")
     ws, ps, turn = pick(example, ws, ps, "Report to Konovalov")
     assert ps.vars["reported"] is True and ps.vars["resolve"] == 3
@@ -112,7 +126,7 @@ def test_effects_and_report_window(example: World) -> None:
 
 def test_clock_end_takes_player_to_time_out(example: World) -> None:
     ws, ps, _ = start(example, "sailor", seed=1)
-    ws, ps, turn = wait(example, ws, ps, 10 * 60)
+    ws, ps, turn = advance(example, ws, ps, example.clock.end)
     # The breach at 02:00 carries the sailor inside before the clock runs out.
     assert turn.moved_by == "breach" and ps.scene == "inside"
     ws, ps, _ = pick(example, ws, ps, "Go up to the ministers")
@@ -189,10 +203,10 @@ def test_shared_world_two_players(example: World) -> None:
     ws = new_world(example)
     ws, officer, _ = start(example, "officer", seed=1, player_id="anna", shared=ws)
     ws, sailor, _ = start(example, "sailor", seed=2, player_id="boris", shared=ws)
-    ws, officer, t1 = wait(example, ws, officer, 4 * 60)       # crosses 21:40
+    ws, officer, t1 = advance(example, ws, officer, 22 * 60)   # crosses 21:40
     assert [n.event for n in t1.narrations] == ["aurora"] and ws.flags["aurora_fired"]
     assert ws.fired == (("aurora", 21 * 60 + 40),)
-    ws, sailor, t2 = wait(example, ws, sailor, 2 * 60)         # 20:00 -> 22:00
+    ws, sailor, t2 = advance(example, ws, sailor, 22 * 60)     # 20:00 -> 22:00
     assert [n.text for n in t2.narrations] == [
         "A flash on the river, then a boom. The cruiser has fired."]  # worded for the square
     assert ws.fired == (("aurora", 21 * 60 + 40),)               # fired once only

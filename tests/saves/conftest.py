@@ -36,7 +36,7 @@ def example_copy(tmp_path: Path) -> Path:
     return dest
 
 
-def played(world: World, store: SaveStore | None, moves: tuple[str, ...] = ("1", "1"),
+def played(world: World, store: SaveStore | None, moves: tuple[str, ...] = ("1", "2"),
            role: str = "officer", seed: int = 7) -> Session:
     """A session of `role` after `moves` (default: the revolver, then up to the Malachite Room)."""
     s, _ = Session.new(world, role, seed=seed)

@@ -125,7 +125,7 @@ def test_a_removed_scene_falls_back_to_the_last_point_that_still_exists(example_
 
 def test_without_undo_levels_the_trail_gives_the_last_scene_still_there(example_copy,
                                                                         old_save, world):
-    s = played(world, None, ("1", "1"))
+    s = played(world, None, ("1", "2"))
     old_save.save("bare", s.game, [], night="n")
     _edit(example_copy, "palace/officer.yaml", ("  malachite:\n", "  green_room:\n"),
           ("go: malachite", "go: green_room"))
@@ -145,15 +145,17 @@ def test_a_once_only_choice_that_moved_stays_taken(example_copy, old_save):
     world, store = _reload(example_copy, old_save)
     loaded = store.load("old")
     assert loaded.game.player.used == frozenset({"guardroom#1"})
-    s = _play_on(world, loaded)
-    s.handle("undo 9")
-    s.handle("2")                  # down to the guardroom
+    _play_on(world, loaded)
+    s = Session(world, loaded.game, list(loaded.undo))
+    s.handle("go back down")       # from the Malachite Room, down to the guardroom
+    assert s.game.player.scene == "guardroom"
     labels = [c.label for c in s.view().choices]
     assert "Take a revolver from the rack" not in labels and "Look at the cadets" in labels
 
 
 @pytest.mark.parametrize("edit,reason", [
-    ((("  officer:\n    name: The officer", "  guard:\n    name: The officer"),),
+    ((("  officer:\n    name: The officer", "  guard:\n    name: The officer"),
+      ("  officer:\n    - { show: resolve", "  guard:\n    - { show: resolve")),
      "the role `officer` is gone from the scenario"),
     ((("  start: 1917-10-25 18:00", "  start: 1917-10-25 18:30"),
       ("    at: \"18:00\"", "    at: \"18:30\""), ('from: "18:00"', 'from: "18:30"')),

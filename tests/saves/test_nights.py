@@ -29,7 +29,7 @@ def test_scripted_new_night_keeps_the_unfinished_one_under_its_own_name(world, s
     second = _flow(world, store)
     out = second.start(role="officer")
     kept = [o.text for o in out if hasattr(o, "text") and "kept as" in o.text]
-    assert kept == ["Your unfinished night as The officer (18:12, The Malachite Room) is kept "
+    assert kept == ["Your unfinished night as the officer (18:12, The Malachite Room) is kept "
                     "as `officer-1812`: `load officer-1812` goes back to it."]
     assert store.load("officer-1812").game.player.time == 18 * 60 + 12
     assert store.load("autosave-officer").game.player.time == 18 * 60
@@ -66,7 +66,7 @@ def test_the_terminal_asks_before_a_new_night_beside_an_unfinished_one(world, st
     before = snapshot(store.folder)
     flow = _flow(world, store, confirm=True)
     shown = drive(flow, "1\r" + "3\r" + "quit\r")          # the officer; then back: nothing
-    assert "You have an unfinished night as The officer: 18:02, The guardroom" in shown
+    assert "You have an unfinished night as the officer: 18:02, The guardroom" in shown
     assert "2. Begin a new night (that one is kept, as `officer-1802`)" in shown
     assert snapshot(store.folder) == before
     flow = _flow(world, store, confirm=True)

@@ -20,7 +20,7 @@ a:
   text: Here.
   {scene_lint}
   choices:
-    - label: Look out over the sound
+    - label: Look
       {choice_lint}
     - {{ label: Leave, go: out }}
 """
@@ -61,7 +61,7 @@ a:
   place: p
   text: Here.
   choices:
-    - { label: Look out over the sound }
+    - { label: Look }
     - label: Leave
       go: out
       lint: { ignore: [shadowed-label], why: x }

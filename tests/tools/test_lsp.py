@@ -57,12 +57,12 @@ def test_diagnostics_as_the_author_types(session: tuple[Client, Path]) -> None:
     assert action["edit"]["changes"][jetty.as_uri()] == [{"range": d["range"],
                                                           "newText": "boat"}]
     # Fixed, then a label a command shadows: a warning from the analysis, with its code.
-    shadowed = text.replace("label: Watch the sound", "label: Look out over the sound")
+    shadowed = text.replace("label: Watch the sound", "label: Look")
     client.change(jetty, shadowed, 3)
     _, diags = client.diagnostics(jetty, where=bool)
     [w] = diags
     assert w["severity"] == 2 and w["code"] == "shadowed-label"
-    assert w["range"]["start"]["line"] == pos(shadowed, "Look out over")[0]
+    assert w["range"]["start"]["line"] == pos(shadowed, "label: Look")[0]
     client.change(jetty, text, 4)
     assert client.diagnostics(jetty, where=lambda d: d == [])[1] == []
     # Another file's mistake is published for that file, not this one.

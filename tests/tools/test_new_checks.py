@@ -37,12 +37,18 @@ a:
 
 
 def test_label_shadowed_by_a_command(make: Make) -> None:
-    bad = found(make(scene("    - { label: Look out over the sound }\n"
+    bad = found(make(scene("    - { label: Look }\n"
                            "    - { label: Leave, go: out }")))
     assert [c for c, _ in bad] == ["shadowed-label"]
-    assert "starts with the command `look`" in bad[0][1]
-    assert codes(make(scene("    - { label: Gaze out over the sound }\n"
-                            "    - { label: Leave, go: out }"))) == []
+    assert "is the command `look`: typing the label runs the command" in bad[0][1]
+    # Typed in full, a label that only starts with a command's word is the choice.
+    assert codes(make(scene("    - { label: Look out over the sound }\n"
+                            "    - { label: Help the wounded cadet }\n"
+                            "    - { label: I will go, go: out }"))) == []
+    # One the command also takes asks which is meant.
+    bad = found(make(scene("    - { label: Wait 10 minutes }\n"
+                           "    - { label: Leave, go: out }")))
+    assert [c for c, _ in bad] == ["shadowed-label"] and "asks which one" in bad[0][1]
 
 
 def test_label_shadowed_by_a_classroom_command(make: Make) -> None:

@@ -97,14 +97,15 @@ def test_cli_runs_walkthroughs(tmp_path: Path, capsys: pytest.CaptureFixture[str
 def test_record_then_replay(tmp_path: Path, make: Make) -> None:
     world = load_scenario(EXAMPLE)
     transcript = ("Choose a role, 1 to 2:\n> 1\nYou are The officer.\n> look\n> 1\n"
-                  "> Go up\n> help\n> Go back\n> wait 480\n")
+                  "> Go up\n> help\n> Go back\n> next\n> next\n> next\n")
     commands, role = walkthrough.commands_from_transcript(transcript)
-    assert role == "1" and commands == ["look", "1", "Go up", "help", "Go back", "wait 480"]
+    assert role == "1" and commands == ["look", "1", "Go up", "help", "Go back", "next",
+                                        "next", "next"]
     text = walkthrough.record(world, "officer", 4, commands, "recorded",
                               str(EXAMPLE.resolve()))
     out = tmp_path / "rec.yaml"
     out.write_text(text, encoding="utf-8")
-    assert text.count("- do:") == 4          # look and help change nothing: not recorded
+    assert text.count("- do:") == 6          # look and help change nothing: not recorded
     assert "ending: arrest" in text
     r = walkthrough.run_file(out)
     assert r.passed, r.render()

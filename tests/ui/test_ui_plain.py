@@ -43,12 +43,15 @@ def test_command_sequences_reach_menus_and_back(world, lines):
 
 
 def test_plain_output_is_linear_text(world):
-    text = _play(world, b"1\n3\n1\nmap\nwait 600\nwait 600\n3\n")
+    text = _play(world, b"1\n3\n1\nmap\nwait 600\nwait 600\nwait 600\n3\n")
     assert "\x1b" not in text and "╭" not in text and "│" not in text
     assert "3. Walk out of the palace (not available: the square is still quiet;" in text
+    assert "1. Take a revolver from the rack (done)" in text
+    assert "You stop waiting at 20:00: a new choice, \"Walk out of the palace\"." in text
     assert "At 21:40: A single great boom rolls across the river." in text
+    assert "You stop waiting at 21:40: the Aurora fires." in text
     assert "THE END: Taken at the table." in text
-    assert "1. Play again: The officer" in text
+    assert "1. Play again as the officer" in text
     assert text.rstrip().endswith("Goodbye.")
 
 
@@ -76,7 +79,7 @@ def test_subprocess_plain_mode_with_garbage_stdin_and_transcript(tmp_path):
 def test_plain_continue_resumes_the_autosave(tmp_path):
     env = {**os.environ, "WINTERPALACE_SAVES": str(tmp_path)}
     cmd = [sys.executable, "-m", "winterpalace", "play", "--plain", "--scenes", str(EXAMPLE)]
-    first = subprocess.run(cmd + ["--role", "officer"], input=b"1\n1\n", capture_output=True,
+    first = subprocess.run(cmd + ["--role", "officer"], input=b"1\n2\n", capture_output=True,
                            timeout=60, env=env)
     assert first.returncode == 0
     again = subprocess.run(cmd + ["--continue"], input=b"look\n", capture_output=True,

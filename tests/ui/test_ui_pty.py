@@ -125,7 +125,7 @@ def test_no_color_and_dumb_terminals_get_plain_text(tmp_path, env):
     try:
         child.expect("Choose a role, 1 to 2:")
         child.send("1\r")
-        child.expect("Begin the night as The officer")
+        child.expect("Begin the night as the officer")
         child.send("\r")
         child.expect("Choices:")
         child.send("quit\r")

@@ -19,13 +19,14 @@ def _lines(text: str) -> list[str]:
 @pytest.mark.parametrize("width", [60, 80, 100, 140])
 def test_turn_fits_the_width_and_keeps_every_word(world, width):
     s, _ = Session.new(world, "officer", seed=1)
-    out = s.handle("wait 240")       # crosses the Aurora's shot at 21:40
+    s.handle("wait 240")             # stops at 20:00: a choice opens
+    out = s.handle("wait 240")       # stops at the Aurora's shot at 21:40
     text = render_to_ansi(out, width, None)
     assert all(len(ln) <= width for ln in text.splitlines())
     flat = " ".join(text.split())
     assert "The guardroom" in flat and "Winter Palace · ground floor" in flat
-    assert "22:00 · Wed 25 Oct 1917 (O.S.) / 7 Nov (N.S.)" in flat
-    assert "▸ 21:40" in flat
+    assert "21:40 · Wed 25 Oct 1917 (O.S.) / 7 Nov (N.S.)" in flat
+    assert "▸ 21:40" in flat and "You stop waiting at 21:40: the Aurora fires." in flat
     assert "A single great boom rolls across the river. The windows shiver in their frames." \
         in flat
     assert "Walk out of the palace 5 min" in flat
@@ -37,19 +38,25 @@ def test_gated_choice_shows_reason_and_hidden_one_is_absent(world):
     text = render_to_ansi(Screen(s.view()), 100, None)
     assert "1  Report to Konovalov  (The ministers are busy; come back after ten.)" in text
     s.handle("2")                    # back down; the revolver was not taken
-    s.handle("1")                    # take it: a once-only choice, now hidden
+    s.handle("1")                    # take it: a once-only choice, done while here
     text = render_to_ansi(Screen(s.view()), 100, None)
-    assert "Take a revolver" not in text
+    assert " 1  Take a revolver from the rack  (done)" in text
+    assert " 2  Go up to the Malachite Room " in text          # the numbers stay
+    s.handle("2")
+    s.handle("2")                    # away and back: the taken choice is gone
+    text = render_to_ansi(Screen(s.view()), 100, None)
+    assert "Take a revolver" not in text and " 1  Go up to the Malachite Room " in text
 
 
 def test_colour_marks_events_and_greyed_choices(world):
     s, _ = Session.new(world, "officer", seed=1)
+    s.handle("wait 240")
     out = s.handle("wait 240")
     ansi = render_to_ansi(out, 100, "truecolor")
     plain = render_to_ansi(out, 100, None)
     assert "\x1b[" in ansi and "\x1b[" not in plain
     # The event line is styled (magenta) apart from the scene text.
-    event_line = next(ln for ln in ansi.splitlines() if "21:40" in ln)
+    event_line = next(ln for ln in ansi.splitlines() if "▸" in ln and "21:40" in ln)
     assert "\x1b[1;35m" in event_line or "\x1b[35m" in event_line
 
 
@@ -57,13 +64,17 @@ def test_ending_screen_has_epilogue_summary_and_history(world):
     flow = Flow(world, seed=1)
     flow.start(role="officer")
     flow.handle("1")
-    out = flow.handle("wait 600") + flow.handle("wait 600")
+    out = flow.handle("next") + flow.handle("next") + flow.handle("next")
     text = " ".join(render_to_ansi(out, 80, None).split())
     assert "Taken at the table" in text
     assert "You are marched out with the ministers into the searchlights." in text
-    assert "Your night: 18:00 The guardroom → 02:00 The Malachite Room" in text
+    rows = [" ".join(ln.strip("│ ").split()) for ln in render_to_ansi(out, 80, None).splitlines()]
+    night = rows.index("Your night")
+    assert rows[night + 1:night + 3] == ["21:40 heard the Aurora fire from inside the palace",
+                                         "02:00 heard the palace fall"]
+    assert "endings" not in text          # no saves folder: no count of endings found
     assert "What really happened: In 1917 the ministers were arrested at about 02:10" in text
-    assert "[1] Play again: The officer [2] Another role [3] Quit" in text
+    assert "[1] Play again as the officer [2] Another role [3] Quit" in text
 
 
 def test_scene_text_is_never_read_as_markup(world):

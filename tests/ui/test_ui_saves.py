@@ -19,7 +19,7 @@ def _played(world, store: SaveStore) -> Session:
     s, _ = Session.new(world, "officer", seed=7)
     s.store = store
     s.handle("1")          # the revolver
-    s.handle("1")          # up to the Malachite Room
+    s.handle("2")          # up to the Malachite Room (1 stays, done)
     return s
 
 
@@ -170,8 +170,8 @@ def test_latest_autosave_skips_finished_and_broken_games(world, store):
     s.handle("1")
     assert store.latest_autosave().slot == "autosave-officer"
     done, _ = Session.new(world, "officer", seed=1)
-    done.handle("wait 600")
-    done.handle("wait 600")
+    for _ in range(3):              # 20:00 a choice opens, 21:40 the Aurora, 02:00 the end
+        done.handle("next")
     assert done.ended
     store.save("autosave-sailor", done.game)
     assert store.latest_autosave().slot == "autosave-officer"   # the sailor's night is over

@@ -25,7 +25,11 @@ def test_inventory_notes_map_glossary_history(world, store):
     s.handle("1")
     assert "A service revolver. Six rounds, none fired yet." in _texts(s.handle("items"))
     assert "demanded the palace's surrender" in _texts(s.handle("notes"))
-    s.handle("1")
+    m = _texts(s.handle("map"))
+    assert "The guardroom (ground floor): you are here" in m
+    assert "The Malachite Room (first floor): a choice here leads there" in m
+    assert "The embankment" not in m          # an ending's place: not a place to go
+    s.handle("2")
     m = _texts(s.handle("map"))
     assert "The Malachite Room (first floor): you are here" in m
     assert "The guardroom (ground floor): first reached at 18:00" in m
@@ -41,7 +45,7 @@ def test_inventory_notes_map_glossary_history(world, store):
 def test_undo_several_levels_and_the_limit(world):
     s, _ = Session.new(world, "officer", seed=1)
     start = s.game
-    for line in ("1", "1", "2"):
+    for line in ("1", "2", "2"):
         s.handle(line)
     assert len(s.undo_stack) == 3
     s.handle("undo")

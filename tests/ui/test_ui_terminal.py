@@ -28,9 +28,9 @@ def test_role_selection_shows_roles_then_portrait_then_scene(world, store, drive
     assert "Petrograd, from 20:00" in shown
     # The sailor's portrait is shown and can be declined; then the officer's is confirmed.
     assert "You came up the Neva this afternoon" in shown
-    assert "Press Enter to begin the night as The officer" in shown
-    assert shown.index("Press Enter to begin the night as The sailor") < \
-        shown.index("Press Enter to begin the night as The officer")
+    assert "Press Enter to begin the night as the officer" in shown
+    assert shown.index("Press Enter to begin the night as the sailor") < \
+        shown.index("Press Enter to begin the night as the officer")
     assert "The guardroom" in shown and "18:00 · Wed 25 Oct 1917 (O.S.) / 7 Nov (N.S.)" in shown
 
 
@@ -69,7 +69,7 @@ def test_save_load_round_trip(world, store, drive):
 def test_autosave_then_continue(world, tmp_path, drive):
     store = SaveStore(world, tmp_path / "s")
     first = Flow(world, store=store, seed=1)
-    drive(first, "1\r" + "1\r" + CTRL_D, role="officer")
+    drive(first, "1\r" + "2\r" + CTRL_D, role="officer")
     again = Flow(world, store=SaveStore(world, tmp_path / "s"), seed=1)
     shown = drive(again, CTRL_D, resume=True)
     assert "Welcome back: autosave-officer: The officer, 18:12, The Malachite Room" in shown
@@ -161,7 +161,7 @@ def test_unknown_and_hostile_input_never_crashes(world, store, drive):
         "load ../../etc/passwd\r" + "save /tmp/x\r" + "a" * 3000 + "\r" + CTRL_D
     shown = drive(flow, junk, role="officer")
     assert "I don't understand `xyzzy`" in shown
-    assert "or a command: look, wait, time" in shown
+    assert "or a command: look, wait, next, time" in shown
     assert "There is no choice 9. Choose 1 to 3." in shown
     assert "cannot be a save name" in shown
     assert not Path("/tmp/x.json").exists()
@@ -169,12 +169,12 @@ def test_unknown_and_hostile_input_never_crashes(world, store, drive):
 
 def test_ending_offers_again_another_role_and_quit(world, store, drive):
     flow = Flow(world, store=store, seed=1)
-    shown = drive(flow, "wait 600\r" + "wait 600\r" + "2\r" + "2\r" + "\r" + CTRL_D,
-                  role="officer")
+    shown = drive(flow, "next\r" * 3 + "2\r" + "2\r" + "\r" + CTRL_D, role="officer")
     assert "Taken at the table" in shown
-    assert "Your night: 18:00 The guardroom" in shown
+    assert "Your night" in shown and "02:00  heard the palace fall" in shown
     assert "What really happened: In 1917 the ministers were arrested" in shown
-    assert "[1] Play again: The officer   [2] Another role   [3] Quit" in shown
+    assert "You have found 1 of 4 endings (this one is new). `endings` lists them." in shown
+    assert "[1] Play again as the officer   [2] Another role   [3] Quit" in shown
     assert flow.session.game.player.role == "sailor"
 
 

@@ -15,7 +15,11 @@ from dataclasses import dataclass
 MINUTES_PER_DAY = 24 * 60
 
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-_DURATION_RE = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$")
+# `1h30m`, `90 min`, `2 hours 15 minutes`, `2h30` (minutes after hours may leave out their unit).
+_DURATION_RE = re.compile(r"""
+    (?:(?P<h>\d+)\s*(?:hours?|hrs?|h)(?![a-z])\s*,?\s*(?:and\s+)?)?
+    (?:(?P<m>\d+)\s*(?P<unit>minutes?|mins?|m)?)?
+""", re.VERBOSE | re.IGNORECASE | re.ASCII)
 _STAMP_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -27,19 +31,27 @@ def parse_hhmm(text: str) -> int | None:
     return int(m.group(1)) * 60 + int(m.group(2))
 
 
-def parse_duration(text: str) -> int | None:
-    """Minutes for `10m`, `1h`, `1h30m`, `90 min`; None if `text` is not a duration."""
+def parse_duration(text: str, bare: bool = False) -> int | None:
+    """Minutes for a duration, or None if `text` is not one.
+
+    The one grammar for durations, in scene files and at the prompt: `10m`, `1h`, `1h30m`,
+    `2h30`, `90 min`, `2 hours 15 minutes` (units in any case, spaces optional). A bare number
+    (`30`) is a duration only when `bare` is true, as minutes: the prompt allows it, the scene
+    format asks for a unit.
+    """
     text = text.strip()
     if not text:
         return None
-    if text.isdigit():
-        return None  # a bare number is ambiguous; the loader asks for a unit
-    m = _DURATION_RE.match(text)
-    if not m or (m.group(1) is None and m.group(2) is None):
+    if text.isascii() and text.isdigit():
+        return int(text) if bare else None
+    m = _DURATION_RE.fullmatch(text)
+    if not m or (m.group("h") is None and m.group("m") is None):
         return None
-    if max(len(m.group(1) or ""), len(m.group(2) or "")) > 15:
+    if max(len(m.group("h") or ""), len(m.group("m") or "")) > 15:
         return None   # more minutes than any night; and int() of thousands of digits fails
-    return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+    if m.group("h") is None and m.group("unit") is None:
+        return None      # minutes alone need their unit (a bare number was handled above)
+    return int(m.group("h") or 0) * 60 + int(m.group("m") or 0)
 
 
 def format_duration(minutes: int) -> str:
@@ -71,6 +83,11 @@ class Reading:
         if self.new_style:
             return f"{self.hhmm} · {date} (O.S.) / {self.new_style} (N.S.)"
         return f"{self.hhmm} · {date}"
+
+    def short(self) -> str:
+        """`01:40 · Thu 26 Oct 1917 O.S.`: the line for a narrow screen."""
+        date = f"{self.weekday[:3]} {self.day} {self.month[:3]} {self.year}"
+        return f"{self.hhmm} · {date}" + (" O.S." if self.new_style else "")
 
     def sentence(self) -> str:
         """`01:40, Thursday 26 October 1917 (Old Style); 8 November (New Style).`"""

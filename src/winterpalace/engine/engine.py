@@ -9,7 +9,8 @@ from __future__ import annotations
 import bisect
 from typing import Any, Literal
 
-from .events import ChoiceView, EndingView, Narration, NightSummary, Turn, View
+from .events import ChoiceView, EndingView, Narration, NightSummary, Stop, Turn, View
+from .expr import parse as parse_expr
 from .limits import MAX_NUMBER, MAX_SHOWN_DIGITS, LimitError
 from .model import Choice, Event, Scene, World
 from .state import Game, PlayerState, Step, WorldState, rng_next, rng_seed
@@ -54,7 +55,7 @@ class Context:
     """What expressions see and effects change while the engine works on one player."""
 
     __slots__ = ("world", "time", "role", "scene", "place", "area", "vars", "flags", "items",
-                 "notes", "visits", "fired", "rng", "entered")
+                 "notes", "visits", "fired", "rng", "entered", "witnessed")
 
     def __init__(self, world: World, ws: WorldState, ps: PlayerState, copy: bool):
         self.world = world
@@ -73,6 +74,7 @@ class Context:
         self.fired = ws.fired_ids()
         self.rng = ps.rng
         self.entered: list[tuple[int, str]] = []
+        self.witnessed: list[tuple[int, str]] | None = None   # made when an event is kept
 
     def move_to(self, scene_id: str) -> None:
         self.scene = scene_id
@@ -175,9 +177,19 @@ def view(world: World, ws: WorldState, ps: PlayerState) -> View:
     choices: list[ChoiceView] = []
     ending = None
     if scene.ending is None and ps.ending is None:
+        taken: frozenset[str] | None = None
         for ch in scene.choices:
             state = choice_state(ch, ctx, ps.used)
             if state is None:
+                # A choice taken while the player has been here keeps its number, shown done.
+                if taken is None:
+                    history = ps.history
+                    taken = taken_here(ps) if history and history[-1].scene == ps.scene \
+                        else _NONE_TAKEN
+                if taken and ch.key in taken:
+                    choices.append(ChoiceView(ch.index, len(choices) + 1,
+                                              ch.label.render(ctx), ch.takes, False, None,
+                                              True))
                 continue
             enabled, reason = state
             choices.append(ChoiceView(ch.index, len(choices) + 1, ch.label.render(ctx),
@@ -192,6 +204,19 @@ def view(world: World, ws: WorldState, ps: PlayerState) -> View:
                 choices=tuple(choices), wait=scene.wait if ending is None else None,
                 present=present, ending=ending,
                 told=scene.told.render(ctx) if scene.told is not None else None)
+
+
+def brief(world: World, ws: WorldState, ps: PlayerState) -> str | None:
+    """The scene's short text for a return visit: its `brief:`, else the first paragraph of its
+    text, then the appending variants that hold; None on a first visit. (Asked by a front end
+    when the player comes back, not by `view`, which every turn builds.)"""
+    scene = world.scenes[ps.scene]
+    if ps.visits.get(scene.id, 1) <= 1:
+        return None
+    ctx = Context(world, ws, ps, copy=False)
+    base, extra = _text_parts(scene, ctx)
+    short = scene.brief.render(ctx) if scene.brief is not None else first_paragraph(base)
+    return _joined(short, extra)
 
 
 def scene_text(scene: Scene, ctx: Any) -> str:
@@ -214,6 +239,64 @@ def scene_text(scene: Scene, ctx: Any) -> str:
     if extra:
         text = "\n\n".join([text] + extra) if text else "\n\n".join(extra)
     return text
+
+
+def _text_parts(scene: Scene, ctx: Any) -> tuple[str, list[str]]:
+    """(the scene's own text or the first replacing variant that holds, appending variants)."""
+    base = scene.text
+    extra = []
+    replaced = False
+    for v in scene.variants:
+        if v.cond(ctx):
+            if v.append:
+                extra.append(v.text.render(ctx))
+            elif not replaced:
+                base = v.text
+                replaced = True
+    return base.render(ctx), extra
+
+
+def _joined(text: str, extra: list[str]) -> str:
+    if extra:
+        return "\n\n".join([text] + extra) if text else "\n\n".join(extra)
+    return text
+
+
+def first_paragraph(text: str) -> str:
+    """The text up to its first blank line (a scene's short description by default)."""
+    return text.strip().split("\n\n", 1)[0].strip()
+
+
+_NONE_TAKEN: frozenset[str] = frozenset()
+
+
+def taken_here(ps: PlayerState) -> frozenset[str]:
+    """The keys of the choices taken since the player came into the scene they are in.
+
+    The stay is the run of the newest steps of the history that began in this scene: a step
+    that began elsewhere is where the player came from.
+    """
+    keys = []
+    for st in reversed(ps.history):
+        if st.scene != ps.scene:
+            break
+        if st.kind == "choice":
+            keys.append(st.key)
+    return frozenset(keys)
+
+
+def stays(world: World, trail: tuple[tuple[int, str], ...]) -> list[tuple[int, str]]:
+    """The trail without the scenes the player was only sent through: a scene entered at the
+    minute the next one was, which redirects there, was never stood in."""
+    out = []
+    for i, (t, sid) in enumerate(trail):
+        if i + 1 < len(trail):
+            nt, nxt = trail[i + 1]
+            scene = world.scenes.get(sid)
+            if nt == t and scene is not None and any(r.go == nxt for r in scene.redirects):
+                continue
+        out.append((t, sid))
+    return out
 
 
 def choice_state(ch: Choice, ctx: Any, used: frozenset[str]) -> tuple[bool, str | None] | None:
@@ -242,10 +325,11 @@ def choice_state(ch: Choice, ctx: Any, used: frozenset[str]) -> tuple[bool, str 
 def _ending_view(world: World, ps: PlayerState, scene: Scene, ctx: Any) -> EndingView:
     ending = scene.ending
     assert ending is not None
-    # The journey: each time the player arrived somewhere new (not each scene within a place).
+    # The journey: each time the player arrived somewhere new (not each scene within a place,
+    # nor a scene they were only sent through).
     trail: list[tuple[str, str, str]] = []
     last_place = None
-    for t, sid in ps.trail:
+    for t, sid in stays(world, ps.trail):
         s = world.scenes.get(sid)
         if s is None or s.place == last_place:
             continue
@@ -254,10 +338,27 @@ def _ending_view(world: World, ps: PlayerState, scene: Scene, ctx: Any) -> Endin
     mattered = tuple(dict.fromkeys(s.remember for s in ps.history if s.remember))
     start_time = ps.trail[0][0] if ps.trail else ps.time
     summary = NightSummary(tuple(trail), mattered,
-                           sum(1 for s in ps.history if s.kind == "choice"), ps.time - start_time)
+                           sum(1 for s in ps.history if s.kind == "choice"), ps.time - start_time,
+                           _moments(world, ps))
     return EndingView(scene.id, ending.title, ending.epilogue.render(ctx), ending.note,
                       ending.historical, summary,
                       ending.told.render(ctx) if ending.told is not None else None)
+
+
+def _moments(world: World, ps: PlayerState) -> tuple[tuple[str, str], ...]:
+    """The moments of a night that mattered, in time order: the choices and the events the
+    author marked to remember (`remember:`), each phrase once."""
+    # An event comes before a choice begun in the same minute: the choice answers it.
+    found = [(t, 0, what) for t, what in ps.witnessed]
+    found += [(st.time, 1, st.remember) for st in ps.history if st.remember]
+    found.sort(key=lambda m: (m[0], m[1]))
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for t, _, what in found:
+        if what and what not in seen:
+            seen.add(what)
+            out.append((world.clock.hhmm(t), what))
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- acting
@@ -289,18 +390,37 @@ def choose(world: World, ws: WorldState, ps: PlayerState, index: int,
         result = ch.result.render(ctx) if ch.result else None
         result_told = ch.told.render(ctx) if ch.told else None
         step = Step(ps.time, ps.scene, "choice", label, ch.key, ch.remember)
-        ws2, narrations, moved_by = _pass_time(world, ws, ctx, takes, ch.go)
+        ws1, narrations, moved_by = _pass_time(world, ws, ctx, takes, ch.go)
+        if moved_by is not None and ctx.time < ps.time + takes:
+            # An event carried the player off before the choice was done: it did not happen.
+            # Only the time until the event passed; the choice stays to be taken (docs:
+            # interrupted).
+            cut = Context(world, ws, ps, copy=True)
+            ws2, heard, moved = _pass_time(world, ws, cut, takes, None)
+            if moved is not None and cut.time < ps.time + takes:
+                step = Step(ps.time, ps.scene, "wait", f"interrupted: {label}", "wait")
+                ws2, new = _commit(world, ws2, ps, cut, step)
+                return ws2, new, Turn(heard, None, None, None, moved, new.ending,
+                                      new.time - ps.time, interrupted=label)
     except LimitError as e:
         e.located(f"choice “{label}” in scene `{scene.id}`, {ch.where}")
         return ws, ps, Turn(refused=e.describe())
-    ws2, new = _commit(world, ws2, ps, ctx, step, once=ch.key if ch.once else None)
-    return ws2, new, Turn(narrations, result, None, None, moved_by, new.ending, takes,
+    ws1, new = _commit(world, ws1, ps, ctx, step, once=ch.key if ch.once else None)
+    return ws1, new, Turn(narrations, result, None, None, moved_by, new.ending, takes,
                           result_told)
 
 
 def wait(world: World, ws: WorldState, ps: PlayerState, minutes: int | None = None,
-         limit: int | None = None) -> tuple[WorldState, PlayerState, Turn]:
-    """Let time pass where the scene allows it (`minutes` defaults to the scene's wait)."""
+         limit: int | None = None, *,
+         for_next: bool = False) -> tuple[WorldState, PlayerState, Turn]:
+    """Let time pass where the scene allows it (`minutes` defaults to the scene's wait).
+
+    The wait stops early at the first moment that matters to this player (`Turn.stopped`
+    says which): an event that reaches them, a character who comes or goes, the scene
+    changing on the clock (a timed redirect), a choice that opens, the last minute of one that
+    is about to close. With `for_next` (the `next` command) it waits on through people coming
+    and going (they are in `Turn.passed`) and stops at the other moments.
+    """
     scene = world.scenes[ps.scene]
     if ps.ending is not None or scene.ending is not None:
         return ws, ps, Turn(refused="the night is over for you")
@@ -318,14 +438,17 @@ def wait(world: World, ws: WorldState, ps: PlayerState, minutes: int | None = No
                                 blocked_until=ps.time + minutes)
         minutes = limit - ps.time
     ctx = Context(world, ws, ps, copy=True)
-    step = Step(ps.time, ps.scene, "wait", f"waited {minutes} min", "wait")
     try:
-        ws2, narrations, moved_by = _pass_time(world, ws, ctx, minutes, None)
+        ws2, narrations, moved_by, stopped, passed = _wait_time(world, ws, ctx, minutes,
+                                                                ps.used, for_next)
     except LimitError as e:
         e.located(f"waiting in scene `{scene.id}`, {scene.where}")
         return ws, ps, Turn(refused=e.describe())
+    waited = ctx.time - ps.time
+    step = Step(ps.time, ps.scene, "wait", f"waited {waited} min", "wait")
     ws2, new = _commit(world, ws2, ps, ctx, step)
-    return ws2, new, Turn(narrations, None, None, None, moved_by, new.ending, minutes)
+    return ws2, new, Turn(narrations, None, None, None, moved_by, new.ending, waited,
+                          stopped=stopped, passed=passed)
 
 
 def advance(world: World, ws: WorldState, ps: PlayerState,
@@ -461,6 +584,10 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
             told = reach.told.render(ctx) if reach.told else None
             n = Narration(ev.at, world.clock.hhmm(ev.at), ev.id, ev.title, text,
                           reach.go is not None, told) if text else None
+            if n is not None and reach.remember:
+                if ctx.witnessed is None:
+                    ctx.witnessed = []
+                ctx.witnessed.append((ev.at, reach.remember))
             return ws, ctx, n, reach.go
     return ws, ctx, None, None
 
@@ -488,6 +615,252 @@ def _pass_time(world: World, ws: WorldState, ctx: Context, minutes: int,
         ctx.time = world.clock.end
         _enter(world, ctx, world.roles[ctx.role].time_out)
     return ws, tuple(narrations), moved_by
+
+
+# Which moment wins when several fall in the same minute (the lower, the more it matters).
+_RANK = {"moved": 0, "ended": 1, "scene": 2, "closed": 3, "opens": 4, "event": 5,
+         "arrives": 6, "leaves": 6}
+_PASSING = ("arrives", "leaves")      # what `next` waits through
+
+
+class _Plan:
+    """What can change in one scene while a player waits there, worked out once per scene:
+    the characters whose coming and going matters here, and the minutes at which a condition
+    that reads the clock can change its answer (or `scan`: every minute, for one whose use of
+    the clock is more than a comparison with a time)."""
+
+    __slots__ = ("people", "scan", "times")
+
+    def __init__(self, world: World, scene: Scene):
+        place = scene.place
+        conds = [ch.cond for ch in scene.choices] + [r.cond for r in scene.redirects]
+        wanted: set[str] = set()
+        points: set[int] = set()
+        scan = False
+        for cond in conds:
+            if cond is None:
+                continue
+            wanted.update(arg for fn, arg in cond.calls if fn == "present")
+            if "time" in cond.reads:
+                found = _time_points(cond.source, world)
+                if found is None:
+                    scan = True
+                else:
+                    points |= found
+        people = []
+        for cid, c in world.characters.items():
+            if cid in wanted or any(st.place == place for st in c.schedule):
+                people.append(cid)
+                for st in c.schedule:
+                    if st.cond is not None and "time" in st.cond.reads:
+                        found = _time_points(st.cond.source, world)
+                        if found is None:
+                            scan = True
+                        else:
+                            points |= found
+        # Every minute something here may change on its own: windows, schedules, clock points.
+        for ch in scene.choices:
+            points.update(t for t in (ch.after, ch.before) if t is not None)
+        for cid in people:
+            for st in world.characters[cid].schedule:
+                points.update((st.start, st.end))
+        self.people = tuple(people)
+        self.times = tuple(sorted(points))
+        self.scan = scan
+
+
+def _plan(world: World, scene: Scene) -> _Plan:
+    """The scene's plan, made on the first wait there (kept with the world: it is derived from
+    the scenario alone, and the same for every player)."""
+    plans = world.extra.get("wait_plans")
+    if plans is None:
+        plans = world.extra["wait_plans"] = {}
+    plan = plans.get(scene.id)
+    if plan is None:
+        plan = plans[scene.id] = _Plan(world, scene)
+    return plan
+
+
+_FLIPS = {">=": (0,), "<": (0,), ">": (1,), "<=": (1,), "==": (0, 1), "!=": (0, 1)}
+_MIRROR = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!="}
+
+
+def _time_points(source: str, world: World) -> set[int] | None:
+    """The minutes at which a condition's comparisons of `time` with a time (`time >= 10:45`)
+    can change their answer; None when it uses the clock in any other way."""
+    try:
+        node = parse_expr(source)
+    except Exception:  # noqa: BLE001 - it compiled at load; this is only a shortcut
+        return None
+    points: set[int] = set()
+
+    def walk(n: Any) -> bool:
+        if n.kind == "binary" and n.value in _FLIPS:
+            left, right = n.args
+            op = n.value
+            if left.kind == "time" and right.kind == "name" and right.value == "time":
+                left, right, op = right, left, _MIRROR[op]
+            if left.kind == "name" and left.value == "time":
+                if right.kind != "time":
+                    return False
+                at = world.clock.parse_time(right.value)
+                if at is None:
+                    return False
+                points.update(at + d for d in _FLIPS[op])
+                return True
+        if n.kind == "name" and n.value == "time":
+            return False
+        return all(walk(a) for a in n.args)
+
+    return points if walk(node) else None
+
+def _holds(cond: Any, ctx: Context) -> bool:
+    """A condition watched during a wait; one that cannot be worked out (a value past a bound)
+    does not hold, as `choice_state` greys its choice: a wait never fails on a condition."""
+    try:
+        return bool(cond.fn(ctx))
+    except LimitError:
+        return False
+
+
+class _Watch:
+    """What the player waiting in one scene could notice change: which choices can be taken,
+    which redirect holds, who is here. Compared minute against minute, it finds the moments
+    that matter; only the minutes where something can change are looked at."""
+
+    def __init__(self, world: World, ctx: Context, used: frozenset[str]):
+        self.world = world
+        self.scene = world.scenes[ctx.scene]
+        self.plan = _plan(world, self.scene)
+        self.used = used
+        self.choices = [ch for ch in self.scene.choices if not (ch.once and ch.key in used)]
+        self.people = self.plan.people
+        self.scan = self.plan.scan
+        self.open = self.enabled(ctx)
+        self.here = self.present(ctx)
+
+    def times(self, t0: int, t1: int, events: list[Event]) -> list[int]:
+        """The minutes in (t0, t1] where something may change."""
+        if self.scan:
+            return list(range(t0 + 1, t1 + 1))
+        times = self.plan.times
+        found = set(times[bisect.bisect_right(times, t0):bisect.bisect_right(times, t1)])
+        if events:
+            found.update(ev.at for ev in events)
+        return sorted(found)
+
+    def enabled(self, ctx: Context) -> frozenset[int]:
+        """The choices that can be taken now (choice_state's rules, without its reasons)."""
+        t = ctx.time
+        out = []
+        for ch in self.choices:
+            if (ch.after is None or t >= ch.after) and (ch.before is None or t < ch.before) \
+                    and (ch.cond is None or _holds(ch.cond, ctx)):
+                out.append(ch.index)
+        return frozenset(out)
+
+    def present(self, ctx: Context) -> frozenset[str]:
+        return frozenset(cid for cid in self.people
+                         if where_is(self.world, cid, ctx.time, ctx) == ctx.place)
+
+    def redirect(self, ctx: Context) -> str | None:
+        for r in self.scene.redirects:
+            if _holds(r.cond, ctx):
+                return r.go
+        return None
+
+
+    def label(self, ctx: Context, index: int) -> str:
+        return self.scene.choices[index].label.render(ctx)
+
+
+def _wait_time(world: World, ws: WorldState, ctx: Context, minutes: int,
+               used: frozenset[str], for_next: bool) -> tuple[WorldState, tuple[Narration, ...], str | None, Stop | None,
+                          tuple[Stop, ...]]:
+    """Wait up to `minutes` from ctx.time in the player's scene, stopping at the first moment
+    that matters (see `wait`). Returns the world, the narrations, the event that moved the
+    player (if one did), the stop and, with `for_next`, the moments waited through."""
+    t0 = ctx.time
+    t1 = t0 + minutes
+    hhmm = world.clock.hhmm
+    events = _events_between(world, t0, t1) if world.events else []
+    watch = _Watch(world, ctx, used)
+    narrations: list[Narration] = []
+    passed: list[Stop] = []
+    go = moved_by = None
+    stop: Stop | None = None
+    ei = 0
+    for t in watch.times(t0, t1, events):
+        found: list[Stop] = []
+        now = None
+        if watch.open:
+            # A choice that the clock alone closes at t (its window, or a person it needs who
+            # leaves): stop at its last minute, while it is still open. (One that closes as the
+            # wait begins was on the screen already.)
+            ctx.time = t
+            now = watch.enabled(ctx)
+            closing = watch.open - now
+            if closing:
+                if t - 1 > t0:
+                    ctx.time = t - 1
+                    stop = Stop(t - 1, hhmm(t - 1), "closes", watch.label(ctx, min(closing)),
+                                hhmm(t))
+                    break
+                watch.open = watch.open - closing
+        fired = False
+        while ei < len(events) and events[ei].at <= t:
+            ev = events[ei]
+            ei += 1
+            fired = True
+            ws, ctx, n, ev_go = _fire_for(world, ws, ctx, ev)
+            if n:
+                narrations.append(n)
+                found.append(Stop(ev.at, hhmm(ev.at), "event", ev.title))
+            if ev_go:
+                moved_by, go = ev.id, ev_go
+                found.append(Stop(ev.at, hhmm(ev.at), "moved", ev.title))
+                break
+        ctx.time = t
+        if go is None:
+            target = watch.redirect(ctx)
+            if target is not None:
+                found.append(Stop(t, hhmm(t), "scene", world.scenes[target].title))
+            if now is None or fired:
+                now = watch.enabled(ctx)
+            if now != watch.open:
+                for index in sorted(now - watch.open):
+                    found.append(Stop(t, hhmm(t), "opens", watch.label(ctx, index)))
+                for index in sorted(watch.open - now):
+                    found.append(Stop(t, hhmm(t), "closed", watch.label(ctx, index)))
+                watch.open = now
+            here = watch.present(ctx)
+            if here != watch.here:
+                names = world.characters
+                for cid in sorted(here - watch.here):
+                    found.append(Stop(t, hhmm(t), "arrives", names[cid].name))
+                for cid in sorted(watch.here - here):
+                    found.append(Stop(t, hhmm(t), "leaves", names[cid].name))
+                watch.here = here
+        if not found:
+            continue
+        found.sort(key=lambda m: _RANK[m.kind])
+        if for_next and found[0].kind in _PASSING:
+            passed += found
+            continue
+        stop = found[0]
+        break
+    if stop is not None:
+        ctx.time = stop.time
+    else:
+        ctx.time = t1
+    if go is not None:
+        _enter(world, ctx, go)
+    else:
+        _redirect(world, ctx)
+    if ctx.time >= world.clock.end and world.scenes[ctx.scene].ending is None:
+        ctx.time = world.clock.end
+        _enter(world, ctx, world.roles[ctx.role].time_out)
+    return ws, tuple(narrations), moved_by, stop, tuple(passed)
 
 
 def _enter(world: World, ctx: Context, scene_id: str) -> None:
@@ -533,11 +906,13 @@ def _commit(world: World, ws: WorldState, ps: PlayerState, ctx: Context, step: S
                     decided=ws.decided, _fired_cache=ws._fired_cache)  # same events: same ids
     scene = world.scenes[ctx.scene]
     trail = ps.trail + tuple(ctx.entered) if ctx.entered else ps.trail
+    witnessed = ps.witnessed + tuple(ctx.witnessed) if ctx.witnessed else ps.witnessed
     history = ps.history + (step,) if step is not None else ps.history
     new = PlayerState(
         id=ps.id, role=ps.role, scene=ctx.scene, time=ctx.time, vars=ctx.vars,
         items=tuple(ctx.items), notes=tuple(ctx.notes), visits=ctx.visits,
         used=ps.used | {once} if once else ps.used, history=history, trail=trail,
+        witnessed=witnessed,
         ending=ctx.scene if scene.ending is not None else None, seed=ps.seed, rng=ctx.rng,
         turn=ps.turn + (1 if step is not None else 0))
     return ws, new

@@ -30,6 +30,8 @@ class ChoiceView:
     takes: int
     enabled: bool
     reason: str | None         # why it is greyed out
+    done: bool = False         # taken while the player has been here, and not to be taken again
+                               # (it keeps its number until the player leaves the scene)
 
 
 @dataclass(slots=True)
@@ -40,6 +42,8 @@ class NightSummary:
     mattered: tuple[str, ...]                 # the `remember:` phrases of choices taken
     choices: int
     minutes: int
+    moments: tuple[tuple[str, str], ...] = ()  # (hh:mm, what) the night's moments that
+                                               # mattered: remembered choices, events heard
 
 
 @dataclass(slots=True)
@@ -79,6 +83,25 @@ class View:
 
 
 @dataclass(slots=True)
+class Stop:
+    """A moment that mattered to one player while they waited (and, when `Turn.stopped`, the
+    one that ended the wait early).
+
+    kind: `moved` (an event carried the player off), `scene` (the scene changed on the clock:
+    a timed redirect), `opens` (a choice can be taken now), `closes` (the last minute a choice
+    can be taken), `closed` (a choice can no longer be taken), `event` (an event reached the
+    player), `arrives`/`leaves` (a character), `ended` (the night ended for the player).
+    `subject` names it: the event's or scene's title, the choice's label, the character's name.
+    """
+
+    time: int
+    hhmm: str
+    kind: str
+    subject: str
+    until: str | None = None   # `closes`: the time the choice closes
+
+
+@dataclass(slots=True)
 class Turn:
     """What happened when the player acted."""
 
@@ -90,6 +113,9 @@ class Turn:
     ended: str | None = None           # id of the ending reached
     minutes: int = 0                   # time that passed
     result_told: str | None = None     # the result told, not shown (content mode)
+    stopped: Stop | None = None        # a wait that ended early: the moment that stopped it
+    passed: tuple[Stop, ...] = ()      # `wait on`: moments waited through (arrivals, ...)
+    interrupted: str | None = None     # the label of a choice an event cut short (not taken)
 
 
 # Content mode ("violence told, not shown"): a front end that has it on shows these instead.

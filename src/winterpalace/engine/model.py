@@ -270,6 +270,8 @@ class Scene:
     content_notes: tuple[str, ...] = ()
     decision: Decision | None = None
     told: Template | None = None   # violence told, not shown: used when content mode is on
+    brief: Template | None = None  # the short text for a return visit (default: the first
+                                   # paragraph of the text)
 
 
 @_record
@@ -326,6 +328,7 @@ class Reach:
     effects: tuple[Effect, ...]
     where: Where
     told: Template | None = None   # the text told, not shown (content mode)
+    remember: str | None = None    # a phrase for the ending summary ("heard the Aurora fire")
 
 
 @_record
@@ -355,6 +358,30 @@ class Role:
 
 
 @_record
+class Stat:
+    """One of a role's qualities that the `stats` screen shows (world.yaml `stats:`)."""
+
+    var: str                   # the player variable
+    name: str                  # what the screen calls it
+    about: str                 # a few words on what it means ("" for none)
+    out_of: int | None         # numbers: shown as `3 of 5`
+    when_true: str | None      # true/false: the words for each (default `yes`/`no`)
+    when_false: str | None
+    where: Where
+    values: tuple[tuple[str, str], ...] = ()   # text: words for some of its values
+
+    def show(self, value: Any) -> str:
+        """The value as the screen words it."""
+        if isinstance(value, bool):
+            return (self.when_true or "yes") if value else (self.when_false or "no")
+        if isinstance(value, str):
+            return dict(self.values).get(value, value)
+        if isinstance(value, int) and self.out_of is not None:
+            return f"{value} of {self.out_of}"
+        return str(value)
+
+
+@_record
 class World:
     """A whole scenario, validated and compiled."""
 
@@ -378,6 +405,7 @@ class World:
     root: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     lesson: Lesson | None = None
+    stats: dict[str, tuple[Stat, ...]] = field(default_factory=dict)   # role -> its qualities
 
     def endings(self) -> dict[str, Scene]:
         return {sid: s for sid, s in self.scenes.items() if s.ending is not None}

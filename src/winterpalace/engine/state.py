@@ -79,6 +79,8 @@ class PlayerState:
     used: frozenset[str] = frozenset()          # once-only choices already taken
     history: tuple[Step, ...] = ()
     trail: tuple[tuple[int, str], ...] = ()     # (time, scene) for every scene entered
+    witnessed: tuple[tuple[int, str], ...] = ()  # (time, phrase): events that reached the
+                                                 # player, as their `remember:` says
     ending: str | None = None
     seed: int = 0
     rng: int = 0
@@ -94,6 +96,7 @@ class PlayerState:
             "visits": dict(self.visits), "used": sorted(self.used),
             "history": [s.to_list() for s in self.history],
             "trail": [[t, s] for t, s in self.trail],
+            "witnessed": [[t, e] for t, e in self.witnessed],
             "ending": self.ending, "seed": self.seed, "rng": self.rng, "turn": self.turn,
         }
 
@@ -107,6 +110,7 @@ class PlayerState:
             used=frozenset(data.get("used", ())),
             history=tuple(Step.from_list(s) for s in data.get("history", ())),
             trail=tuple((int(t), str(s)) for t, s in data.get("trail", ())),
+            witnessed=tuple((int(t), str(e)) for t, e in data.get("witnessed", ())),
             ending=data.get("ending"), seed=int(data.get("seed", 0)),
             rng=int(data.get("rng", 0)), turn=int(data.get("turn", 0)),
         )

@@ -166,6 +166,7 @@ class _Fitter:
         used = self.used(p.get("used", []))
         history = self.history(p.get("history", []))
         trail = self.trail(p.get("trail", []))
+        witnessed = self.witnessed(p.get("witnessed", []))
 
         scene_id = _id(p.get("scene"), "its scene")
         gone = None
@@ -189,7 +190,8 @@ class _Fitter:
         player = PlayerState(
             id=_text(p.get("id", "player"), "its player id", MAX_ID), role=role_id,
             scene=scene_id, time=time, vars=variables, items=items, notes=notes,
-            visits=visits, used=used, history=history, trail=trail, ending=ending,
+            visits=visits, used=used, history=history, trail=trail, witnessed=witnessed,
+            ending=ending,
             seed=_int(p.get("seed", 0), "its seed", -_RNG, _RNG),
             rng=_int(p.get("rng", 0), "its random state", 0, _RNG - 1),
             turn=_int(p.get("turn", 0), "its turn count", 0, MAX_NUMBER))
@@ -338,6 +340,18 @@ class _Fitter:
                 raise Damaged("a step of its trail is not a time and a scene")
             out.append((self.time(e[0], "the time of a step of its trail"),
                         self.scene_record(e[1], "a step of its trail")))
+        return tuple(out)
+
+    def witnessed(self, data: Any) -> tuple[tuple[int, str], ...]:
+        """What the player saw of the night's events, as the author's phrases (a record for
+        the ending screen; saves made before it was kept have none)."""
+        out = []
+        for entry in _list(data, "the events it witnessed"):
+            e = _list(entry, "an event witnessed")
+            if len(e) != 2:
+                raise Damaged("an event witnessed is not a time and a phrase")
+            out.append((self.time(e[0], "the time of an event witnessed"),
+                        _text(e[1], "an event witnessed", MAX_TEXT)))
         return tuple(out)
 
     def scene_record(self, value: Any, what: str) -> str:

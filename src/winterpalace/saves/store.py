@@ -26,6 +26,7 @@ import os
 import re
 import secrets
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -35,17 +36,30 @@ from ..engine.state import Game
 from .files import (MAX_SAVE_BYTES, Unreadable, atomic_write, clean_stale, decode_json,
                     read_bounded)
 from .fit import UNDO_DEPTH, Damaged, Fitted, Refused, fit
+from .progress import PROGRESS_FILE, Progress
 from .undo import difference
 
 SAVE_FORMAT = 1
 ENV_VAR = "WINTERPALACE_SAVES"
 AUTOSAVE = "autosave"             # a night is autosaved in `autosave-<role>` (or a kept name)
-_SLOT_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+SLOT_LENGTH = 40
+# Names Windows keeps for devices, whatever follows them: a save called `con` could not be
+# copied to a Windows machine (and `nul.json` there is no file at all).
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?", re.IGNORECASE)
 _FINGERPRINT = "2:"               # fingerprints of this kind cover everything a game uses
 
 
 class SaveError(Exception):
-    """A save could not be written or read; the message says why and what to do."""
+    """A save could not be written or read; the message says why and what to do.
+
+    `refused`: the request cannot be done as asked (a name that cannot be a save's, a save
+    that is not there, a name that is taken) and the player should ask again; otherwise
+    something went wrong (a file that cannot be read or written).
+    """
+
+    def __init__(self, message: str, refused: bool = False):
+        super().__init__(message)
+        self.refused = refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,15 +156,37 @@ def user_data_dir() -> Path:
     return base / "winterpalace"
 
 
+def _is_slot(name: str) -> bool:
+    """Letters of any alphabet (with their accents), digits, `-` and `_`, up to 40, starting
+    with a letter or a digit; lower case, NFC."""
+    if not 0 < len(name) <= SLOT_LENGTH or name != name.lower():
+        return False
+    for i, ch in enumerate(name):
+        cat = unicodedata.category(ch)
+        if cat[0] == "L" or cat == "Nd" or (i and (cat[0] == "M" or ch in "-_")):
+            continue
+        return False
+    return True
+
+
 def check_slot(name: str) -> str:
-    """The slot's canonical name, or SaveError: letters, digits, `-` and `_`, at most 40."""
-    slot = name.strip().lower()
+    """The slot's canonical name (lower case), or SaveError: letters of any alphabet, digits,
+    `-` and `_`, up to 40, starting with a letter or a digit; not a name Windows keeps."""
+    slot = unicodedata.normalize("NFC", name.strip()).lower()
     if slot.endswith(".json"):
         slot = slot[:-5]
-    if not _SLOT_RE.fullmatch(slot):
+    if not _is_slot(slot):
         shown = "".join(ch for ch in name[:40] if ch.isprintable())
-        raise SaveError(f"`{shown}` cannot be a save name: use up to 40 letters, digits, "
-                        "`-` or `_` (no spaces, dots or slashes), like `before-the-storm`.")
+        first = slot[:1]
+        why = ("start it with a letter or a digit" if first in ("-", "_") else
+               f"use at most {SLOT_LENGTH} characters" if len(slot) > SLOT_LENGTH else
+               "use letters (of any alphabet), digits, `-` and `_`, with no spaces, dots or "
+               "slashes")
+        raise SaveError(f"`{shown}` cannot be a save name: {why}, like `before-the-storm`.",
+                        refused=True)
+    if _RESERVED.fullmatch(slot):
+        raise SaveError(f"`{slot}` cannot be a save name: Windows keeps that name for a "
+                        f"device. Choose another, like `{slot}-1`.", refused=True)
     return slot
 
 
@@ -243,6 +279,10 @@ class SaveStore:
         self._records: dict[int, tuple[Game, dict[str, Any]]] = {}   # game -> to_dict()
         self._deltas: dict[tuple[int, int], tuple[Game, Game, dict[str, Any]]] = {}
 
+    def progress(self) -> Progress:
+        """The endings found in every game of this scenario, kept beside its saves."""
+        return Progress(self.folder / PROGRESS_FILE)
+
     def for_world(self, world: World) -> "SaveStore":
         """This store for a reloaded scenario (`play --watch`): the same folder, new checks."""
         return self if world is self.world else SaveStore(world, self.root)
@@ -282,8 +322,8 @@ class SaveStore:
         for name in names:
             if name.startswith(".") or not name.lower().endswith(".json"):
                 continue
-            stem = name[:-5]
-            if _SLOT_RE.fullmatch(stem):
+            stem = unicodedata.normalize("NFC", name[:-5])
+            if _is_slot(stem) and not _RESERVED.fullmatch(stem):
                 infos.append(self.info(stem))
             else:
                 shown = _printable(stem, 40) or "?"
@@ -318,8 +358,8 @@ class SaveStore:
         try:
             raw = read_bounded(path)
         except FileNotFoundError:
-            raise SaveError(f"There is no save called `{slot}`. Type `saves` to list them.") \
-                from None
+            raise SaveError(f"There is no save called `{slot}`. Type `saves` to list them.",
+                            refused=True) from None
         except Unreadable as e:
             raise _damaged(slot, path, str(e)) from None
         try:
@@ -409,21 +449,21 @@ class SaveStore:
         slot = check_slot(slot)
         if not allow_auto and slot.startswith(AUTOSAVE):
             raise SaveError("Names starting with `autosave` are kept for the autosaves; "
-                            "choose another name.")
+                            "choose another name.", refused=True)
         if not auto:
             old = self._existing(slot)
             if old is not None and old.problem is not None:
                 raise SaveError(f"Not saved: the slot `{slot}` holds a save this game cannot "
                                 f"read, and it is never overwritten ({old.problem}). "
-                                "Choose another name.")
+                                "Choose another name.", refused=True)
             if old is not None and old.auto:
                 raise SaveError(f"Not saved: `{slot}` is the autosave of "
                                 f"{'this' if night and old.night == night else 'another'} "
-                                f"night ({old.summary()}). Choose another name.")
+                                f"night ({old.summary()}). Choose another name.", refused=True)
             if old is not None and not old.ended and old.night != night:
                 raise SaveError(f"Not saved: `{slot}` holds a save of another night "
                                 f"({old.summary()}). Choose another name, or `delete {slot}` "
-                                "first.")
+                                "first.", refused=True)
         return self._write(slot, game, list(undo), night, auto)
 
     def autosave(self, slot: str, game: Game, undo: Iterable[Game], night: str) -> Written:
@@ -474,7 +514,8 @@ class SaveStore:
         slot = check_slot(slot)
         path = self.path(slot)
         if not os.path.lexists(path):
-            raise SaveError(f"There is no save called `{slot}`. Type `saves` to list them.")
+            raise SaveError(f"There is no save called `{slot}`. Type `saves` to list them.",
+                            refused=True)
         info = self.info(slot)
         try:
             os.unlink(path)

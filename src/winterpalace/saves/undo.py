@@ -15,7 +15,7 @@ from typing import Any
 
 from .fit import Damaged
 
-PREFIXED = ("history", "trail", "fired")     # lists a newer state only ever appends to
+PREFIXED = ("history", "trail", "witnessed", "fired")   # lists a newer state only appends to
 
 
 def difference(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:

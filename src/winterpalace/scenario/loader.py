@@ -57,7 +57,7 @@ class Fields(dict):
 
 # The fields each kind of mapping may have: name -> required?
 WORLD_FIELDS = Fields({"scenario": True, "title": True, "subtitle": False, "clock": True,
-                       "roles": True})
+                       "roles": True, "stats": False})
 SECTION_FIELDS = Fields({"variables": False, "world_flags": False, "scenes": False,
                          "places": False, "areas": False, "characters": False, "items": False,
                          "events": False, "narrate": False, "glossary": False, "notes": False,
@@ -70,7 +70,7 @@ ROLE_FIELDS = Fields({"name": True, "title": False, "intro": True, "start": True
 SCENE_FIELDS = Fields({"title": True, "place": True, "text": True, "variants": False,
                        "choices": False, "ending": False, "wait": False, "on_enter": False,
                        "redirect": False, "content_notes": False, "decision": False,
-                       "told": False, "lint": False})
+                       "told": False, "brief": False, "lint": False})
 DECISION_FIELDS = Fields({"id": True, "question": True, "history": True, "source": False,
                           "prompts": False})
 PROMPT_STAGES = ("feelings", "facts", "learned", "then_and_now")
@@ -88,7 +88,8 @@ CHARACTER_FIELDS = Fields({"name": True, "about": False, "invented": False, "sch
 STINT_FIELDS = Fields({"at": True, "from": False, "until": False, "if": False})
 ITEM_FIELDS = Fields({"name": True, "about": False})
 EVENT_FIELDS = Fields({"title": True, "at": True, "if": False, "do": False, "narrate": False})
-REACH_FIELDS = Fields({"if": False, "text": False, "go": False, "do": False, "told": False})
+REACH_FIELDS = Fields({"if": False, "text": False, "go": False, "do": False, "told": False,
+                       "remember": False})
 
 KINDS = ("scene", "place", "area", "character", "item", "event", "note")
 SECTION_KINDS = {"scenes": "scene", "places": "place", "areas": "area", "characters": "character",
@@ -689,6 +690,10 @@ class Loader:
                        "add at least one role under `roles:`")
 
         ref.finish(scenes)
+        stats = {}
+        if "stats" in fields:
+            from .stats import compile_stats
+            stats = compile_stats(self, wf, fields["stats"][1], role_nodes, variables)
         lesson = None
         if c.sections["lesson"]:
             from .lesson import compile_lesson  # the classroom lesson's data (optional)
@@ -708,7 +713,7 @@ class Loader:
             files=tuple(c.files), root=str(self.root),
             extra={"event_times": [ev.at for ev in events],
                    "lint": sorted(self.suppressions.values(), key=lambda s: (s.file, s.first))},
-            lesson=lesson,
+            lesson=lesson, stats=stats,
         )
 
     # ----------------------------------------------------------------- parts
@@ -932,6 +937,7 @@ class Loader:
                           for n in self.list_of(e.file, f["content_notes"][1], "content_notes"))
         decision = self._decision(e, f["decision"][1]) if "decision" in f else None
         told = self.template(e.file, f["told"][1], sym, "told") if "told" in f else None
+        brief = self.template(e.file, f["brief"][1], sym, "brief") if "brief" in f else None
         if ending is None and not choice_nodes and wait is None and "redirect" not in f:
             self.error(e.file, e.key, f"{what} has no way forward",
                        "give it `choices:`, `wait:`, a `redirect:` or make it an `ending:`",
@@ -941,7 +947,7 @@ class Loader:
             return None
         return Scene(e.id, title, place, text, tuple(variants), tuple(choices), ending, wait,
                      on_enter, tuple(redirects), self.where(e.file, e.key), notes, decision,
-                     told)
+                     told, brief)
 
     def _decision(self, e: _Entry, node: Node) -> Decision | None:
         f = self.fields(e.file, node, DECISION_FIELDS, "a decision")
@@ -1037,8 +1043,12 @@ class Loader:
             if effs and any(eff.world for eff in effs):
                 self.error(file, rf["do"][1], "a narrate case changes only its player",
                            "put world flag changes in the event's own `do:`")
+            remember = self._field_str(file, rf, "remember", required=False)
+            if remember is not None and t is None:
+                self.error(file, rf["remember"][0], "`remember:` needs the case's `text:`",
+                           "a player remembers what reached them in words")
             out.append(Reach(c, t, go, effs, self.where(file, rn),
-                             self._told(file, rf, sym, "text")))
+                             self._told(file, rf, sym, "text"), remember or None))
         return out
 
     def _event(self, e: _Entry, sym: ex.Symbols, ref: "_Refs", clock: Clock | None,

@@ -849,10 +849,11 @@ def _check_names(a: Analysis) -> None:
     u = a.uses
     sites = declaration_sites(world)
     overridden = {n for r in world.roles.values() for n in r.variables}
+    shown = {st.var for stats in world.stats.values() for st in stats}   # the `stats` screen
     for kind, names in (("variable", world.variables), ("world flag", world.world_flags)):
         for name in names:
             where = sites.get(name, _world_where(world))
-            read, written = name in u.reads, name in u.writes
+            read, written = name in u.reads or name in shown, name in u.writes
             if written and not read:
                 a.problems.append(_warn(where, "never-read",
                                         f"{kind} `{name}` is set but never read",

@@ -20,7 +20,8 @@ CODES: dict[str, str] = {
     "item-never-given": "an item checked or taken but never given",
     "never-obtained": "`has(item)` or `knows(note)` read where only roles that can never get "
                       "it are",
-    "shadowed-label": "a label whose first word is a command: typing it runs the command",
+    "shadowed-label": "a label that is a command, or that a command also takes: typing it "
+                      "runs the command or asks which is meant",
     "duplicate-label": "two choices of one scene with the same label shown at once",
     "otherwise-word": "`otherwise:` given one word that is neither `hide` nor `show`",
     "redirect-cycle": "redirects that can send a player round in a circle for ever",

@@ -16,6 +16,18 @@ FIELDS: dict[str, dict[str, str]] = {
         "clock": "When the night begins and ends (at most 24 hours), its calendar and the "
                  "default cost of a choice.",
         "roles": "The roles a player can take, by id.",
+        "stats": "What each role's `stats` screen shows: `role: [{ show: variable, name: "
+                 "..., out_of: 5 }]`.",
+    },
+    "stat": {
+        "show": "The player variable shown (a number, true/false or text).",
+        "name": "What the screen calls it: `Resolve`.",
+        "about": "A few words on what it means.",
+        "out_of": "Numbers: the most it can be, shown as `3 of 5`.",
+        "when_true": "True/false: the words for true (default `yes`).",
+        "when_false": "True/false: the words for false (default `no`).",
+        "values": "Text: words for some of its values, `{ none: not chosen yet }` (others are "
+                  "shown as they are).",
     },
     "file": {
         "variables": "Each player's own variables with their starting values: a number, "
@@ -66,6 +78,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "content_notes": "For teachers: what the scene holds (`violence`, `gunfire`, ...).",
         "decision": "Marks a decision history also made, for the classroom debrief.",
         "told": "A gentler text shown instead of `text` in content mode.",
+        "brief": "The short text for a return visit (default: the text's first paragraph); "
+                 "`look` shows the whole text.",
         "lint": "Silence findings of `check` for this scene: `{ ignore: [code], why: ... }`.",
     },
     "variant": {
@@ -86,7 +100,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "do": "Effects when taken: `x = 1`, `x += 1`, `give(item)`, `take(item)`, "
               "`learn(note)`.",
         "result": "Shown after the choice is taken.",
-        "remember": "A phrase for the ending's \"choices that mattered\".",
+        "remember": "A phrase for the ending's \"your night\": the moments that mattered.",
         "told": "The result told, not shown: used in content mode.",
         "lint": "Silence findings of `check` for this choice: `{ ignore: [code], why: ... }`.",
     },
@@ -144,6 +158,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "go": "Interrupts the player and moves them to this scene.",
         "do": "Effects on that player (their variables, items, notes).",
         "told": "The text told, not shown: used in content mode.",
+        "remember": "A phrase for the ending's \"your night\", when this case reached the "
+                    "player: `heard the Aurora fire`.",
     },
     "lint": {
         "ignore": "The codes of the findings to silence (as `check` prints them: "
@@ -205,6 +221,7 @@ def tables() -> dict[str, dict[str, bool]]:
     from ..scenario import lesson as LS
     from ..scenario import lint as LT
     from ..scenario import loader as L
+    from ..scenario import stats as ST
     return {
         "world": dict(L.WORLD_FIELDS), "file": dict(L.FILE_FIELDS), "clock": dict(L.CLOCK_FIELDS),
         "role": dict(L.ROLE_FIELDS), "scene": dict(L.SCENE_FIELDS),
@@ -214,6 +231,7 @@ def tables() -> dict[str, dict[str, bool]]:
         "area": dict(L.AREA_FIELDS), "item": dict(L.ITEM_FIELDS),
         "character": dict(L.CHARACTER_FIELDS), "stint": dict(L.STINT_FIELDS),
         "event": dict(L.EVENT_FIELDS), "reach": dict(L.REACH_FIELDS),
+        "stat": dict(ST.STAT_FIELDS),
         "lint": dict(LT.LINT_FIELDS), "lesson": dict(LS.LESSON_FIELDS),
         "packet": dict(LS.PACKET_FIELDS), "faction": dict(LS.FACTION_FIELDS),
         "easy": dict(LS.EASY_FIELDS), "excerpt": dict(LS.EXCERPT_FIELDS),

@@ -38,7 +38,9 @@ def register(sub: Any) -> None:
                        "hour they are first reachable, unreachable scenes marked.")
     p.add_argument("dir", nargs="?", help="scenario folder (default: the shipped game)")
     p.add_argument("--role", help="only what this role can reach (and what it cannot, nearby)")
-    p.add_argument("--format", choices=("dot", "mermaid", "svg"), default="dot")
+    p.add_argument("--format", choices=("dot", "mermaid", "svg"), default="dot",
+                   help="dot: Graphviz source (default); mermaid: a Mermaid flowchart for "
+                   "Markdown pages; svg: a drawing (needs Graphviz's `dot` installed)")
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
     p.set_defaults(func=cmd_graph)
 

@@ -210,19 +210,27 @@ def visible_choices(world: World, ws: Any, ps: Any) -> list[tuple[int, int]]:
     used = ps.used
     out = []
     number = 0
+    taken = None
     for ch in scene.choices:
         if ch.once and used and ch.key in used:
-            continue
-        ok = (ch.after is None or t >= ch.after) and (ch.before is None or t < ch.before)
-        if ok and ch.cond is not None:
-            if ctx is None:
-                ctx = eng.Context(world, ws, ps, copy=False)
-            ok = ch.cond.fn(ctx)
-        if ok:
-            number += 1
-            out.append((number, ch.index))
-        elif ch.otherwise is not None or ch.show_when_off:
-            number += 1   # shown greyed out: it takes a number
+            ok = False
+        else:
+            ok = (ch.after is None or t >= ch.after) and (ch.before is None or t < ch.before)
+            if ok and ch.cond is not None:
+                if ctx is None:
+                    ctx = eng.Context(world, ws, ps, copy=False)
+                ok = ch.cond.fn(ctx)
+            if ok:
+                number += 1
+                out.append((number, ch.index))
+                continue
+            if ch.otherwise is not None or ch.show_when_off:
+                number += 1   # shown greyed out: it takes a number
+                continue
+        if taken is None:
+            taken = eng.taken_here(ps)
+        if ch.key in taken:
+            number += 1       # taken while here: shown done, it keeps its number
     return out
 
 

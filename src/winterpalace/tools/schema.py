@@ -20,7 +20,15 @@ from .fielddocs import describe, tables
 
 KINDS = ("any", "world", "scenes")
 TIME_RE = r"^([01]?\d|2[0-3]):[0-5]\d$"
-DURATION_RE = r"^\s*(\d+\s*h(\s*\d+\s*m(in)?)?|\d+\s*m(in)?)\s*$"   # never empty
+def _nocase(word: str) -> str:
+    return "".join(f"[{c}{c.upper()}]" for c in word)
+
+
+# engine/clock.py's duration grammar: `10m`, `1h30m`, `2h30`, `90 min`, `2 hours 15 minutes`.
+_HOURS = "(" + "|".join(_nocase(w) for w in ("hours", "hour", "hrs", "hr", "h")) + ")"
+_MINUTES = "(" + "|".join(_nocase(w) for w in ("minutes", "minute", "mins", "min", "m")) + ")"
+DURATION_RE = (rf"^\s*(\d+\s*{_HOURS}(\s*,?\s*(and\s+)?\d+\s*{_MINUTES}?)?"
+               rf"|\d+\s*{_MINUTES})\s*$")   # never empty
 ID_RE = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 TIME = {"$ref": "#/$defs/time"}
@@ -61,7 +69,8 @@ def _defs() -> dict[str, Any]:
                  "patternErrorMessage": 'a 24-hour time, quoted: "22:00"',
                  "description": 'a 24-hour time, quoted: "22:00"'},
         "duration": {"type": "string", "pattern": DURATION_RE,
-                     "patternErrorMessage": "a duration with a unit: 10m, 1h or 1h30m",
+                     "patternErrorMessage": "a duration with a unit: 10m, 1h, 1h30m or "
+                                            "90 min",
                      "description": "a duration with a unit: 10m, 1h, 1h30m"},
         "expression": {"type": ["string", "boolean"],
                        "description": "a condition, e.g. `resolve > 1 and has(revolver)`"},
@@ -114,7 +123,7 @@ def _defs() -> dict[str, Any]:
         "on_enter": EFFECTS,
         "redirect": {"type": "array", "items": {"$ref": "#/$defs/redirect"}},
         "content_notes": TEXTS, "decision": {"$ref": "#/$defs/decision"}, "told": TEXT,
-        "lint": lint}, "a scene")
+        "brief": TEXT, "lint": lint}, "a scene")
     defs["place"] = _obj("place", {"name": TEXT, "area": ID, "detail": TEXT}, "a place")
     defs["area"] = {"oneOf": [TEXT, _obj("area", {"name": TEXT}, "an area")]}
     defs["item"] = {"oneOf": [TEXT, _obj("item", {"name": TEXT, "about": TEXT}, "an item")]}
@@ -124,7 +133,13 @@ def _defs() -> dict[str, Any]:
         "name": TEXT, "about": TEXT, "invented": BOOL,
         "schedule": {"type": "array", "items": {"$ref": "#/$defs/stint"}}}, "a character")
     defs["reach"] = _obj("reach", {"if": EXPR, "text": TEXT, "go": ID, "do": EFFECTS,
-                                   "told": TEXT}, "how an event reaches a player")
+                                   "told": TEXT, "remember": TEXT},
+                         "how an event reaches a player")
+    defs["stat"] = _obj("stat", {"show": ID, "name": TEXT, "about": TEXT,
+                                 "out_of": {"type": "integer", "minimum": 1},
+                                 "when_true": TEXT, "when_false": TEXT,
+                                 "values": {"type": "object", "additionalProperties": TEXT}},
+                        "a quality the `stats` screen shows")
     reaches = {"type": "array", "items": {"$ref": "#/$defs/reach"}}
     defs["event"] = _obj("event", {"title": TEXT, "at": TIME, "if": EXPR, "do": EFFECTS,
                                    "narrate": reaches}, "something on the clock")
@@ -159,7 +174,9 @@ def build_schema(kind: str = "any") -> dict[str, Any]:
     world_props = {"scenario": {**TEXT, "pattern": r"^[A-Za-z0-9_-]+$",
                                 "patternErrorMessage": "an id: letters, digits, - and _"},
                    "title": TEXT, "subtitle": TEXT, "clock": {"$ref": "#/$defs/clock"},
-                   "roles": _map({"$ref": "#/$defs/role"}, "the roles")}
+                   "roles": _map({"$ref": "#/$defs/role"}, "the roles"),
+                   "stats": _map({"type": "array", "items": {"$ref": "#/$defs/stat"}},
+                                 "each role's `stats` screen")}
     file_schema = _obj("file", sections, "A scene file of a Winter Palace scenario: sections "
                        "only (the world's own fields live in world.yaml).")
     world_schema = _obj("world", world_props, "")

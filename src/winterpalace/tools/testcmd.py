@@ -64,7 +64,9 @@ def register(sub: Any) -> None:
                    "that replays it")
     p.add_argument("--strict", action="store_true",
                    help="fail when a scene, ending, choice or event is never reached")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text: a report for people (default); json: the same report as one "
+                   "JSON document, for scripts and CI")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_test)
 

@@ -19,6 +19,7 @@ from ..engine.events import Turn
 from ..engine.model import World
 from ..saves import SaveError, SaveInfo, SaveStore
 from ..session import (Info, Notice, Output, QuitRequest, Screen, Session, delete_request,
+                       in_sentence, notice_kind,
                        saves_listing)
 
 TITLE_NIGHTS = 5            # unfinished nights listed on the title screen (`saves` lists all)
@@ -36,6 +37,13 @@ class RoleEntry:
     place: str
     start: str                 # hh:mm
 
+    @property
+    def where(self) -> str:
+        """`Petrograd, the firewood barricade` (the place alone when the area is its name)."""
+        if self.place.lower() == self.area.lower():
+            return self.area
+        return f"{self.area}, {in_sentence(self.place)}"
+
 
 @dataclass(frozen=True, slots=True)
 class TitleScreen:
@@ -46,6 +54,8 @@ class TitleScreen:
     roles: tuple[RoleEntry, ...]
     unfinished: tuple[SaveInfo, ...] = ()
     more: int = 0              # unfinished nights not listed
+    found: int = 0             # endings found in every game so far
+    total: int = 0             # endings in the scenario
 
     @property
     def resume(self) -> SaveInfo | None:
@@ -67,7 +77,18 @@ class EndingMenu:
     """What to do after an ending."""
 
     role_name: str
-    options: tuple[str, ...] = ("Play again: {role}", "Another role", "Quit")
+    options: tuple[str, ...] = ("Play again as {role}", "Another role", "Quit")
+    found: int = 0             # endings found in every game so far (0: not known)
+    total: int = 0             # endings in the scenario
+    new: bool = False          # the ending just reached is one not found before
+
+
+def progress_line(found: int, total: int, new: bool = False) -> str:
+    """`You have found 3 of 20 endings (this one is new).`"""
+    if not total:
+        return ""
+    return (f"You have found {found} of {total} endings" + (" (this one is new)" if new else "")
+            + ". `endings` lists them.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +164,7 @@ class Flow:
         if self.session is not None and role is None and not resume:
             out: list[FlowOutput] = [Screen(self.session.view())]
             if self.session.ended:
-                out.append(EndingMenu(self.session.view().role_name))
+                out.append(self._ending_menu(self.session))
             return out
         if resume:
             out = self.resume()
@@ -158,8 +179,21 @@ class Flow:
         self.state = "title"
         self._nights = self.store.unfinished() if self.store is not None else []
         shown = tuple(self._nights[:TITLE_NIGHTS])
+        found = len(self.store.progress().found(self.world)) if self.store is not None else 0
         return TitleScreen(self.world.title, self.world.subtitle, self.roles, shown,
-                           len(self._nights) - len(shown))
+                           len(self._nights) - len(shown), found,
+                           len(self.world.endings()))
+
+    def _ending_menu(self, session: Session) -> EndingMenu:
+        """The menu after an ending, with the endings found in every game so far."""
+        found = total = 0
+        if self.store is not None:
+            found = len(self.store.progress().found(self.world))
+            total = len(self.world.endings())
+        menu = EndingMenu(session.view().role_name, found=found, total=total,
+                          new=session.new_ending)
+        session.new_ending = False          # said once
+        return menu
 
     def resume(self, slot: str | None = None) -> list[FlowOutput]:
         """Load `slot` (default: the newest unfinished night) and play on."""
@@ -177,7 +211,7 @@ class Flow:
         try:
             loaded = self.store.load(slot)
         except SaveError as e:
-            return [Notice(str(e), "error")]
+            return [Notice(str(e), notice_kind(e))]
         try:
             session, _ = self.make_session(self.world, loaded.game.player.role, 0)
             session.gentle = self.gentle
@@ -195,7 +229,7 @@ class Flow:
             out.append(Notice(loaded.warning, "warning"))
         out.append(Screen(view))
         if session.ended:
-            out.append(EndingMenu(session.view().role_name))
+            out.append(self._ending_menu(session))
         return out
 
     def choose(self, role: str) -> list[FlowOutput]:
@@ -222,7 +256,8 @@ class Flow:
         w = self.waiting
         when = w.played()
         return Info("An unfinished night", (
-            f"You have an unfinished night as {self.pending.name}: {w.clock}, {w.scene_title}"
+            f"You have an unfinished night as {in_sentence(self.pending.name)}: {w.clock}, "
+            f"{w.scene_title}"
             + (f", {when}." if when else "."),
             "1. Continue that night",
             f"2. Begin a new night (that one is kept, as `{self.store.kept_name(w)}`)",
@@ -240,7 +275,8 @@ class Flow:
                 kept = None
                 out.append(Notice(str(e), "error"))
             if kept is not None and kept.problem is None:
-                out.append(Notice(f"Your unfinished night as {kept.role_name} ({kept.clock}, "
+                out.append(Notice(f"Your unfinished night as {in_sentence(kept.role_name)} "
+                                  f"({kept.clock}, "
                                   f"{kept.scene_title}) is kept as `{kept.slot}`: `load "
                                   f"{kept.slot}` goes back to it."))
             elif kept is not None:
@@ -407,7 +443,8 @@ class Flow:
         if other is not None:
             self.pending = other
             return [RoleIntro(other, self.world.roles[other.id].intro, True)]
-        return [Notice(f"Press Enter to begin as {self.pending.name}, or type `back` to choose "
+        return [Notice(f"Press Enter to begin as {in_sentence(self.pending.name)}, or type "
+                       "`back` to choose "
                        "another role.", "warning")]
 
     def _play(self, line: str) -> list[FlowOutput]:
@@ -419,7 +456,7 @@ class Flow:
             outputs.append(o)
         if self.session.ended:
             self.state = "ended"
-            outputs.append(EndingMenu(self.session.view().role_name))
+            outputs.append(self._ending_menu(self.session))
         return outputs
 
     def _ended(self, text: str) -> list[FlowOutput]:
@@ -442,7 +479,7 @@ class Flow:
         if not self.session.ended:
             self.state = "play"       # `undo` or `load` took the player back into the night
         else:
-            out.append(EndingMenu(self.session.view().role_name))
+            out.append(self._ending_menu(self.session))
         return out
 
     # ------------------------------------------------------------------ leaving

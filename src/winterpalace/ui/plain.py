@@ -12,7 +12,8 @@ from typing import IO, TYPE_CHECKING, Iterable
 from ..engine.clock import format_duration
 from ..engine.events import EndingView, Turn, View
 from ..engine.model import World
-from ..session import Info, Notice, Output, QuitRequest, Screen, Session
+from ..session import (Info, Notice, Output, QuitRequest, Screen, Session, in_sentence,
+                       interrupted_line, stop_line, where_parts)
 
 if TYPE_CHECKING:
     from .flow import Flow, FlowOutput, TitleScreen
@@ -62,21 +63,27 @@ def turn_lines(turn: Turn | None, width: int) -> list[str]:
     out: list[str] = []
     if turn is None:
         return out
+    cut = interrupted_line(turn)
+    if cut:
+        out += wrap(cut, width)
     if turn.result:
         out += wrap(turn.result, width)
     for n in turn.narrations:
         out += wrap(f"At {n.hhmm}: {n.text}", width)
+    stop = stop_line(turn)
+    if stop:
+        out += wrap(stop, width)
     return out
 
 
 def view_lines(v: View, turn: Turn | None, width: int = 80, full: bool = True) -> list[str]:
     out: list[str] = []
-    moved = turn is not None and turn.moved_by is not None
+    moved = turn is not None and (turn.moved_by is not None or turn.interrupted is not None)
     if turn is not None and (turn.result or moved):
         # What the choice did, and any event that carried the player off, come first.
         out += turn_lines(turn, width)
         out.append("")
-    where = v.area_name + (f", {v.detail}" if v.detail else "")
+    where = ", ".join(where_parts(v))
     out.append(f"{v.title.upper()}." + (f" {where}." if where else ""))
     out.append(v.clock.sentence())
     if full:
@@ -93,7 +100,9 @@ def view_lines(v: View, turn: Turn | None, width: int = 80, full: bool = True) -
         out.append("Here: " + ", ".join(v.present) + ".")
     out.append("Choices:")
     for c in v.choices:
-        if c.enabled:
+        if c.done:
+            out.append(f"{c.number}. {c.label} (done)")
+        elif c.enabled:
             cost = f" ({format_duration(c.takes)})" if c.takes else ""
             out.append(f"{c.number}. {c.label}{cost}")
         else:
@@ -120,11 +129,10 @@ def ending_lines(e: EndingView, width: int = 80) -> list[str]:
     out = [f"THE END: {e.title}."]
     out += wrap(e.epilogue, width)
     out.append("")
-    trail = " -> ".join(f"{t} {place}" for t, _title, place in e.summary.trail)
-    if trail:
-        out += wrap(f"Your night: {trail}.", width)
-    if e.summary.mattered:
-        out += wrap("Choices that mattered: " + "; ".join(e.summary.mattered) + ".", width)
+    if e.summary.moments:
+        out.append("Your night:")
+        for t, what in e.summary.moments:
+            out += _wrap_indented(f"  {t} {what}", width)
     if e.note:
         out += wrap(f"What really happened: {e.note}", width)
     return out
@@ -138,6 +146,9 @@ def title_lines(t: "TitleScreen", width: int = 80) -> list[str]:
     lines += ["", "Roles:"]
     for r in t.roles:
         lines += wrap(f"{r.number}. {r.name}. {r.area}, from {r.start}. {r.title}", width)
+    if t.found:
+        from .flow import progress_line
+        lines.append(progress_line(t.found, t.total))
     if t.unfinished:
         lines.append("Unfinished nights:")
         for command, text in night_lines(t):
@@ -162,28 +173,41 @@ def night_lines(t: "TitleScreen") -> list[tuple[str, str]]:
 
 def output_lines(o: "Output | FlowOutput", width: int = 80) -> list[str]:
     """Plain text lines for any output of the session or the flow."""
-    from .flow import EndingMenu, Goodbye, RoleIntro, TitleScreen
+    from .flow import EndingMenu, Goodbye, RoleIntro, TitleScreen, progress_line
     if isinstance(o, TitleScreen):
         return title_lines(o, width)
     if isinstance(o, RoleIntro):
         r = o.role
         # A heading, not "You are ...": the intro speaks to the player itself.
         lines = [f"{r.name.upper()}."] if not o.confirm else [
-            f"{r.name.upper()}. {r.area}, {r.place}, from {r.start}."]
+            f"{r.name.upper()}. {r.where}, from {r.start}."]
         lines += wrap(o.intro, width)
         if o.confirm:
-            lines.append(f"Begin the night as {r.name}? Press Enter (or `yes`); `back` for "
+            lines.append(f"Begin the night as {in_sentence(r.name)}? Press Enter (or `yes`); "
+                         "`back` for "
                          "the other roles.")
         return lines
     if isinstance(o, EndingMenu):
-        return ["What now?"] + [f"{n}. {opt.format(role=o.role_name)}"
-                                for n, opt in enumerate(o.options, 1)]
+        found = progress_line(o.found, o.total, o.new)
+        return ([found] if found else []) + ["What now?"] + [
+            f"{n}. {opt.format(role=in_sentence(o.role_name))}"
+            for n, opt in enumerate(o.options, 1)]
     if isinstance(o, Goodbye):
         return wrap(o.text, width)
     if isinstance(o, Screen):
         return view_lines(o.view, o.turn, width, o.full)
     if isinstance(o, Info):
-        return [f"{o.title}:"] + [ln for line in o.lines for ln in _wrap_indented(line, width)]
+        key_width = max((len(line.split("\t", 1)[0]) for line in o.lines if "\t" in line),
+                        default=0)
+        out = [f"{o.title}:"]
+        for line in o.lines:
+            if "\t" in line:
+                key, what = line.split("\t", 1)
+                out += textwrap.wrap(f"{key:<{key_width}}  {what}", width,
+                                     subsequent_indent=" " * (key_width + 2)) or [key]
+            else:
+                out += _wrap_indented(line, width)
+        return out
     if isinstance(o, Notice):
         prefix = "Error: " if o.kind == "error" else ""
         return wrap(prefix + o.text, width) + [f"  {h}" for h in o.hints]
@@ -195,6 +219,37 @@ def output_lines(o: "Output | FlowOutput", width: int = 80) -> list[str]:
 def read_lines(stream: IO[bytes]) -> Iterable[str]:
     """Lines from a byte stream; bytes that are not UTF-8 become U+FFFD instead of an error."""
     for raw in stream:
+        yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
+QUIT_QUESTION = "Quit the game? It is saved either way. [y/N] "
+
+
+def prompted_lines(stream: IO[bytes], out: IO[str], prompt: str = "> ") -> Iterable[str]:
+    """Lines typed at a terminal in plain mode: a prompt before each, and Ctrl-C asks before
+    quitting (yes gives the line `quit`; Ctrl-C or the end of input at the question, too)."""
+    while True:
+        out.write(prompt)
+        out.flush()
+        try:
+            raw = stream.readline()
+        except KeyboardInterrupt:
+            out.write("\n" + QUIT_QUESTION)
+            out.flush()
+            try:
+                answer = stream.readline()
+            except KeyboardInterrupt:
+                answer = b""
+            if not answer or answer.decode("utf-8", "replace").strip().lower() in (
+                    "y", "yes", "q", "quit"):
+                if not answer:
+                    out.write("\n")
+                yield "quit"
+                return
+            continue
+        if not raw:
+            out.write("\n")
+            return
         yield raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
 

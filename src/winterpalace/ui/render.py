@@ -25,8 +25,9 @@ from rich.text import Text
 
 from ..engine.clock import format_duration
 from ..engine.events import EndingView, Turn, View
-from ..session import Info, Notice, QuitRequest, Screen
-from .flow import EndingMenu, FlowOutput, Goodbye, RoleIntro, TitleScreen
+from ..session import (Info, Notice, QuitRequest, Screen, in_sentence, interrupted_line, stop_line,
+                       where_parts)
+from .flow import EndingMenu, FlowOutput, Goodbye, RoleIntro, TitleScreen, progress_line
 
 # One place for the look of the game; the names say what, the values how.
 STYLE = {
@@ -39,6 +40,7 @@ STYLE = {
     "result": "italic",
     "event": "bold magenta",
     "event_time": "magenta",
+    "stop": "bold",
     "number": "bold cyan",
     "label": "",
     "cost": "grey62",
@@ -106,38 +108,49 @@ class Adaptive:
 
 def header(v: View) -> Panel:
     """The scene's box: title and place on top, the clock underneath."""
-    where = v.area_name + (f" · {v.detail}" if v.detail else "")
-    if v.area_name and v.place_name != v.title:
-        where = f"{v.place_name} · {where}" if where else v.place_name
+    where = " · ".join(where_parts(v, with_place=True))
+    clock = Row(Text(v.clock.line(), style=STYLE["clock"]),
+                Text(v.clock.part_of_day, style=STYLE["part_of_day"]))
+    narrow = Row(Text(v.clock.short(), style=STYLE["clock"]),
+                 Text(v.clock.part_of_day, style=STYLE["part_of_day"]))
+    # The whole clock line on one line, or its short form on a narrow screen: never broken.
     rows = Group(Row(Text(v.title, style=STYLE["title"]), Text(where, style=STYLE["place"])),
-                 Row(Text(v.clock.line(), style=STYLE["clock"]),
-                     Text(v.clock.part_of_day, style=STYLE["part_of_day"])))
+                 Adaptive(clock, narrow, len(v.clock.line()) + 1))
     return Panel(rows, box=box.ROUNDED, border_style=STYLE["border"], padding=(0, 1))
 
 
 def narrations(turn: Turn | None) -> list[RenderableType]:
+    """Events that reached the player, then why a wait stopped early (if it did)."""
     if turn is None:
         return []
-    if not turn.narrations:
-        return []
-    table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column(no_wrap=True)
-    table.add_column(ratio=1)
-    for n in turn.narrations:
-        when = Text("▸ ", style=STYLE["event"])
-        when.append(n.hhmm, style=STYLE["event_time"])
-        table.add_row(when, Text(" ".join(n.text.split()), style=STYLE["event"]))
-    return [Padding(table, (0, 2))]
+    out: list[RenderableType] = []
+    if turn.narrations:
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=1, overflow="fold")
+        for n in turn.narrations:
+            when = Text("▸ ", style=STYLE["event"])
+            when.append(n.hhmm, style=STYLE["event_time"])
+            table.add_row(when, Text(" ".join(n.text.split()), style=STYLE["event"]))
+        out.append(Padding(table, (0, 2)))
+    stop = stop_line(turn)
+    if stop:
+        out.append(Padding(Text(stop, style=STYLE["stop"]), PAD))
+    return out
 
 
 def choices(v: View) -> Table:
     """Numbered choices with their cost; greyed ones with the author's reason."""
     table = Table.grid(padding=(0, 2), expand=True)
     table.add_column(justify="right", no_wrap=True)
-    table.add_column(ratio=1)
-    table.add_column(justify="right", no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")     # a word longer than the column is folded,
+    table.add_column(justify="right", no_wrap=True)   # never cut short with an ellipsis
     for c in v.choices:
-        if c.enabled:
+        if c.done:
+            label = Text(c.label, style=STYLE["off"])
+            label.append("  (done)", style=STYLE["reason"])
+            table.add_row(Text(str(c.number), style=STYLE["off"]), label, Text(""))
+        elif c.enabled:
             table.add_row(Text(str(c.number), style=STYLE["number"]),
                           Text(c.label, style=STYLE["label"]),
                           Text(format_duration(c.takes) if c.takes else "",
@@ -155,12 +168,13 @@ def choices(v: View) -> Table:
 def ending(e: EndingView) -> Panel:
     """The ending's own screen: epilogue, the night, what really happened."""
     parts: list[RenderableType] = list(paragraphs(e.epilogue))
-    trail = " → ".join(f"{t} {place}" for t, _title, place in e.summary.trail)
-    if trail:
-        parts.append(Text.assemble(("Your night: ", "bold"), trail))
-    if e.summary.mattered:
-        parts.append(Text.assemble(("Choices that mattered: ", "bold"),
-                                   " · ".join(e.summary.mattered)))
+    if e.summary.moments:
+        night = Table.grid(padding=(0, 2))
+        night.add_column(no_wrap=True, style=STYLE["event_time"])
+        night.add_column(overflow="fold")
+        for t, what in e.summary.moments:
+            night.add_row(t, what)
+        parts.append(Group(Text("Your night", style="bold"), night))
     if e.note:
         parts.append(Text.assemble(("What really happened: ", "bold"),
                                    " ".join(e.note.split())))
@@ -172,7 +186,10 @@ def ending(e: EndingView) -> Panel:
 def screen(s: Screen) -> RenderableType:
     v, turn = s.view, s.turn
     parts: list[RenderableType] = []
-    moved = turn is not None and turn.moved_by is not None
+    moved = turn is not None and (turn.moved_by is not None or turn.interrupted is not None)
+    cut = interrupted_line(turn)
+    if cut:
+        parts.append(Padding(Text(cut, style=STYLE["result"]), PAD))
     if turn is not None and turn.result:
         parts.append(Padding(Group(*_gap(list(paragraphs(turn.result, STYLE["result"])))),
                              PAD))
@@ -230,6 +247,8 @@ def title_screen(t: TitleScreen) -> RenderableType:
     hint = Text(f"Choose 1–{len(t.roles)}" + (", `continue`," if t.unfinished else ",")
                 + " or `help`.", style=STYLE["hint"])
     parts.append(Padding(hint, PAD))
+    if t.found:
+        parts.append(Padding(Text(progress_line(t.found, t.total), style=STYLE["hint"]), PAD))
     if t.unfinished:
         from .plain import night_lines
         parts.append(Text(""))
@@ -245,12 +264,12 @@ def title_screen(t: TitleScreen) -> RenderableType:
 
 def role_intro(r: RoleIntro) -> RenderableType:
     e = r.role
-    body: list[RenderableType] = [Text(f"{e.area}, {e.place} · from {e.start}",
+    body: list[RenderableType] = [Text(f"{e.where} · from {e.start}",
                                        style=STYLE["place"])]
     body += paragraphs(r.intro)
     if r.confirm:
         prompt = Text("Press Enter to begin the night as ", style=STYLE["hint"])
-        prompt.append(e.name, style="bold")
+        prompt.append(in_sentence(e.name), style="bold")
         prompt.append(", or type `back` for the other roles.", style=STYLE["hint"])
         body.append(prompt)
     return Panel(Group(*_gap(body)), title=Text(f" {e.name} ", style="bold"),
@@ -259,11 +278,19 @@ def role_intro(r: RoleIntro) -> RenderableType:
 
 
 def ending_menu(m: EndingMenu) -> RenderableType:
+    found = progress_line(m.found, m.total, m.new)
+    menu = _ending_options(m)
+    if not found:
+        return menu
+    return Group(Padding(Text(found, style=STYLE["hint"]), PAD), Text(""), menu)
+
+
+def _ending_options(m: EndingMenu) -> RenderableType:
     wide = Text()
     narrow = []
     for n, opt in enumerate(m.options, 1):
         item = Text(f"[{n}]", style=STYLE["number"])
-        item.append(" " + opt.format(role=m.role_name))
+        item.append(" " + opt.format(role=in_sentence(m.role_name)))
         if n > 1:
             wide.append("   ")
         wide.append_text(item)
@@ -273,7 +300,16 @@ def ending_menu(m: EndingMenu) -> RenderableType:
 
 def info(i: Info) -> RenderableType:
     parts: list[RenderableType] = [Text(i.title, style=STYLE["heading"])]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
     for line in i.lines:
+        if "\t" in line:
+            if not grid.row_count:
+                parts.append(grid)
+            key, what = line.split("\t", 1)
+            grid.add_row(Text(key, style=STYLE["number"]), Text(what))
+            continue
         body = line.lstrip(" ")
         indent = len(line) - len(body)
         parts.append(Padding(Text(body), (0, 0, 0, indent)))

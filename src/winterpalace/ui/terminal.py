@@ -87,25 +87,51 @@ class FlowCompleter(Completer):
 
 
 def toolbar_text(flow: Flow, width: int) -> FormattedText:
-    """The bottom toolbar: role · place · clock · what to type."""
-    parts: list[tuple[str, str]] = []
-    session = flow.session
-    if session is not None and flow.state in ("play", "ended"):
-        v = session.view()
-        place = f"{v.area_name} › {v.place_name}" if v.area_name else v.place_name
-        if len(v.role_name) + len(place) + 16 > width:
-            place = v.place_name          # narrow terminals: the place alone
-        parts += [("class:bottom-toolbar.role", f" {v.role_name} "), ("", "· "),
-                  ("", f"{place} "), ("", "· "),
-                  ("class:bottom-toolbar.clock", f"{v.clock.hhmm} "), ("", "· ")]
-    else:
-        parts.append(("class:bottom-toolbar.role", f" {flow.world.title} · "))
-    used = sum(len(t) for _, t in parts)
+    """The bottom toolbar: role · place · clock · what to type, never cut off.
+
+    The clock and the place are always there, from 40 columns up; as the terminal narrows, the
+    hint shortens, the area and then the role give way, and a long place name is shortened
+    last.
+    """
+    room = max(1, width - 1)
     hint = flow.prompt_hint()
-    if used + len(hint) + 1 > width:
-        hint = hint[:max(0, width - used - 2)]
-    parts.append(("class:bottom-toolbar.hint", hint))
-    return FormattedText(parts)
+    short_hint = "? for help"
+    session = flow.session
+    if session is None or flow.state not in ("play", "ended"):
+        title = f" {flow.world.title} · "
+        for h in (hint, short_hint, ""):
+            if len(title) + len(h) <= room:
+                return FormattedText([("class:bottom-toolbar.role", title if h else
+                                       title.rstrip(" ·") + " "),
+                                      ("class:bottom-toolbar.hint", h)])
+        return FormattedText([("class:bottom-toolbar.role", _fit(f" {flow.world.title}", room))])
+    v = session.view()
+    place = f"{v.area_name} › {v.place_name}" if v.area_name and v.area_name != v.place_name \
+        else v.place_name
+    clock = v.clock.hhmm
+    role = v.role_name
+    layouts = [(role, place, hint), (role, place, short_hint), (role, v.place_name, short_hint),
+               ("", v.place_name, short_hint), ("", v.place_name, "")]
+    for who, where, h in layouts:
+        parts: list[tuple[str, str]] = []
+        if who:
+            parts += [("class:bottom-toolbar.role", f" {who} "), ("", "· ")]
+        parts += [("", f"{where} " if who else f" {where} "), ("", "· "),
+                  ("class:bottom-toolbar.clock", f"{clock} ")]
+        if h:
+            parts += [("", "· "), ("class:bottom-toolbar.hint", h)]
+        if sum(len(t) for _, t in parts) <= room:
+            return FormattedText(parts)
+    # Very narrow, or a very long place name: the clock first, then as much of the place as fits.
+    return FormattedText([("class:bottom-toolbar.clock", f" {clock} "), ("", "· "),
+                          ("", _fit(v.place_name, room - len(clock) - 4))])
+
+
+def _fit(text: str, room: int) -> str:
+    """`text`, shortened with an ellipsis to at most `room` characters."""
+    if len(text) <= room:
+        return text
+    return text[:max(0, room - 1)].rstrip() + "…"
 
 
 def _columns(prompt_session: PromptSession[str]) -> int:

@@ -16,16 +16,21 @@ if TYPE_CHECKING:
 _HIDE_SHOW = ("hide", "show", "hidden", "shown", "grey", "greyed")
 
 
-def command_words() -> dict[str, str]:
-    """Every word a player may type as a command -> where (`the game`, `the classroom`)."""
+def command_words() -> dict[str, tuple[str, dict[str, str]]]:
+    """Every word a player may type as a command -> (where: `the game`, `the classroom`; the
+    commands' usages there, as `help` shows them)."""
     from ...session import Session
-    words = {w: "the game" for w in Session.commands(Session.__new__(Session))}
+    game = Session.__new__(Session)
+    usages = Session.command_help(game)
+    words = {w: ("the game", usages) for w in Session.commands(game)}
     try:
         from ...classroom.player import ClassroomSession
     except ImportError:   # the classroom is optional
         return words
-    for w in ClassroomSession.commands(ClassroomSession.__new__(ClassroomSession)):
-        words.setdefault(w, "the classroom")
+    room = ClassroomSession.__new__(ClassroomSession)
+    class_usages = ClassroomSession.command_help(room)
+    for w in ClassroomSession.commands(room):
+        words.setdefault(w, ("the classroom", class_usages))
     return words
 
 
@@ -39,19 +44,32 @@ def check(a: "Analysis") -> None:
         _duplicates(a, scene)
 
 
-def _shadowed(a: "Analysis", ch: Choice, words: dict[str, str]) -> None:
+def _shadowed(a: "Analysis", ch: Choice, words: dict[str, tuple[str, dict[str, str]]]) -> None:
+    """A label that is a command's exact form (typing it runs the command), or one a command
+    also takes (typing it asks which is meant). Other labels that start with a command's word
+    (`Help the wounded`) are chosen by typing them."""
+    from ...session import command_takes
     label = ch.label.plain.strip()
     first = label.split(" ", 1)[0].lower()
-    word = first.rstrip(".,;:!?")
+    low = " ".join(label.lower().split()).rstrip(".,;:!?")
+    word, _, rest = low.partition(" ")
     if word not in words or not label:
         return
-    where = "" if words[word] == "the game" else " in the classroom"
-    a.problems.append(_warn(
-        ch.where, "shadowed-label",
-        f"choice `{label}` starts with the command `{word}`{where}: typing the label (or "
-        f"`{word} ...`) runs the command, not the choice",
-        "players can still pick it by its number; start the label with another word "
-        f"(e.g. not `{first} ...`)"))
+    place, usages = words[word]
+    where = "" if place == "the game" else " in the classroom"
+    if not rest:
+        a.problems.append(_warn(
+            ch.where, "shadowed-label",
+            f"choice `{label}` is the command `{word}`{where}: typing the label runs the "
+            "command, not the choice",
+            f"players can still pick it by its number; say more than `{first}`"))
+    elif command_takes(word, rest, a.world.glossary, usages):
+        a.problems.append(_warn(
+            ch.where, "shadowed-label",
+            f"choice `{label}` starts with the command `{word}`{where}, which also takes "
+            f"`{rest}`: typing the label asks which one is meant",
+            "players can still pick it by its number; start the label with another word "
+            f"(e.g. not `{first} ...`)"))
 
 
 def _otherwise(a: "Analysis", ch: Choice) -> None:

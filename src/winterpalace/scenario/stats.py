@@ -1,0 +1,100 @@
+"""The `stats:` section of world.yaml: the qualities each role's `stats` screen shows.
+
+```yaml
+stats:
+  sinegub:                           # a role
+    - show: resolve                  # a player variable (a number, true/false or text)
+      name: Resolve                  # what the screen calls it
+      about: how much fight you have left   # optional
+      out_of: 5                      # optional, numbers: shown as "3 of 5"
+    - show: cadets_loyal
+      name: Your cadets
+      when_true: stand by you        # optional, true/false: the words for each
+      when_false: are drifting away
+    - show: faction
+      name: Your fraction
+      values: { none: not chosen yet }   # optional, text: words for some of its values
+```
+
+Checked with located messages like the rest of a scenario: an unknown role or variable (with a
+suggestion), a field that does not fit the variable's type, a variable listed twice.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..engine import expr as ex
+from ..engine.model import Stat
+
+if TYPE_CHECKING:
+    from .loader import Loader
+    from .yamlnodes import Node
+
+STAT_FIELDS = {"show": True, "name": True, "about": False, "out_of": False, "when_true": False,
+               "when_false": False, "values": False}
+
+
+def compile_stats(ld: "Loader", file: str, node: "Node", roles: dict[str, Any],
+                  variables: dict[str, tuple[Any, str, Any]]) -> dict[str, tuple[Stat, ...]]:
+    """Each role's stats, in the order given (problems go to the loader)."""
+    out: dict[str, tuple[Stat, ...]] = {}
+    for rid, (k, v) in ld.mapping(file, node, "stats").items():
+        if rid not in roles:
+            ld.error(file, k, f"unknown role `{rid}` in `stats:`",
+                     ex.suggest(rid, roles) or f"roles: {', '.join(roles)}", length=len(rid))
+            continue
+        stats: list[Stat] = []
+        seen: set[str] = set()
+        for sn in ld.list_of(file, v, f"stats.{rid}"):
+            f = ld.fields(file, sn, STAT_FIELDS, f"a stat of `{rid}`")
+            if f is None or "show" not in f or "name" not in f:
+                continue
+            var = ld.string(file, f["show"][1], "show")
+            name = ld.string(file, f["name"][1], "name")
+            if var is None or name is None:
+                continue
+            if var not in variables:
+                ld.error(file, f["show"][1], f"unknown variable `{var}` in `show:`",
+                         ex.suggest(var, variables) or "a stat shows a player variable, "
+                         "declared under `variables:`")
+                continue
+            if var in seen:
+                ld.error(file, f["show"][1], f"`{var}` is shown twice for `{rid}`")
+                continue
+            seen.add(var)
+            kind = variables[var][1]
+            out_of = None
+            if "out_of" in f:
+                n = ld.scalar(file, f["out_of"][1], "out_of")
+                if kind != ex.INT:
+                    ld.error(file, f["out_of"][0], f"`out_of:` is for numbers; `{var}` is "
+                             f"{ex.TYPE_NAMES[kind]}")
+                elif type(n) is not int or n < 1:
+                    ld.error(file, f["out_of"][1], "`out_of:` should be a whole number above 0")
+                else:
+                    out_of = n
+            words: dict[str, str | None] = {"when_true": None, "when_false": None}
+            for key in words:
+                if key in f:
+                    if kind != ex.BOOL:
+                        ld.error(file, f[key][0], f"`{key}:` is for true/false; `{var}` is "
+                                 f"{ex.TYPE_NAMES[kind]}")
+                        continue
+                    words[key] = ld.string(file, f[key][1], key)
+            values: list[tuple[str, str]] = []
+            if "values" in f:
+                if kind != ex.STR:
+                    ld.error(file, f["values"][0], f"`values:` is for text; `{var}` is "
+                             f"{ex.TYPE_NAMES[kind]}")
+                else:
+                    for key, (kn, vn) in ld.mapping(file, f["values"][1], "values").items():
+                        said = ld.string(file, vn, f"values.{key}")
+                        if said is not None:
+                            values.append((str(key), " ".join(said.split())))
+            about = ld.string(file, f["about"][1], "about") if "about" in f else ""
+            stats.append(Stat(var, " ".join(name.split()), " ".join((about or "").split()),
+                              out_of, words["when_true"], words["when_false"],
+                              ld.where(file, sn), tuple(values)))
+        out[rid] = tuple(stats)
+    return out
