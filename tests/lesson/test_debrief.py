@@ -33,15 +33,36 @@ def test_the_debrief_page(world, at_martov, tmp_path):
     shown = [e for e, t in room.ws.fired if t >= first]      # events once the class began
     assert svg.count('<g class="event">') == len(shown) >= 5
     assert '<g class="vote">' in svg and "Vote martov: defeated (for 272, against 398)" in svg
-    # A "vs. 1917" entry for every marked decision point of the roles played.
-    entries = re.findall(r'class="box vs1917" data-decision="([^"]+)"', page)
-    assert sorted(entries) == sorted(s.decision.id for s in _played(world, room))
-    assert len(entries) >= 5
+    # "Your class and 1917": the points the class reached, in the order it reached them;
+    # the appendix holds the rest of the roles' points, each point once.
+    deb = db.build(room)
+    decided = re.findall(r'class="point vs1917" data-decision="([^"]+)"', page)
+    rest = re.findall(r'class="undecided" data-decision="([^"]+)"', page)
+    assert sorted(decided + rest) == sorted(s.decision.id for s in _played(world, room))
+    assert len(decided) >= 2 and rest
+    assert decided == [pt.decision.id for pt in deb.decided]
+    times = [pt.reached for pt in deb.decided]
+    assert times == sorted(times)
+    for pt in deb.undecided:            # nobody chose there
+        assert not any(s.scene == pt.scene.id and s.kind == "choice"
+                       for p in room.players.values() for s in p.ps.history)
+        reached = [p.name for p in room.players.values()
+                   if any(s == pt.scene.id for _, s in p.ps.trail)]
+        assert (f"{', '.join(reached)} reached it at" if reached else "Nobody reached it.") \
+            in page[page.index(f'class="undecided" data-decision="{pt.decision.id}"'):]
+    assert page.index('class="appendix"') > page.index(f'data-decision="{decided[-1]}"')
+    assert "nobody reached this point" not in page
     martov = page[page.index('data-decision="delegate_martov_vote"'):]
-    martov = martov[:martov.index("</section>")]
-    assert "<strong>Anna</strong>: Vote against" in martov
+    martov = martov[:martov.index("</article>")]
+    # What the class chose, by choice: who chose it.
+    assert '<strong>Anna, Boris</strong>: <span class="choice">Vote against' in martov
     assert "a different result" in martov
-    assert html.escape(world.scenes["delegate_martov_motion"].decision.source) in martov
+    # The source is cited by its number in the appendix's list, written as its authors did.
+    source = world.scenes["delegate_martov_motion"].decision.source
+    n = db.sources(deb).index(source) + 1
+    assert db.sources(deb) == list(dict.fromkeys(db.sources(deb)))      # each once
+    assert f'href="#source-{n}">{n}</a>' in martov
+    assert f'<li id="source-{n}">{html.escape(source)}</li>' in page
     # Key decisions by handle and the secret goals revealed.
     assert "voted against Martov" in page and "came to the Congress as a Left SR" in page
     assert html.escape(world.lesson.factions["Left SR"].packet.secret_goal) in page
@@ -51,7 +72,9 @@ def test_the_debrief_page(world, at_martov, tmp_path):
     assert stages == ["feelings", "facts", "learned", "then_and_now"]
     q = world.scenes["delegate_martov_motion"].decision.prompts
     assert all(html.escape(text) in page for _, text in q)
-    assert "## Your class vs. 25-26 October 1917" in md and "martov_motion = defeated" in md
+    assert "## Your class and 25-26 October 1917" in md and "martov_motion = defeated" in md
+    assert "## Appendix" in md and "### Decision points nobody decided" in md
+    assert md.index("## Talking it over") < md.index("## Appendix")
     # Transcripts, by handle only.
     ts = sorted(p.name for p in paths if p.parent.name == "transcripts")
     assert ts == ["anna.md", "boris.md", "misha.md", "olga.md"]
@@ -63,7 +86,7 @@ def test_secret_ballots_stay_secret_in_the_debrief(world, at_martov):
     room.choose("Anna", MARTOV_INDEX["against"])
     page = db.html_page(db.build(room))
     martov = page[page.index('data-decision="delegate_martov_vote"'):]
-    assert "(secret ballot)" in martov[:martov.index("</section>")]
+    assert "(secret ballot)" in martov[:martov.index("</article>")]
     assert "voted against Martov" not in page
     assert "martov: passed" in page             # the result is public
 
