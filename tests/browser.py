@@ -13,6 +13,7 @@ PDFs are read with poppler's `pdftotext` (`apt-get install poppler-utils`). Neve
 
 from __future__ import annotations
 
+import base64
 import shutil
 import subprocess
 import tempfile
@@ -213,9 +214,14 @@ def headings_ending_pages(pdf: bytes | list[list[Line]],
     return found
 
 
+def _data_uri(png: Path) -> str:
+    """A PNG inline (a page opened from text may not load files)."""
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode("ascii")
+
+
 def shrink(browser: Chromium, png: Path, out: Path, width: int) -> None:
     """`png` scaled to `width` pixels wide, as a new PNG."""
-    browser.screenshot(f'<body style="margin:0"><img src="{png.resolve().as_uri()}" '
+    browser.screenshot(f'<body style="margin:0"><img src="{_data_uri(png)}" '
                        f'style="width:{width}px;display:block"></body>', out, width, 100,
                        selector="img")
 
@@ -232,7 +238,7 @@ def pdf_pages_png(browser: Chromium, pdf: bytes, pages: list[int], out: Path,
             subprocess.run(["pdftoppm", "-r", "110", "-f", str(n), "-l", str(n), "-png",
                             "-singlefile", str(src), str(stem)], check=True)
             imgs.append(stem.with_suffix(".png"))
-        cells = "".join(f'<img src="{i.as_uri()}" style="width:{100 / len(imgs) - 2:.2f}%;'
+        cells = "".join(f'<img src="{_data_uri(i)}" style="width:{100 / len(imgs) - 2:.2f}%;'
                         'box-shadow:0 1px 5px rgba(0,0,0,.35);background:#fff">' for i in imgs)
         browser.screenshot('<body style="margin:0;background:#e8e4da">'
                            '<div id="row" style="display:flex;justify-content:space-evenly;'

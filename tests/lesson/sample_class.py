@@ -75,8 +75,6 @@ def lesson(world: World, klass: list[tuple[str, str, str | None, str | None]] = 
             if vid not in room.votes.counted:
                 assert room.close_vote(vid).ok
         elif word == "end":
-            for vid in room.votes.votes:             # what `end` leaves open stays open
-                pass
             assert room.end().ok
             break
         play(room, klass, rng)
@@ -113,7 +111,7 @@ def pictures(world: World, room: Room) -> None:
     from browser import launch, pdf_pages_png, shrink
 
     from winterpalace.classroom import debrief as db
-    from winterpalace.handouts.packets import write_packets
+    from winterpalace.handouts.packets import class_plan, write_packets
 
     pics = ROOT / "docs" / "pictures"
     pics.mkdir(exist_ok=True)
@@ -121,7 +119,8 @@ def pictures(world: World, room: Room) -> None:
         sheets = Path(tmp) / "sheets"
         write_packets(world, sheets, 24)
         pdf = browser.print_pdf(sheets / "class-a4.html")
-        pdf_pages_png(browser, pdf, [1, 27, 28], pics / "packet.png", width=800)
+        first = next(r.first_page for r in class_plan(world, 24) if r.sheet.faction)
+        pdf_pages_png(browser, pdf, [1, first, first + 1], pics / "packet.png", width=800)
         shot = Path(tmp) / "debrief.png"
         browser.screenshot(db.html_page(db.build(room)), shot, 1280, 900)
         shrink(browser, shot, pics / "debrief.png", width=800)

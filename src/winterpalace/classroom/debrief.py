@@ -60,15 +60,26 @@ class Debrief:
     began: int | None = None       # the class clock when the class's night started
     timeline: tl.Timeline | None = None
 
+    def vote_time(self, vid: str) -> int:
+        """When a vote happened, as the picture shows it (its last ballot, or its count)."""
+        marks = {v.id: v.time for v in self.timeline.votes} if self.timeline else {}
+        return marks.get(vid, self.tallies[vid].at)
+
     @property
     def decided(self) -> list[Point]:
-        """The points where a student chose: the short debrief's, in time order."""
-        return [pt for pt in self.points if pt.chose]
+        """The points where a student chose (not the clock for them): the short debrief's,
+        in time order."""
+        return [pt for pt in self.points if _decided(pt)]
 
     @property
     def undecided(self) -> list[Point]:
-        """The rest, for the appendix: reached by nobody, or left before anyone chose."""
-        return [pt for pt in self.points if not pt.chose]
+        """The rest, for the appendix: reached by nobody, left before anyone chose, or passed
+        while the class clock carried the students (before the night began, say)."""
+        return [pt for pt in self.points if not _decided(pt)]
+
+
+def _decided(pt: Point) -> bool:
+    return any(name not in pt.carried for name, _ in pt.chose)
 
 
 def build(room: Room, title: str = "") -> Debrief:
@@ -103,8 +114,12 @@ def build(room: Room, title: str = "") -> Debrief:
     points.sort(key=lambda pt: (pt.reached is None, pt.reached or 0, pt.scene.id))
     factions = {p.name: f for p in players if (f := room.faction_of(p)) is not None}
     title = title or f"{world.title}: the class's night"
+    picture = tl.from_room(room, title)
+    # The votes in the order, and at the time, the picture shows them.
+    when = {v.id: v.time for v in picture.votes}
+    tallies = dict(sorted(tallies.items(), key=lambda kv: when.get(kv[0], kv[1].at)))
     return Debrief(world, title, players, points, secret, tallies, list(room.ws.fired),
-                   factions, room.started_at, tl.from_room(room, title))
+                   factions, room.started_at, picture)
 
 
 def _reached(ps: PlayerState | None, scene: str) -> bool:
@@ -241,9 +256,14 @@ def choice_groups(deb: Debrief, pt: Point) -> list[tuple[str, list[str]]]:
 
 
 def _why_undecided(deb: Debrief, pt: Point) -> str:
-    """`Nobody reached it.` / `Misha reached it at 02:20; the night moved on before a choice.`"""
+    """`Nobody reached it.` / `Misha reached it at 02:20; the night moved on before a choice.`
+    / `At 14:40 the class clock chose for Anna, Boris: Cheer with the hall.`"""
     if pt.reached is None:
         return "Nobody reached it."
+    if pt.chose:
+        return f"At {deb.world.clock.hhmm(pt.reached)} the class clock chose for " + \
+            "; ".join(f"{', '.join(names)}: {label}"
+                      for label, names in choice_groups(deb, pt)) + "."
     names = [p.name for p in deb.players if _reached(p.ps, pt.scene.id)]
     return (f"{', '.join(names)} reached it at {deb.world.clock.hhmm(pt.reached)}; the night "
             "moved on before a choice.")
@@ -291,9 +311,9 @@ def markdown(deb: Debrief) -> str:
                             if carried else ""))
         lines.append("")
         if pt.tally is not None:
-            lines.append(f"The class's vote: {md_escape(_tally_text(pt.tally))}.")
+            lines += [f"The class's vote: {md_escape(_tally_text(pt.tally))}.", ""]
         cite = "".join(f" [{n}]" for n in _cite(deb, d.source, refs))
-        lines += ["", f"**In 1917:** {md_escape(d.history)}{cite}"]
+        lines.append(f"**In 1917:** {md_escape(d.history)}{cite}")
         if pt.history_tally is not None:
             verdict = _verdict(pt)
             lines.append(f"Counted the 1917 way: {md_escape(_tally_text(pt.history_tally))}"
@@ -322,7 +342,8 @@ def markdown(deb: Debrief) -> str:
     if deb.tallies:
         lines += ["### The class's votes", ""]
         for vid, t in deb.tallies.items():
-            lines.append(f"- **{md_escape(vid)}** at {hhmm(t.at)}: {md_escape(_tally_text(t))}")
+            lines.append(f"- **{md_escape(vid)}** at {hhmm(deb.vote_time(vid))}: "
+                         f"{md_escape(_tally_text(t))}")
         lines.append("")
     if deb.undecided:
         lines += ["### Decision points nobody decided", ""]
@@ -495,10 +516,10 @@ def html_page(deb: Debrief) -> str:
             ["<li>(no marked decisions)</li>"]
         h.append("</ul></div>")
     if deb.tallies:
-        h += ["<h3>The class's votes</h3>", "<table><tr><th>vote</th><th>counted</th>"
+        h += ["<h3>The class's votes</h3>", "<table><tr><th>vote</th><th>when</th>"
               "<th>result</th><th>seats</th></tr>"]
         for vid, t in deb.tallies.items():
-            h.append(f"<tr><td>{esc(vid)}</td><td>{esc(hhmm(t.at))}</td>"
+            h.append(f"<tr><td>{esc(vid)}</td><td>{esc(hhmm(deb.vote_time(vid)))}</td>"
                      f"<td>{esc(t.vote.flag)} = {esc(_show(t.value))}</td>"
                      f"<td>{esc(t.line())}</td></tr>")
         h.append("</table>")
