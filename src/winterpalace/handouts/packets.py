@@ -342,12 +342,13 @@ def class_packet(world: World, students: int | None, paper: str, easy: bool = Fa
          f"<span>For the teacher</span></header>",
          f'<p class="kind">The class packet &middot; {esc(paper_name)} &middot; {level}</p>',
          f"<h1>{esc(title)}</h1>",
-         '<table class="plan-table"><thead><tr><th>Sheet</th><th>Students</th>'
-         "<th>Pages</th></tr></thead><tbody>"]
+         f'<table class="plan-table"><thead><tr><th>Sheet</th>'
+         f"<th>{'Students' if students else 'Copies'}</th><th>Pages</th></tr></thead>"
+         "<tbody>"]
     for r in rows:
         h.append(f"<tr><td>{esc(r.sheet.title)}</td><td>{r.students}</td>"
                  f"<td>{r.first_page}&ndash;{r.last_page}</td></tr>")
-    h.append(f'</tbody><tfoot><tr><td>Every page</td><td>{total}</td><td>1&ndash;'
+    h.append(f'</tbody><tfoot><tr><td>In all</td><td>{total}</td><td>1&ndash;'
              f"{rows[-1].last_page if rows else PLAN_PAGES}</td></tr></tfoot></table>")
     h += ['<div class="block"><h2>Printing and handing out</h2><ul>',
           f"<li>Each student's sheet is {PAGES_PER_SHEET} pages: the front is their role, "
