@@ -94,10 +94,10 @@ class Timeline:
     now: int | None = None                    # the class clock, while the night goes on
 
 
-def colours(room_or_world_areas: dict[str, object]) -> dict[str, str]:
+def colours(areas: dict[str, object]) -> dict[str, str]:
     """A colour for every area of the world, the shipped ones as they always were."""
     out, spare = {}, iter(PALETTE)
-    for area in room_or_world_areas:
+    for area in areas:
         out[area] = AREA_COLOURS.get(area) or next(spare, OTHER_COLOUR)
     return out
 

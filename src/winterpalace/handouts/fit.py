@@ -75,9 +75,10 @@ def back_mm(secret: str, easy: bool, density: str) -> float:
     return secret_h + fixed
 
 
-def density(front: float, back: float) -> str:
-    """`standard` type where the sheet fits its pages in it, else `compact`."""
-    return "standard" if max(front, back) <= AIM_MM else "compact"
+def density(standard_mm: float) -> str:
+    """`standard` type where the sheet's taller page fits in it (with room to spare), else
+    `compact`."""
+    return "standard" if standard_mm <= AIM_MM else "compact"
 
 
 __all__ = ["AIM_MM", "back_mm", "density", "front_mm"]

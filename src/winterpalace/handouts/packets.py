@@ -159,7 +159,7 @@ def _sheet(world: World, rid: str, fid: str | None, easy: bool) -> Sheet:
     sizes = {d: max(fit.front_mm(t.title, t.who, t.pick, t.goals, t.knows, t.excerpts,
                                  t.terms, easy, d), fit.back_mm(t.secret, easy, d))
              for d in ("standard", "compact")}
-    t.density = "standard" if sizes["standard"] <= fit.AIM_MM else "compact"
+    t.density = fit.density(sizes["standard"])
     body = sheet_html(t)
     return Sheet(stem, t.title, sheet_markdown(t),
                  page(t.title, body, "sheets" + (" easy" if easy else ""),
