@@ -129,3 +129,21 @@ def test_every_work_is_cited_one_way(world):
             spellings.setdefault((author.lower(), year[-1] if year else ""), set()).add(work)
     assert len(spellings) >= 2
     assert {k: v for k, v in spellings.items() if len(v) > 1} == {}
+
+
+def test_a_vote_the_clock_counted_before_the_class_voted_says_so(world):
+    """Following the plan, `advance 00:30` reaches the walkout's hold before the delegates
+    reach Erlich: the count has no ballots of the class, and the debrief does not call it the
+    class's vote, nor compare it with 1917 as if it were."""
+    from .sample_class import SIX, lesson
+
+    deb = db.build(lesson(world, SIX))
+    walkout = next(pt for pt in deb.points if pt.decision.id == "delegate_walkout")
+    assert walkout.tally is not None and not walkout.tally.ballots
+    page = db.html_page(deb)
+    part = page[page.index('data-decision="delegate_walkout"'):]
+    part = part[:part.index("</article>")]
+    assert "Counted before anyone in the class had voted" in part
+    assert "The class voted" not in part and "Your class: the same result" not in part
+    martov = page[page.index('data-decision="delegate_martov_vote"'):]
+    assert "The class voted: <strong>defeated" in martov[:martov.index("</article>")]

@@ -239,8 +239,8 @@ def _show(value: Any) -> str:
 
 
 def _verdict(pt: Point) -> str:
-    """`the same result` / `a different result` / "" for a vote the class did not count."""
-    if pt.tally is None or pt.history_tally is None:
+    """`the same result` / `a different result` / "" for a vote the class did not cast."""
+    if pt.tally is None or pt.history_tally is None or not pt.tally.ballots:
         return ""
     return "the same result" if pt.tally.value == pt.history_tally.value else \
         "a different result"
@@ -253,6 +253,12 @@ def choice_groups(deb: Debrief, pt: Point) -> list[tuple[str, list[str]]]:
     for name, label in pt.chose:
         groups.setdefault(_shown_choice(deb, pt, label), []).append(name)
     return list(groups.items())
+
+
+def _vote_lead(t: vt.Tally) -> str:
+    """How the count came about: the class's ballots, or the clock passing the vote first."""
+    return "The class voted:" if t.ballots else \
+        "Counted before anyone in the class had voted (the clock passed it), as in 1917:"
 
 
 def _why_undecided(deb: Debrief, pt: Point) -> str:
@@ -311,7 +317,7 @@ def markdown(deb: Debrief) -> str:
                             if carried else ""))
         lines.append("")
         if pt.tally is not None:
-            lines += [f"The class's vote: {md_escape(_tally_text(pt.tally))}.", ""]
+            lines += [f"{_vote_lead(pt.tally)} {md_escape(_tally_text(pt.tally))}.", ""]
         cite = "".join(f" [{n}]" for n in _cite(deb, d.source, refs))
         lines.append(f"**In 1917:** {md_escape(d.history)}{cite}")
         if pt.history_tally is not None:
@@ -473,7 +479,7 @@ def html_page(deb: Debrief) -> str:
                      f'<span class="choice">{esc(label)}</span>{note}</li>')
         h.append("</ul>")
         if pt.tally is not None:
-            h.append(f'<p class="vote">The class voted: <strong>'
+            h.append(f'<p class="vote">{esc(_vote_lead(pt.tally))} <strong>'
                      f"{esc(tl.result_text(pt.tally))}</strong></p>")
         h.append("</div>")
         h.append(f'<div class="then"><p><span class="label">In 1917:</span> '
