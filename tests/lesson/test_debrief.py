@@ -132,12 +132,13 @@ def test_every_work_is_cited_one_way(world):
 
 
 def test_a_vote_the_clock_counted_before_the_class_voted_says_so(world):
-    """Following the plan, `advance 00:30` reaches the walkout's hold before the delegates
+    """`advance 00:30` straight from 23:00 reaches the walkout's hold before the delegates
     reach Erlich: the count has no ballots of the class, and the debrief does not call it the
     class's vote, nor compare it with 1917 as if it were."""
-    from .sample_class import SIX, lesson
+    from .sample_class import SIX, STEPS, lesson
 
-    deb = db.build(lesson(world, SIX))
+    steps = [("advance 00:30" if s == "advance 00:00" else s) for s in STEPS]
+    deb = db.build(lesson(world, SIX, steps=steps))
     walkout = next(pt for pt in deb.points if pt.decision.id == "delegate_walkout")
     assert walkout.tally is not None and not walkout.tally.ballots
     page = db.html_page(deb)

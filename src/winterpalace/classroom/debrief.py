@@ -394,6 +394,8 @@ ol.events li {{ break-inside: avoid; }}
 .point {{ display: grid; grid-template-columns: 5.2rem 1fr 1.35fr; column-gap: 1rem;
           border-top: 1px solid #d8d0bd; padding: .5rem 0 .6rem; break-inside: avoid; }}
 .point .when {{ grid-row: 1 / span 2; font-weight: bold; color: #7a1d1d; }}
+.point.head {{ border-top: none; padding: 0 0 .2rem; color: #555; font-size: .85em;
+               font-weight: bold; text-transform: uppercase; letter-spacing: .04em; }}
 .point h3 {{ grid-column: 2 / span 2; margin: 0 0 .3rem; font-size: 1.05rem; }}
 .point .ours ul {{ margin: 0; padding-left: 0; list-style: none; }}
 .point .ours li {{ margin: 0 0 .15rem; }}
@@ -417,17 +419,19 @@ ol.sources {{ padding-left: 1.6rem; }}
 
 /* On paper: the same page, set small enough that the short debrief of a small class takes
    two pages; the appendix starts on a page of its own. */
-@page {{ margin: 13mm 14mm; }}
+@page {{ margin: 12mm 13mm; }}
 @media print {{
-  html {{ font-size: 9.5pt; }}
+  html {{ font-size: 9pt; }}
   body {{ max-width: none; margin: 0; padding: 0; line-height: 1.3; }}
   h1 {{ font-size: 17pt; }} h2 {{ font-size: 12.5pt; margin: .8rem 0 .25rem; }}
-  h3 {{ font-size: 10pt; }} h4 {{ font-size: 9.5pt; }}
+  h3 {{ font-size: 9.5pt; }} h4 {{ font-size: 9pt; }}
   .figure {{ overflow: visible; }}
   svg.timeline {{ max-width: none; }}
-  ol.events {{ columns: 3; font-size: 8.5pt; }}
+  ol.events {{ columns: 3; font-size: 8pt; }}
   .point {{ grid-template-columns: 3.6rem 1fr 1.5fr; padding: .3rem 0 .35rem; }}
-  .point h3 {{ font-size: 9.5pt; }}
+  .point h3 {{ font-size: 9pt; }}
+  .stages {{ grid-template-columns: repeat(4, 1fr); column-gap: 1rem; }}
+  .stages ul {{ padding-left: 1rem; }}
   .appendix {{ break-before: page; border-top: none; margin-top: 0; }}
   a {{ color: inherit; text-decoration: none; }}
 }}
@@ -463,14 +467,16 @@ def html_page(deb: Debrief) -> str:
     h += ['<section class="vs">', "<h2>Your class and 25&ndash;26 October 1917</h2>"]
     if not deb.decided:
         h.append("<p>Nobody decided at a marked decision point.</p>")
+    else:
+        h.append('<div class="point head" aria-hidden="true"><span>When</span>'
+                 "<span>What your class chose</span><span>What happened in 1917</span></div>")
     for pt in deb.decided:
         assert pt.reached is not None
         d = pt.decision
         h.append(f'<article class="point vs1917" data-decision="{esc(d.id)}">')
         h.append(f'<div class="when">{esc(hhmm(pt.reached))}</div>')
         h.append(f"<h3>{esc(d.question)}</h3>")
-        h.append('<div class="ours"><p class="label">Your class</p>')
-        h.append('<ul class="chose">')
+        h.append('<div class="ours"><ul class="chose">')
         for label, names in choice_groups(deb, pt):
             carried = [n for n in names if n in pt.carried]
             note = (f' <span class="note">(chosen by the clock for '
