@@ -270,14 +270,18 @@ def svg(tl: Timeline) -> str:
     # The votes' (and, live, the class clock's) lines cross the tracks; their labels go in
     # rows under them, each beginning at its line (a small mark points up at it), or ending
     # there near the right edge.
-    marks = [(v.time, clip(v.text, LABEL, WIDTH - 40, True), VOTE_COLOUR, "vote")
-             for v in tl.votes]
+    raw = [(v.time, v.text, VOTE_COLOUR, "vote") for v in tl.votes]
     if tl.now is not None:
-        marks.append((tl.now, f"now {hhmm(tl.now)}", NOW_COLOUR, "now"))
-    spots = []                                  # (text x, anchor, x0, x1, line x)
-    for t, text, _, _ in marks:
-        vx, w = x(t), text_width(text, LABEL, True)
-        if vx - 7 + 14 + w <= WIDTH - 4:
+        raw.append((tl.now, f"now {hhmm(tl.now)}", NOW_COLOUR, "now"))
+    marks, spots = [], []                       # spots: (text x, anchor, x0, x1, line x)
+    for t, text, colour, kind in raw:
+        vx = x(t)
+        on_right, on_left = WIDTH - 4 - (vx + 9), vx - 9 - 4     # room beside the line
+        if text_width(text, LABEL, True) > on_right:     # too long on the right: the left,
+            text = clip(text, LABEL, max(on_right, on_left), True)   # or the roomier side
+        w = text_width(text, LABEL, True)
+        marks.append((t, text, colour, kind))
+        if w <= on_right:
             spots.append((vx + 9, "start", vx - 7, vx + 9 + w, vx))
         else:
             spots.append((vx - 9, "end", vx - 9 - w, vx + 7, vx))

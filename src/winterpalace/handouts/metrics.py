@@ -42,7 +42,7 @@ _SERIF_BOLD = (
     722, 1000, 722, 722, 667, 333, 278, 333, 581, 500, 333, 500, 556, 444, 556, 444, 333, 500,
     556, 278, 333, 556, 278, 833, 556, 500, 556, 556, 444, 389, 333, 556, 500, 722, 500, 500,
     444, 394, 220, 394, 520)
-_OTHER = 850        # a letter outside the table (Cyrillic's widest are about 900)
+_OTHER = 1000       # a letter outside the table (the widest Cyrillic ones are about 950)
 _WIDE = 1000        # East Asian wide characters, dashes, the ellipsis
 
 
