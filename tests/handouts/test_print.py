@@ -105,3 +105,26 @@ def test_the_check_finds_a_heading_left_at_the_foot_of_a_page(browser, keep):
            "<h2>Words you will meet</h2><p>" + "A line of words. " * 60 + "</p>")
     found = headings_ending_pages(browser.print_pdf(doc), ["Words you will meet"])
     assert found == ([] if keep else [(1, "Words you will meet")])
+
+
+def test_a_long_sheet_the_estimate_lets_through_still_takes_two_pages(
+        browser, write_scenario, minimal_world):
+    """Near the edge: sheets of growing length, each either printed on its two pages (in the
+    type the estimate chose) or reported as too long, never a third page unannounced."""
+    from winterpalace.scenario import load_scenario
+
+    from ..conftest import MINIMAL_SCENES
+    from .test_packets import _lesson
+
+    words = " ".join(["Petrograd"] * 50)
+    seen = set()
+    for terms in range(2, 17, 2):
+        folder = write_scenario(minimal_world, **{"scenes.yaml": MINIMAL_SCENES,
+                                                  "lesson.yaml": _lesson(words, terms)})
+        for sh in sheets(load_scenario(folder)):
+            fits = sh.estimate_mm <= BOX_HEIGHT_MM
+            seen.add((sh.density, fits))
+            if fits:
+                texts = page_texts(browser.print_pdf(sh.html, paper="Letter"))
+                assert len(texts) == 2, (terms, sh.stem, sh.density, sh.estimate_mm)
+    assert {("standard", True), ("compact", True), ("compact", False)} <= seen
