@@ -11,6 +11,8 @@ import pytest
 from winterpalace.engine.model import World
 from winterpalace.scenario import load_scenario
 
+from .browser import browser  # noqa: F401  (one headless Chromium per session: tests/browser.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "docs" / "example"
 

@@ -45,7 +45,7 @@ def plan_commands() -> list[str]:
 def test_the_plan_is_what_the_test_runs() -> None:
     assert plan_commands() == [
         "who", "lock", "start 18:00", "caucus 4", "advance 21:00", "advance 22:40",
-        "advance 23:00", "votes", "vote close martov", "advance 00:30", "advance 02:00",
+        "advance 23:00", "votes", "vote close martov", "advance 00:00", "votes", "advance 02:00",
         "advance 03:00", "end"]
 
 
@@ -151,6 +151,10 @@ def test_the_45_minute_lesson_from_start_to_debrief(world, tmp_path: Path) -> No
 
         # The class's count, with its factions' 1917 seats: the Bolsheviks and Left SRs
         # against, the Mensheviks for, the rest as in 1917.
+        # The walkout is the class's too: at midnight every delegate is at Erlich's news, and
+        # their choices there are the ballots.
+        walkout = room.votes.counted["walkout"]
+        assert {b.name for b in walkout.ballots} == {"Anna", "Boris", "Lena"}
         t = room.votes.counted["martov"]
         assert {b.name: b.option for b in t.ballots} == {"Anna": "against", "Boris": "against",
                                                          "Lena": "for"}

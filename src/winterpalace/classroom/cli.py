@@ -31,6 +31,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--host", default="0.0.0.0",
                    help="address to listen on (default: every network of this computer)")
     p.add_argument("--port", type=int, default=2222, help="port to listen on (default 2222)")
+    p.add_argument("--advertise", metavar="ADDRESS",
+                   help="the address (or name) of this computer in the join line students "
+                   "type (default: its address on an ordinary network; the console lists "
+                   "the others)")
     p.add_argument("--telnet-port", type=int, metavar="N",
                    help="also accept telnet on port N, for machines with no ssh (off by "
                    "default; UNENCRYPTED: the class code travels in clear text)")
@@ -308,7 +312,7 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
             await listener.close()
             await hub.close()
             return EXIT_ERROR
-    hint = join_hint(args.host, args.port)
+    hint, notes = join_line(args.host, args.port, args.advertise)
     if telnet is not None:
         hint += f"  (no ssh: telnet {hint.rsplit('@', 1)[1]} {args.telnet_port})"
     console = FacilitatorConsole(hub, hint)
@@ -318,6 +322,8 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
         console.print_line(WARNING)
     use_terminal = not args.stdin and sys.stdin.isatty() and sys.stdout.isatty()
     for line in console.status_lines():
+        console.print_line(line)
+    for line in notes:
         console.print_line(line)
     await hub.commit()        # the set-up's own lines (a changed code)
     if hub.resumed and hub.room.players:
@@ -388,14 +394,40 @@ def _old_sessions(saves: Path) -> int:
 
 
 def join_hint(host: str, port: int) -> str:
-    """The exact command students type; names this computer without any network traffic."""
-    if host in ("0.0.0.0", "::", ""):
-        name = socket.gethostname()
-        try:
-            addrs = sorted({ai[4][0] for ai in socket.getaddrinfo(name, None, socket.AF_INET)
-                            if not str(ai[4][0]).startswith("127.")})
-        except OSError:
-            addrs = []
-        host = str(addrs[0]) if addrs else name
+    """The exact command students type (see `join_line`)."""
+    return join_line(host, port)[0]
+
+
+def join_line(host: str, port: int, advertise: str | None = None) -> tuple[str, list[str]]:
+    """The exact command students type, and lines for the teacher about this computer's
+    addresses: which one the line uses, the others (a VPN's, a container network's), and
+    `--advertise` to take another. Sends nothing over the network."""
+    from .addresses import candidates, choose
+
     p = "" if port == 22 else f"-p {port} "
-    return f"ssh {p}<your name>@{host}"
+    notes: list[str] = []
+    if advertise:
+        found = candidates()
+        shown = advertise
+        if advertise.replace(".", "").isdigit() and all(a.ip != advertise for a in found):
+            notes.append(f"note: {advertise} is not one of this computer's addresses ("
+                         + (", ".join(a.describe() for a in found) or "none") + "): students "
+                         "reach it only if it leads here.")
+    elif host in ("0.0.0.0", "::", ""):
+        found = candidates()
+        pick = choose(found)
+        shown = pick.ip if pick else (found[0].ip if found else socket.gethostname())
+        if pick is None:
+            notes.append("!! This computer is on no ordinary network"
+                          + (f" (only {', '.join(a.describe() for a in found)})" if found
+                             else "") + ": students' machines may not reach it. Join the "
+                          "class's Wi-Fi or a hotspot (docs/classroom.md, section 3), then "
+                          "start again, or give --advertise ADDRESS.")
+        elif len(found) > 1:
+            notes.append("This computer's addresses: "
+                         + ", ".join(a.describe() for a in found) + f". The join line uses "
+                         f"{shown}; if students cannot reach it, start again with "
+                         "--advertise ADDRESS (one of the others).")
+    else:
+        shown = host
+    return f"ssh {p}<your name>@{shown}", notes

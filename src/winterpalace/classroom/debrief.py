@@ -1,11 +1,14 @@
 """The debrief: what the class did with the night, beside what happened in 1917.
 
-Built from a room (live, or replayed from a session's journal): a Markdown page, a
-self-contained HTML page with an SVG timeline (hours across, one track per student, world
-events as vertical marks, the class's votes and their results), every marked decision point
-compared with 1917 with its source, each student's key decisions by handle, the secret goals
-revealed, and the authors' reflection prompts in the order feelings, facts, learned, then and
-now. Transcripts per student (handles only) go beside it for annotation.
+Built from a room (live, or replayed from a session's journal): a self-contained HTML page
+to project and print, and the same as Markdown. First the short debrief, for the lesson: the
+night as a picture (`timeline`) with its events as a numbered list; each decision point the
+class decided, in the order it reached them, what the class chose beside what happened in
+1917; the secret goals revealed; a few questions per stage (feelings, facts, what we learned,
+then and now). Then an appendix, for the teacher: each student's night and key decisions, the
+votes counted, the decision points nobody decided (or reached), every question, and the
+sources, each cited once, as the scenario's authors wrote them. Transcripts per student
+(handles only) go beside it for annotation.
 """
 
 from __future__ import annotations
@@ -17,16 +20,16 @@ from typing import Any
 from ..engine import votes as vt
 from ..engine.model import Decision, Scene, World
 from ..engine.state import PlayerState
+from ..handouts.metrics import SANS
 from ..handouts.packets import slug
 from ..handouts.page import esc, md_escape, page
+from . import timeline as tl
 from .room import Player, Room
 from .sessions import make_private_dir, write_private
 
 STAGES = (("feelings", "Feelings"), ("facts", "Facts"), ("learned", "What we learned"),
           ("then_and_now", "Then and now"))
-AREA_COLOURS = {"palace": "#b03a2e", "smolny": "#2e6fb0", "city": "#7d7d7d", "river": "#2a9d8f",
-                "fortress": "#6c4f9c", "fleet": "#1f4e79"}
-OTHER_COLOUR = "#b59b5b"
+SHORT_PROMPTS = 2          # questions per stage in the short debrief; the rest in the appendix
 
 
 @dataclass
@@ -38,6 +41,8 @@ class Point:
     chose: list[tuple[str, str]] = field(default_factory=list)   # (handle, choice label)
     tally: vt.Tally | None = None
     history_tally: vt.Tally | None = None
+    reached: int | None = None        # when the first student came to it (None: nobody did)
+    carried: set[str] = field(default_factory=set)   # handles the class clock chose for
 
 
 @dataclass
@@ -47,20 +52,42 @@ class Debrief:
     world: World
     title: str
     players: list[Player]
-    points: list[Point]
+    points: list[Point]               # in the order the class reached them (never: last)
     secret_ballots: bool
     tallies: dict[str, vt.Tally]
     fired: list[tuple[str, int]] = field(default_factory=list)   # world events: (id, time)
     factions: dict[str, str] = field(default_factory=dict)       # student -> faction
     began: int | None = None       # the class clock when the class's night started
+    timeline: tl.Timeline | None = None
+
+    def vote_time(self, vid: str) -> int:
+        """When a vote happened, as the picture shows it (its last ballot, or its count)."""
+        marks = {v.id: v.time for v in self.timeline.votes} if self.timeline else {}
+        return marks.get(vid, self.tallies[vid].at)
+
+    @property
+    def decided(self) -> list[Point]:
+        """The points where a student chose (not the clock for them): the short debrief's,
+        in time order."""
+        return [pt for pt in self.points if _decided(pt)]
+
+    @property
+    def undecided(self) -> list[Point]:
+        """The rest, for the appendix: reached by nobody, left before anyone chose, or passed
+        while the class clock carried the students (before the night began, say)."""
+        return [pt for pt in self.points if not _decided(pt)]
+
+
+def _decided(pt: Point) -> bool:
+    return any(name not in pt.carried for name, _ in pt.chose)
 
 
 def build(room: Room, title: str = "") -> Debrief:
     world = room.world
-    players = sorted((p for p in room.players.values() if p.ps is not None and not p.removed),
-                     key=lambda p: p.key)
+    players = tl.students(room)
     roles = {p.role for p in players}
-    tallies: dict[str, vt.Tally] = dict(room.votes.counted)
+    tallies: dict[str, vt.Tally] = dict(sorted(room.votes.counted.items(),
+                                               key=lambda kv: kv[1].at))
     secret = room.votes.secret
     lesson = world.lesson
     by_decision = {v.decision: v for v in (lesson.votes.values() if lesson else [])}
@@ -72,34 +99,42 @@ def build(room: Room, title: str = "") -> Debrief:
             continue
         pt = Point(scene, d)
         for p in players:
-            label = _choice_at(p.ps, scene.id)
+            label = _choice_at(p, scene.id)
             if label is not None:
-                pt.chose.append((p.name, label))
+                pt.chose.append((p.name, label[0]))
+                if label[1]:
+                    pt.carried.add(p.name)
+        times = [t for p in players if p.ps for t, s in p.ps.trail if s == scene.id]
+        pt.reached = min(times) if times else None
         v = by_decision.get(d.id)
         if v is not None:
             pt.tally = tallies.get(v.id)
             pt.history_tally = vt.historical(world, v)
         points.append(pt)
-    points.sort(key=lambda pt: _first_time(pt, players))
+    points.sort(key=lambda pt: (pt.reached is None, pt.reached or 0, pt.scene.id))
     factions = {p.name: f for p in players if (f := room.faction_of(p)) is not None}
-    return Debrief(world, title or f"{world.title}: the class's night", players, points,
-                   secret, tallies, list(room.ws.fired), factions, room.started_at)
+    title = title or f"{world.title}: the class's night"
+    picture = tl.from_room(room, title)
+    # The votes in the order, and at the time, the picture shows them.
+    when = {v.id: v.time for v in picture.votes}
+    tallies = dict(sorted(tallies.items(), key=lambda kv: when.get(kv[0], kv[1].at)))
+    return Debrief(world, title, players, points, secret, tallies, list(room.ws.fired),
+                   factions, room.started_at, picture)
 
 
 def _reached(ps: PlayerState | None, scene: str) -> bool:
     return ps is not None and any(s == scene for _, s in ps.trail)
 
 
-def _choice_at(ps: PlayerState | None, scene: str) -> str | None:
-    if ps is None:
+def _choice_at(p: Player, scene: str) -> tuple[str, bool] | None:
+    """The label of the student's last choice in `scene`, and whether the clock made it."""
+    if p.ps is None:
         return None
-    steps = [s for s in ps.history if s.scene == scene and s.kind == "choice"]
-    return steps[-1].label if steps else None
-
-
-def _first_time(pt: Point, players: list[Player]) -> tuple[int, str]:
-    times = [t for p in players if p.ps for t, s in p.ps.trail if s == pt.scene.id]
-    return (min(times) if times else 10**6, pt.scene.id)
+    steps = [(i, s) for i, s in enumerate(p.ps.history) if s.scene == scene and s.kind == "choice"]
+    if not steps:
+        return None
+    i, step = steps[-1]
+    return step.label, i in p.auto
 
 
 def _vote_scenes(world: World) -> set[str]:
@@ -141,8 +176,9 @@ def secret_goals(deb: Debrief, p: Player) -> list[tuple[str, str]]:
 
 
 def prompts(deb: Debrief) -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(stage, heading, [(decision question, prompt)]) in the order the debrief asks them."""
-    reached = [pt for pt in deb.points if pt.chose] or deb.points
+    """(stage, heading, [(decision question, prompt)]) in the order the debrief asks them:
+    every prompt of the points the class decided (of all points, if it decided none)."""
+    reached = deb.decided or deb.points
     out = []
     for stage, heading in STAGES:
         items = [(pt.decision.question, q) for pt in reached
@@ -150,6 +186,40 @@ def prompts(deb: Debrief) -> list[tuple[str, str, list[tuple[str, str]]]]:
         if items:
             out.append((stage, heading, items))
     return out
+
+
+def short_prompts(deb: Debrief) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The questions for the lesson's debrief: per stage, those of the moments most of the
+    class shared (the class's votes first, then the points most students decided at)."""
+    order = sorted(deb.decided or deb.points,
+                   key=lambda pt: (pt.tally is None, -len(pt.chose), pt.reached or 0))
+    rank = {id(pt): i for i, pt in enumerate(order)}
+    out = []
+    for stage, heading, items in prompts(deb):
+        by_q = {pt.decision.question: rank[id(pt)] for pt in order}
+        best = sorted(items, key=lambda it: by_q.get(it[0], 10**6))[:SHORT_PROMPTS]
+        out.append((stage, heading, [it for it in items if it in best]))
+    return out
+
+
+def sources(deb: Debrief) -> list[str]:
+    """Every work the debrief cites, each once, numbered by first citation (the short part's
+    points first, then the appendix's), as the scenario's authors wrote them."""
+    out: list[str] = []
+    for pt in deb.decided + deb.undecided:
+        for s in split_sources(pt.decision.source):
+            if s not in out:
+                out.append(s)
+    return out
+
+
+def split_sources(source: str) -> list[str]:
+    """`A; B` -> [A, B]: a decision may cite several works."""
+    return [s.strip().rstrip(".") for s in source.split(";") if s.strip()]
+
+
+def _cite(deb: Debrief, source: str, numbers: list[str]) -> list[int]:
+    return [numbers.index(s) + 1 for s in split_sources(source) if s in numbers]
 
 
 def _role_name(deb: Debrief, p: Player) -> str:
@@ -168,262 +238,322 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def _verdict(pt: Point) -> str:
+    """`the same result` / `a different result` / "" for a vote the class did not cast."""
+    if pt.tally is None or pt.history_tally is None or not pt.tally.ballots:
+        return ""
+    return "the same result" if pt.tally.value == pt.history_tally.value else \
+        "a different result"
+
+
+def choice_groups(deb: Debrief, pt: Point) -> list[tuple[str, list[str]]]:
+    """What the class chose at a point, as (choice, the students who chose it), in the order
+    the choices were first taken; at a secret ballot, one group of who voted."""
+    groups: dict[str, list[str]] = {}
+    for name, label in pt.chose:
+        groups.setdefault(_shown_choice(deb, pt, label), []).append(name)
+    return list(groups.items())
+
+
+def _vote_lead(t: vt.Tally) -> str:
+    """How the count came about: the class's ballots, or the clock passing the vote first."""
+    return "The class voted:" if t.ballots else \
+        "Counted before anyone in the class had voted (the clock passed it), as in 1917:"
+
+
+def _why_undecided(deb: Debrief, pt: Point) -> str:
+    """`Nobody reached it.` / `Misha reached it at 02:20; the night moved on before a choice.`
+    / `At 14:40 the class clock chose for Anna, Boris: Cheer with the hall.`"""
+    if pt.reached is None:
+        return "Nobody reached it."
+    if pt.chose:
+        return f"At {deb.world.clock.hhmm(pt.reached)} the class clock chose for " + \
+            "; ".join(f"{', '.join(names)}: {label}"
+                      for label, names in choice_groups(deb, pt)) + "."
+    names = [p.name for p in deb.players if _reached(p.ps, pt.scene.id)]
+    return (f"{', '.join(names)} reached it at {deb.world.clock.hhmm(pt.reached)}; the night "
+            "moved on before a choice.")
+
+
+def _shown_choice(deb: Debrief, pt: Point, label: str) -> str:
+    return "(secret ballot)" if deb.secret_ballots and pt.tally is not None else label
+
+
+def _span(deb: Debrief) -> str:
+    t = deb.timeline
+    if t is None:
+        return ""
+    return f"{deb.world.clock.hhmm(t.start)}\u2013{deb.world.clock.hhmm(t.end)}"
+
+
 # ---------------------------------------------------------------------------- Markdown
 
 
 def markdown(deb: Debrief) -> str:
     w = deb.world
+    hhmm = w.clock.hhmm
+    refs = sources(deb)
     lines = [f"# {md_escape(deb.title)}", "",
-             f"{len(deb.players)} students. Ballots were {'secret' if deb.secret_ballots else 'open'}.",
-             ""]
-    lines += ["## The night, student by student", ""]
+             f"{len(deb.players)} students, {_span(deb)}. Ballots were "
+             f"{'secret' if deb.secret_ballots else 'open'}. {md_escape(w.title)}: "
+             f"{md_escape(w.subtitle)}.", ""]
+    if deb.timeline and deb.timeline.events:
+        lines += ["## The night's events", ""]
+        lines += [f"{e.number}. {hhmm(e.time)} {md_escape(e.title)}"
+                  for e in deb.timeline.events]
+        lines.append("")
+    lines += ["## Your class and 25-26 October 1917", ""]
+    if not deb.decided:
+        lines += ["Nobody decided at a marked decision point.", ""]
+    for pt in deb.decided:
+        assert pt.reached is not None
+        d = pt.decision
+        lines += [f"### {hhmm(pt.reached)} - {md_escape(d.question)}", ""]
+        lines.append("**Your class:**")
+        for label, names in choice_groups(deb, pt):
+            carried = [n for n in names if n in pt.carried]
+            lines.append(f"- {md_escape(', '.join(names))}: {md_escape(label)}"
+                         + (f" (chosen by the clock for {md_escape(', '.join(carried))})"
+                            if carried else ""))
+        lines.append("")
+        if pt.tally is not None:
+            lines += [f"{_vote_lead(pt.tally)} {md_escape(_tally_text(pt.tally))}.", ""]
+        cite = "".join(f" [{n}]" for n in _cite(deb, d.source, refs))
+        lines.append(f"**In 1917:** {md_escape(d.history)}{cite}")
+        if pt.history_tally is not None:
+            verdict = _verdict(pt)
+            lines.append(f"Counted the 1917 way: {md_escape(_tally_text(pt.history_tally))}"
+                         + (f"; your class: {verdict}." if verdict else "."))
+        lines.append("")
+    goals = [(p, g) for p in deb.players for g in secret_goals(deb, p)]
+    if goals:
+        lines += ["## The secret goals", ""]
+        lines += [f"- **{md_escape(p.name)}** ({md_escape(_role_name(deb, p))}): "
+                  f"{md_escape(goal)}" for p, (_, goal) in goals]
+        lines.append("")
+    lines += ["## Talking it over", ""]
+    for _, heading, items in short_prompts(deb):
+        lines += [f"### {heading}", ""] + [f"- {md_escape(q)}" for _, q in items] + [""]
+
+    lines += ["## Appendix", "", "### Each student's night", ""]
     for p in deb.players:
         assert p.ps is not None
-        trail = ", ".join(f"{w.clock.hhmm(t)} {md_escape(w.places[w.scenes[s].place].name)}"
-                          for t, s in _moves(w, p.ps, deb.began))
-        lines.append(f"- **{md_escape(p.name)}** ({md_escape(_role_name(deb, p))}): {trail}")
-    lines.append("")
+        trail = ", ".join(f"{hhmm(t)} {md_escape(w.places[w.scenes[s].place].name)}"
+                          for t, s in tl.moves_of(w, p.ps, deb.began))
+        lines += [f"#### {md_escape(p.name)} - {md_escape(_role_name(deb, p))}", "",
+                  f"Where: {trail}", ""]
+        lines += [f"- {md_escape(k)}" for k in key_decisions(deb, p)] or \
+            ["- (no marked decisions)"]
+        lines.append("")
     if deb.tallies:
-        lines += ["## The class's votes", ""]
+        lines += ["### The class's votes", ""]
         for vid, t in deb.tallies.items():
-            lines.append(f"- **{md_escape(vid)}** at {w.clock.hhmm(t.at)}: "
+            lines.append(f"- **{md_escape(vid)}** at {hhmm(deb.vote_time(vid))}: "
                          f"{md_escape(_tally_text(t))}")
         lines.append("")
-    lines += ["## Your class vs. 25-26 October 1917", ""]
-    for pt in deb.points:
-        d = pt.decision
-        lines += [f"### {md_escape(d.question)}", ""]
-        if pt.chose:
-            lines.append("**Your class:**")
-            for name, label in pt.chose:
-                shown = "(secret ballot)" if deb.secret_ballots and pt.tally is not None \
-                    else md_escape(label)
-                lines.append(f"- {md_escape(name)}: {shown}")
-        else:
-            lines.append("**Your class:** nobody reached this point.")
-        if pt.tally is not None:
-            lines.append(f"- The class's vote: {md_escape(_tally_text(pt.tally))}")
-        lines += ["", f"**In 1917:** {md_escape(d.history)}"]
-        if pt.history_tally is not None:
-            same = pt.tally is not None and pt.tally.value == pt.history_tally.value
-            lines.append(f"(Counted the 1917 way: {md_escape(_tally_text(pt.history_tally))}"
-                         + (". Your class's result was the same." if same else
-                            ". Your class's result was different." if pt.tally else ".") + ")")
-        if d.source:
-            lines.append(f"*Source: {md_escape(d.source)}*")
-        lines.append("")
-    lines += ["## Key decisions, by student", ""]
-    for p in deb.players:
-        lines.append(f"### {md_escape(p.name)} - {md_escape(_role_name(deb, p))}")
-        lines += [f"- {md_escape(k)}" for k in key_decisions(deb, p)] or ["- (no marked decisions)"]
-        for sheet, goal in secret_goals(deb, p):
-            lines.append(f"- *Secret goal ({md_escape(sheet)}):* {md_escape(goal)}")
-        lines.append("")
-    lines += ["## Reflection", ""]
+    if deb.undecided:
+        lines += ["### Decision points nobody decided", ""]
+        for pt in deb.undecided:
+            d = pt.decision
+            cite = "".join(f" [{n}]" for n in _cite(deb, d.source, refs))
+            lines += [f"#### {md_escape(d.question)}", "", f"*{_why_undecided(deb, pt)}*", "",
+                      f"**In 1917:** {md_escape(d.history)}{cite}", ""]
+    lines += ["### All the questions", ""]
     for _, heading, items in prompts(deb):
-        lines += [f"### {heading}", ""]
-        lines += [f"- {md_escape(q)}" for _, q in items]
-        lines.append("")
+        lines += [f"#### {heading}", ""] + [f"- {md_escape(q)}" for _, q in items] + [""]
+    if refs:
+        lines += ["### Sources", ""] + [f"{i}. {md_escape(s)}" for i, s in enumerate(refs, 1)]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def _moves(world: World, ps: PlayerState, since: int | None = None) -> list[tuple[int, str]]:
-    """(time, scene) each time the player came to a new place; with `since`, only from that
-    time on (where they stood at `since` counts as arriving then)."""
-    out: list[tuple[int, str]] = []
-    last = None
-    for t, s in ps.trail:
-        place = world.scenes[s].place
-        if place != last:
-            out.append((t, s))
-            last = place
-    if since is None:
-        return out
-    before = [m for m in out if m[0] <= since]
-    after = [m for m in out if m[0] > since]
-    return ([(since, before[-1][1])] if before else []) + after
-
-
-# ---------------------------------------------------------------------------- SVG
-
-
-def timeline_svg(deb: Debrief) -> str:
-    """Hours across, one track per student; world events and votes as vertical marks."""
-    w = deb.world
-    players = deb.players
-    t0, t1 = _window(deb)
-    left, right, top, track = 150, 20, 80, 34
-    plot = 900
-    width = left + plot + right
-    n = max(1, len(players))
-    votes_y = top + n * track + 10
-    height = votes_y + 60
-    def x(t: int) -> float:
-        return left + (t - t0) * plot / (t1 - t0)
-
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
-           f'viewBox="0 0 {width} {height}" width="100%" '
-           f'aria-label="Timeline of the night, one track per student">',
-           f'<title>{esc(deb.title)}: where each student was, hour by hour</title>',
-           f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fffdf7"/>']
-    for h in range(t0, t1 + 1, 60):
-        out.append(f'<line x1="{x(h):.1f}" y1="{top - 8}" x2="{x(h):.1f}" '
-                   f'y2="{votes_y - 6}" stroke="#e2dccb"/>')
-        out.append(f'<text x="{x(h):.1f}" y="{top - 12}" font-size="11" text-anchor="middle" '
-                   f'fill="#555">{esc(w.clock.hhmm(h))}</text>')
-    fired = _fired(deb)
-    titles = {ev.id: ev.title for ev in w.events}
-    for i, (eid, t) in enumerate(fired, 1):
-        out.append(f'<g class="event"><title>{esc(w.clock.hhmm(t))} {esc(titles.get(eid, eid))}'
-                   f'</title><line x1="{x(t):.1f}" y1="{top - 4}" x2="{x(t):.1f}" '
-                   f'y2="{votes_y - 6}" stroke="#444" stroke-width="1" '
-                   f'stroke-dasharray="3,3"/>'
-                   f'<text x="{x(t):.1f}" y="{top - 24 - (i % 3) * 11}" font-size="10" '
-                   f'text-anchor="middle" fill="#333">{i}</text></g>')
-    for row, p in enumerate(players):
-        assert p.ps is not None
-        y = top + row * track
-        out.append(f'<g class="track" data-student="{esc(p.name)}">')
-        out.append(f'<text x="{left - 8}" y="{y + track / 2 + 4:.1f}" font-size="12" '
-                   f'text-anchor="end" fill="#111">{esc(_clip(p.name, 16))}</text>')
-        out.append(f'<text x="{left - 8}" y="{y + track / 2 + 15:.1f}" font-size="9" '
-                   f'text-anchor="end" fill="#666">{esc(_clip(_role_name(deb, p), 26))}</text>')
-        trail = _moves(w, p.ps, deb.began)
-        for i, (t, s) in enumerate(trail):
-            end = trail[i + 1][0] if i + 1 < len(trail) else p.ps.time
-            if end <= t:
-                end = t + 2
-            place = w.places[w.scenes[s].place]
-            colour = AREA_COLOURS.get(place.area or "", OTHER_COLOUR)
-            x0, x1 = x(max(t, t0)), x(min(end, t1))
-            out.append(f'<rect x="{x0:.1f}" y="{y + 6}" width="{max(1.5, x1 - x0):.1f}" '
-                       f'height="{track - 14}" fill="{colour}" stroke="#fff" '
-                       f'stroke-width="0.5"><title>{esc(p.name)}: {esc(w.clock.hhmm(t))}-'
-                       f'{esc(w.clock.hhmm(end))} {esc(place.name)}</title></rect>')
-            if x1 - x0 > 70:
-                out.append(f'<text x="{x0 + 4:.1f}" y="{y + track / 2 + 2:.1f}" font-size="9" '
-                           f'fill="#fff">{esc(_clip(place.name, int((x1 - x0) / 5.5)))}</text>')
-        for vid, tal in deb.tallies.items():
-            b = next((b for b in tal.ballots if b.name == p.name), None)
-            if b is not None:
-                cx, cy = x(b.time), y + track / 2
-                label = "secret ballot" if deb.secret_ballots else b.option
-                out.append(f'<path d="M{cx:.1f},{cy - 7:.1f} l6,7 l-6,7 l-6,-7 z" fill="#f2c14e" '
-                           f'stroke="#111"><title>{esc(p.name)} voted ({esc(vid)}): '
-                           f'{esc(label)}</title></path>')
-        out.append("</g>")
-    for i, (vid, tal) in enumerate(sorted(deb.tallies.items(), key=lambda kv: kv[1].at)):
-        vx = x(min(max(tal.at, t0), t1))
-        anchor = "end" if vx > left + plot - 120 else "start" if vx < left + 120 else "middle"
-        count = f"{tal.vote.yes} {tal.seats_of(tal.vote.yes)}" + \
-            (f", {tal.vote.no} {tal.seats_of(tal.vote.no)}" if tal.vote.no else "")
-        out.append(f'<g class="vote"><line x1="{vx:.1f}" y1="{top - 4}" x2="{vx:.1f}" '
-                   f'y2="{votes_y + 4}" stroke="#7a1d1d" stroke-width="2.5"/>'
-                   f'<text x="{vx:.1f}" y="{votes_y + 18 + (i % 2) * 16}" font-size="11" '
-                   f'text-anchor="{anchor}" fill="#7a1d1d" font-weight="bold">'
-                   f'Vote {esc(vid)}: {esc(_show(tal.value))} ({esc(count)})</text></g>')
-    lx = left
-    for area, colour in AREA_COLOURS.items():
-        name = w.areas[area].name if area in w.areas else area
-        out.append(f'<rect x="{lx}" y="{height - 14}" width="10" height="10" fill="{colour}"/>'
-                   f'<text x="{lx + 14}" y="{height - 5}" font-size="10">{esc(name)}</text>')
-        lx += 26 + 6 * len(name)
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def _window(deb: Debrief) -> tuple[int, int]:
-    """The hours the timeline spans: from when the class's night started (or the first
-    student's start, if it never did) to the last student's time."""
-    starts = [p.ps.trail[0][0] for p in deb.players if p.ps and p.ps.trail]
-    if deb.began is not None:
-        starts = [max(t, deb.began) for t in starts] or [deb.began]
-    ends = [p.ps.time for p in deb.players if p.ps]
-    t0 = (min(starts) if starts else deb.world.clock.start) // 60 * 60
-    t1 = -(-(max(ends) if ends else deb.world.clock.start + 60) // 60) * 60
-    return t0, max(t1, t0 + 60)
-
-
-def _fired(deb: Debrief) -> list[tuple[str, int]]:
-    """The world events inside the timeline's hours, in time order (numbered from 1)."""
-    t0, t1 = _window(deb)
-    return sorted(((e, t) for e, t in deb.fired if t0 <= t <= t1), key=lambda et: et[1])
-
-
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[:max(1, n - 1)] + "\u2026"
 
 
 # ---------------------------------------------------------------------------- HTML
 
 
+def timeline_svg(deb: Debrief) -> str:
+    """The night as a picture (see `timeline`)."""
+    assert deb.timeline is not None
+    return tl.svg(deb.timeline)
+
+
+STYLE = f"""
+/* On a projector: large type, the page as wide as the picture. */
+html {{ font-size: 20px; }}
+body {{ font-family: {SANS}; font-size: 1rem; line-height: 1.4; color: #1b1b1b;
+       max-width: 1200px; margin: 1.2rem auto; padding: 0 40px; }}
+h1 {{ font-size: 2rem; margin: 0 0 .2rem; border-bottom: 3px double #7a1d1d; }}
+h2 {{ font-size: 1.45rem; color: #7a1d1d; margin: 1.4rem 0 .4rem; break-after: avoid; }}
+h3 {{ font-size: 1.1rem; margin: .9rem 0 .2rem; break-after: avoid; }}
+h4 {{ font-size: 1rem; margin: .7rem 0 .1rem; break-after: avoid; }}
+p, li {{ orphans: 2; widows: 2; }}
+.sub {{ color: #555; margin: .2rem 0 .6rem; }}
+.figure {{ overflow-x: auto; }}
+svg.timeline {{ display: block; width: 100%; max-width: 1200px; height: auto; }}
+ol.events {{ columns: 3; column-gap: 2rem; margin: .5rem 0 0; padding-left: 2.2rem; }}
+ol.events li {{ break-inside: avoid; }}
+.t {{ font-variant-numeric: tabular-nums; color: #555; }}
+.point {{ display: grid; grid-template-columns: 5.2rem 1fr 1.35fr; column-gap: 1rem;
+          border-top: 1px solid #d8d0bd; padding: .5rem 0 .6rem; break-inside: avoid; }}
+.point .when {{ grid-row: 1 / span 2; font-weight: bold; color: #7a1d1d; }}
+.point.head {{ border-top: none; padding: 0 0 .2rem; color: #555; font-size: .85em;
+               font-weight: bold; text-transform: uppercase; letter-spacing: .04em; }}
+.point h3 {{ grid-column: 2 / span 2; margin: 0 0 .3rem; font-size: 1.05rem; }}
+.point .ours ul {{ margin: 0; padding-left: 0; list-style: none; }}
+.point .ours li {{ margin: 0 0 .15rem; }}
+.choice {{ font-style: italic; }}
+.point p {{ margin: 0 0 .25rem; }}
+.label {{ font-weight: bold; }}
+.note, .cite {{ color: #555; font-size: .85em; }}
+.same {{ color: #235d23; font-weight: bold; }} .diff {{ color: #8a2b00; font-weight: bold; }}
+table {{ border-collapse: collapse; margin: .4rem 0; width: 100%; }}
+td, th {{ border-top: 1px solid #d8d0bd; padding: .25rem .5rem .25rem 0; text-align: left;
+          vertical-align: top; }}
+tr {{ break-inside: avoid; }}
+.stages {{ display: grid; grid-template-columns: 1fr 1fr; column-gap: 2rem; }}
+.stages section {{ break-inside: avoid; }}
+.stages ul, .appendix ul {{ margin: .1rem 0 .4rem; padding-left: 1.2rem; }}
+.appendix {{ border-top: 3px double #7a1d1d; margin-top: 2rem; }}
+.appendix .student, .appendix .undecided {{ break-inside: avoid; }}
+.where {{ color: #555; font-size: .85em; margin: 0; }}
+ol.sources {{ padding-left: 1.6rem; }}
+.secrets th {{ width: 11rem; font-weight: normal; }}
+
+/* On paper: the same page, set small enough that the short debrief of a small class takes
+   two pages; the appendix starts on a page of its own. */
+@page {{ margin: 12mm 13mm; }}
+@media print {{
+  html {{ font-size: 9pt; }}
+  body {{ max-width: none; margin: 0; padding: 0; line-height: 1.3; }}
+  h1 {{ font-size: 17pt; }} h2 {{ font-size: 12.5pt; margin: .8rem 0 .25rem; }}
+  h3 {{ font-size: 9.5pt; }} h4 {{ font-size: 9pt; }}
+  .figure {{ overflow: visible; }}
+  svg.timeline {{ max-width: none; }}
+  ol.events {{ columns: 3; font-size: 8pt; }}
+  .point {{ grid-template-columns: 3.6rem 1fr 1.5fr; padding: .3rem 0 .35rem; }}
+  .point h3 {{ font-size: 9pt; }}
+  .stages {{ grid-template-columns: repeat(4, 1fr); column-gap: 1rem; }}
+  .stages ul {{ padding-left: 1rem; }}
+  .appendix {{ break-before: page; border-top: none; margin-top: 0; }}
+  a {{ color: inherit; text-decoration: none; }}
+}}
+"""
+
+
 def html_page(deb: Debrief) -> str:
     w = deb.world
-    h = [f"<h1>{esc(deb.title)}</h1>",
-         f'<p class="sub">{len(deb.players)} students &middot; ballots were '
-         f'{"secret" if deb.secret_ballots else "open"} &middot; '
-         f'{esc(w.title)}: {esc(w.subtitle)}</p>',
-         "<h2>The night</h2>", timeline_svg(deb)]
-    fired = _fired(deb)
-    if fired:
-        titles = {ev.id: ev.title for ev in w.events}
-        h.append('<p class="src">World events (the numbered dashed lines): ' + "; ".join(
-            f"{i} {esc(w.clock.hhmm(t))} {esc(titles.get(e, e))}"
-            for i, (e, t) in enumerate(fired, 1)) + "</p>")
+    hhmm = w.clock.hhmm
+    refs = sources(deb)
+
+    def cite(source: str) -> str:
+        nums = _cite(deb, source, refs)
+        if not nums:
+            return ""
+        links = ", ".join(f'<a href="#source-{n}">{n}</a>' for n in nums)
+        return f' <span class="cite">[{links}]</span>'
+
+    h = ['<header class="top">', f"<h1>{esc(deb.title)}</h1>",
+         f'<p class="sub">{len(deb.players)} students &middot; {esc(_span(deb))} &middot; '
+         f'ballots were {"secret" if deb.secret_ballots else "open"} &middot; '
+         f"{esc(w.title)}: {esc(w.subtitle)}</p>", "</header>",
+         '<section class="night">', "<h2>The night</h2>",
+         f'<div class="figure">{timeline_svg(deb)}</div>']
+    if deb.timeline and deb.timeline.events:
+        h.append('<ol class="events" aria-label="The night\'s events, as numbered in the '
+                 'picture">')
+        h += [f'<li value="{e.number}"><span class="t">{esc(hhmm(e.time))}</span> '
+              f"{esc(e.title)}</li>" for e in deb.timeline.events]
+        h.append("</ol>")
+    h.append("</section>")
+
+    h += ['<section class="vs">', "<h2>Your class and 25&ndash;26 October 1917</h2>"]
+    if not deb.decided:
+        h.append("<p>Nobody decided at a marked decision point.</p>")
+    else:
+        h.append('<div class="point head" aria-hidden="true"><span>When</span>'
+                 "<span>What your class chose</span><span>What happened in 1917</span></div>")
+    for pt in deb.decided:
+        assert pt.reached is not None
+        d = pt.decision
+        h.append(f'<article class="point vs1917" data-decision="{esc(d.id)}">')
+        h.append(f'<div class="when">{esc(hhmm(pt.reached))}</div>')
+        h.append(f"<h3>{esc(d.question)}</h3>")
+        h.append('<div class="ours"><ul class="chose">')
+        for label, names in choice_groups(deb, pt):
+            carried = [n for n in names if n in pt.carried]
+            note = (f' <span class="note">(chosen by the clock for '
+                    f'{esc(", ".join(carried))})</span>') if carried else ""
+            h.append(f"<li><strong>{esc(', '.join(names))}</strong>: "
+                     f'<span class="choice">{esc(label)}</span>{note}</li>')
+        h.append("</ul>")
+        if pt.tally is not None:
+            h.append(f'<p class="vote">{esc(_vote_lead(pt.tally))} <strong>'
+                     f"{esc(tl.result_text(pt.tally))}</strong></p>")
+        h.append("</div>")
+        h.append(f'<div class="then"><p><span class="label">In 1917:</span> '
+                 f"{esc(d.history)}{cite(d.source)}</p>")
+        if pt.history_tally is not None:
+            verdict = _verdict(pt)
+            mark = "" if not verdict else (
+                f' <span class="{"same" if verdict.startswith("the same") else "diff"}">'
+                f"Your class: {verdict}.</span>")
+            h.append(f'<p class="note">Counted the 1917 way: '
+                     f"{esc(tl.result_text(pt.history_tally))}.{mark}</p>")
+        h.append("</div></article>")
+    h.append("</section>")
+
+    goals = [(p, g) for p in deb.players for g in secret_goals(deb, p)]
+    if goals:
+        h += ['<section class="secrets">', "<h2>The secret goals</h2>", "<table>"]
+        for p, (_, goal) in goals:
+            h.append(f'<tr><th scope="row">{esc(p.name)}<br><span class="note">'
+                     f"{esc(_role_name(deb, p))}</span></th><td>{esc(goal)}</td></tr>")
+        h += ["</table>", "</section>"]
+
+    h += ['<section class="talk">', "<h2>Talking it over</h2>", '<div class="stages">']
+    for stage, heading, items in short_prompts(deb):
+        h.append(f'<section><h3 class="stage" data-stage="{stage}">{esc(heading)}</h3><ul>')
+        h += [f"<li>{esc(q)}</li>" for _, q in items]
+        h.append("</ul></section>")
+    h += ["</div>", "</section>"]
+
+    # The appendix: for the teacher's reading, not the projector.
+    h += ['<section class="appendix">', "<h2>Appendix</h2>", "<h3>Each student's night</h3>"]
+    for p in deb.players:
+        assert p.ps is not None
+        trail = ", ".join(f"{hhmm(t)} {w.places[w.scenes[s].place].name}"
+                          for t, s in tl.moves_of(w, p.ps, deb.began))
+        h.append(f'<div class="student"><h4>{esc(p.name)} &mdash; '
+                 f"{esc(_role_name(deb, p))}</h4>"
+                 f'<p class="where">{esc(trail)}</p><ul>')
+        h += [f"<li>{esc(k)}</li>" for k in key_decisions(deb, p)] or \
+            ["<li>(no marked decisions)</li>"]
+        h.append("</ul></div>")
     if deb.tallies:
-        h += ["<h2>The class's votes</h2>", "<table><tr><th>vote</th><th>counted</th>"
+        h += ["<h3>The class's votes</h3>", "<table><tr><th>vote</th><th>when</th>"
               "<th>result</th><th>seats</th></tr>"]
         for vid, t in deb.tallies.items():
-            h.append(f"<tr><td>{esc(vid)}</td><td>{esc(w.clock.hhmm(t.at))}</td>"
+            h.append(f"<tr><td>{esc(vid)}</td><td>{esc(hhmm(deb.vote_time(vid)))}</td>"
                      f"<td>{esc(t.vote.flag)} = {esc(_show(t.value))}</td>"
                      f"<td>{esc(t.line())}</td></tr>")
         h.append("</table>")
-    h.append("<h2>Your class vs. 25&ndash;26 October 1917</h2>")
-    for pt in deb.points:
-        d = pt.decision
-        h.append(f'<section class="box vs1917" data-decision="{esc(d.id)}">')
-        h.append(f"<h3>{esc(d.question)}</h3>")
-        if pt.chose:
-            h.append("<p><strong>Your class:</strong></p><ul>")
-            for name, label in pt.chose:
-                shown = "(secret ballot)" if deb.secret_ballots and pt.tally is not None \
-                    else label
-                h.append(f"<li><strong>{esc(name)}</strong>: {esc(shown)}</li>")
-            h.append("</ul>")
-        else:
-            h.append("<p><strong>Your class:</strong> nobody reached this point.</p>")
-        if pt.tally is not None:
-            h.append(f"<p>The class's vote: {esc(_tally_text(pt.tally))}</p>")
-        h.append(f"<p><strong>In 1917:</strong> {esc(d.history)}</p>")
-        if pt.history_tally is not None:
-            if pt.tally is None:
-                verdict = ""
-            elif pt.tally.value == pt.history_tally.value:
-                verdict = ' <span class="same">Your class: the same result.</span>'
-            else:
-                verdict = ' <span class="diff">Your class: a different result.</span>'
-            h.append(f'<p class="src">Counted the 1917 way: '
-                     f'{esc(_tally_text(pt.history_tally))}.{verdict}</p>')
-        if d.source:
-            h.append(f'<p class="src">Source: {esc(d.source)}</p>')
-        h.append("</section>")
-    h.append("<h2>Key decisions, by student</h2>")
-    for p in deb.players:
-        h.append(f'<section class="box student"><h3>{esc(p.name)} &mdash; '
-                 f"{esc(_role_name(deb, p))}</h3><ul>")
-        h += [f"<li>{esc(k)}</li>" for k in key_decisions(deb, p)] or \
-            ["<li>(no marked decisions)</li>"]
-        h.append("</ul>")
-        for sheet, goal in secret_goals(deb, p):
-            h.append(f'<p class="secret box"><strong>Secret goal</strong> ({esc(sheet)}): '
-                     f"{esc(goal)}</p>")
-        h.append("</section>")
-    h.append("<h2>Reflection</h2>")
-    for stage, heading, items in prompts(deb):
-        h.append(f'<h3 class="stage" data-stage="{stage}">{esc(heading)}</h3><ul>')
+    if deb.undecided:
+        h.append("<h3>Decision points nobody decided</h3>")
+        for pt in deb.undecided:
+            d = pt.decision
+            h.append(f'<div class="undecided" data-decision="{esc(d.id)}">'
+                     f'<h4>{esc(d.question)}</h4><p class="note">{esc(_why_undecided(deb, pt))}'
+                     f'</p><p><span class="label">In 1917:</span> '
+                     f"{esc(d.history)}{cite(d.source)}</p></div>")
+    h.append("<h3>All the questions</h3>")
+    for _, heading, items in prompts(deb):
+        h.append(f"<h4>{esc(heading)}</h4><ul>")
         h += [f"<li>{esc(q)}</li>" for _, q in items]
         h.append("</ul>")
-    return page(deb.title, "\n".join(h))
+    if refs:
+        h += ["<h3>Sources</h3>", '<ol class="sources">']
+        h += [f'<li id="source-{i}">{esc(s)}</li>' for i, s in enumerate(refs, 1)]
+        h.append("</ol>")
+    h.append("</section>")
+    return page(deb.title, "\n".join(h), style=STYLE)
 
 
 # ---------------------------------------------------------------------------- outputs
@@ -435,11 +565,16 @@ def summary_lines(deb: Debrief) -> list[str]:
     out = [f"Debrief: {deb.title} ({len(deb.players)} students)"]
     for vid, t in deb.tallies.items():
         out.append(f"  vote {vid}: {_tally_text(t)}")
-    for pt in deb.points:
+    for pt in deb.decided:
         n = len(pt.chose)
-        out.append(f"  {pt.decision.id}: {n} student{'s' if n != 1 else ''} decided"
+        out.append(f"  {w.clock.hhmm(pt.reached or 0)} {pt.decision.id}: {n} "
+                   f"student{'s' if n != 1 else ''} decided"
                    + (f"; class {_show(pt.tally.value)} vs 1917 {_show(pt.history_tally.value)}"
                       if pt.tally and pt.history_tally else ""))
+    if deb.undecided:
+        n = len(deb.undecided)
+        out.append(f"  ({n} more decision point{'s' if n != 1 else ''} nobody decided: in the "
+                   "appendix)")
     for p in deb.players:
         assert p.ps is not None
         ending = w.scenes[p.ps.ending].ending if p.ps.ending else None
@@ -528,6 +663,7 @@ __all__ = [
     "Debrief",
     "Point",
     "build",
+    "choice_groups",
     "debrief_files",
     "html_page",
     "key_decisions",
@@ -535,6 +671,8 @@ __all__ = [
     "markdown",
     "prompts",
     "secret_goals",
+    "short_prompts",
+    "sources",
     "summary_lines",
     "timeline_svg",
     "transcript",

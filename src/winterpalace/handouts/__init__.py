@@ -1,4 +1,6 @@
-"""Handouts for a class: printable role sheets (packets) and a balanced share of the roles.
+"""Handouts for a class: printable role sheets (packets, the class packet) and a balanced
+share of the roles; and what printing needs: the sheets' stylesheet (`sheetstyle`), the
+fonts' metrics (`metrics`) and how much of a page a sheet takes (`fit`).
 
 Depends only on the engine's model and the scenario: a teacher can print the sheets the day
 before, with no classroom server.

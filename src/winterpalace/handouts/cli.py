@@ -9,7 +9,8 @@ from typing import Any
 
 from ..scenario.report import load_or_report
 from .balance import BalanceError, assign, describe, plan
-from .packets import PacketError, slug, write_packets
+from .packets import PacketError, packet_name, stem_of, too_long, write_packets
+from .sheetstyle import BOX_HEIGHT_MM
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
 
@@ -24,15 +25,16 @@ def _out(text: str) -> None:
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "packets", help="write printable role sheets (Markdown and HTML) for a class",
-        description="Write one role sheet per role and per delegate faction, each as Markdown "
-                    "and as a self-contained HTML page, with an easier-reading version.")
+        "packets", help="write printable role sheets for a class: one packet to print",
+        description="Write the class packet (the plan, then every student's sheet) for A4 "
+                    "and US Letter paper, and each role's and faction's sheet as Markdown and "
+                    "as a self-contained HTML page, each with an easier-reading version.")
     p.add_argument("scenes", nargs="?", metavar="DIR", help="scenario folder (default: the "
                    "shipped night)")
     p.add_argument("--out", metavar="FOLDER", required=True, help="where to write the sheets")
     p.add_argument("--students", type=int, metavar="N",
-                   help="also print a balanced plan of roles and factions for N students "
-                   "(3 to 40)")
+                   help="a sheet per student, for N students (3 to 40), shared out by a "
+                   "balanced plan of roles and factions (default: one of every sheet)")
     p.set_defaults(func=cmd_packets)
 
 
@@ -48,20 +50,29 @@ def cmd_packets(args: argparse.Namespace) -> int:
     if world is None:
         return EXIT_BAD_SCENARIO
     try:
-        written = write_packets(world, Path(args.out))
-    except PacketError as e:
+        lines = describe(world, plan(world, args.students)) if args.students is not None \
+            else []
+        written = write_packets(world, Path(args.out), args.students)
+    except (PacketError, BalanceError) as e:
         _err(str(e))
         return EXIT_ERROR
     except OSError as e:
         _err(f"cannot write to {args.out}: {e.strerror or e}")
         return EXIT_ERROR
-    _out(f"Wrote {len(written)} files to {args.out} (open index.html to print them).")
-    if args.students is not None:
-        try:
-            lines = describe(world, plan(world, args.students))
-        except BalanceError as e:
-            _err(str(e))
-            return EXIT_ERROR
+    out = Path(args.out)
+    _out(f"Wrote {len(written)} files to {out}.")
+    who = f"for {args.students} students" if args.students is not None else \
+        "one of every sheet (add --students N for a sheet per student)"
+    _out(f"Print the class packet, {who}: {out / packet_name('a4')} (A4) or "
+         f"{out / packet_name('letter')} (US Letter); easier reading: "
+         f"{packet_name('a4', True)}, {packet_name('letter', True)}. Single sheets: "
+         f"{out / 'index.html'}.")
+    for sh in too_long(world):
+        _err(f"warning: the sheet {sh.stem!r} does not fit its page even in smaller type "
+             f"(about {sh.estimate_mm:.0f} mm of text for a {BOX_HEIGHT_MM} mm page): it will "
+             "print on more pages. Shorten its texts, passages or glossary in the scenario's "
+             "`lesson:` section.")
+    if lines:
         _out(f"For {args.students} students:")
         for line in lines:
             _out(f"  {line}")
@@ -84,7 +95,7 @@ def cmd_balance(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for name in args.names:
         s = seats[name]
-        sheet = slug(s.role) + (f"-{slug(s.faction)}" if s.faction else "")
+        sheet = stem_of(s.role, s.faction)
         faction = f" {s.faction}" if s.faction else ""
         _out(f"{name}: {world.roles[s.role].name}" + (f" ({s.faction})" if s.faction else "")
              + f" - sheet {sheet}.html; teacher: assign {name} {s.role}{faction}")

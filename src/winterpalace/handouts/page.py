@@ -32,12 +32,12 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def page(title: str, body: str, css_class: str = "") -> str:
+def page(title: str, body: str, css_class: str = "", style: str = STYLE) -> str:
     """A whole HTML document with the stylesheet inline."""
     cls = f' class="{esc(css_class)}"' if css_class else ""
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{esc(title)}</title>\n<style>{STYLE}</style>\n</head>\n"
+            f"<title>{esc(title)}</title>\n<style>{style}</style>\n</head>\n"
             f"<body{cls}>\n{body}\n</body>\n</html>\n")
 
 
