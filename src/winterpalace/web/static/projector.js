@@ -5,7 +5,6 @@
 
 (function () {
   const $ = (id) => document.getElementById(id);
-  const AREA_COLOURS = { palace: "#b03a2e", smolny: "#2e6fb0", city: "#7d7d7d", river: "#2a9d8f", fortress: "#6c4f9c", fleet: "#1f4e79" };
   let key = "";
   let timelineUrl = null;
   let last = null;
@@ -76,7 +75,7 @@
     box.replaceChildren();
     for (const a of plan.areas) {
       const area = el("section", "area" + (a.places.length ? "" : " empty"));
-      area.style.setProperty("--area", AREA_COLOURS[a.id] || "#b59b5b");
+      if (/^#[0-9a-fA-F]{6}$/.test(a.colour || "")) area.style.setProperty("--area", a.colour);
       const n = a.places.reduce((k, p) => k + p.students.length, 0);
       area.appendChild(el("h3", "", a.name + (n ? " (" + n + ")" : "")));
       for (const p of a.places) {
