@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -79,3 +79,34 @@ def write_scenario(tmp_path: Path) -> Callable[..., Path]:
             path.write_text(textwrap.dedent(text))
         return root
     return write
+
+
+# ------------------------------------------------------------------ a real browser
+#
+# Chromium from the system's packages (`apt-get install chromium`, as .ci/run does), driven by
+# playwright's Python API. `playwright install` is never needed: the system browser is used.
+# One browser per test module (keep the browser tests of a feature in one module, and it is
+# one per feature); each test opens its own contexts (cheap, isolated: their own storage, as
+# separate devices would have). Not per session: playwright's sync API keeps its event loop
+# marked as running while it lives, and `asyncio.run` in any later test would refuse to run.
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium (skips the test where there is none)."""
+    import os
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
