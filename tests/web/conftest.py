@@ -80,14 +80,22 @@ class Process:
 class ClassServer(Process):
     """`winterpalace classroom` with its page on a free port; console commands on stdin."""
 
-    def __init__(self, tmp: Path, scenes: Path, *extra: str):
-        self.port, self.web_port = free_port(), free_port()
+    def __init__(self, tmp: Path, scenes: Path, *extra: str,
+                 again: ClassServer | None = None):
+        """A new session; with `again`, that server's session resumed on the same ports."""
+        self.tmp, self.scenes = tmp, scenes
+        if again is None:
+            self.port, self.web_port = free_port(), free_port()
+            start = ["--code", CODE]
+        else:
+            self.port, self.web_port = again.port, again.web_port
+            start = ["--resume"]
         self.url = f"http://127.0.0.1:{self.web_port}"
+        log = tmp / ("server.log" if again is None else "server-resumed.log")
         super().__init__([sys.executable, "-m", "winterpalace", "classroom", "--host",
                           "127.0.0.1", "--port", str(self.port), "--web", str(self.web_port),
                           "--saves", str(tmp / "saves"), "--scenes", str(scenes), "--stdin",
-                          "--code", CODE, "--wrong-code-delay", "0.05", *extra],
-                         tmp / "server.log", "Type `help`")
+                          "--wrong-code-delay", "0.05", *start, *extra], log, "Type `help`")
 
 
 class PlayServer(Process):

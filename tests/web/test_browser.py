@@ -58,9 +58,11 @@ def story(page: Any) -> str:
     return str(page.inner_text("#story"))
 
 
-def wait_story(page: Any, text: str) -> None:
-    page.wait_for_function("t => document.getElementById('story').textContent.includes(t)",
-                           arg=text, timeout=WAIT)
+def wait_story(page: Any, text: str, times: int = 1) -> None:
+    """Wait until the story shows `text` (at least `times` times)."""
+    page.wait_for_function(
+        "([t, n]) => document.getElementById('story').textContent.split(t).length > n",
+        arg=[text, times], timeout=WAIT)
 
 
 def choose(page: Any, label: str) -> None:
@@ -182,12 +184,24 @@ def test_a_closed_tab_takes_its_seat_again_and_the_projector_follows_a_move(
     wait_story(tab, "Welcome back, Dasha")
     page.wait_for_selector("#bye:not([hidden])", timeout=WAIT)
     assert "open on another screen" in page.inner_text("#bye")
-    # "Leave on this device" forgets the seat here.
-    tab.click("#leave")
-    assert tab.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('wp-seat'))") \
-        == []
-    tab.reload()
-    tab.wait_for_selector("#login:not([hidden])", timeout=WAIT)
+    # The teacher stops the server and starts it again (--resume): the page says so, waits,
+    # and takes its seat back by itself.
+    assert server.stop() == 0
+    tab.wait_for_selector("#bye:not([hidden])", timeout=WAIT)
+    assert "takes you back to it" in tab.inner_text("#bye")
+    again = ClassServer(server.tmp, server.scenes, again=server)
+    try:
+        tab.wait_for_selector("#command:not([hidden])", timeout=3 * WAIT)
+        wait_story(tab, "Welcome back, Dasha", times=2)
+        again.wait_for("Dasha is back")
+        # "Leave on this device" forgets the seat here.
+        tab.click("#leave")
+        assert tab.evaluate(
+            "() => Object.keys(localStorage).filter(k => k.startsWith('wp-seat'))") == []
+        tab.reload()
+        tab.wait_for_selector("#login:not([hidden])", timeout=WAIT)
+    finally:
+        again.stop()
     device.close()
     other.close()
     projector.close()

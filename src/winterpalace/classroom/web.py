@@ -555,7 +555,13 @@ class WebClass:
         for student in list(self.students):
             student.kick([])      # each conversation marks its student away itself
         if self.tasks:
-            await asyncio.wait(self.tasks, timeout=goodbye + 1)
+            await asyncio.wait(self.tasks, timeout=goodbye)
+        # Pages still at the code form or the projector are closed from here (their own
+        # handlers wait for the browser's next message).
+        await asyncio.gather(*(s.close(1001, "The class server has stopped.")
+                               for s in list(self.sockets) + list(self.projector.sockets)))
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=1)
         if self.served is not None:
             await self.served.close()
         for t in self.tasks:
