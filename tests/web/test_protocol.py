@@ -38,7 +38,7 @@ def test_every_output_is_json_with_its_type_and_the_words_a_page_needs() -> None
 
 def test_gentle_mode_reaches_the_page_as_the_told_texts() -> None:
     world = load_scenario(TOLD)
-    session, turn = Session.new(world, "r", 1)
+    session, _ = Session.new(world, "r", 1)
     session.gentle = True
     out = session.handle("1")
     items = protocol.outputs(out, world)["items"]
