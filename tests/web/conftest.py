@@ -169,6 +169,15 @@ OVERLAPS_JS = """
       if (w > 1 && h > 1) out.push([els[i].className || els[i].tagName, els[j].className || els[j].tagName, Math.round(w), Math.round(h)]);
     }
   }
+  // Nothing in the bar may stick out of it (the bar is drawn over the page).
+  const bar = document.getElementById('bar');
+  if (bar) {
+    const b = bar.getBoundingClientRect();
+    for (const e of Array.from(bar.querySelectorAll('*')).filter(seen)) {
+      const r = e.getBoundingClientRect();
+      if (r.top < b.top - 1 || r.bottom > b.bottom + 1) out.push(['#bar', e.id || e.className, 0, 0]);
+    }
+  }
   const wide = document.scrollingElement.scrollWidth - window.innerWidth;
   const clipped = Array.from(document.querySelectorAll('#main *, #bar *')).filter(seen)
     .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)

@@ -108,11 +108,11 @@ class SinglePlayer:
     def _show(self, sock: Socket, outs: list[FlowOutput]) -> None:
         bye = [o for o in outs if isinstance(o, Goodbye)]
         shown = [o for o in outs if not isinstance(o, Goodbye)]
-        if shown:
-            sock.send(protocol.outputs(shown, self.world))
         view = next((o.view for o in reversed(shown) if isinstance(o, Screen)), None)
         if view is not None:
-            sock.send(protocol.status(view))
+            sock.send(protocol.status(view))     # the bar first: a new scene scrolls under it
+        if shown:
+            sock.send(protocol.outputs(shown, self.world))
         if bye:
             sock.send({"t": "bye", "forget": False, "text": bye[-1].text.replace(
                 "`winterpalace play --continue` takes you back to it",

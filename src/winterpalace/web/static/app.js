@@ -114,6 +114,7 @@
   // ------------------------------------------------------------------ messages
 
   function handle(msg) {
+    if (msg.t === "ask" || msg.t === "out" || msg.t === "seat") showConnection("");
     switch (msg.t) {
       case "hello": return onHello(msg);
       case "login": return onLogin(msg);
@@ -183,7 +184,8 @@
     if (msg.time) {
       $("clock").textContent = msg.hhmm || msg.time;
       $("clock-date").textContent = msg.hhmm ? msg.time.replace(msg.hhmm, "").replace(/^\s*\u00b7\s*/, "") : "";
-      $("place").textContent = msg.place + (msg.area && msg.area !== msg.place ? " \u00b7 " + msg.area : "");
+      $("place").textContent = msg.place;
+      $("area").textContent = msg.area && msg.area !== msg.place ? " \u00b7 " + msg.area : "";
     }
     const cc = $("class-clock");
     if (msg.class) {
@@ -368,6 +370,7 @@
         if (old !== scene) old.classList.add("past");
       }
       const h = scene.querySelector("h2");
+      measureBar();                       // the bar may have grown with this turn's status
       scene.scrollIntoView({ block: "start" });
       if (state.userActed && h) h.focus({ preventScroll: true });
     } else if (stick) {
@@ -627,12 +630,14 @@
     connect();
   }
 
-  function trackBar() {
+  function measureBar() {
     // The sticky bar's height, so a scene scrolled to is not hidden under it.
-    const bar = $("bar");
-    const set = () => document.documentElement.style.setProperty("--bar-h", bar.offsetHeight + "px");
-    set();
-    if (window.ResizeObserver) new ResizeObserver(set).observe(bar);
+    document.documentElement.style.setProperty("--bar-h", $("bar").offsetHeight + "px");
+  }
+
+  function trackBar() {
+    measureBar();
+    if (window.ResizeObserver) new ResizeObserver(measureBar).observe($("bar"));
   }
 
   takeKeyFromAddress();
