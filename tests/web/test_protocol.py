@@ -97,7 +97,8 @@ def test_messages_from_the_browser_are_checked() -> None:
     ("localhost:8080", True), ("LOCALHOST", True), ("teacher-pc:8080", True),
     ("teacher-pc.local:8080", True), ("evil.example:8080", False),
     ("127.0.0.1.evil.example", False), ("", False), (":8080", False),
-    ("127.0.0.1:notaport", False), ("a@b", False),
+    ("127.0.0.1:notaport", False), ("a@b", False), ("x; script-src *;y.localhost", False),
+    ("app.localhost:8080", True), ("teacher_pc:8080", False),
 ])
 def test_only_this_computers_names_are_answered(host: str, ok: bool) -> None:
     assert host_allowed(host, {"localhost", "teacher-pc", "teacher-pc.local"}) is ok

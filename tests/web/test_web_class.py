@@ -214,6 +214,7 @@ def test_every_socket_is_checked_host_origin_size_and_rate(tmp_path: Path) -> No
                     csp = resp.headers["Content-Security-Policy"]
                     assert "script-src 'self'" in csp and "unsafe" not in csp
                     assert "frame-ancestors 'none'" in csp
+                    assert f"connect-src 'self' ws://127.0.0.1:{r.port} wss://" in csp
                     assert resp.headers["X-Content-Type-Options"] == "nosniff"
                 assert (await http.get(url(r) + "/../../etc/passwd")).status == 404
                 assert (await http.post(url(r) + "/", data="x")).status == 405

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import re
 import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -79,6 +80,9 @@ def own_names() -> set[str]:
     return names
 
 
+_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+
+
 def host_allowed(host: str | None, names: Iterable[str]) -> bool:
     """Whether a request's Host header names this computer (see the module's docstring)."""
     if not host:
@@ -96,7 +100,10 @@ def host_allowed(host: str | None, names: Iterable[str]) -> bool:
         return True
     except ValueError:
         pass
-    return name.lower() in names or name.lower().endswith(".localhost")
+    name = name.lower()
+    if not _NAME.fullmatch(name):
+        return False
+    return name in names or name.endswith(".localhost")
 
 
 def origin_allowed(request: web.Request) -> bool:
@@ -273,6 +280,12 @@ def make_app(names: Iterable[str] | None = None, client_max_size: int = 16 * 102
                 resp = web.Response(status=e.status, text=e.reason + "\n")
         if not resp.prepared:
             resp.headers.update(HEADERS)
+            if host_allowed(request.host, allowed):
+                # 'self' covers the page's own WebSocket in current browsers; older Safari
+                # (school iPads) needs it spelled out. The Host was checked just above.
+                host = request.host
+                resp.headers["Content-Security-Policy"] = CSP.replace(
+                    "connect-src 'self'", f"connect-src 'self' ws://{host} wss://{host}")
         return resp
 
     app = web.Application(middlewares=[guard], client_max_size=client_max_size)
