@@ -291,6 +291,7 @@ def test_single_player_in_the_browser_keeps_markup_as_text_and_the_terminals_sav
         page.press("#line", "Enter")
         page.wait_for_selector("#bye:not([hidden])", timeout=WAIT)
         assert "Your game is saved" in page.inner_text("#bye")
+        assert page.locator("#rejoin").is_hidden()     # the server has stopped: no way back
         assert server.proc.wait(10) == 0
         assert errors == []
         ctx.close()

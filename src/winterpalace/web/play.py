@@ -114,7 +114,7 @@ class SinglePlayer:
         if shown:
             sock.send(protocol.outputs(shown, self.world))
         if bye:
-            sock.send({"t": "bye", "forget": False, "text": bye[-1].text.replace(
+            sock.send({"t": "bye", "forget": False, "final": True, "text": bye[-1].text.replace(
                 "`winterpalace play --continue` takes you back to it",
                 "`winterpalace play --web --continue` (or `winterpalace play --continue` in "
                 "a terminal) takes you back to it")})
@@ -201,8 +201,8 @@ async def _serve(player: SinglePlayer, port: int) -> int:
         t.cancel()
     if player.sock is not None:
         if not player.done.is_set():
-            player.sock.send({"t": "bye", "forget": False, "text": "The game has been "
-                              "stopped on the computer. Your game is saved."})
+            player.sock.send({"t": "bye", "forget": False, "final": True, "text": "The game "
+                              "has been stopped on the computer. Your game is saved."})
         await player.sock.close()
     await site.close()
     notice = player.flow.hangup()

@@ -14,7 +14,8 @@ Server to browser:
 - `out`     {items: [output, ...]}: what to show, in order (below)
 - `status`  {time, place, area, class?: {now, limit, state}}: for the bar at the top
 - `seat`    {token, name}: class mode, keep this to take the seat again without the PIN
-- `bye`     {text, forget: bool}: the connection ends; forget: drop the kept seat
+- `bye`     {text, forget, retry?, final?}: the connection ends; forget: drop the kept seat;
+            retry: the server is restarting, come back by yourself; final: it has stopped
 - `error`   {text}: a message was refused (too long, too fast, not JSON)
 
 Browser to server: `hello` {seat?, key?} first, then `login` {code, name} (class mode, until

@@ -171,11 +171,12 @@
     showConnection("");
     $("bye-text").textContent = msg.text || "The connection has closed.";
     $("rejoin").textContent = state.mode === "single" ? "Open the game again" : "Join again";
+    $("rejoin").hidden = !!msg.final;      // the server itself has stopped: nothing to rejoin
     $("bye").hidden = false;
     if (msg.retry) {
       state.retry = 1;
       scheduleRetry();
-    } else {
+    } else if (!msg.final) {
       $("rejoin").focus();
     }
   }
@@ -402,7 +403,7 @@
       const box = el("div", "event");
       const p = el("p");
       p.appendChild(el("time", "", n.hhmm));
-      p.appendChild(document.createTextNode(n.text));
+      p.appendChild(document.createTextNode(" " + n.text));
       box.appendChild(p);
       parent.appendChild(box);
     }
