@@ -346,3 +346,31 @@ def test_the_class_vote_is_counted_once_and_shown_once(tmp_path: Path) -> None:
         finally:
             await r.shutdown()
     run(main())
+
+
+def test_caucus_say_and_alerts_reach_the_right_people_from_a_browser(tmp_path: Path) -> None:
+    async def main() -> None:
+        r = await serve(tmp_path)
+        try:
+            a = WebSimStudent("Anna", 1, url=url(r), code=CODE, faction=1)
+            b = WebSimStudent("Boris", 1, url=url(r), code=CODE, faction=1)
+            c = WebSimStudent("Chen", 1, url=url(r), code=CODE, faction=2)
+            for s in (a, b, c):
+                await s.connect()
+                await s.join()
+            await r.console.execute("start")
+            await r.console.execute("caucus 5")
+            await a.expect("Your `say` now reaches only the Bolshevik delegates")
+            a.send("say <b>stay</b> together")
+            await b.expect('[Bolshevik caucus] Anna says: "<b>stay</b> together"')
+            await a.turn("time")
+            assert "stay</b> together" not in c.seen
+            a.send("alert I feel unwell")
+            await a.expect("Your teacher has been told, and nobody else")
+            await r.wait_log("ALERT from Anna: I feel unwell")
+            assert "unwell" not in b.seen + c.seen
+            for s in (a, b, c):
+                await s.close()
+        finally:
+            await r.shutdown()
+    run(main())
