@@ -21,6 +21,10 @@ def test_wheel_ships_the_scenario_and_finds_it_when_installed(tmp_path: Path) ->
     names = zipfile.ZipFile(wheel).namelist()
     assert "winterpalace/scenes/world.yaml" in names
     assert any(n.startswith("winterpalace/scenes/sailor/") for n in names)
+    # The browser page is served from the package itself (no CDN, no checkout).
+    from winterpalace.web.http import ASSETS
+    for name, _ in ASSETS.values():
+        assert f"winterpalace/web/static/{name}" in names, name
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     # Run from elsewhere, with only the unpacked wheel on the path: no checkout to fall back on.

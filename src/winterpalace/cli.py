@@ -245,6 +245,8 @@ def cmd_play(args: argparse.Namespace) -> int:
                 "--saves DIR.")
         return EXIT_ERROR
     store.tidy()
+    if getattr(args, "web", None) is not None:
+        return play_web(world, store, args)
     transcript = None
     if getattr(args, "transcript", None) is not None:
         try:
@@ -275,6 +277,24 @@ def cmd_play(args: argparse.Namespace) -> int:
     if transcript is not None and transcript.failed and code == EXIT_OK:
         return EXIT_ERROR
     return code
+
+
+def play_web(world: World, store: Any, args: argparse.Namespace) -> int:
+    """`play --web`: the game served to a browser on this computer (web/play.py)."""
+    if not 1 <= args.web <= 65535:
+        _stderr("winterpalace: --web takes a port from 1 to 65535 (8000 is usual).")
+        return EXIT_ERROR
+    for option in ("transcript", "watch", "plain"):
+        if getattr(args, option, None):
+            _stderr(f"winterpalace: --{option} is for the terminal game, not --web.")
+            return EXIT_ERROR
+    try:
+        from .web.play import run
+    except ImportError as e:     # a broken install: aiohttp is one of the dependencies
+        _stderr(f"winterpalace: the web front end cannot start ({e}); reinstall Winter Palace.")
+        return EXIT_ERROR
+    return run(world, store, args.role, args.seed, bool(getattr(args, "continue_", False)),
+               bool(getattr(args, "gentle", False)), args.web)
 
 
 def play_plain(world: World, role: str | None, seed: int | None, *, store: object = None,
@@ -409,6 +429,9 @@ def add_play_arguments(p: argparse.ArgumentParser) -> None:
                    help="also write everything shown and typed to FILE, as plain text")
     p.add_argument("--gentle", action="store_true",
                    help="content mode: violence told, not shown (the authors' gentler texts)")
+    p.add_argument("--web", nargs="?", const=8000, type=int, metavar="PORT",
+                   help="play in a web browser on this computer instead of the terminal "
+                   "(http://127.0.0.1:PORT, 8000 by default; the same saves)")
     p.add_argument("--watch", action="store_true",
                    help="with --scenes: reload the scenario when its files change, keeping "
                    "your place (for authors)")

@@ -62,6 +62,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--gentle", action="store_true",
                    help="content mode: violence is told, not shown (set before the session; "
                    "kept when it is resumed)")
+    _add_web_options(p)
     # For tests and trials: shorter pauses and limits than a class needs.
     p.add_argument("--wrong-code-delay", type=float, default=1.0, help=argparse.SUPPRESS)
     p.add_argument("--pace-step", type=int, default=5, help=argparse.SUPPRESS)
@@ -80,6 +81,32 @@ def register(subparsers: Any) -> None:
                                 "classroom debrief|purge|balance`.")
     old_sub = old.add_subparsers(dest="lesson_command", metavar="ACTION", required=True)
     _add_actions(old_sub, keep_parent=False)
+
+
+def _add_web_options(p: argparse.ArgumentParser) -> None:
+    """The browser page's options (the page itself: classroom/web.py)."""
+    p.add_argument("--web", metavar="PORT|off",
+                   help="serve the browser page for students with no ssh (Chromebooks, iPads) "
+                   "and the projector view, on PORT (default 8080); `off`: no page. Plain "
+                   "HTTP, not encrypted, unless --tls-cert and --tls-key")
+    p.add_argument("--tls-cert", metavar="FILE", help="a certificate (PEM) for the browser "
+                   "page: it is then served over HTTPS, encrypted")
+    p.add_argument("--tls-key", metavar="FILE", help="the certificate's private key (PEM)")
+    p.add_argument("--projector-key", help=argparse.SUPPRESS)
+
+
+def _web_options_problem(args: argparse.Namespace) -> str | None:
+    """Why the browser page's options cannot be used (a sentence), or None."""
+    web = (args.web or "").strip().lower()
+    if web and web != "off" and not (web.isdigit() and 1 <= int(web) <= 65535):
+        return f"--web {args.web}: give a port from 1 to 65535 (8080 is usual), or `off`"
+    if web.isdigit() and int(web) in (args.port, args.telnet_port):
+        return f"--web {web}: that port is already --port or --telnet-port"
+    if bool(args.tls_cert) != bool(args.tls_key):
+        return "--tls-cert and --tls-key go together: give both files, or neither"
+    if args.tls_cert and web == "off":
+        return "--tls-cert and --tls-key are for the browser page, which --web off turns off"
+    return None
 
 
 def _add_actions(sub: Any, keep_parent: bool) -> None:
@@ -227,6 +254,10 @@ def cmd_classroom(args: argparse.Namespace) -> int:
         _err(f"--telnet-port {telnet_port}: give a port from 1 to 65535 other than --port "
              "(2323 is usual)")
         return EXIT_ERROR
+    problem = _web_options_problem(args)
+    if problem:
+        _err(problem)
+        return EXIT_ERROR
     for opt, value in (("--max-connections", args.max_connections),
                        ("--max-per-address", args.max_per_address)):
         if not 1 <= value <= 10_000:
@@ -315,11 +346,21 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
     hint, notes = join_line(args.host, args.port, args.advertise)
     if telnet is not None:
         hint += f"  (no ssh: telnet {hint.rsplit('@', 1)[1]} {args.telnet_port})"
+    from .web import start_from_args as start_web_from_args
+    web, web_lines, problem = await start_web_from_args(hub, args, hint.rsplit("@", 1)[1])
+    if problem:
+        _err(problem)
+        await _shut(hub, listener, telnet, None)
+        return EXIT_ERROR
+    if web is not None:
+        hint += f"  (no ssh: open {web.url} in a browser)"
     console = FacilitatorConsole(hub, hint)
     hub.on_log = console.on_log
     if telnet is not None:
         from .telnet import WARNING
         console.print_line(WARNING)
+    for line in web_lines:
+        console.print_line(line)
     use_terminal = not args.stdin and sys.stdin.isatty() and sys.stdout.isatty()
     for line in console.status_lines():
         console.print_line(line)
@@ -363,7 +404,7 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
         t.cancel()
     # Every step of stopping has a time limit: a server always stops, and saves.
     try:
-        await asyncio.wait_for(_shut(hub, listener, telnet), 10)
+        await asyncio.wait_for(_shut(hub, listener, telnet, web), 10)
     except TimeoutError:
         hub.journal.close()
     if hub.room.ended:
@@ -376,7 +417,9 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
     return EXIT_OK
 
 
-async def _shut(hub: Any, listener: Any, telnet: Any) -> None:
+async def _shut(hub: Any, listener: Any, telnet: Any, web: Any) -> None:
+    if web is not None:
+        await web.close()
     if telnet is not None:
         await telnet.close()
     await listener.close()     # goodbyes reach the students, their places are journaled

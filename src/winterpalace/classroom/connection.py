@@ -1,8 +1,10 @@
-"""One student's conversation with the class, whatever the wire (SSH, telnet, later a browser).
+"""One student's conversation with the class, whatever the wire (SSH, telnet, a browser).
 
 A transport gives each connection a `terminal.Terminal` (read a line; write above the prompt)
 and runs `PlayerConnection(hub, terminal).run()` once the class code is right. Nothing here
-knows the wire.
+knows the wire. Every question is also described as data (`Question`: its kind and, for a
+menu, its options), so a transport that shows forms and buttons (the browser) can subclass
+the conversation and show the same questions its own way, with the same answers.
 
 The conversation: a name (or a handle); for a name already in the class, its rejoin PIN (or
 the teacher's `admit`); for a new one, a role and, where the role has factions, a faction; then
@@ -12,6 +14,7 @@ the night. Every question has a time limit, and typed lines are rate-limited.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from ..session import Info, Notice, Output, QuitRequest, sentence
 from .door import RateLimit
@@ -27,6 +30,39 @@ PLAY_TIMEOUT = 30 * 60.0     # seconds without a line at the night's prompt
 ADMIT_TIMEOUT = 300.0        # seconds to wait for the teacher to `admit` a lost PIN
 PIN_TRIES_HERE = 3           # wrong PINs on one connection before it is closed
 LINES_PER_SECOND = (20.0, 40)  # typed lines: forty at once, then twenty a second
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One answer of a menu: what typing it means (`answer`), its label, a line about it,
+    and why it cannot be taken now (None: it can)."""
+
+    answer: str
+    label: str
+    detail: str = ""
+    unavailable: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """What the student is asked, as data: `kind` is name, pin, lost_pin, role, faction or
+    play; a menu has a title and options; `default` is what an empty answer means."""
+
+    kind: str
+    title: str = ""
+    options: tuple[Option, ...] = ()
+    default: str = ""
+
+    def as_info(self) -> Info:
+        """The menu as lines, for a terminal: `1. Lieutenant Sinegub, from 18:00: ...`."""
+        lines = []
+        for o in self.options:
+            extra = f" ({o.unavailable})" if o.unavailable else ""
+            lines.append(f"{o.answer}. {o.label}{extra}" + (f"{o.detail}" if o.detail else ""))
+        return Info(self.title, tuple(lines))
+
+
+PLAY = Question("play")
 
 
 class Leave(Exception):
@@ -100,7 +136,8 @@ class PlayerConnection:
     def show(self, outs: list[Output]) -> None:
         self.deliver(outs)
 
-    async def ask(self, message: Prompt, timeout: float | None = None) -> str:
+    async def ask(self, message: Prompt, timeout: float | None = None,
+                  question: Question | None = None) -> str:
         """One line from the student. Leave when nothing is typed for `timeout` seconds."""
         if self.closing or self.term.lost:
             raise EOFError
@@ -109,7 +146,7 @@ class PlayerConnection:
             if self.pending:
                 self.print_now([])
             try:
-                return await self.term.read_line(message, limit)
+                return await self.read(message, limit, question or Question("text"))
             except KeyboardInterrupt:
                 self.show([Notice("(Type `quit` to leave.)")])
             except IdleTimeout:
@@ -120,7 +157,18 @@ class PlayerConnection:
                     + (" (your place is kept)." if self.name else "."), "warning")])
                 raise Leave from None
 
+    async def read(self, message: Prompt, timeout: float | None, question: Question) -> str:
+        """The line itself, from the terminal. A transport that shows questions as forms
+        (the browser) overrides this and `show_menu` and gets the question as data."""
+        return await self.term.read_line(message, timeout)
+
+    def show_menu(self, question: Question) -> None:
+        """Show a menu's options before its question (on a terminal: numbered lines)."""
+        self.show([question.as_info()])
+
     # -- the conversation
+
+    confirm_name = True     # ask to confirm the name the connection came with (SSH's user)
 
     async def run(self) -> None:
         printer = asyncio.create_task(self._printer())
@@ -154,6 +202,7 @@ class PlayerConnection:
         room = self.hub.room
         self.show(self._welcome())
         typed = clean_name(self.username)
+        given = not self.confirm_name      # the name was typed already, in the login form
         while True:
             if room.ended:
                 self.show([Notice("The session has ended. Thank you for playing.")])
@@ -166,11 +215,22 @@ class PlayerConnection:
                 continue
             default = f" (press Enter to be {typed})" if typed else \
                 " (or press Enter for a handle)"
-            if room.locked:
+            if room.locked and not given:
                 self.show([Notice("The class is closed to new names. If you joined before, "
                                   "type the name you used.")])
                 default = ""
-            answer = (await self.ask(f"Your first name or a nickname{default}: ")).strip()
+            if given:
+                given = False
+                answer = self.username.strip()
+                if answer and typed is None:
+                    self.show([Notice("Use letters, digits, - or _, at most 20 characters, "
+                                      "like `Misha` or `Sailor-2`. No surnames needed.",
+                                      "warning")])
+                    continue
+            else:
+                answer = (await self.ask(f"Your first name or a nickname{default}: ",
+                                         question=Question("name", default=typed or "")
+                                         )).strip()
             name = typed if not answer and typed else (clean_name(answer) if answer else None)
             if answer and name is None:
                 self.show([Notice("Use letters, digits, - or _, at most 20 characters, like "
@@ -261,10 +321,12 @@ class PlayerConnection:
                 self.show([Notice(f"Too many wrong PINs for {p.name}: your teacher has to let "
                                   "you in.", "warning")])
                 return await self._admitted(p.name)
-            answer = (await self.ask(f"PIN for {p.name} (Enter if you have lost it): ")).strip()
+            answer = (await self.ask(f"PIN for {p.name} (Enter if you have lost it): ",
+                                     question=Question("pin", title=p.name))).strip()
             if not answer:
                 again = (await self.ask("Lost your PIN? Type `teacher` to ask your teacher to "
-                                        "let you in, or press Enter to choose another name: "))
+                                        "let you in, or press Enter to choose another name: ",
+                                        question=_LOST_PIN))
                 if again.strip().lower() in ("teacher", "t", "yes", "y"):
                     return await self._admitted(p.name)
                 return None
@@ -309,16 +371,18 @@ class PlayerConnection:
         room = self.hub.room
         roles = list(room.world.roles)
         counts = room.role_counts()
-        lines = []
+        options = []
         for n, rid in enumerate(roles, 1):
             r = room.world.roles[rid]
             cap = room.caps.get(rid)
-            full = " (full)" if cap is not None and counts[rid] >= cap else ""
-            lines.append(f"{n}. {r.name}{full}, from {room.world.clock.hhmm(r.start_time)}: "
-                         f"{r.title} ({counts[rid]} playing)")
-        self.show([Info("Roles", tuple(lines))])
+            full = "full" if cap is not None and counts[rid] >= cap else None
+            options.append(Option(str(n), r.name, f", from {room.world.clock.hhmm(r.start_time)}"
+                                  f": {r.title} ({counts[rid]} playing)", full))
+        question = Question("role", "Roles", tuple(options))
+        self.show_menu(question)
         while True:
-            answer = (await self.ask(f"Choose a role, 1 to {len(roles)}: ")).strip().lower()
+            answer = (await self.ask(f"Choose a role, 1 to {len(roles)}: ",
+                                     question=question)).strip().lower()
             if answer.isdigit() and 1 <= int(answer) <= len(roles):
                 return roles[int(answer) - 1]
             if answer in room.world.roles:
@@ -329,12 +393,13 @@ class PlayerConnection:
         room = self.hub.room
         options = room.factions_of_role(role)
         default = room.default_faction(role) or options[0]
-        lines = [f"{n}. {f} ({room.factions[f].seats} seats in 1917)"
-                 for n, f in enumerate(options, 1)]
-        self.show([Info("Your faction (it is on your role sheet)", tuple(lines))])
+        question = Question("faction", "Your faction (it is on your role sheet)",
+                            tuple(Option(str(n), f, f" ({room.factions[f].seats} seats in 1917)")
+                                  for n, f in enumerate(options, 1)), default)
+        self.show_menu(question)
         while True:
             answer = (await self.ask(f"Choose your faction, 1 to {len(options)} (Enter: "
-                                     f"{default}): ")).strip()
+                                     f"{default}): ", question=question)).strip()
             if not answer:
                 return default
             if answer.isdigit() and 1 <= int(answer) <= len(options):
@@ -354,7 +419,7 @@ class PlayerConnection:
     async def play(self) -> None:
         assert self.session is not None
         while True:
-            line = await self.ask(self._prompt_text, self.play_timeout)
+            line = await self.ask(self._prompt_text, self.play_timeout, PLAY)
             if self.lines.wait() > 0:
                 self.print_now([Notice("One thing at a time: that line was not read.",
                                        "warning")])
@@ -370,6 +435,10 @@ class PlayerConnection:
             self.print_now(outs)
             if quitting:
                 return
+
+
+_LOST_PIN = Question("lost_pin", "Lost your PIN?", (
+    Option("teacher", "Ask my teacher to let me in"), Option("", "Choose another name")))
 
 
 def error_line(e: Exception) -> LogLine:

@@ -144,6 +144,9 @@ class ClassroomSession(Session):
             return [explain]
         return [*self.cmd_alert(rest), explain]
 
+    def _counted_votes(self, before: Game, after: Game) -> list[Output]:
+        return []     # the room counts the class's own ballots (a single player's count is not)
+
     def apply_choice(self, index: int) -> tuple[Game, Turn]:
         turn = self._room.choose(self.name, index)
         return self._game(), turn

@@ -582,7 +582,7 @@ class Room:
         if self.ws.flags != before_ws.flags:
             self._refresh(before_ws, p)
         self._collect(p)
-        self._count_if_all_in()
+        self._count_if_all_in(p)
         return Result(True)
 
     def _refresh(self, before: WorldState, actor: Player | None = None) -> None:
@@ -1028,10 +1028,10 @@ class Room:
                 f"Waiting for {waiting} more delegate{'s' if waiting != 1 else ''} of the "
                 "class." if waiting else "Every delegate of the class has voted.")))
 
-    def _count_if_all_in(self) -> None:
+    def _count_if_all_in(self, actor: Player | None = None) -> None:
         for v in self.votes.open_votes():
             if self.votes.ballots.get(v.id) and not self.eligible(v):
-                self._count(v)
+                self._count(v, actor)
 
     def close_vote(self, vote_id: str) -> Result:
         """The teacher closes a vote now: it is counted with the ballots cast so far."""
@@ -1049,7 +1049,9 @@ class Room:
         self._count(v)
         return Result(True)
 
-    def _count(self, v: Vote) -> None:
+    def _count(self, v: Vote, actor: Player | None = None) -> None:
+        """Count `v` now; `actor` (whose ballot completed it) is shown their own screen by
+        their own turn, so it is not refreshed here too."""
         t = self.votes.count(v, self.now, {p.name: p.key for p in self.players.values()})
         before = self.ws
         flags = dict(self.ws.flags)
@@ -1065,7 +1067,7 @@ class Room:
         for p in self.players.values():
             if p.role == v.role:
                 self._tell(p, Notice(news))
-        self._refresh(before)
+        self._refresh(before, actor)
 
     # -- caucus breaks
 

@@ -4,9 +4,10 @@ Everything runs on one asyncio loop. A change goes: room method (pure, instant) 
 which queues the new records for the journal and, once they are fsync'd, hands the room's
 deliveries to each student's connection and its log lines to the teacher, in order.
 
-Transport-neutral: a connection (SSH, telnet, later a browser) is a `Link` the hub delivers
-to; the conversation with a student (`connection.py`) asks the hub for the code check, PINs,
-the teacher's approval and rate limits.
+Transport-neutral: a connection (SSH, telnet, a browser) is a `Link` the hub delivers to; the
+conversation with a student (`connection.py`) asks the hub for the code check, PINs, the
+teacher's approval and rate limits. Views of the whole class (the projector) subscribe to
+`observers`: called after each change has been journaled and delivered.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Classroom:
     code: str | None = None          # the class code in clear, while this process knows it
     door: Door = field(default_factory=Door)
     on_log: Callable[[list[LogLine]], None] = lambda lines: None
+    observers: list[Callable[[list[LogLine]], None]] = field(default_factory=list)
     links: dict[str, Link] = field(default_factory=dict)
     pace_step: int = PACE_STEP
     minute: float = 60.0             # real seconds in a caucus minute (tests shorten it)
@@ -367,6 +369,8 @@ class Classroom:
             self.ended.set()
         if batch.log:
             self.on_log(batch.log)
+        for observe in self.observers:
+            observe(batch.log)
 
     async def _pace_clock(self) -> None:
         """Move the class clock on by itself when the teacher has set a pace."""
