@@ -102,3 +102,18 @@ def test_messages_from_the_browser_are_checked() -> None:
 ])
 def test_only_this_computers_names_are_answered(host: str, ok: bool) -> None:
     assert host_allowed(host, {"localhost", "teacher-pc", "teacher-pc.local"}) is ok
+
+
+def test_a_wait_that_stops_early_and_a_choice_done_reach_the_page_as_the_terminal_words_them(
+) -> None:
+    from winterpalace.engine import start, wait
+    from winterpalace.session import stop_line
+    night = load_scenario(Path(__file__).resolve().parent.parent / "engine" / "waiting")
+    ws, ps, _ = start(night, "watcher")
+    ws, ps, turn = wait(night, ws, ps, 600)               # stops at 09:50: a poster goes up
+    assert turn.stopped is not None
+    sent = protocol.data(Screen(eng.view(night, ws, ps), turn), night)
+    assert sent["turn"]["stop_line"] == stop_line(turn)
+    assert sent["turn"]["stop_line"].startswith("You stop waiting at 09:50")
+    assert sent["turn"]["interrupted_line"] is None
+    assert all("done" in c for c in sent["view"]["choices"])

@@ -36,7 +36,7 @@ from pathlib import PurePath
 from typing import Any
 
 from ..engine.clock import Reading, format_duration
-from ..engine.events import ChoiceView, EndingView, View
+from ..engine.events import ChoiceView, EndingView, Turn, View
 from ..engine.model import World
 
 VERSION = 1
@@ -72,6 +72,9 @@ def _derived(value: Any, world: World | None) -> dict[str, Any]:
         return {"line": value.line(), "sentence": value.sentence()}
     if isinstance(value, ChoiceView):
         return {"takes_text": format_duration(value.takes) if value.takes else ""}
+    if isinstance(value, Turn):
+        from ..session import interrupted_line, stop_line   # the terminal's own sentences
+        return {"stop_line": stop_line(value), "interrupted_line": interrupted_line(value)}
     if isinstance(value, View):
         notes: tuple[str, ...] = ()
         if world is not None and value.scene in world.scenes:

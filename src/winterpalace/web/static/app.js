@@ -313,7 +313,12 @@
       b.appendChild(el("span", "num", c.number));
       b.appendChild(el("span", "label", c.label));
       b.appendChild(el("span", "cost", c.enabled ? (c.takes_text || "") : ""));
-      if (!c.enabled) {
+      if (c.done) {
+        b.classList.add("greyed", "done");
+        b.setAttribute("aria-disabled", "true");
+        b.appendChild(el("span", "reason", "Done"));
+        b.addEventListener("click", () => addNotice({ text: "You have done that already.", kind: "warning" }));
+      } else if (!c.enabled) {
         b.classList.add("greyed");
         b.setAttribute("aria-disabled", "true");
         b.appendChild(el("span", "reason", c.reason ? "Not now: " + c.reason : "Not available now."));
@@ -398,6 +403,7 @@
 
   function renderTurn(turn, parent) {
     if (!turn) return;
+    if (turn.interrupted_line) parent.appendChild(el("p", "result", turn.interrupted_line));
     if (turn.result) parent.appendChild(paragraphs(el("div", "result"), turn.result));
     for (const n of turn.narrations || []) {
       const box = el("div", "event");
@@ -407,6 +413,7 @@
       box.appendChild(p);
       parent.appendChild(box);
     }
+    if (turn.stop_line) parent.appendChild(el("p", "stop", turn.stop_line));
   }
 
   function renderScreen(o) {
