@@ -77,9 +77,24 @@ def test_the_clock_holds_for_the_vote_and_the_teacher_can_close_it(world, at_mar
 
 def test_moving_the_clock_past_the_hold_counts_the_vote(world, at_martov):
     room = at_martov({"Anna": "Menshevik"})
+    room.log.clear()
     assert room.advance(world.clock.parse_time("23:45")).ok
     t = room.votes.counted["martov"]
     assert not t.ballots and t.value == "passed"   # nobody voted: 1917's unanimous vote
+    # Counted as at its hold (not the time the clock moved from), and the teacher is told
+    # who had not voted and how to wait for them next time.
+    assert t.at == world.clock.parse_time("23:25")
+    [alert] = [ln.text for ln in room.log if ln.kind == "alert"]
+    assert "Vote martov was counted at 23:25 as the clock passed it: 1 delegate of the " \
+        "class had not voted" in alert and "`advance` to a little before 23:25" in alert
+
+
+def test_a_vote_everyone_has_cast_is_counted_without_an_alert(world, at_martov):
+    room = at_martov({"Anna": "Menshevik"})
+    room.choose("Anna", MARTOV_INDEX["for"])
+    room.log.clear()
+    assert room.advance(world.clock.parse_time("23:45")).ok
+    assert not [ln for ln in room.log if ln.kind == "alert"]
 
 
 def test_seats_are_shared_among_a_factions_students(world, at_martov):

@@ -831,7 +831,17 @@ class Room:
         to = min(to, self.world.clock.end)
         for v in self.votes.open_votes():
             if v.hold <= to:
-                self._count(v)
+                behind = len(self.eligible(v))
+                # Counted as the clock passes its hold, at that time (not the time the clock
+                # moved from); the teacher hears who had not voted, and how to wait for them.
+                self._count(v, at=max(self.now, v.hold))
+                if behind:
+                    self._note("alert", f"Vote {v.id} was counted at {self.hhmm(v.hold)} as "
+                                        f"the clock passed it: {behind} delegate"
+                                        f"{'s' if behind != 1 else ''} of the class had not "
+                                        f"voted. Next time, `advance` to a little before "
+                                        f"{self.hhmm(v.hold)} and wait for `votes` to show "
+                                        "every ballot.")
         self.now = to
         self.ws = eng.advance_world(self.world, self.ws, to)
         for p in sorted(self.players.values(), key=lambda q: q.key):
@@ -1049,10 +1059,11 @@ class Room:
         self._count(v)
         return Result(True)
 
-    def _count(self, v: Vote, actor: Player | None = None) -> None:
-        """Count `v` now; `actor` (whose ballot completed it) is shown their own screen by
-        their own turn, so it is not refreshed here too."""
-        t = self.votes.count(v, self.now, {p.name: p.key for p in self.players.values()})
+    def _count(self, v: Vote, actor: Player | None = None, at: int | None = None) -> None:
+        """Count `v` now (or as at `at`); `actor` (whose ballot completed it) is shown their
+        own screen by their own turn, so it is not refreshed here too."""
+        t = self.votes.count(v, self.now if at is None else at,
+                             {p.name: p.key for p in self.players.values()})
         before = self.ws
         flags = dict(self.ws.flags)
         flags[v.flag] = t.value
