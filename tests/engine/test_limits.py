@@ -191,13 +191,22 @@ def test_a_world_event_past_a_bound_does_not_happen_and_the_night_goes_on(world:
     assert shared.flags["wbig"] == 10 and "surge" not in shared.fired_ids()
 
 
-def test_an_event_reaching_the_player_past_a_bound_refuses_the_wait(world: World) -> None:
+def test_an_event_reaching_the_player_past_a_bound_leaves_them_as_they_were(
+        world: World) -> None:
+    """All of the case's effects or none, and the night goes on: a refused turn would stop
+    this player's clock at the event for good."""
     ws, ps, _ = start(world, "r")
-    ws, ps, _ = wait(world, ws, ps, 90)             # past the surge, before the shout
-    _, ps2, turn = wait(world, ws, ps, 60)
-    assert ps2 is ps and turn.refused
-    assert "at event `shout` as it reaches you, " in turn.refused
-    assert "reached from waiting in scene `a`" in turn.refused
+    while ps.time < world.clock.parse_time("19:30"):
+        ws, ps, _ = wait(world, ws, ps, 30)         # past the surge, before the shout
+    before = dict(ps.vars)
+    ws, ps, turn = wait(world, ws, ps, 60)
+    assert not turn.refused and ps.time == world.clock.parse_time("20:00")
+    [told] = turn.narrations
+    assert told.text.startswith("(A shout did not reach you as written: ")
+    assert "event `shout` as it reaches you, " in told.text
+    assert ps.vars == before                        # `long` as it was
+    ws, ps, turn = wait(world, ws, ps, 30)          # and time goes on past it
+    assert not turn.refused and ps.time > world.clock.parse_time("20:00")
 
 
 def test_a_condition_that_cannot_be_worked_out_greys_the_choice(world: World) -> None:

@@ -574,11 +574,23 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
     for reach in ev.reaches:
         try:
             holds = reach.cond is None or reach.cond.fn(ctx)
-            if holds:
+        except LimitError:
+            holds = False     # a condition that cannot be worked out does not hold, as elsewhere
+        if holds and reach.effects:
+            # All of the case's effects or none: one that would pass a bound leaves the player
+            # as they were and says so, and the night goes on (refusing the turn instead would
+            # stop this player's clock at the event for good).
+            saved = (dict(ctx.vars), dict(ctx.flags), list(ctx.items), list(ctx.notes),
+                     dict(ctx.visits), ctx.rng)
+            try:
                 for eff in reach.effects:
                     eff.fn(ctx)
-        except LimitError as e:
-            raise e.located(f"event `{ev.id}` as it reaches you, {reach.where}")
+            except LimitError as e:
+                ctx.vars, ctx.flags, ctx.items, ctx.notes, ctx.visits, ctx.rng = saved
+                e.located(f"event `{ev.id}` as it reaches you, {reach.where}")
+                return ws, ctx, Narration(ev.at, world.clock.hhmm(ev.at), ev.id, ev.title,
+                                          f"({ev.title} did not reach you as written: "
+                                          f"{e.what}; {e.where()}.)"), None
         if holds:
             text = reach.text.render(ctx) if reach.text else ""
             told = reach.told.render(ctx) if reach.told else None
