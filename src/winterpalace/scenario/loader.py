@@ -324,6 +324,14 @@ class Loader:
         st = self.setup
         if st is None or st.clock is None:
             return
+        # Errors here are thrown away (reported, if still there, at the end): no hints.
+        st.sym.quiet = st.world_sym.quiet = True
+        try:
+            self._compile_each(st, entries)
+        finally:
+            st.sym.quiet = st.world_sym.quiet = False
+
+    def _compile_each(self, st: _Setup, entries: list[_Entry]) -> None:
         for e in entries:
             problems, pending = len(self.problems), len(st.ref.pending)
             try:
