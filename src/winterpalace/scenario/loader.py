@@ -25,13 +25,12 @@ from ..engine.model import (Area, Character, Choice, Decision, Ending, Event, It
                             Role, Scene, Stint, Template, Variant, Where, World)
 from .cascades import without_cascades
 from .errors import Problem, ScenarioError
-from .files import FileProblem, find_yaml, read_bounded
+from .files import WORLD_FILE, FileProblem, Namer, find_yaml, read_bounded
 from .lint import Suppression, read_lint
 from .text import compile_text
+from .load import default_scenario_dir, load_scenario  # noqa: F401  (where they were)
+from .sources import Sources
 from .yamlnodes import MappingNode, Node, NodeBudget, ScalarNode, SequenceNode, compose
-
-WORLD_FILE = "world.yaml"
-
 
 class _TooManyProblems(Exception):
     """MAX_PROBLEMS errors are reported: the loader stops (a broken 50 MB file would otherwise
@@ -142,9 +141,13 @@ class Loader:
     references to scene ids are noted and checked then.
     """
 
-    def __init__(self, root: Path, display_root: Path | None = None):
+    def __init__(self, root: Path, display_root: Path | None = None,
+                 sources: Sources | None = None):
         self.root = root
         self.display_root = display_root
+        # The files already found and read (by the cache, to key them), named as here.
+        self.sources = sources
+        self.namer = sources.namer if sources is not None else Namer(root, display_root)
         self.problems: list[Problem] = _Problems()
         self.stopped = False      # MAX_PROBLEMS were reached: not everything was looked at
         self.bytes_read = 0
@@ -163,10 +166,7 @@ class Loader:
 
     def display(self, path: Path) -> str:
         """How a file is named in messages: relative to the working folder when inside it."""
-        try:
-            return str(path.resolve().relative_to(self.display_root or Path.cwd().resolve()))
-        except (ValueError, OSError, RuntimeError):   # outside, or a link in a loop
-            return str(path)
+        return self.namer.name(path)
 
     def error(self, file: str, node: Node | None, message: str, hint: str | None = None,
               length: int | None = None, offset: tuple[int, int] | None = None) -> None:
@@ -200,7 +200,12 @@ class Loader:
                                          "scenario folder; nothing else in it was read",
                                          "give the folder that holds world.yaml"))
             return
-        found = find_yaml(self.root, skip=world_path)
+        if self.sources is not None:
+            found = self.sources.found
+        else:
+            found = find_yaml(self.root, skip=world_path)
+            if self.namer.links is None:
+                self.namer.links = found.links
         for path, message, hint in found.problems:
             self.problems.append(Problem(self.display(path), 0, 0, message, hint))
         for path in [world_path, *found.files]:
@@ -220,6 +225,10 @@ class Loader:
     def read_bytes(self, path: Path) -> bytes:
         """A file's bytes, within the size limit (the language server gives an editor's unsaved
         text instead)."""
+        if self.sources is not None:
+            data = self.sources.data.pop(path, None)   # each file is read once
+            if data is not None:
+                return data
         return read_bounded(path)
 
     def read_file(self, path: Path, is_world: bool) -> list[_Entry]:
@@ -1254,22 +1263,3 @@ def _yaml_hint(problem: str, context: str | None) -> str | None:
     if "expected <block end>" in problem:
         return "check the indentation of this line against the lines above"
     return None
-
-
-def load_scenario(path: str | os.PathLike[str]) -> World:
-    """Load and validate the scenario in folder `path` (or the folder of a world.yaml)."""
-    root = Path(path)
-    if root.is_file() and root.name == WORLD_FILE:
-        root = root.parent
-    return Loader(root).load()
-
-
-def default_scenario_dir() -> Path:
-    """The shipped scenario: inside the installed package, or `scenes/` of a checkout."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "scenes"
-    if (packaged / WORLD_FILE).is_file():
-        return packaged
-    checkout = here.parent.parent / "scenes"
-    return checkout
-
