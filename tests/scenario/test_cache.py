@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from winterpalace.cli import main
 from winterpalace.engine.model import World
 from winterpalace.scenario import ScenarioError, cache, default_scenario_dir, load, load_scenario
 from winterpalace.tools.randomtest import random_test
@@ -216,17 +217,23 @@ def test_a_folder_others_could_write_is_made_private_or_not_used(
         os.chown(fresh_cache, 0, -1)
 
 
-def test_turned_off_by_the_environment(write_scenario, fresh_cache: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_turned_off_by_the_environment_or_the_command_line(write_scenario, fresh_cache: Path,
+                                                           monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]
+                                                           ) -> None:
     root = write_scenario()
     monkeypatch.setenv("WINTERPALACE_NO_CACHE", "1")
     load_scenario(root)
-    with cache.turned_off():
-        monkeypatch.delenv("WINTERPALACE_NO_CACHE")
-        load_scenario(root)
+    assert main(["check", str(root)]) == 0
+    monkeypatch.delenv("WINTERPALACE_NO_CACHE")
+    assert main(["check", "--no-cache", str(root)]) == 0
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"1\n")))
+    assert main(["--no-cache", "--plain", "--scenes", str(root), "--role", "r"]) == 0
     assert not fresh_cache.exists()
-    load_scenario(root)
+    assert cache.enabled()                    # --no-cache was for that command only
+    assert main(["check", str(root)]) == 0
     assert len(entries(fresh_cache)) == 1
+    capsys.readouterr()
 
 
 def test_old_entries_are_evicted(write_scenario, fresh_cache: Path) -> None:

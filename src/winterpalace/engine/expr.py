@@ -27,7 +27,6 @@ into a refused turn); joining texts is checked before the text is built.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -64,6 +63,7 @@ def suggest(name: str, options: Any, sym: Symbols | None = None) -> str | None:
         return None
     if len(name) > 64:
         return None   # no one misspells a name that long, and comparing it costs
+    import difflib    # only for mistakes: a game that starts has none
     close = difflib.get_close_matches(name, [o for o in options if len(o) <= 64], n=1,
                                       cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
