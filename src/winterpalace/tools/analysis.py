@@ -368,8 +368,23 @@ class FakeContext:
         return str(value)
 
 
-def constants(source: str, world: World) -> tuple[set[int], set[int], set[str]]:
-    """Integer, time and text literals in an expression's source."""
+_CONSTANTS: dict[tuple[str, Any], tuple[frozenset[int], frozenset[int], frozenset[str]]] = {}
+
+
+def constants(source: str, world: World) -> tuple[frozenset[int], frozenset[int], frozenset[str]]:
+    """Integer, time and text literals in an expression's source (parsed once per source and
+    clock: the checks ask for the same conditions scene after scene)."""
+    key = (source, world.clock)
+    got = _CONSTANTS.get(key)
+    if got is None:
+        if len(_CONSTANTS) > 100_000:
+            _CONSTANTS.clear()    # a long-lived language server sees many sources come and go
+        ints, times, texts = _constants(source, world)
+        got = _CONSTANTS[key] = (frozenset(ints), frozenset(times), frozenset(texts))
+    return got
+
+
+def _constants(source: str, world: World) -> tuple[set[int], set[int], set[str]]:
     ints: set[int] = set()
     times: set[int] = set()
     texts: set[str] = set()
@@ -584,6 +599,7 @@ class Analysis:
     cache_new: dict[Any, Any] = field(default_factory=dict)
     stop: Any = None                 # a callable: True when the caller no longer wants this
     _ticks: int = 0
+    _reachable: set[str] | None = None
 
     def tick(self) -> None:
         """Called in the checks' loops: raise Stopped when the caller has asked to stop."""
@@ -599,7 +615,11 @@ class Analysis:
 
     @property
     def reachable(self) -> set[str]:
-        return set().union(*(r.earliest for r in self.roles.values())) if self.roles else set()
+        """The scenes some role can reach (worked out once: every check asks, scene by scene)."""
+        if self._reachable is None:
+            self._reachable = set().union(*(r.earliest for r in self.roles.values())) \
+                if self.roles else set()
+        return self._reachable
 
     def earliest(self, scene: str) -> int | None:
         ts = [r.earliest[scene] for r in self.roles.values() if scene in r.earliest]
@@ -885,9 +905,20 @@ def _check_names(a: Analysis) -> None:
 _ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=(?!=))(.*)$", re.DOTALL)
 
 
+_DOUBLING: dict[str, str | None] = {}
+
+
 def _doubling(source: str) -> str | None:
     """The variable an effect at least doubles every time it runs (`s = s + s`,
     `big = big * big`, `x += x`, `x = x * 3`), or None when it cannot be sure."""
+    if source not in _DOUBLING:
+        if len(_DOUBLING) > 100_000:
+            _DOUBLING.clear()
+        _DOUBLING[source] = _doubles(source)
+    return _DOUBLING[source]
+
+
+def _doubles(source: str) -> str | None:
     m = _ASSIGN.match(source)
     if m is None:
         return None
