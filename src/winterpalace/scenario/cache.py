@@ -181,20 +181,47 @@ class _Pickler(pickle.Pickler):
     dispatch_table = _TABLE
 
 
+# The collections that grow with a scenario are written in chunks, each a pickle of its own
+# with the pickler's memo cleared after it: the memo holds every object written (and the
+# argument tuple made for each record) until it is cleared, which for 100,000 scenes was
+# more memory than the scenes themselves.
+CHUNKED = ("scenes", "glossary", "notes", "places", "characters", "items")
+CHUNK = 2000
+
+
+def dump(key: str, world: World, out: Any) -> None:
+    """Write an entry's payload to the file `out`: a head (the format, the key, the
+    symbols, the World without its big collections, how many chunks follow), then chunks
+    of (id, value) pairs."""
+    pickler = _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    parts = {name: list(getattr(world, name).items()) for name in CHUNKED}
+    shell = dataclasses.replace(world, **{name: {} for name in CHUNKED})
+    counts = {name: -(-len(items) // CHUNK) for name, items in parts.items()}
+    pickler.dump((FORMAT, key, _Symbols(world), shell, counts))
+    for name in CHUNKED:
+        items = parts[name]
+        for start in range(0, len(items), CHUNK):
+            pickler.clear_memo()
+            pickler.dump(items[start:start + CHUNK])
+
+
 def dumps(key: str, world: World) -> bytes:
-    """An entry's payload: the format, the key, the symbols, the World."""
+    """An entry's payload, as bytes."""
     buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
-        (FORMAT, key, _Symbols(world), world))
+    dump(key, world, buffer)
     return buffer.getvalue()
 
 
 class _Unpickler(pickle.Unpickler):
     """Makes the model's records and compiles expressions; refuses every other global."""
 
-    def __init__(self, data: bytes):
-        super().__init__(io.BytesIO(data))
-        self.sym: ex.Symbols | None = None
+    def __init__(self, file: Any, head: _Unpickler | None = None):
+        super().__init__(file)
+        self.file = file
+        # The symbols and compiled expressions are those of the head (a chunk is read by an
+        # unpickler of its own, as it was written with a memo of its own).
+        self.sym: ex.Symbols | None = head.sym if head is not None else None
+        self.compiled: dict[tuple[str, str], Any] = head.compiled if head is not None else {}
 
     def find_class(self, module: str, name: str) -> Any:
         if module == __name__:
@@ -216,26 +243,65 @@ class _Unpickler(pickle.Unpickler):
                               list(roles), clock.parse_time)
 
     def _condition(self, source: str) -> ex.Condition:
-        if self.sym is None or not isinstance(source, str):
-            raise pickle.UnpicklingError("an expression before its symbols")
-        return ex.compile_expr(source, self.sym, None)
+        return self._compiled("condition", source)
 
     def _effect(self, source: str) -> ex.Effect:
+        return self._compiled("effect", source)  # type: ignore[no-any-return]
+
+    def _compiled(self, kind: str, source: Any) -> Any:
+        """An expression compiled once per source (each chunk names it again)."""
         if self.sym is None or not isinstance(source, str):
-            raise pickle.UnpicklingError("an effect before its symbols")
-        return ex.compile_effect(source, self.sym)
+            raise pickle.UnpicklingError("an expression before its symbols")
+        got = self.compiled.get((kind, source))
+        if got is None:
+            got = self.compiled[(kind, source)] = ex.compile_expr(source, self.sym, None) \
+                if kind == "condition" else ex.compile_effect(source, self.sym)
+        return got
+
+    def world(self, key: str) -> World | None:
+        head = self.load()
+        if not (isinstance(head, tuple) and len(head) == 5 and head[0] == FORMAT
+                and head[1] == key and isinstance(head[3], World)
+                and isinstance(head[4], dict) and set(head[4]) == set(CHUNKED)):
+            return None
+        world, counts = head[3], head[4]
+        for name in CHUNKED:
+            table: dict[str, Any] = {}
+            for _ in range(counts[name]):
+                table.update(type(self)(self.file, self).load())
+            setattr(world, name, table)
+        return world
+
+
+def load(key: str, file: Any) -> World | None:
+    """The World of a payload written for `key`, read from `file`; None if anything is wrong
+    with it."""
+    try:
+        world = _Unpickler(file).world(key)
+        if file.read(1):
+            return None      # more than was written
+    except Exception:   # noqa: BLE001 - a damaged entry, whatever the damage, is only a miss
+        return None
+    return world
 
 
 def loads(key: str, data: bytes) -> World | None:
-    """The World of a payload written for `key`, or None (anything wrong with it)."""
-    try:
-        got = _Unpickler(data).load()
-    except Exception:   # noqa: BLE001 - a damaged entry, whatever the damage, is only a miss
-        return None
-    if not (isinstance(got, tuple) and len(got) == 4 and got[0] == FORMAT and got[1] == key
-            and isinstance(got[3], World)):
-        return None
-    return got[3]
+    """The World of a payload given as bytes (see `load`)."""
+    return load(key, io.BytesIO(data))
+
+
+class _Counting:
+    """A file that keeps the length and CRC-32 of what is written to it."""
+
+    def __init__(self, file: Any):
+        self.file = file
+        self.size = 0
+        self.crc = 0
+
+    def write(self, data: Any) -> int:
+        self.size += len(data)
+        self.crc = zlib.crc32(data, self.crc)
+        return int(self.file.write(data))
 
 
 # --------------------------------------------------------------------------- the folder
@@ -286,22 +352,7 @@ class Store:
 
     def get(self, key: str) -> World | None:
         """The World stored under `key`, or None."""
-        data = self._read(key + SUFFIX)
-        if data is None:
-            return None
-        was_enabled = gc.isenabled()
-        gc.disable()    # hundreds of thousands of records that all live on
-        try:
-            world = loads(key, data)
-        finally:
-            if was_enabled:
-                gc.enable()
-        if world is not None:
-            with contextlib.suppress(OSError):
-                os.utime(key + SUFFIX, dir_fd=self.fd)    # last used: kept longest
-        return world
-
-    def _read(self, name: str) -> bytes | None:
+        name = key + SUFFIX
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
             | getattr(os, "O_NOCTTY", 0)
         try:
@@ -309,35 +360,42 @@ class Store:
         except OSError:
             return None
         try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_uid != self.uid \
-                    or st.st_mode & 0o077 or not HEADER <= st.st_size <= HEADER + MAX_ENTRY:
-                return None
-            with os.fdopen(os.dup(fd), "rb") as f:
-                raw = f.read(HEADER + MAX_ENTRY + 1)
+            with os.fdopen(fd, "rb") as f:
+                world = self._read(os.fstat(fd), f, key)
         except OSError:
             return None
+        if world is not None:
+            with contextlib.suppress(OSError):
+                os.utime(name, dir_fd=self.fd)    # last used: kept longest
+        return world
+
+    def _read(self, st: os.stat_result, f: Any, key: str) -> World | None:
+        """The World in an open entry: a file of this user that no one else may write, whose
+        payload has the length and CRC its header says (checked before it is unpickled)."""
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != self.uid or st.st_mode & 0o077 \
+                or not HEADER <= st.st_size <= HEADER + MAX_ENTRY:
+            return None
+        head = f.read(HEADER)
+        length = int.from_bytes(head[len(MAGIC):len(MAGIC) + 8], "little")
+        if head[:len(MAGIC)] != MAGIC or HEADER + length != st.st_size:
+            return None
+        crc, size = 0, 0
+        while chunk := f.read(2**20):
+            crc = zlib.crc32(chunk, crc)
+            size += len(chunk)
+        if size != length or crc != int.from_bytes(head[len(MAGIC) + 8:HEADER], "little"):
+            return None
+        f.seek(HEADER)
+        was_enabled = gc.isenabled()
+        gc.disable()    # hundreds of thousands of records that all live on
+        try:
+            return load(key, f)
         finally:
-            os.close(fd)
-        if len(raw) < HEADER or raw[:len(MAGIC)] != MAGIC:
-            return None
-        length = int.from_bytes(raw[len(MAGIC):len(MAGIC) + 8], "little")
-        crc = int.from_bytes(raw[len(MAGIC) + 8:HEADER], "little")
-        payload = raw[HEADER:]
-        if len(payload) != length or zlib.crc32(payload) != crc:
-            return None
-        return payload
+            if was_enabled:
+                gc.enable()
 
     def put(self, key: str, world: World) -> bool:
         """Store `world` under `key` (whatever went wrong, nothing is stored); then make room."""
-        try:
-            payload = dumps(key, world)
-        except Exception:   # noqa: BLE001 - something the format cannot hold: not cached
-            return False
-        if len(payload) > MAX_ENTRY:
-            return False
-        header = MAGIC + len(payload).to_bytes(8, "little") \
-            + zlib.crc32(payload).to_bytes(4, "little")
         temp = f".{key[:16]}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         try:
@@ -346,10 +404,17 @@ class Store:
             return False
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(header)
-                f.write(payload)
+                f.write(bytes(HEADER))
+                out = _Counting(f)
+                dump(key, world, out)
+                if out.size > MAX_ENTRY:
+                    raise ValueError("too big to keep")
+                f.seek(len(MAGIC))
+                f.write(out.size.to_bytes(8, "little") + out.crc.to_bytes(4, "little"))
+                f.seek(0)
+                f.write(MAGIC)     # last: an entry is whole once it has its magic
             os.replace(temp, key + SUFFIX, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-        except OSError:
+        except Exception:   # noqa: BLE001 - a full disk, a World the format cannot hold: no entry
             with contextlib.suppress(OSError):
                 os.unlink(temp, dir_fd=self.fd)
             return False

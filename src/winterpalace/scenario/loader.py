@@ -145,7 +145,7 @@ class Loader:
                  sources: Sources | None = None):
         self.root = root
         self.display_root = display_root
-        # The files already found and read (by the cache, to key them), named as here.
+        # The files already found (by the cache, to key them), named as there.
         self.sources = sources
         self.namer = sources.namer if sources is not None else Namer(root, display_root)
         self.problems: list[Problem] = _Problems()
@@ -226,9 +226,7 @@ class Loader:
         """A file's bytes, within the size limit (the language server gives an editor's unsaved
         text instead)."""
         if self.sources is not None:
-            data = self.sources.data.pop(path, None)   # each file is read once
-            if data is not None:
-                return data
+            return self.sources.read(path)
         return read_bounded(path)
 
     def read_file(self, path: Path, is_world: bool) -> list[_Entry]:

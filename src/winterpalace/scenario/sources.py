@@ -1,18 +1,23 @@
-"""The files of a scenario folder, found and read once, and the key of what they hold.
+"""The files of a scenario folder, found once, and the key of what they hold.
 
 The compiled-scenario cache (cache.py) keys a scenario by everything the loader's result depends
 on: the walk's list of files (so a file added, removed or renamed is a new key), the name each
 is shown by (relative to the working folder, as in messages and positions), every byte of
-each, the folder as given, and the code that compiles them. Reading the bytes costs far less
-than parsing them: 5 MB, some 10 ms.
+each, the folder as given, and the code that compiles them. Reading and hashing the bytes
+costs far less than parsing them: 5 MB, some 10 ms.
+
+The bytes are not kept: a scenario found in the cache needs none, and one that is not is read
+again by the loader, which hashes what it reads the same way. Only if that gives the key again
+(no file changed in between) is the result stored under the key.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..engine.limits import MAX_TOTAL_BYTES
 from .files import WORLD_FILE, FileProblem, Found, Namer, find_yaml, read_bounded
@@ -20,13 +25,37 @@ from .files import WORLD_FILE, FileProblem, Found, Namer, find_yaml, read_bounde
 
 @dataclass
 class Sources:
-    """A folder's files as the loader reads them (world.yaml first), their bytes, and the key."""
+    """A folder's files as the loader reads them (world.yaml first), named, and their key."""
 
     root: Path
     found: Found
     namer: Namer
-    data: dict[Path, bytes]     # the loader takes each file's bytes from here (once)
     key: str
+    code: bytes
+    _again: Any = field(default=None, repr=False)   # the key of what the loader read
+
+    def read(self, path: Path) -> bytes:
+        """A file's bytes for the loader, hashed into the key of what it reads."""
+        raw = read_bounded(path)
+        if self._again is None:
+            self._again = _digest(self.code, self.root)
+        _add(self._again, self.namer.name(path), raw)
+        return raw
+
+    def unchanged(self) -> bool:
+        """Whether the loader read every file, as it was when the key was made."""
+        return self._again is not None and self._again.hexdigest() == self.key
+
+
+def _digest(code: bytes, root: Path) -> Any:
+    digest = hashlib.sha256(code)
+    digest.update(os.fsencode(str(root)) + b"\0")
+    return digest
+
+
+def _add(digest: Any, name: str, raw: bytes) -> None:
+    digest.update(b"%s\0%d\0" % (name.encode("utf-8", "surrogateescape"), len(raw)))
+    digest.update(raw)
 
 
 def read_sources(root: Path, code: bytes) -> Sources | None:
@@ -44,9 +73,7 @@ def read_sources(root: Path, code: bytes) -> Sources | None:
     if found.problems:
         return None
     namer = Namer(root, None, found.links)
-    digest = hashlib.sha256(code)
-    digest.update(os.fsencode(str(root)) + b"\0")
-    data: dict[Path, bytes] = {}
+    digest = _digest(code, root)
     total = 0
     for path in [world, *found.files]:
         try:
@@ -56,8 +83,5 @@ def read_sources(root: Path, code: bytes) -> Sources | None:
         total += len(raw)
         if total > MAX_TOTAL_BYTES:
             return None
-        data[path] = raw
-        name = namer.name(path)
-        digest.update(b"%s\0%d\0" % (name.encode("utf-8", "surrogateescape"), len(raw)))
-        digest.update(raw)
-    return Sources(root, found, namer, data, digest.hexdigest())
+        _add(digest, namer.name(path), raw)
+    return Sources(root, found, namer, digest.hexdigest(), code)
