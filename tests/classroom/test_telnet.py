@@ -309,7 +309,9 @@ def test_dropped_client_is_kept_and_rejoins_where_it_was(tmp_path: Path) -> None
 def test_the_stock_telnet_client_joins(tmp_path: Path) -> None:
     """The real `telnet` binary, driven by pexpect, against `winterpalace classroom`."""
     pexpect = pytest.importorskip("pexpect")
+    import queue
     import socket
+    import threading
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -326,9 +328,19 @@ def test_the_stock_telnet_client_joins(tmp_path: Path) -> None:
         assert server.stdout is not None
         out = []
         deadline = time.monotonic() + 20
-        while not any("start` to begin" in ln for ln in out):
-            assert time.monotonic() < deadline and server.poll() is None, out
-            out.append(server.stdout.readline())
+        # Lines come through a thread so the wait has a deadline: a bare readline would hang
+        # for ever if the message looked for were ever worded differently.
+        lines: queue.Queue[str] = queue.Queue()
+        reader = threading.Thread(target=lambda: [lines.put(ln) for ln in
+                                                  iter(server.stdout.readline, "")], daemon=True)
+        reader.start()
+        while not any("to begin the night" in ln for ln in out):
+            left = deadline - time.monotonic()
+            assert left > 0 and server.poll() is None, out
+            try:
+                out.append(lines.get(timeout=left))
+            except queue.Empty:
+                raise AssertionError(out) from None
         text = "".join(out)
         assert "WARNING: telnet is not encrypted" in text
         assert f"telnet 127.0.0.1 {port}" in text
@@ -350,8 +362,12 @@ def test_the_stock_telnet_client_joins(tmp_path: Path) -> None:
             child.expect("The class clock is at")
         finally:
             child.terminate(force=True)
-        rest, _ = server.communicate("end\n", timeout=30)
-        assert server.returncode == 0, rest
+        assert server.stdin is not None
+        server.stdin.write("end\n")
+        server.stdin.close()
+        assert server.wait(timeout=30) == 0
+        reader.join(timeout=10)          # the server has exited: its output ends
+        rest = "".join(lines.get_nowait() for _ in range(lines.qsize()))
         assert "Vera" in rest and "Session ended" in rest
     finally:
         if server.poll() is None:
