@@ -315,10 +315,11 @@ def _conditions_of(world: World) -> Iterator[tuple[Any, Where]]:
                 yield stint.cond, ch.where
 
 
-def uses(world: World) -> Uses:
-    """Collect reads, writes and reference calls across the whole scenario."""
+def uses(world: World, conditions: list[tuple[Any, Where]] | None = None) -> Uses:
+    """Collect reads, writes and reference calls across the whole scenario (`conditions`:
+    `_conditions_of(world)` as a list, if the caller has it)."""
     u = Uses()
-    for thing, where in _conditions_of(world):
+    for thing, where in (conditions if conditions is not None else _conditions_of(world)):
         for name in thing.reads:
             u.reads.setdefault(name, where)
         for call in thing.calls:
@@ -426,12 +427,14 @@ class Facts:
 
 def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], facts: Facts,
                      roles: dict[str, tuple[int, int]], extra_times: Iterable[int] = (),
-                     atoms: int = 0) -> Iterator[tuple[FakeContext, tuple[bool, ...], str]]:
+                     atoms: int = 0, describe: bool = True
+                     ) -> Iterator[tuple[FakeContext, tuple[bool, ...], str]]:
     """Candidate states for evaluating `conds` in `scene`: (context, extra atoms, description).
 
     `roles` maps each role that reaches the scene to its (earliest, latest) arrival. Names
     nothing changes keep their starting values; the rest range over the literals the
-    conditions compare them with, one either side, and their starting values.
+    conditions compare them with, one either side, and their starting values. Without
+    `describe` the description is "" (most checks only want to know whether one exists).
     """
     reads: set[str] = set()
     calls: set[tuple[str, str]] = set()
@@ -541,6 +544,9 @@ def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], fact
                     if not value:
                         ctx.visits.pop(name)
                     desc.append(f"visits({name}) = {value}")
+            if not describe:
+                yield ctx, tuple(extra), ""
+                continue
             head = f"as {role} at {world.clock.hhmm(ctx.time)}"
             yield ctx, tuple(extra), head + (" with " + ", ".join(desc) if desc else "")
 
@@ -600,6 +606,9 @@ class Analysis:
     stop: Any = None                 # a callable: True when the caller no longer wants this
     _ticks: int = 0
     _reachable: set[str] | None = None
+    _revisitable: set[str] | None = None
+    verdicts: dict[Any, bool | None] = field(default_factory=dict)   # see ever_enabled
+    conditions: list[tuple[Any, Where]] = field(default_factory=list)   # _conditions_of
 
     def tick(self) -> None:
         """Called in the checks' loops: raise Stopped when the caller has asked to stop."""
@@ -650,10 +659,11 @@ def analyse(world: World, cache: dict[Any, Any] | None = None,
         roles[rid] = reach_role(world, rid, stop)
     if stop is not None and stop():
         raise Stopped()
-    u = uses(world)
+    conditions = list(_conditions_of(world))   # walked once, for every check that reads them
+    u = uses(world, conditions)
     if stop is not None and stop():
         raise Stopped()
-    a = Analysis(world, roles, u, [], stop=stop)
+    a = Analysis(world, roles, u, [], stop=stop, conditions=conditions)
     a.cache_old = cache if cache is not None else {}
     a.cache_new = {}
     _check_reachability(a)
@@ -783,22 +793,46 @@ def _scene_conditions(a: Analysis, scene: Scene, roles: dict[str, tuple[int, int
         if ch.cond is None:
             continue
         mine = {rid: span for rid, span in roles.items() if open_to(ch, rid)}
-        try:
-            ever = any(choice_open(ch, ctx.time) and ch.cond.fn(ctx)
-                       for ctx, _, _ in candidate_states(
-                           world, scene, [ch.cond], facts, mine,
-                           [t for t in (ch.after, ch.before) if t is not None]))
-        except TooMany:
-            continue
-        except Exception:   # an evaluation the fake state cannot answer: say nothing
-            continue
-        if not ever:
+        ever = ever_enabled(a, scene, ch, mine, windows=True)
+        if ever is False:
             a.problems.append(_warn(ch.where, "never-enabled",
                                     f"choice `{ch.label.plain}` can never be enabled: "
                                     f"`{ch.cond.source}` is never true where and when "
                                     f"players are in `{sid}`",
                                     _never_hint(ch.cond, facts)))
     _check_dead_end(a, scene, roles, facts, revisitable)
+
+
+def ever_enabled(a: Analysis, scene: Scene, ch: Choice, roles: dict[str, tuple[int, int]],
+                 windows: bool) -> bool | None:
+    """Whether a choice's condition holds in some candidate state of `scene` for `roles`
+    (with `windows`: while the choice is open too); None when there are too many states or
+    one cannot be evaluated.
+
+    A condition that reads no time and calls nothing (`resolve > 2`) has the same candidate
+    states in every scene, so its answer is kept: a big scenario asks it thousands of times.
+    """
+    cond = ch.cond
+    assert cond is not None
+    times = tuple(t for t in (ch.after, ch.before) if t is not None)
+    key: tuple[Any, ...] | None = None
+    if not cond.calls and "time" not in cond.reads:
+        key = (cond.source, windows, times,
+               tuple(sorted(roles.items())) if times else tuple(sorted(roles)))
+        if key in a.verdicts:
+            return a.verdicts[key]
+    try:
+        ever: bool | None = any((not windows or choice_open(ch, ctx.time)) and cond.fn(ctx)
+                                for ctx, _, _ in candidate_states(
+                                    a.world, scene, [cond], a.facts, roles, list(times),
+                                    describe=False))
+    except TooMany:
+        ever = None
+    except Exception:   # an evaluation the fake state cannot answer: say nothing
+        ever = None
+    if key is not None:
+        a.verdicts[key] = ever
+    return ever
 
 
 def _never_hint(cond: ex.Condition, facts: Facts) -> str:
@@ -813,7 +847,13 @@ def _never_hint(cond: ex.Condition, facts: Facts) -> str:
 
 
 def _revisitable(a: Analysis) -> set[str]:
-    """Scenes a player can stand in twice (on a cycle of the scene graph)."""
+    """Scenes a player can stand in twice (on a cycle of the scene graph); worked out once."""
+    if a._revisitable is None:
+        a._revisitable = _cyclic_scenes(a)
+    return a._revisitable
+
+
+def _cyclic_scenes(a: Analysis) -> set[str]:
     world = a.world
     nodes = sorted(a.reachable)
     succ = {s: [ch.go or s for ch in world.scenes[s].choices]
