@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 MINUTES_PER_DAY = 24 * 60
+_HHMM = tuple(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))   # every turn shows one
 
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _DURATION_RE = re.compile(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?$")
@@ -128,8 +129,7 @@ class Clock:
         return None if tod is None else self.resolve(tod)
 
     def hhmm(self, minutes: int) -> str:
-        h, m = divmod(minutes % MINUTES_PER_DAY, 60)
-        return f"{h:02d}:{m:02d}"
+        return _HHMM[minutes % MINUTES_PER_DAY]
 
     def read(self, minutes: int) -> Reading:
         """The reading of the clock at `minutes` (memoised: a night has at most 1,441 of them)."""

@@ -56,13 +56,15 @@ class Context:
     __slots__ = ("world", "time", "role", "scene", "place", "area", "vars", "flags", "items",
                  "notes", "visits", "fired", "rng", "entered")
 
-    def __init__(self, world: World, ws: WorldState, ps: PlayerState, copy: bool):
+    def __init__(self, world: World, ws: WorldState, ps: PlayerState, copy: bool,
+                 scene: Scene | None = None):
         self.world = world
         self.time = ps.time
         self.role = ps.role
         self.scene = ps.scene
-        place = world.places.get(world.scenes[ps.scene].place) if ps.scene in world.scenes \
-            else None
+        if scene is None:   # (the caller may have it at hand: a Context is made every turn)
+            scene = world.scenes.get(ps.scene)
+        place = world.places.get(scene.place) if scene is not None else None
         self.place = place.id if place else ""
         self.area = place.area if place else None
         self.vars = dict(ps.vars) if copy else ps.vars
@@ -272,7 +274,7 @@ def choose(world: World, ws: WorldState, ps: PlayerState, index: int,
     if not 0 <= index < len(scene.choices):
         return ws, ps, Turn(refused="there is no such choice")
     ch = scene.choices[index]
-    ctx = Context(world, ws, ps, copy=True)
+    ctx = Context(world, ws, ps, True, scene)
     state = choice_state(ch, ctx, ps.used)
     if state is None:
         return ws, ps, Turn(refused="that is not possible now")
@@ -317,7 +319,7 @@ def wait(world: World, ws: WorldState, ps: PlayerState, minutes: int | None = No
             return ws, ps, Turn(refused="the shared clock has not reached that far yet",
                                 blocked_until=ps.time + minutes)
         minutes = limit - ps.time
-    ctx = Context(world, ws, ps, copy=True)
+    ctx = Context(world, ws, ps, True, scene)
     step = Step(ps.time, ps.scene, "wait", f"waited {minutes} min", "wait")
     try:
         ws2, narrations, moved_by = _pass_time(world, ws, ctx, minutes, None)
@@ -436,9 +438,8 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
             fired = fired + ((ev.id, ev.at),)
         elif decision is not False:
             skipped = decision
-        ws = WorldState(time=max(ws.time, ev.at), flags=flags, fired=fired,
-                        decided=ws.decided | {ev.id},
-                        _fired_cache=None if happened else ws._fired_cache)
+        ws = WorldState(max(ws.time, ev.at), flags, fired, ws.decided | {ev.id},
+                        ws.fired_ids() | {ev.id} if happened else ws._fired_cache)
         ctx.flags = dict(flags)
     ctx.fired = ws.fired_ids()
     if ev.id not in ctx.fired:
@@ -472,30 +473,39 @@ def _pass_time(world: World, ws: WorldState, ctx: Context, minutes: int,
     t1 = t0 + minutes
     narrations: list[Narration] = []
     moved_by = None
-    for ev in (_events_between(world, t0, t1) if world.events else ()):
-        ws, ctx, n, ev_go = _fire_for(world, ws, ctx, ev)
-        if n:
-            narrations.append(n)
-        if ev_go:
-            moved_by, go, t1 = ev.id, ev_go, ev.at
-            break
+    times = world.extra["event_times"] if world.events else ()
+    lo = bisect.bisect_right(times, t0)
+    if lo < len(times) and times[lo] <= t1:    # most turns meet no event
+        for ev in world.events[lo:bisect.bisect_right(times, t1)]:
+            ws, ctx, n, ev_go = _fire_for(world, ws, ctx, ev)
+            if n:
+                narrations.append(n)
+            if ev_go:
+                moved_by, go, t1 = ev.id, ev_go, ev.at
+                break
     ctx.time = t1
     if go is not None:
         _enter(world, ctx, go)
-    else:
+    elif world.scenes[ctx.scene].redirects:
         _redirect(world, ctx)
     if ctx.time >= world.clock.end and world.scenes[ctx.scene].ending is None:
         ctx.time = world.clock.end
         _enter(world, ctx, world.roles[ctx.role].time_out)
-    return ws, tuple(narrations), moved_by
+    return ws, tuple(narrations) if narrations else (), moved_by
 
 
 def _enter(world: World, ctx: Context, scene_id: str) -> None:
-    ctx.move_to(scene_id)
+    scene = world.scenes[scene_id]
+    ctx.scene = scene_id             # ctx.move_to(scene_id), without looking the scene up again
+    place = world.places.get(scene.place)
+    ctx.place = place.id if place else ""
+    ctx.area = place.area if place else None
     ctx.visits[scene_id] = ctx.visits.get(scene_id, 0) + 1
-    _on_enter(world.scenes[scene_id], ctx)
+    if scene.on_enter:
+        _on_enter(scene, ctx)
     ctx.entered.append((ctx.time, scene_id))
-    _redirect(world, ctx)
+    if scene.redirects:
+        _redirect(world, ctx)
 
 
 def _on_enter(scene: Scene, ctx: Context) -> None:
@@ -529,15 +539,17 @@ def _redirect(world: World, ctx: Context, depth: int = 0) -> None:
 def _commit(world: World, ws: WorldState, ps: PlayerState, ctx: Context, step: Step | None,
             once: str | None = None) -> tuple[WorldState, PlayerState]:
     """Turn the working context back into immutable states."""
-    ws = WorldState(time=max(ws.time, ctx.time), flags=ctx.flags, fired=ws.fired,
-                    decided=ws.decided, _fired_cache=ws._fired_cache)  # same events: same ids
+    # Positional: a state is made on every turn, and keywords cost twice as much to pass.
+    ws = WorldState(max(ws.time, ctx.time), ctx.flags, ws.fired, ws.decided,
+                    ws._fired_cache)  # same events: same ids
     scene = world.scenes[ctx.scene]
     trail = ps.trail + tuple(ctx.entered) if ctx.entered else ps.trail
-    history = ps.history + (step,) if step is not None else ps.history
-    new = PlayerState(
-        id=ps.id, role=ps.role, scene=ctx.scene, time=ctx.time, vars=ctx.vars,
-        items=tuple(ctx.items), notes=tuple(ctx.notes), visits=ctx.visits,
-        used=ps.used | {once} if once else ps.used, history=history, trail=trail,
-        ending=ctx.scene if scene.ending is not None else None, seed=ps.seed, rng=ctx.rng,
-        turn=ps.turn + (1 if step is not None else 0))
+    if step is not None:
+        history, turn = ps.history + (step,), ps.turn + 1
+    else:
+        history, turn = ps.history, ps.turn
+    new = PlayerState(ps.id, ps.role, ctx.scene, ctx.time, ctx.vars, tuple(ctx.items),
+                      tuple(ctx.notes), ctx.visits, ps.used | {once} if once else ps.used,
+                      history, trail, ctx.scene if scene.ending is not None else None,
+                      ps.seed, ctx.rng, turn)
     return ws, new

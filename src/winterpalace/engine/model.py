@@ -147,10 +147,12 @@ class Choice:
     remember: str | None       # a phrase for the ending summary ("spared the insurgent")
     where: Where
     told: Template | None = None   # the result told, not shown (content mode)
+    # `scene#index`, how history, saves and once-only choices name it: made once, not on
+    # every turn that asks.
+    key: str = field(default="", compare=False, repr=False)
 
-    @property
-    def key(self) -> str:
-        return f"{self.scene}#{self.index}"
+    def __post_init__(self) -> None:
+        self.key = f"{self.scene}#{self.index}"
 
 
 @_record
