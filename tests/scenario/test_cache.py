@@ -3,6 +3,8 @@ from a file someone else could write, and nothing worse than a miss from a damag
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import io
 import os
 import pickle
@@ -10,10 +12,12 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from winterpalace.cli import main
+from winterpalace.engine import expr as ex
 from winterpalace.engine.model import World
 from winterpalace.scenario import ScenarioError, cache, default_scenario_dir, load, load_scenario
 from winterpalace.tools.randomtest import random_test
@@ -41,14 +45,25 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "_load", refuse)
 
 
-def flat(world: World) -> bytes:
-    """A World as bytes that say everything in it (expressions by their source), however its
-    parts are shared."""
-    buffer = io.BytesIO()
-    pickler = cache._Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.fast = True      # no memo: a part shared is written each time it is met
-    pickler.dump(world)
-    return buffer.getvalue()
+def flat(world: World) -> Any:
+    """A World as plain nested tuples that say everything in it (an expression by its source
+    and the names it reads), however its parts are shared."""
+    def walk(x: Any) -> Any:
+        if isinstance(x, (ex.Condition, ex.Effect)):
+            return (type(x).__name__, x.source, sorted(x.reads), sorted(map(str, x.calls)),
+                    sorted(getattr(x, "writes", ())), getattr(x, "world", None))
+        if dataclasses.is_dataclass(x):
+            return (type(x).__name__, *(walk(getattr(x, f.name))
+                                        for f in dataclasses.fields(x)))
+        if isinstance(x, dict):
+            return ("dict", *((walk(k), walk(v)) for k, v in x.items()))
+        if isinstance(x, (list, tuple)):
+            return (type(x).__name__, *map(walk, x))
+        if isinstance(x, (set, frozenset)):
+            return ("set", *sorted(map(repr, x)))
+        assert x is None or isinstance(x, (str, int, float, datetime.date)), type(x)
+        return x
+    return walk(world)
 
 
 def same(a: World, b: World) -> bool:
@@ -69,6 +84,24 @@ def test_a_cached_world_is_the_world_the_files_give(root: Path, fresh_cache: Pat
     one, two = random_test(fresh, 40, seed=3), random_test(cached, 40, seed=3)
     assert one.actions == two.actions > 0 and one.totals() == two.totals()
     assert [f.message for f in one.findings] == [f.message for f in two.findings]
+
+
+def test_expressions_are_compiled_when_first_evaluated(fresh_cache: Path) -> None:
+    from winterpalace.engine import engine as eng
+    root = default_scenario_dir()
+    load_scenario(root)
+    world = load_scenario(root)
+    fresh = load_scenario(root, use_cache=False)
+    later = {id(ch.cond): ch for s in world.scenes.values() for ch in s.choices
+             if ch.cond is not None}.values()     # one choice per condition (they are shared)
+    assert later and all(isinstance(ch.cond.fn, cache.Later) for ch in later)
+    ws, ps, _ = eng.start(world, "sailor", 1)
+    ctx = eng.Context(world, ws, ps, copy=False)
+    for ch in later:
+        want = fresh.scenes[ch.scene].choices[ch.index].cond.fn(ctx)
+        stub = ch.cond.fn
+        assert stub(ctx) == want and ch.cond.fn is not stub and ch.cond.fn(ctx) == want
+        assert not isinstance(ch.cond.fn, cache.Later) and stub(ctx) == want
 
 
 def test_an_edit_of_one_byte_is_seen(write_scenario, fresh_cache: Path) -> None:

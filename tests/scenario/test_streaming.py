@@ -30,7 +30,7 @@ def both(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
 @pytest.mark.parametrize("root", [default_scenario_dir(), EXAMPLE], ids=["shipped", "example"])
 def test_the_same_world(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     whole, parts = both(root, monkeypatch)
-    assert isinstance(whole, bytes) and whole == parts
+    assert isinstance(whole, tuple) and whole == parts
 
 
 GLOSSARY = "glossary:\n  bolshevik: A member of Lenin's party.\n  soviet: A council.\n"
