@@ -38,6 +38,8 @@ def show(value: Any) -> str:
     out: Python would refuse past 4,300, and no reader wants a thousand."""
     if value.__class__ is str:
         return value
+    if value.__class__ is int and -MAX_NUMBER <= value <= MAX_NUMBER:
+        return str(value)    # the usual number
     if value is True:
         return "yes"
     if value is False:
@@ -72,7 +74,7 @@ class Context:
         self.items: Any = list(ps.items) if copy else ps.items
         self.notes: Any = list(ps.notes) if copy else ps.notes
         self.visits = dict(ps.visits) if copy else ps.visits
-        self.fired = ws.fired_ids()
+        self.fired = ws._fired_cache or ws.fired_ids()
         self.rng = ps.rng
         self.entered: list[tuple[int, str]] = []
 
@@ -170,30 +172,34 @@ def new_game(world: World, role: str, seed: int = 0) -> tuple[Game, Turn]:
 def view(world: World, ws: WorldState, ps: PlayerState) -> View:
     """What the player sees now."""
     scene = world.scenes[ps.scene]
-    ctx = Context(world, ws, ps, copy=False)
+    ctx = Context(world, ws, ps, False, scene)
     place = world.places[scene.place]
     area = world.areas[place.area].name if place.area else ""
     role = world.roles[ps.role]
     choices: list[ChoiceView] = []
     ending = None
     if scene.ending is None and ps.ending is None:
+        used = ps.used
         for ch in scene.choices:
-            state = choice_state(ch, ctx, ps.used)
-            if state is None:
-                continue
-            enabled, reason = state
+            if ch.cond is None and ch.after is None and ch.before is None and not ch.once:
+                enabled, reason = True, None      # always there (choice_state, in short)
+            else:
+                state = choice_state(ch, ctx, used)
+                if state is None:
+                    continue
+                enabled, reason = state
             choices.append(ChoiceView(ch.index, len(choices) + 1, ch.label.render(ctx),
                                       ch.takes, enabled, reason))
     else:
         ending = _ending_view(world, ps, scene, ctx)
     present = tuple(c.name for cid, c in world.characters.items() if ctx.present(cid)) \
         if world.characters else ()
-    return View(scene=scene.id, title=scene.title, place=place.id, place_name=place.name,
-                area_name=area, detail=place.detail, role=ps.role, role_name=role.name,
-                time=ps.time, clock=world.clock.read(ps.time), text=scene_text(scene, ctx),
-                choices=tuple(choices), wait=scene.wait if ending is None else None,
-                present=present, ending=ending,
-                told=scene.told.render(ctx) if scene.told is not None else None)
+    # Positional, in View's order: a view is made on every turn.
+    return View(scene.id, scene.title, place.id, place.name, area, place.detail, ps.role,
+                role.name, ps.time, world.clock.read(ps.time),
+                scene_text(scene, ctx) if scene.variants else scene.text.render(ctx),
+                tuple(choices), scene.wait if ending is None else None, present, ending,
+                scene.told.render(ctx) if scene.told is not None else None)
 
 
 def scene_text(scene: Scene, ctx: Any) -> str:
@@ -275,11 +281,12 @@ def choose(world: World, ws: WorldState, ps: PlayerState, index: int,
         return ws, ps, Turn(refused="there is no such choice")
     ch = scene.choices[index]
     ctx = Context(world, ws, ps, True, scene)
-    state = choice_state(ch, ctx, ps.used)
-    if state is None:
-        return ws, ps, Turn(refused="that is not possible now")
-    if not state[0]:
-        return ws, ps, Turn(refused=state[1])
+    if ch.cond is not None or ch.after is not None or ch.before is not None or ch.once:
+        state = choice_state(ch, ctx, ps.used)
+        if state is None:
+            return ws, ps, Turn(refused="that is not possible now")
+        if not state[0]:
+            return ws, ps, Turn(refused=state[1])
     takes = min(ch.takes, max(0, world.clock.end - ps.time))
     if limit is not None and ps.time + takes > limit:
         return ws, ps, Turn(refused="the shared clock has not reached that far yet",
@@ -502,7 +509,11 @@ def _enter(world: World, ctx: Context, scene_id: str) -> None:
     ctx.area = place.area if place else None
     ctx.visits[scene_id] = ctx.visits.get(scene_id, 0) + 1
     if scene.on_enter:
-        _on_enter(scene, ctx)
+        try:                         # _on_enter(scene, ctx), without a call in between
+            for eff in scene.on_enter:
+                eff.fn(ctx)
+        except LimitError as e:
+            raise e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
     ctx.entered.append((ctx.time, scene_id))
     if scene.redirects:
         _redirect(world, ctx)

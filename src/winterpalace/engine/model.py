@@ -45,10 +45,13 @@ class Template:
         if len(parts) == 1 and parts[0].__class__ is str:
             return parts[0]
         show = ctx.show
+        out = []   # a loop, not a comprehension: no function made and called every time
         try:
-            return "".join([p if p.__class__ is str else show(p.fn(ctx)) for p in parts])
+            for p in parts:
+                out.append(p if p.__class__ is str else show(p.fn(ctx)))
         except LimitError:
             return self._render_each(ctx)
+        return "".join(out)
 
     def _render_each(self, ctx: Any) -> str:
         """The text with each hole that would pass a bound shown as a short note instead: a
