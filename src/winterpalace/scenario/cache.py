@@ -296,8 +296,18 @@ class _Unpickler(pickle.Unpickler):
             self.compiled[(kind, source)] = got
         return got
 
+    def part(self) -> Any:
+        """The next pickle of the file. The memo is emptied after it: it holds every object
+        read, the argument tuple made for each record too, and through the bound methods
+        `find_class` gives it refers to this unpickler: a cycle that, with the collector off
+        while loading, would keep them all."""
+        try:
+            return self.load()
+        finally:
+            self.memo.clear()
+
     def world(self, key: str) -> World | None:
-        head = self.load()
+        head = self.part()
         if not (isinstance(head, tuple) and len(head) == 5 and head[0] == FORMAT
                 and head[1] == key and isinstance(head[3], World)
                 and isinstance(head[4], dict) and set(head[4]) == set(CHUNKED)):
@@ -306,7 +316,7 @@ class _Unpickler(pickle.Unpickler):
         for name in CHUNKED:
             table: dict[str, Any] = {}
             for _ in range(counts[name]):
-                table.update(type(self)(self.file, self).load())
+                table.update(type(self)(self.file, self).part())
             setattr(world, name, table)
         return world
 
