@@ -735,24 +735,27 @@ def _check_windows(a: Analysis) -> None:
     hhmm = world.clock.hhmm
     for sid in sorted(a.reachable):
         scene = world.scenes[sid]
+        if all(ch.before is None and ch.after is None for ch in scene.choices):
+            continue            # no window to close
         spans = _scene_roles(a, sid)
         for ch in scene.choices:
+            if ch.before is None and ch.after is None:
+                continue
             # Only the roles the choice is open to (`role == "x"` is a gate).
             mine = [span for rid, span in spans.items() if open_to(ch, rid)]
             if not mine:
                 continue
             early, late = min(lo for lo, _ in mine), max(hi for _, hi in mine)
-            label = ch.label.plain
             if ch.before is not None and ch.before <= early:
                 a.problems.append(_warn(ch.where, "window-closed",
-                                        f"choice `{label}` can never be taken: its window "
+                                        f"choice `{ch.label.plain}` can never be taken: its window "
                                         f"closes at {hhmm(ch.before)}, but no player reaches "
                                         f"`{sid}` before {hhmm(early)}",
                                         "move `before:` later, or make the way there shorter"))
             elif ch.after is not None and ch.after > late:
                 a.problems.append(_warn(ch.where, "window-never-open",
-                                        f"choice `{label}` can never be taken: it opens at "
-                                        f"{hhmm(ch.after)}, but no player is in `{sid}` after "
+                                        f"choice `{ch.label.plain}` can never be taken: it opens "
+                                        f"at {hhmm(ch.after)}, but no player is in `{sid}` after "
                                         f"{hhmm(late)}",
                                         "move `after:` earlier, or let players wait here "
                                         "(`wait:`)"))
@@ -998,17 +1001,18 @@ def _check_growth(a: Analysis) -> None:
     for sid, scene in world.scenes.items():
         if sid not in a.reachable:
             continue
-        runs: list[tuple[Any, Where, str]] = []
+        runs: list[tuple[Any, Where, Any]] = []   # (effect, where, choice or None: on_enter)
         for ch in scene.choices:
             if not ch.once and (ch.go is None or sid in again):
-                runs += [(eff, ch.where, f"choice “{ch.label.plain}”") for eff in ch.effects]
+                runs += [(eff, ch.where, ch) for eff in ch.effects]
         if sid in again:
-            runs += [(eff, scene.where, f"`on_enter:` of scene `{sid}`") for eff in
-                     scene.on_enter]
-        for eff, where, what in runs:
+            runs += [(eff, scene.where, None) for eff in scene.on_enter]
+        for eff, where, ch in runs:
             name = _doubling(eff.source)
             if name is None:
                 continue
+            what = f"choice “{ch.label.plain}”" if ch is not None else \
+                f"`on_enter:` of scene `{sid}`"
             value = world.variables.get(name, world.world_flags.get(name))
             bound = f"{MAX_TEXT:,} characters" if isinstance(value, str) else f"±{MAX_NUMBER:,}"
             a.problems.append(_warn(
