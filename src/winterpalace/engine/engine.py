@@ -53,10 +53,15 @@ _SHOWN_BITS = int(MAX_SHOWN_DIGITS * 3.3219)   # 2**bits < 10**digits
 
 
 class Context:
-    """What expressions see and effects change while the engine works on one player."""
+    """What expressions see and effects change while the engine works on one player.
+
+    With `copy`, the context's `vars`, `flags`, `items` and `notes` are the states' own until
+    an effect changes one (`own`): then it is copied. Most turns change none, and a night's
+    dozens of variables were copied, and let go, on every turn.
+    """
 
     __slots__ = ("world", "time", "role", "scene", "place", "area", "vars", "flags", "items",
-                 "notes", "visits", "fired", "rng", "entered")
+                 "notes", "visits", "fired", "rng", "entered", "owned")
 
     def __init__(self, world: World, ws: WorldState, ps: PlayerState, copy: bool,
                  scene: Scene | None = None):
@@ -69,14 +74,33 @@ class Context:
         place = world.places.get(scene.place) if scene is not None else None
         self.place = place.id if place else ""
         self.area = place.area if place else None
-        self.vars = dict(ps.vars) if copy else ps.vars
-        self.flags = dict(ws.flags) if copy else ws.flags
-        self.items: Any = list(ps.items) if copy else ps.items
-        self.notes: Any = list(ps.notes) if copy else ps.notes
+        self.vars = ps.vars
+        self.flags = ws.flags
+        self.items: Any = ps.items
+        self.notes: Any = ps.notes
+        self.owned = 0 if copy else 15   # bits: vars, flags, items, notes are this context's
         self.visits = dict(ps.visits) if copy else ps.visits
         self.fired = ws._fired_cache or ws.fired_ids()
         self.rng = ps.rng
         self.entered: list[tuple[int, str]] = []
+
+    def own(self, store: str) -> Any:
+        """`vars`, `flags`, `items` or `notes` (`store`), to change: the context's own copy."""
+        if store == "vars":
+            if not self.owned & 1:
+                self.vars = dict(self.vars)
+                self.owned |= 1
+            return self.vars
+        if store == "flags":
+            if not self.owned & 2:
+                self.flags = dict(self.flags)
+                self.owned |= 2
+            return self.flags
+        bit = 4 if store == "items" else 8
+        if not self.owned & bit:
+            setattr(self, store, list(getattr(self, store)))
+            self.owned |= bit
+        return getattr(self, store)
 
     def move_to(self, scene_id: str) -> None:
         self.scene = scene_id
@@ -398,6 +422,8 @@ def _decide(world: World, ev: Event, flags: dict[str, Any],
     None: it happened. False: its condition is false. A LimitError: its condition or effects
     would pass a bound, so it does not happen and `flags` are as they were.
     """
+    if ev.cond is None and not ev.effects:
+        return None              # it simply happens
     wctx = _WorldContext(world, ev.at, flags, fired)
     try:
         if ev.cond is not None and not ev.cond.fn(wctx):
@@ -429,6 +455,9 @@ class _WorldContext:
     def present(self, character: str) -> bool:
         return False
 
+    def own(self, store: str) -> Any:
+        return getattr(self, store)
+
     show = staticmethod(show)
 
 
@@ -447,7 +476,8 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
             skipped = decision
         ws = WorldState(max(ws.time, ev.at), flags, fired, ws.decided | {ev.id},
                         ws.fired_ids() | {ev.id} if happened else ws._fired_cache)
-        ctx.flags = dict(flags)
+        ctx.flags = flags        # the world's now: copied if the player's turn changes one
+        ctx.owned &= ~2
     ctx.fired = ws.fired_ids()
     if ev.id not in ctx.fired:
         if skipped is not None:   # the one who lives through it is told why it did not happen

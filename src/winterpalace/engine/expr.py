@@ -790,21 +790,22 @@ def _compile_effect(src: str, sym: Symbols) -> Effect:
     if fn_name == "give":
         def fn(ctx: Any) -> None:
             if ident not in ctx.items:
-                ctx.items.append(ident)
+                ctx.own("items").append(ident)
     elif fn_name == "take":
         def fn(ctx: Any) -> None:
             if ident in ctx.items:
-                ctx.items.remove(ident)
+                ctx.own("items").remove(ident)
     else:
         def fn(ctx: Any) -> None:
             if ident not in ctx.notes:
-                ctx.notes.append(ident)
+                ctx.own("notes").append(ident)
     return Effect(src, fn, frozenset(), frozenset(), frozenset([(fn_name, ident)]), False)
 
 
 def _store(name: str, op: str, vtype: str, store: str, value: Compiled,
            src: str) -> Callable[[Any], None]:
-    """The effect's function: work out the value, check it against the bounds, store it."""
+    """The effect's function: work out the value, check it against the bounds, store it (in
+    `ctx.own(store)`: the context's own `vars` or `flags`, copied at the first change)."""
     shown = clip_middle(src.strip(), 80)
 
     def too_big() -> LimitError:
@@ -817,26 +818,26 @@ def _store(name: str, op: str, vtype: str, store: str, value: Compiled,
             if len(v) > MAX_TEXT:
                 raise LimitError(f"`{shown}` would make `{name}` {len(v):,} characters long; "
                                  f"a text holds at most {MAX_TEXT:,}")
-            getattr(ctx, store)[name] = v
+            ctx.own(store)[name] = v
     elif op == "=" and vtype in (INT, TIME):
         def fn(ctx: Any) -> None:
             v = value(ctx)
             if not -MAX_NUMBER <= v <= MAX_NUMBER:
                 raise too_big()
-            getattr(ctx, store)[name] = v
+            ctx.own(store)[name] = v
     elif op == "=":
         def fn(ctx: Any) -> None:
-            getattr(ctx, store)[name] = value(ctx)
+            ctx.own(store)[name] = value(ctx)
     elif op == "+=":
         def fn(ctx: Any) -> None:
-            d = getattr(ctx, store)
+            d = ctx.own(store)
             v = d[name] + value(ctx)
             if not -MAX_NUMBER <= v <= MAX_NUMBER:
                 raise too_big()
             d[name] = v
     else:
         def fn(ctx: Any) -> None:
-            d = getattr(ctx, store)
+            d = ctx.own(store)
             v = d[name] - value(ctx)
             if not -MAX_NUMBER <= v <= MAX_NUMBER:
                 raise too_big()

@@ -365,6 +365,9 @@ class FakeContext:
     def random(self, lo: int, hi: int) -> int:
         return lo
 
+    def own(self, store: str) -> Any:
+        return getattr(self, store)
+
     def show(self, value: Any) -> str:
         return str(value)
 
