@@ -466,7 +466,8 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
     """Make sure `ev` has been decided in the world, then let it reach this player."""
     skipped = None
     if ev.id not in ws.decided:
-        flags = dict(ctx.flags)
+        # Only an event's effects change the flags: without any, the world keeps the player's.
+        flags = dict(ctx.flags) if ev.effects else ctx.flags
         fired = ws.fired
         decision = _decide(world, ev, flags, ws.fired_ids())
         happened = decision is None

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from ..engine import engine as eng
 from ..engine.model import World
+from ..engine.state import rng_seed
 from . import others as oth
 
 MAX_STEPS = 5_000   # actions in one playthrough before it counts as a loop
@@ -303,6 +304,22 @@ class _Scenes:
         # Texts this process has seen shown (in earlier chunks too): not worked out again.
         # The report is the union of the chunks', so it does not change.
         self.texts_seen: set[str] = set()
+        # A role's start, when it draws no random number: the same night for every seed.
+        self.starts: dict[str, tuple[Any, Any] | None] = {}
+
+    def start(self, world: World, role: str, seed: int) -> tuple[Any, Any]:
+        """`eng.start(world, role, seed)`'s states, made once per role when they do not depend
+        on the seed (beyond the seed and generator it carries)."""
+        if role not in self.starts:
+            ws, ps, _ = eng.start(world, role, seed)
+            self.starts[role] = (ws, ps) if ps.rng == rng_seed(seed) else None
+            return ws, ps
+        got = self.starts[role]
+        if got is None:
+            ws, ps, _ = eng.start(world, role, seed)
+            return ws, ps
+        ws, ps = got
+        return ws, replace(ps, seed=seed, rng=rng_seed(seed))
 
 
 def play_once(world: World, role: str, seed: int, rep: RoleReport,
@@ -332,7 +349,10 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                 shared = eng.advance_world(world, shared, t - 1)
                 shared, applied = pending.due(shared, t)
                 done.extend((0, f, v, w.by) for w in applied for f, v in w.changes())
-        ws, ps, _ = eng.start(world, role, seed, shared=shared)
+        if shared is None:
+            ws, ps = info.start(world, role, seed)
+        else:
+            ws, ps, _ = eng.start(world, role, seed, shared=shared)
     except Exception as e:   # noqa: BLE001 - a crash is a finding, never a traceback
         rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
                                     f"the night could not start: {e}", others=tuple(done)))
