@@ -212,8 +212,11 @@ def view(world: World, ws: WorldState, ps: PlayerState) -> View:
                 if state is None:
                     continue
                 enabled, reason = state
-            choices.append(ChoiceView(ch.index, len(choices) + 1, ch.label.render(ctx),
-                                      ch.takes, enabled, reason))
+            parts = ch.label.parts   # a plain label as it is (Template.render, in place)
+            label = parts[0] if len(parts) == 1 and parts[0].__class__ is str \
+                else ch.label.render(ctx)
+            choices.append(ChoiceView(ch.index, len(choices) + 1, label, ch.takes, enabled,
+                                      reason))
     else:
         ending = _ending_view(world, ps, scene, ctx)
     present = tuple(c.name for cid, c in world.characters.items() if ctx.present(cid)) \
@@ -311,11 +314,15 @@ def choose(world: World, ws: WorldState, ps: PlayerState, index: int,
             return ws, ps, Turn(refused="that is not possible now")
         if not state[0]:
             return ws, ps, Turn(refused=state[1])
-    takes = min(ch.takes, max(0, world.clock.end - ps.time))
+    takes = ch.takes
+    left = world.clock.end - ps.time
+    if takes > left:
+        takes = left if left > 0 else 0
     if limit is not None and ps.time + takes > limit:
         return ws, ps, Turn(refused="the shared clock has not reached that far yet",
                             blocked_until=ps.time + takes)
-    label = ch.label.render(ctx)
+    parts = ch.label.parts   # a plain label as it is (Template.render, in place)
+    label = parts[0] if len(parts) == 1 and parts[0].__class__ is str else ch.label.render(ctx)
     try:
         for eff in ch.effects:
             eff.fn(ctx)
@@ -511,9 +518,9 @@ def _pass_time(world: World, ws: WorldState, ctx: Context, minutes: int,
     t1 = t0 + minutes
     narrations: list[Narration] = []
     moved_by = None
-    times = world.extra["event_times"] if world.events else ()
-    lo = bisect.bisect_right(times, t0)
-    if lo < len(times) and times[lo] <= t1:    # most turns meet no event
+    times = world.extra["event_times"] if world.events else None
+    lo = bisect.bisect_right(times, t0) if times else 0
+    if times and lo < len(times) and times[lo] <= t1:    # most turns meet no event
         for ev in world.events[lo:bisect.bisect_right(times, t1)]:
             ws, ctx, n, ev_go = _fire_for(world, ws, ctx, ev)
             if n:

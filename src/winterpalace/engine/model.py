@@ -96,7 +96,11 @@ class TextIf:
     otherwise: Template
 
     def fn(self, ctx: Any) -> str:
-        return (self.then if self.cond.fn(ctx) else self.otherwise).render(ctx)
+        shown = self.then if self.cond.fn(ctx) else self.otherwise
+        parts = shown.parts
+        if len(parts) == 1 and parts[0].__class__ is str:
+            return parts[0]          # a plain branch (Template.render's first case, in place)
+        return shown.render(ctx)
 
     @property
     def source(self) -> str:
