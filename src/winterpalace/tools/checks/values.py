@@ -19,7 +19,7 @@ def possible_values(world: World, conditions: list[tuple[Any, Where]] | None = N
                     ) -> dict[str, set[str] | None]:
     """For each text variable and world flag: every value it can hold, or None when some
     effect gives it a value that cannot be known without playing (`conditions`: the
-    analysis' list of `_conditions_of(world)`, if there is one)."""
+    analysis' `texts`, which hold every effect that writes a text, if there are any)."""
     out: dict[str, set[str] | None] = {}
     for store in (world.variables, world.world_flags):
         for name, v in store.items():
@@ -83,12 +83,12 @@ def _comparisons(source: str) -> Iterator[tuple[str, str]]:
 
 
 def check(a: "Analysis") -> None:
-    values = possible_values(a.world, a.conditions)
+    values = possible_values(a.world, a.texts)
     if not any(values.values()):
         return          # no text variable or flag whose values are all known
     said: set[tuple[str, str, Where]] = set()
     cache: dict[int, list[tuple[str, str]]] = {}    # by expression: most are met many times
-    for thing, where in a.conditions:
+    for thing, where in a.texts:
         a.tick()
         found = cache.get(id(thing))
         if found is None:
