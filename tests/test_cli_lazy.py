@@ -23,7 +23,8 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 
 def run(*args: str) -> tuple[int, set[str]]:
     out = subprocess.run([sys.executable, "-c", PROBE, *args], stdin=subprocess.DEVNULL,
-                         capture_output=True, text=True, env=os.environ, timeout=120).stdout
+                         capture_output=True, text=True, env=os.environ, timeout=120,
+                         check=False).stdout
     got = json.loads(out.splitlines()[-1])
     return got["code"], set(got["modules"])
 

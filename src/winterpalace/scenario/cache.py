@@ -29,6 +29,7 @@ The folder is WINTERPALACE_CACHE if set, else the user's cache folder (platformd
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copyreg
 import dataclasses
@@ -336,6 +337,41 @@ def load(key: str, file: Any) -> World | None:
 def loads(key: str, data: bytes) -> World | None:
     """The World of a payload given as bytes (see `load`)."""
     return load(key, io.BytesIO(data))
+
+
+# Big Worlds stored when the program ends: writing one (a fifth of a second for 10,000 scenes)
+# is then not in the way of the first screen or the report. key -> (the folder, the World).
+_later: dict[str, tuple[Store, World]] = {}
+LATER_MAX = 4     # `play --watch` reloads: only the latest few are worth writing
+
+
+def put_later(store: Store, key: str, world: World) -> None:
+    """Store `world` under `key` when the program ends (or at `flush`)."""
+    if not _later:
+        atexit.register(flush)
+    old = _later.pop(key, None)
+    if old is not None:
+        old[0].close()
+    try:
+        _later[key] = (Store(os.dup(store.fd)), world)
+    except OSError:
+        return
+    while len(_later) > LATER_MAX:
+        _later.pop(next(iter(_later)))[0].close()
+
+
+def flush() -> None:
+    """Write what `put_later` was given."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        while _later:
+            key, (store, world) = _later.popitem()
+            with store:
+                store.put(key, world)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Counting:
