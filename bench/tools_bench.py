@@ -1,6 +1,7 @@
 """Authoring-tools benchmark: `check` time and random-test playthroughs per second.
 
     python bench/tools_bench.py [--nodes 1000 10000] [--runs 2000] [--shipped N] [--editor]
+                                [--random-cli N]
 
 Scenarios come from the shared workload (bench/workload.py converts gen_workload.py's graph.json
 into a scenario folder). For each size it reports: load, analysis (every `check` warning) and
@@ -11,12 +12,24 @@ time from an edit of one file to the diagnostics published for it (target: under
 10,000 scenes). `--editor` runs only those. `--shipped N` instead plays N nights per role of
 the shipped game: with and
 without the simulated other players, on one process and on two.
+
+`check` as a fresh process is compared with a fresh process that only loads the scenario, in
+the same run (alternated, medians of 3): without the cache, `check` must take at most twice
+the load (the target); with it, the load is a cache read and the ratio says what the analysis
+costs on top. `--random-cli N` (default 10000; 0: skip) times `winterpalace test --random N`
+on the shipped game as a user runs it (a fresh process, its default processes; target: under
+10 s for 10,000), with the CPU time it took.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,7 +55,7 @@ def scenario_for(nodes: int) -> Path:
 def bench(nodes: int, runs: int) -> None:
     root = scenario_for(nodes)
     t0 = time.perf_counter()
-    world = load_scenario(root)
+    world = load_scenario(root, use_cache=False)
     t1 = time.perf_counter()
     result = analysis.analyse(world)
     t2 = time.perf_counter()
@@ -108,15 +121,52 @@ def lsp(nodes: int, edits: int = 5) -> None:
           f"the analysis' warnings after it {med(warned)}")
 
 
-def check_cli(nodes: int) -> None:
-    """`winterpalace check` as an author runs it: a fresh process, load and analysis."""
-    import subprocess
-    root = scenario_for(nodes)
+LOAD_ONLY = "import sys; from winterpalace.scenario import load_scenario; " \
+    "load_scenario(sys.argv[1], use_cache=sys.argv[2] == '1')"
+
+
+def _timed(args: list[str]) -> float:
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "winterpalace", "check", str(root)],
-                   capture_output=True, check=False)
-    print(f"{nodes:>6} scenes  `winterpalace check` (a fresh process): "
-          f"{time.perf_counter() - t0:6.2f} s")
+    subprocess.run(args, capture_output=True, check=False)
+    return time.perf_counter() - t0
+
+
+def check_cli(nodes: int, repeat: int = 3) -> None:
+    """`winterpalace check` as an author runs it: a fresh process, load and analysis; against
+    a fresh process that only loads, in the same run."""
+    root = str(scenario_for(nodes))
+    runs: dict[str, list[float]] = {k: [] for k in ("load", "check", "load cached",
+                                                     "check cached")}
+    subprocess.run([sys.executable, "-m", "winterpalace", "check", root], capture_output=True,
+                   check=False)    # into the cache
+    for _ in range(repeat):
+        runs["load"].append(_timed([sys.executable, "-c", LOAD_ONLY, root, "0"]))
+        runs["check"].append(_timed([sys.executable, "-m", "winterpalace", "check",
+                                     "--no-cache", root]))
+        runs["load cached"].append(_timed([sys.executable, "-c", LOAD_ONLY, root, "1"]))
+        runs["check cached"].append(_timed([sys.executable, "-m", "winterpalace", "check",
+                                            root]))
+    m = {k: statistics.median(v) for k, v in runs.items()}
+    print(f"{nodes:>6} scenes  `winterpalace check` (fresh processes, median of {repeat}): "
+          f"{m['check']:.2f} s without the cache = {m['check'] / m['load']:.2f}x its load "
+          f"({m['load']:.2f} s; target <= 2x); {m['check cached']:.2f} s with it "
+          f"(the load from the cache: {m['load cached']:.2f} s)")
+
+
+def random_cli(runs: int) -> None:
+    """`winterpalace test --random N` on the shipped game, as a user runs it."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "winterpalace", "test", "--random",
+                           str(runs), "--seed", "1"], capture_output=True, text=True,
+                          check=False)
+    seconds = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    head = done.stdout.splitlines()[0] if done.stdout else done.stderr[-300:]
+    print(f"shipped game, `winterpalace test --random {runs:,}` (a fresh process): "
+          f"{seconds:.1f} s (target < 10 s for 10,000), CPU {cpu:.1f} s over "
+          f"{os.cpu_count()} CPUs\n  {head}")
 
 
 def shipped(runs: int) -> None:
@@ -139,10 +189,15 @@ def main() -> int:
                     help="only the shipped game: N playthroughs per role")
     ap.add_argument("--editor", action="store_true",
                     help="only `check` and the language server's response times")
+    ap.add_argument("--random-cli", type=int, default=10000, metavar="N",
+                    help="`winterpalace test --random N` on the shipped game (0: skip)")
     args = ap.parse_args()
+    os.environ.setdefault("WINTERPALACE_CACHE", tempfile.mkdtemp(prefix="wp-bench-cache-"))
     if args.shipped:
         shipped(args.shipped)
         return 0
+    if args.random_cli:
+        random_cli(args.random_cli)
     for n in args.nodes:
         if not args.editor:
             bench(n, args.runs)

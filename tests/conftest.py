@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -22,6 +25,38 @@ def _saves_in_tmp(tmp_path_factory: pytest.TempPathFactory,
                   monkeypatch: pytest.MonkeyPatch) -> None:
     """No test (nor a game it starts) writes into the checkout's saves/ or the user's folder."""
     monkeypatch.setenv("WINTERPALACE_SAVES", str(tmp_path_factory.mktemp("saves")))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The compiled-scenario cache of this run, in a temporary folder, set before any test
+    module is imported (some load a scenario as they are): no test, nor a program it starts,
+    writes into the user's cache. One folder for the run: tests find what earlier ones
+    compiled, as a user's later runs do."""
+    folder = Path(tempfile.mkdtemp(prefix="winterpalace-test-cache-"))
+    _CACHE[:] = [folder]
+    os.environ["WINTERPALACE_CACHE"] = str(folder / "scenarios")
+    os.environ.pop("WINTERPALACE_NO_CACHE", None)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for folder in _CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_CACHE: list[Path] = []
+
+
+@pytest.fixture
+def cache_folder() -> Path:
+    """This run's compiled-scenario cache (see pytest_configure)."""
+    return _CACHE[0] / "scenarios"
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_tmp(cache_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Even a test that changed the environment leaves the cache where pytest_configure put it."""
+    monkeypatch.setenv("WINTERPALACE_CACHE", str(cache_folder))
+    monkeypatch.delenv("WINTERPALACE_NO_CACHE", raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -16,18 +16,31 @@ from typing import IO, Any, Callable, Sequence
 
 from . import __version__
 from .engine.model import World
-from .scenario import default_scenario_dir
+from .scenario import cache, default_scenario_dir
 from .scenario.report import load_or_report
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO, EXIT_INTERRUPTED = 0, 1, 2, 130
 SEED_RANGE = 2**63          # --seed takes -2^63 .. 2^63-1
 
-# Modules that add subcommands: each has `register(subparsers)` which sets `func` on its parser.
-SUBCOMMANDS: list[str] = [
-    "winterpalace.tools.check", "winterpalace.tools.testcmd", "winterpalace.tools.graph",
-    "winterpalace.tools.schema", "winterpalace.tools.new", "winterpalace.tools.lsp",
-    "winterpalace.classroom.cli", "winterpalace.handouts.cli",
-]
+# The other subcommands: name -> (module, one-line help). A module has `register(subparsers)`,
+# which adds its parser(s) and sets `func`; it is imported only when its command is run (or
+# asked for help), so starting the game does not import the tools, the language server and the
+# classroom. The help lines are those the modules give (tests/test_cli_lazy.py keeps them so);
+# None: an old spelling kept working but not listed.
+SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
+    "check": ("winterpalace.tools.check", "load and validate a scenario folder, with warnings"),
+    "test": ("winterpalace.tools.testcmd",
+             "play-test a scenario: random, exhaustive, walkthroughs, record"),
+    "graph": ("winterpalace.tools.graph", "draw the scene graph (dot, mermaid or svg)"),
+    "schema": ("winterpalace.tools.schema", "print a JSON Schema of the scene format"),
+    "new": ("winterpalace.tools.new", "write a minimal valid scenario to start from"),
+    "lsp": ("winterpalace.tools.lsp", "run the language server for editors (stdio)"),
+    "classroom": ("winterpalace.classroom.cli",
+                  "run a shared night for a class: students join with ssh"),
+    "packets": ("winterpalace.handouts.cli",
+                "write printable role sheets for a class: one packet to print"),
+    "lesson": ("winterpalace.classroom.cli", None),    # `classroom debrief|purge|balance`
+}
 
 
 def _stderr(text: str) -> None:
@@ -380,7 +393,9 @@ def _saved_on_leaving(flow: Any) -> int:
     return EXIT_ERROR
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser, complete for `command` (its module is imported); the other
+    subcommands are listed with their help line only, and are complete when they are run."""
     parser = argparse.ArgumentParser(
         prog="winterpalace",
         description="One night in Petrograd, 25-26 October 1917: interactive fiction.")
@@ -406,10 +421,40 @@ def build_parser() -> argparse.ArgumentParser:
         "\nmore: docs/playing.md")
     add_play_arguments(play)
     play.set_defaults(func=cmd_play)
+    complete = [play]
 
-    for name in SUBCOMMANDS:
-        importlib.import_module(name).register(sub)
+    wanted = SUBCOMMANDS[command][0] if command in SUBCOMMANDS else None
+    for name, (module, help_line) in SUBCOMMANDS.items():
+        if name in sub.choices:
+            continue              # registered with another command of its module
+        if module == wanted:
+            before = set(sub.choices)
+            importlib.import_module(module).register(sub)
+            complete += [p for n, p in sub.choices.items() if n not in before]
+        elif help_line is None:
+            sub.add_parser(name, add_help=False)           # not listed
+        else:
+            sub.add_parser(name, help=help_line, add_help=False)
+    for p in complete:
+        _add_cache_argument(p)
     return parser
+
+
+NO_CACHE_HELP = ("read the scenario's files, not the compiled-scenario cache (also: "
+                 "WINTERPALACE_NO_CACHE=1)")
+
+
+def _add_cache_argument(p: argparse.ArgumentParser) -> None:
+    """`--no-cache` on a command and every action under it (`lesson debrief --no-cache`)."""
+    try:
+        p.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS,
+                       help=NO_CACHE_HELP)
+    except argparse.ArgumentError:
+        pass                      # the command has its own
+    for action in p._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _add_cache_argument(child)
 
 
 def add_play_arguments(p: argparse.ArgumentParser) -> None:
@@ -441,9 +486,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     _reserve_std_fds()
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["play", *argv]
+    parser = build_parser(argv[0] if argv else None)
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "func", None):
@@ -456,7 +501,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         watched = WatchedStdout(sys.stdout)
         sys.stdout = watched
     try:
-        code = int(args.func(args))
+        with cache.turned_off(getattr(args, "no_cache", False)):
+            code = int(args.func(args))
     except KeyboardInterrupt:
         _stderr("\nInterrupted.")
         return EXIT_INTERRUPTED

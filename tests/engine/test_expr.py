@@ -30,6 +30,7 @@ def ctx(**over):
     base.update(over)
     ns = SimpleNamespace(**base)
     ns.random = lambda lo, hi: lo
+    ns.own = lambda store: getattr(ns, store)   # effects change the context's own vars/flags
     return ns
 
 

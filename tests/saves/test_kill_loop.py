@@ -43,7 +43,7 @@ ZYGOTE = r"""
 import io, json, os, sys
 import winterpalace.cli as cli
 import winterpalace.saves, winterpalace.scenario, winterpalace.ui.flow, winterpalace.ui.plain
-cli.build_parser()          # imports every subcommand's module, as main() would
+cli.build_parser()          # the parser, as main() builds it for `play`
 script = sys.stdin.buffer.readline()
 script = bytes.fromhex(script.decode().strip())
 for line in sys.stdin:

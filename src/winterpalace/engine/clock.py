@@ -8,11 +8,11 @@ first such moment at or after the clock's start. `01:30` in a night that starts 
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import re
 from dataclasses import dataclass
 
 MINUTES_PER_DAY = 24 * 60
+_HHMM = tuple(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))   # every turn shows one
 
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 # `1h30m`, `90 min`, `2 hours 15 minutes`, `2h30` (minutes after hours may leave out their unit).
@@ -145,12 +145,20 @@ class Clock:
         return None if tod is None else self.resolve(tod)
 
     def hhmm(self, minutes: int) -> str:
-        h, m = divmod(minutes % MINUTES_PER_DAY, 60)
-        return f"{h:02d}:{m:02d}"
+        return _HHMM[minutes % MINUTES_PER_DAY]
 
     def read(self, minutes: int) -> Reading:
-        """The reading of the clock at `minutes` (memoised: a night has at most 1,441 of them)."""
-        return _read(self, minutes)
+        """The reading of the clock at `minutes` (memoised: a night has at most 1,441 of them;
+        by the clock itself, not its hash, which a frozen record works out on every call)."""
+        got = _READINGS.get(id(self))
+        if got is None or got[0] is not self:
+            if len(_READINGS) >= 64:
+                _READINGS.clear()    # clocks of worlds long gone (tests make many)
+            got = _READINGS[id(self)] = (self, {})
+        reading = got[1].get(minutes)
+        if reading is None:
+            reading = got[1][minutes] = self._read(minutes)
+        return reading
 
     def _read(self, minutes: int) -> Reading:
         day = self.first_day + _dt.timedelta(days=minutes // MINUTES_PER_DAY)
@@ -163,9 +171,7 @@ class Clock:
                        new_style=new_style, part_of_day=_part_of_day(tod))
 
 
-@functools.lru_cache(maxsize=4096)
-def _read(clock: Clock, minutes: int) -> Reading:
-    return clock._read(minutes)
+_READINGS: dict[int, tuple[Clock, dict[int, Reading]]] = {}   # id(clock) -> (clock, readings)
 
 
 def _julian_offset(day: _dt.date) -> int:

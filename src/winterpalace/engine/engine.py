@@ -39,6 +39,8 @@ def show(value: Any) -> str:
     out: Python would refuse past 4,300, and no reader wants a thousand."""
     if value.__class__ is str:
         return value
+    if value.__class__ is int and -MAX_NUMBER <= value <= MAX_NUMBER:
+        return str(value)    # the usual number
     if value is True:
         return "yes"
     if value is False:
@@ -52,29 +54,55 @@ _SHOWN_BITS = int(MAX_SHOWN_DIGITS * 3.3219)   # 2**bits < 10**digits
 
 
 class Context:
-    """What expressions see and effects change while the engine works on one player."""
+    """What expressions see and effects change while the engine works on one player.
+
+    With `copy`, the context's `vars`, `flags`, `items` and `notes` are the states' own until
+    an effect changes one (`own`): then it is copied. Most turns change none, and a night's
+    dozens of variables were copied, and let go, on every turn.
+    """
 
     __slots__ = ("world", "time", "role", "scene", "place", "area", "vars", "flags", "items",
-                 "notes", "visits", "fired", "rng", "entered", "witnessed")
+                 "notes", "visits", "fired", "rng", "entered", "witnessed", "owned")
 
-    def __init__(self, world: World, ws: WorldState, ps: PlayerState, copy: bool):
+    def __init__(self, world: World, ws: WorldState, ps: PlayerState, copy: bool,
+                 scene: Scene | None = None):
         self.world = world
         self.time = ps.time
         self.role = ps.role
         self.scene = ps.scene
-        place = world.places.get(world.scenes[ps.scene].place) if ps.scene in world.scenes \
-            else None
+        if scene is None:   # (the caller may have it at hand: a Context is made every turn)
+            scene = world.scenes.get(ps.scene)
+        place = world.places.get(scene.place) if scene is not None else None
         self.place = place.id if place else ""
         self.area = place.area if place else None
-        self.vars = dict(ps.vars) if copy else ps.vars
-        self.flags = dict(ws.flags) if copy else ws.flags
-        self.items: Any = list(ps.items) if copy else ps.items
-        self.notes: Any = list(ps.notes) if copy else ps.notes
+        self.vars = ps.vars
+        self.flags = ws.flags
+        self.items: Any = ps.items
+        self.notes: Any = ps.notes
+        self.owned = 0 if copy else 15   # bits: vars, flags, items, notes are this context's
         self.visits = dict(ps.visits) if copy else ps.visits
-        self.fired = ws.fired_ids()
+        self.fired = ws._fired_cache or ws.fired_ids()
         self.rng = ps.rng
         self.entered: list[tuple[int, str]] = []
         self.witnessed: list[tuple[int, str]] | None = None   # made when an event is kept
+
+    def own(self, store: str) -> Any:
+        """`vars`, `flags`, `items` or `notes` (`store`), to change: the context's own copy."""
+        if store == "vars":
+            if not self.owned & 1:
+                self.vars = dict(self.vars)
+                self.owned |= 1
+            return self.vars
+        if store == "flags":
+            if not self.owned & 2:
+                self.flags = dict(self.flags)
+                self.owned |= 2
+            return self.flags
+        bit = 4 if store == "items" else 8
+        if not self.owned & bit:
+            setattr(self, store, list(getattr(self, store)))
+            self.owned |= bit
+        return getattr(self, store)
 
     def move_to(self, scene_id: str) -> None:
         self.scene = scene_id
@@ -170,40 +198,48 @@ def new_game(world: World, role: str, seed: int = 0) -> tuple[Game, Turn]:
 def view(world: World, ws: WorldState, ps: PlayerState) -> View:
     """What the player sees now."""
     scene = world.scenes[ps.scene]
-    ctx = Context(world, ws, ps, copy=False)
+    ctx = Context(world, ws, ps, False, scene)
     place = world.places[scene.place]
     area = world.areas[place.area].name if place.area else ""
     role = world.roles[ps.role]
     choices: list[ChoiceView] = []
     ending = None
     if scene.ending is None and ps.ending is None:
+        used = ps.used
         taken: frozenset[str] | None = None
         for ch in scene.choices:
-            state = choice_state(ch, ctx, ps.used)
-            if state is None:
-                # A choice taken while the player has been here keeps its number, shown done.
-                if taken is None:
-                    history = ps.history
-                    taken = taken_here(ps) if history and history[-1].scene == ps.scene \
-                        else _NONE_TAKEN
-                if taken and ch.key in taken:
-                    choices.append(ChoiceView(ch.index, len(choices) + 1,
-                                              ch.label.render(ctx), ch.takes, False, None,
-                                              True))
-                continue
-            enabled, reason = state
-            choices.append(ChoiceView(ch.index, len(choices) + 1, ch.label.render(ctx),
-                                      ch.takes, enabled, reason))
+            if ch.cond is None and ch.after is None and ch.before is None and not ch.once:
+                enabled, reason = True, None      # always there (choice_state, in short)
+            else:
+                state = choice_state(ch, ctx, used)
+                if state is None:
+                    # A choice taken while the player has been here keeps its number, shown
+                    # done.
+                    if taken is None:
+                        history = ps.history
+                        taken = taken_here(ps) if history and history[-1].scene == ps.scene \
+                            else _NONE_TAKEN
+                    if taken and ch.key in taken:
+                        choices.append(ChoiceView(ch.index, len(choices) + 1,
+                                                  ch.label.render(ctx), ch.takes, False, None,
+                                                  True))
+                    continue
+                enabled, reason = state
+            parts = ch.label.parts   # a plain label as it is (Template.render, in place)
+            label = parts[0] if len(parts) == 1 and parts[0].__class__ is str \
+                else ch.label.render(ctx)
+            choices.append(ChoiceView(ch.index, len(choices) + 1, label, ch.takes, enabled,
+                                      reason))
     else:
         ending = _ending_view(world, ps, scene, ctx)
     present = tuple(c.name for cid, c in world.characters.items() if ctx.present(cid)) \
         if world.characters else ()
-    return View(scene=scene.id, title=scene.title, place=place.id, place_name=place.name,
-                area_name=area, detail=place.detail, role=ps.role, role_name=role.name,
-                time=ps.time, clock=world.clock.read(ps.time), text=scene_text(scene, ctx),
-                choices=tuple(choices), wait=scene.wait if ending is None else None,
-                present=present, ending=ending,
-                told=scene.told.render(ctx) if scene.told is not None else None)
+    # Positional, in View's order: a view is made on every turn.
+    return View(scene.id, scene.title, place.id, place.name, area, place.detail, ps.role,
+                role.name, ps.time, world.clock.read(ps.time),
+                scene_text(scene, ctx) if scene.variants else scene.text.render(ctx),
+                tuple(choices), scene.wait if ending is None else None, present, ending,
+                scene.told.render(ctx) if scene.told is not None else None)
 
 
 def brief(world: World, ws: WorldState, ps: PlayerState) -> str | None:
@@ -373,17 +409,22 @@ def choose(world: World, ws: WorldState, ps: PlayerState, index: int,
     if not 0 <= index < len(scene.choices):
         return ws, ps, Turn(refused="there is no such choice")
     ch = scene.choices[index]
-    ctx = Context(world, ws, ps, copy=True)
-    state = choice_state(ch, ctx, ps.used)
-    if state is None:
-        return ws, ps, Turn(refused="that is not possible now")
-    if not state[0]:
-        return ws, ps, Turn(refused=state[1])
-    takes = min(ch.takes, max(0, world.clock.end - ps.time))
+    ctx = Context(world, ws, ps, True, scene)
+    if ch.cond is not None or ch.after is not None or ch.before is not None or ch.once:
+        state = choice_state(ch, ctx, ps.used)
+        if state is None:
+            return ws, ps, Turn(refused="that is not possible now")
+        if not state[0]:
+            return ws, ps, Turn(refused=state[1])
+    takes = ch.takes
+    left = world.clock.end - ps.time
+    if takes > left:
+        takes = left if left > 0 else 0
     if limit is not None and ps.time + takes > limit:
         return ws, ps, Turn(refused="the shared clock has not reached that far yet",
                             blocked_until=ps.time + takes)
-    label = ch.label.render(ctx)
+    parts = ch.label.parts   # a plain label as it is (Template.render, in place)
+    label = parts[0] if len(parts) == 1 and parts[0].__class__ is str else ch.label.render(ctx)
     try:
         for eff in ch.effects:
             eff.fn(ctx)
@@ -437,7 +478,7 @@ def wait(world: World, ws: WorldState, ps: PlayerState, minutes: int | None = No
             return ws, ps, Turn(refused="the shared clock has not reached that far yet",
                                 blocked_until=ps.time + minutes)
         minutes = limit - ps.time
-    ctx = Context(world, ws, ps, copy=True)
+    ctx = Context(world, ws, ps, True, scene)
     try:
         ws2, narrations, moved_by, stopped, passed = _wait_time(world, ws, ctx, minutes,
                                                                 ps.used, for_next)
@@ -512,6 +553,8 @@ def _decide(world: World, ev: Event, flags: dict[str, Any],
     None: it happened. False: its condition is false. A LimitError: its condition or effects
     would pass a bound, so it does not happen and `flags` are as they were.
     """
+    if ev.cond is None and not ev.effects:
+        return None              # it simply happens
     wctx = _WorldContext(world, ev.at, flags, fired)
     try:
         if ev.cond is not None and not ev.cond.fn(wctx):
@@ -543,6 +586,9 @@ class _WorldContext:
     def present(self, character: str) -> bool:
         return False
 
+    def own(self, store: str) -> Any:
+        return getattr(self, store)
+
     show = staticmethod(show)
 
 
@@ -551,7 +597,8 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
     """Make sure `ev` has been decided in the world, then let it reach this player."""
     skipped = None
     if ev.id not in ws.decided:
-        flags = dict(ctx.flags)
+        # Only an event's effects change the flags: without any, the world keeps the player's.
+        flags = dict(ctx.flags) if ev.effects else ctx.flags
         fired = ws.fired
         decision = _decide(world, ev, flags, ws.fired_ids())
         happened = decision is None
@@ -559,10 +606,10 @@ def _fire_for(world: World, ws: WorldState, ctx: Context,
             fired = fired + ((ev.id, ev.at),)
         elif decision is not False:
             skipped = decision
-        ws = WorldState(time=max(ws.time, ev.at), flags=flags, fired=fired,
-                        decided=ws.decided | {ev.id},
-                        _fired_cache=None if happened else ws._fired_cache)
-        ctx.flags = dict(flags)
+        ws = WorldState(max(ws.time, ev.at), flags, fired, ws.decided | {ev.id},
+                        ws.fired_ids() | {ev.id} if happened else ws._fired_cache)
+        ctx.flags = flags        # the world's now: copied if the player's turn changes one
+        ctx.owned &= ~2
     ctx.fired = ws.fired_ids()
     if ev.id not in ctx.fired:
         if skipped is not None:   # the one who lives through it is told why it did not happen
@@ -611,22 +658,25 @@ def _pass_time(world: World, ws: WorldState, ctx: Context, minutes: int,
     t1 = t0 + minutes
     narrations: list[Narration] = []
     moved_by = None
-    for ev in (_events_between(world, t0, t1) if world.events else ()):
-        ws, ctx, n, ev_go = _fire_for(world, ws, ctx, ev)
-        if n:
-            narrations.append(n)
-        if ev_go:
-            moved_by, go, t1 = ev.id, ev_go, ev.at
-            break
+    times = world.extra["event_times"] if world.events else None
+    lo = bisect.bisect_right(times, t0) if times else 0
+    if times and lo < len(times) and times[lo] <= t1:    # most turns meet no event
+        for ev in world.events[lo:bisect.bisect_right(times, t1)]:
+            ws, ctx, n, ev_go = _fire_for(world, ws, ctx, ev)
+            if n:
+                narrations.append(n)
+            if ev_go:
+                moved_by, go, t1 = ev.id, ev_go, ev.at
+                break
     ctx.time = t1
     if go is not None:
         _enter(world, ctx, go)
-    else:
+    elif world.scenes[ctx.scene].redirects:
         _redirect(world, ctx)
     if ctx.time >= world.clock.end and world.scenes[ctx.scene].ending is None:
         ctx.time = world.clock.end
         _enter(world, ctx, world.roles[ctx.role].time_out)
-    return ws, tuple(narrations), moved_by
+    return ws, tuple(narrations) if narrations else (), moved_by
 
 
 # Which moment wins when several fall in the same minute (the lower, the more it matters).
@@ -876,11 +926,21 @@ def _wait_time(world: World, ws: WorldState, ctx: Context, minutes: int,
 
 
 def _enter(world: World, ctx: Context, scene_id: str) -> None:
-    ctx.move_to(scene_id)
+    scene = world.scenes[scene_id]
+    ctx.scene = scene_id             # ctx.move_to(scene_id), without looking the scene up again
+    place = world.places.get(scene.place)
+    ctx.place = place.id if place else ""
+    ctx.area = place.area if place else None
     ctx.visits[scene_id] = ctx.visits.get(scene_id, 0) + 1
-    _on_enter(world.scenes[scene_id], ctx)
+    if scene.on_enter:
+        try:                         # _on_enter(scene, ctx), without a call in between
+            for eff in scene.on_enter:
+                eff.fn(ctx)
+        except LimitError as e:
+            raise e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
     ctx.entered.append((ctx.time, scene_id))
-    _redirect(world, ctx)
+    if scene.redirects:
+        _redirect(world, ctx)
 
 
 def _on_enter(scene: Scene, ctx: Context) -> None:
@@ -914,17 +974,19 @@ def _redirect(world: World, ctx: Context, depth: int = 0) -> None:
 def _commit(world: World, ws: WorldState, ps: PlayerState, ctx: Context, step: Step | None,
             once: str | None = None) -> tuple[WorldState, PlayerState]:
     """Turn the working context back into immutable states."""
-    ws = WorldState(time=max(ws.time, ctx.time), flags=ctx.flags, fired=ws.fired,
-                    decided=ws.decided, _fired_cache=ws._fired_cache)  # same events: same ids
+    # Positional: a state is made on every turn, and keywords cost twice as much to pass.
+    ws = WorldState(max(ws.time, ctx.time), ctx.flags, ws.fired, ws.decided,
+                    ws._fired_cache)  # same events: same ids
     scene = world.scenes[ctx.scene]
     trail = ps.trail + tuple(ctx.entered) if ctx.entered else ps.trail
     witnessed = ps.witnessed + tuple(ctx.witnessed) if ctx.witnessed else ps.witnessed
-    history = ps.history + (step,) if step is not None else ps.history
-    new = PlayerState(
-        id=ps.id, role=ps.role, scene=ctx.scene, time=ctx.time, vars=ctx.vars,
-        items=tuple(ctx.items), notes=tuple(ctx.notes), visits=ctx.visits,
-        used=ps.used | {once} if once else ps.used, history=history, trail=trail,
-        witnessed=witnessed,
-        ending=ctx.scene if scene.ending is not None else None, seed=ps.seed, rng=ctx.rng,
-        turn=ps.turn + (1 if step is not None else 0))
+    if step is not None:
+        history, turn = ps.history + (step,), ps.turn + 1
+    else:
+        history, turn = ps.history, ps.turn
+    # Positional, in PlayerState's order.
+    new = PlayerState(ps.id, ps.role, ctx.scene, ctx.time, ctx.vars, tuple(ctx.items),
+                      tuple(ctx.notes), ctx.visits, ps.used | {once} if once else ps.used,
+                      history, trail, witnessed,
+                      ctx.scene if scene.ending is not None else None, ps.seed, ctx.rng, turn)
     return ws, new

@@ -27,7 +27,6 @@ into a refused turn); joining texts is checked before the text is built.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -58,10 +57,13 @@ class ExprError(Exception):
         self.hint = hint
 
 
-def suggest(name: str, options: Any) -> str | None:
-    """`did you mean ...?` for a misspelt name, or None."""
+def suggest(name: str, options: Any, sym: Symbols | None = None) -> str | None:
+    """`did you mean ...?` for a misspelt name, or None (always None with quiet symbols)."""
+    if sym is not None and sym.quiet:
+        return None
     if len(name) > 64:
         return None   # no one misspells a name that long, and comparing it costs
+    import difflib    # only for mistakes: a game that starts has none
     close = difflib.get_close_matches(name, [o for o in options if len(o) <= 64], n=1,
                                       cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None
@@ -365,6 +367,9 @@ class Symbols:
     # What the loader has compiled against these symbols, by source: each text or expression
     # is compiled once however often it is written.
     compiled: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    # No `did you mean` hints (difflib over every name): the loader's first pass over a file
+    # throws its errors away (a later file may declare the name), and hints were half its time.
+    quiet: bool = field(default=False, compare=False, repr=False)
 
     def names(self) -> list[str]:
         return (["time", "role"] + list(self.player_vars) + list(self.world_flags)
@@ -399,7 +404,7 @@ def _check(node: Node, sym: Symbols, allow_random: bool) -> str:
                 fn = {v[0]: f for f, v in REFERENCE_FUNCTIONS.items()}.get(kind)
                 hint = f"`{name}` is a {kind}; write `{fn}({name})`" if fn else None
             hint = hint or suggest(name, list(sym.player_vars) + list(sym.world_flags)
-                                   + ["time", "role"])
+                                   + ["time", "role"], sym)
             if not hint and name.lower() in ("yes", "no", "on", "off", "none", "null", "and_"):
                 hint = "booleans are `true` and `false`"
             raise ExprError(f"unknown name `{name}`", node.pos, node.length,
@@ -460,7 +465,7 @@ def _role_literal(name_node: Node, lit: Node, sym: Symbols) -> None:
     if name_node.kind == "name" and name_node.value == "role" and lit.kind == "lit" \
             and lit.type == STR and lit.value not in sym.roles:
         raise ExprError(f"there is no role `{lit.value}`", lit.pos, lit.length,
-                        suggest(lit.value, sym.roles) or f"roles: {', '.join(sym.roles)}")
+                        suggest(lit.value, sym.roles, sym) or f"roles: {', '.join(sym.roles)}")
 
 
 def _want(node: Node, got: str, want: str, why: str) -> None:
@@ -496,7 +501,7 @@ def _check_call(node: Node, sym: Symbols, allow_random: bool) -> str:
         raise ExprError(f"`{fn}(...)` is an effect, not a value", node.pos, node.length,
                         "put it in a `do:` list")
     raise ExprError(f"unknown function `{fn}`", node.pos, len(fn),
-                    suggest(fn, list(REFERENCE_FUNCTIONS) + list(VALUE_FUNCTIONS)))
+                    suggest(fn, list(REFERENCE_FUNCTIONS) + list(VALUE_FUNCTIONS), sym))
 
 
 def _reference_arg(node: Node, kind: str, sym: Symbols) -> None:
@@ -510,7 +515,7 @@ def _reference_arg(node: Node, kind: str, sym: Symbols) -> None:
     ids = sym.things.get(kind, ())
     if ident not in ids:
         raise ExprError(f"unknown {kind} `{ident}` in `{fn}(...)`", arg.pos, arg.length,
-                        suggest(ident, ids))
+                        suggest(ident, ids, sym))
     arg.kind, arg.type = "ref", kind
 
 
@@ -741,7 +746,7 @@ def _compile_effect(src: str, sym: Symbols) -> Effect:
                             "time passes with `takes:`; the role is chosen at the start")
         else:
             raise ExprError(f"unknown variable `{name}`", name_pos, len(name),
-                            suggest(name, list(sym.player_vars) + list(sym.world_flags))
+                            suggest(name, list(sym.player_vars) + list(sym.world_flags), sym)
                             or "declare it under `variables:` or `world_flags:` in world.yaml")
         rest_at = m.end()
         rest = src[rest_at:]
@@ -773,7 +778,7 @@ def _compile_effect(src: str, sym: Symbols) -> Effect:
         if node.kind == "binary" and node.value == "==":
             hint = "to set a variable, write `=`"
         elif node.kind == "call":
-            hint = suggest(node.value, EFFECT_FUNCTIONS) or "effects: `x = ...`, `x += ...`, " \
+            hint = suggest(node.value, EFFECT_FUNCTIONS, sym) or "effects: `x = ...`, `x += ...`, " \
                 "`x -= ...`, `give(item)`, `take(item)`, `learn(note)`"
         raise ExprError("this is not an effect", node.pos, node.length, hint or
                         "effects: `x = ...`, `x += ...`, `x -= ...`, `give(item)`, "
@@ -785,21 +790,22 @@ def _compile_effect(src: str, sym: Symbols) -> Effect:
     if fn_name == "give":
         def fn(ctx: Any) -> None:
             if ident not in ctx.items:
-                ctx.items.append(ident)
+                ctx.own("items").append(ident)
     elif fn_name == "take":
         def fn(ctx: Any) -> None:
             if ident in ctx.items:
-                ctx.items.remove(ident)
+                ctx.own("items").remove(ident)
     else:
         def fn(ctx: Any) -> None:
             if ident not in ctx.notes:
-                ctx.notes.append(ident)
+                ctx.own("notes").append(ident)
     return Effect(src, fn, frozenset(), frozenset(), frozenset([(fn_name, ident)]), False)
 
 
 def _store(name: str, op: str, vtype: str, store: str, value: Compiled,
            src: str) -> Callable[[Any], None]:
-    """The effect's function: work out the value, check it against the bounds, store it."""
+    """The effect's function: work out the value, check it against the bounds, store it (in
+    `ctx.own(store)`: the context's own `vars` or `flags`, copied at the first change)."""
     shown = clip_middle(src.strip(), 80)
 
     def too_big() -> LimitError:
@@ -812,26 +818,26 @@ def _store(name: str, op: str, vtype: str, store: str, value: Compiled,
             if len(v) > MAX_TEXT:
                 raise LimitError(f"`{shown}` would make `{name}` {len(v):,} characters long; "
                                  f"a text holds at most {MAX_TEXT:,}")
-            getattr(ctx, store)[name] = v
+            ctx.own(store)[name] = v
     elif op == "=" and vtype in (INT, TIME):
         def fn(ctx: Any) -> None:
             v = value(ctx)
             if not -MAX_NUMBER <= v <= MAX_NUMBER:
                 raise too_big()
-            getattr(ctx, store)[name] = v
+            ctx.own(store)[name] = v
     elif op == "=":
         def fn(ctx: Any) -> None:
-            getattr(ctx, store)[name] = value(ctx)
+            ctx.own(store)[name] = value(ctx)
     elif op == "+=":
         def fn(ctx: Any) -> None:
-            d = getattr(ctx, store)
+            d = ctx.own(store)
             v = d[name] + value(ctx)
             if not -MAX_NUMBER <= v <= MAX_NUMBER:
                 raise too_big()
             d[name] = v
     else:
         def fn(ctx: Any) -> None:
-            d = getattr(ctx, store)
+            d = ctx.own(store)
             v = d[name] - value(ctx)
             if not -MAX_NUMBER <= v <= MAX_NUMBER:
                 raise too_big()

@@ -45,10 +45,13 @@ class Template:
         if len(parts) == 1 and parts[0].__class__ is str:
             return parts[0]
         show = ctx.show
+        out = []   # a loop, not a comprehension: no function made and called every time
         try:
-            return "".join([p if p.__class__ is str else show(p.fn(ctx)) for p in parts])
+            for p in parts:
+                out.append(p if p.__class__ is str else show(p.fn(ctx)))
         except LimitError:
             return self._render_each(ctx)
+        return "".join(out)
 
     def _render_each(self, ctx: Any) -> str:
         """The text with each hole that would pass a bound shown as a short note instead: a
@@ -93,7 +96,11 @@ class TextIf:
     otherwise: Template
 
     def fn(self, ctx: Any) -> str:
-        return (self.then if self.cond.fn(ctx) else self.otherwise).render(ctx)
+        shown = self.then if self.cond.fn(ctx) else self.otherwise
+        parts = shown.parts
+        if len(parts) == 1 and parts[0].__class__ is str:
+            return parts[0]          # a plain branch (Template.render's first case, in place)
+        return shown.render(ctx)
 
     @property
     def source(self) -> str:
@@ -147,10 +154,12 @@ class Choice:
     remember: str | None       # a phrase for the ending summary ("spared the insurgent")
     where: Where
     told: Template | None = None   # the result told, not shown (content mode)
+    # `scene#index`, how history, saves and once-only choices name it: made once, not on
+    # every turn that asks.
+    key: str = field(default="", compare=False, repr=False)
 
-    @property
-    def key(self) -> str:
-        return f"{self.scene}#{self.index}"
+    def __post_init__(self) -> None:
+        self.key = f"{self.scene}#{self.index}"
 
 
 @_record

@@ -37,7 +37,8 @@ class Step:
 
 @dataclass(slots=True)
 class WorldState:
-    """The night everyone shares."""
+    """The night everyone shares. (The engine makes one every turn with its fields in this
+    order.)"""
 
     time: int
     flags: dict[str, Any]
@@ -66,7 +67,7 @@ class WorldState:
 
 @dataclass(slots=True)
 class PlayerState:
-    """One player's night."""
+    """One player's night. (The engine makes one every turn with its fields in this order.)"""
 
     id: str
     role: str

@@ -141,8 +141,11 @@ class Sources:
         if text is None or number < 1:
             return None
         at_line, offset = self.marks.get(file, (1, 0))
-        if number < at_line:
-            at_line, offset = 1, 0   # problems come sorted: going back is rare
+        if number < at_line // 2:
+            at_line, offset = 1, 0   # problems come sorted: going far back is rare
+        while at_line > number:      # a line or two back (the line before a mistake's)
+            offset = text.rfind("\n", 0, offset - 1) + 1
+            at_line -= 1
         while at_line < number:
             nl = text.find("\n", offset)
             if nl < 0:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..engine.limits import MAX_FILE_BYTES, MAX_FILES, MAX_FOLDER_DEPTH, MAX_FOLDER_ENTRIES
 
+WORLD_FILE = "world.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 MB = 2**20
 
@@ -98,6 +99,7 @@ class Found:
 
     files: list[Path] = field(default_factory=list)
     problems: list[tuple[Path, str, str | None]] = field(default_factory=list)  # path, message, hint
+    links: set[Path] = field(default_factory=set)   # the files that are symbolic links
 
 
 def find_yaml(root: Path, skip: Path | None = None) -> Found:
@@ -140,6 +142,11 @@ def find_yaml(root: Path, skip: Path | None = None) -> Found:
                         stack.append((path, depth + 1))
                     elif path.suffix in YAML_SUFFIXES and path != skip:
                         found.files.append(path)
+                        try:
+                            if entry.is_symlink():
+                                found.links.add(path)
+                        except OSError:
+                            found.links.add(path)   # unsure: named the slow, sure way
                         if len(found.files) > MAX_FILES:
                             found.problems.append((root, (f"the scenario folder holds more "
                                                           f"than {MAX_FILES:,} YAML files; is "
@@ -150,3 +157,42 @@ def find_yaml(root: Path, skip: Path | None = None) -> Found:
             found.problems.append((folder, f"cannot read the folder: {e.strerror or e}", None))
     found.files.sort()
     return found
+
+
+class Namer:
+    """How files are named in messages and in the compiled scenario: relative to the working
+    folder (or `base`) when inside it, else as found.
+
+    A file the walk found under `root` that is not a link is `root`'s real path joined with its
+    place under `root` (the walk follows no link to a folder), so only `root` and links are
+    resolved: 100,000 files cost no 100,000 walks up their folders.
+    """
+
+    def __init__(self, root: Path, base: Path | None = None, links: set[Path] | None = None):
+        self.root = root
+        self.base = base
+        self.links = links            # None: nothing known, resolve every file
+        self._real_root: Path | None = None
+        self._real_base: Path | None = None
+
+    def _base(self) -> Path:
+        if self._real_base is None:
+            self._real_base = (self.base or Path.cwd()).resolve()
+        return self._real_base
+
+    def name(self, path: Path) -> str:
+        try:
+            return str(self._real(path).relative_to(self._base()))
+        except (ValueError, OSError, RuntimeError):   # outside, or a link in a loop
+            return str(path)
+
+    def _real(self, path: Path) -> Path:
+        if self.links is not None and path not in self.links and path.name != WORLD_FILE:
+            try:
+                rel = path.relative_to(self.root)
+            except ValueError:
+                return path.resolve()
+            if self._real_root is None:
+                self._real_root = self.root.resolve()
+            return self._real_root / rel
+        return path.resolve()

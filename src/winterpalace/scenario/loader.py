@@ -25,13 +25,19 @@ from ..engine.model import (Area, Character, Choice, Decision, Ending, Event, It
                             Role, Scene, Stint, Template, Variant, Where, World)
 from .cascades import without_cascades
 from .errors import Problem, ScenarioError
-from .files import FileProblem, find_yaml, read_bounded
+from .files import WORLD_FILE, FileProblem, Namer, find_yaml, read_bounded
 from .lint import Suppression, read_lint
 from .text import compile_text
-from .yamlnodes import MappingNode, Node, NodeBudget, ScalarNode, SequenceNode, compose
+from .load import default_scenario_dir, load_scenario  # noqa: F401  (where they were)
+from .sources import Sources
+from .yamlnodes import MappingNode, Node, NodeBudget, ScalarNode, SequenceNode, compose, stream
 
-WORLD_FILE = "world.yaml"
-
+# Files larger than this are composed a part at a time (`yamlnodes.stream`): a section's
+# entries one by one, each let go once read, so a 50 MB file never has all its nodes at once.
+# (Composing in parts is pyyaml's Python composer over libyaml's events: 1.6 times the time.)
+STREAM_CHARS = 2_000_000
+STREAMED = frozenset(("variables", "world_flags", "scenes", "places", "areas", "characters",
+                      "items", "events", "narrate", "glossary", "notes"))
 
 class _TooManyProblems(Exception):
     """MAX_PROBLEMS errors are reported: the loader stops (a broken 50 MB file would otherwise
@@ -96,19 +102,24 @@ SECTION_KINDS = {"scenes": "scene", "places": "place", "areas": "area", "charact
                  "items": "item", "events": "event", "notes": "note"}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
-    """A declaration waiting to be compiled: its id, its node, and where it came from."""
+    """A declaration waiting to be compiled: its id, its node, and where it came from.
+
+    A glossary term's or a note's `node` is its text, read at once (a glossary may have a
+    million terms: their nodes would be most of the memory)."""
 
     id: str
     key: Node
     node: Node
     file: str
-    line: int = 0   # the key's line, kept for messages after the nodes are let go
+    line: int = 0   # the key's line and column, kept for messages after the nodes are let go
+    col: int = 0
 
     def __post_init__(self) -> None:
         if self.key is not None:
             self.line = self.key.start_mark.line + 1
+            self.col = self.key.start_mark.column + 1
 
 
 @dataclass
@@ -143,9 +154,18 @@ class Loader:
     references to scene ids are noted and checked then.
     """
 
-    def __init__(self, root: Path, display_root: Path | None = None):
+    # A big file's scenes are compiled as they are read (`_read_streamed`), so their nodes go
+    # at once; a loader that follows what each file compiles (the language server's) gets
+    # them with the rest of the file's, as for any file.
+    compile_as_read = True
+
+    def __init__(self, root: Path, display_root: Path | None = None,
+                 sources: Sources | None = None):
         self.root = root
         self.display_root = display_root
+        # The files already found (by the cache, to key them), named as there.
+        self.sources = sources
+        self.namer = sources.namer if sources is not None else Namer(root, display_root)
         self.problems: list[Problem] = _Problems()
         self.stopped = False      # MAX_PROBLEMS were reached: not everything was looked at
         self.bytes_read = 0
@@ -157,6 +177,8 @@ class Loader:
                                                                        "world_flags": {}}
         self.types: dict[str, dict[str, str]] = {"variables": {}, "world_flags": {}}
         self.setup: _Setup | None = None
+        self.glossary: dict[str, str] = {}
+        self._glossary_shared = False    # the glossary is a file's own dict (copied to change)
         self.early_scenes: dict[str, Scene] = {}
         self.suppressions: dict[tuple[str, int, int], Suppression] = {}
 
@@ -164,10 +186,7 @@ class Loader:
 
     def display(self, path: Path) -> str:
         """How a file is named in messages: relative to the working folder when inside it."""
-        try:
-            return str(path.resolve().relative_to(self.display_root or Path.cwd().resolve()))
-        except (ValueError, OSError, RuntimeError):   # outside, or a link in a loop
-            return str(path)
+        return self.namer.name(path)
 
     def error(self, file: str, node: Node | None, message: str, hint: str | None = None,
               length: int | None = None, offset: tuple[int, int] | None = None) -> None:
@@ -201,7 +220,12 @@ class Loader:
                                          "scenario folder; nothing else in it was read",
                                          "give the folder that holds world.yaml"))
             return
-        found = find_yaml(self.root, skip=world_path)
+        if self.sources is not None:
+            found = self.sources.found
+        else:
+            found = find_yaml(self.root, skip=world_path)
+            if self.namer.links is None:
+                self.namer.links = found.links
         for path, message, hint in found.problems:
             self.problems.append(Problem(self.display(path), 0, 0, message, hint))
         for path in [world_path, *found.files]:
@@ -221,6 +245,8 @@ class Loader:
     def read_bytes(self, path: Path) -> bytes:
         """A file's bytes, within the size limit (the language server gives an editor's unsaved
         text instead)."""
+        if self.sources is not None:
+            return self.sources.read(path)
         return read_bounded(path)
 
     def read_file(self, path: Path, is_world: bool) -> list[_Entry]:
@@ -241,23 +267,38 @@ class Loader:
             self.problems.append(Problem(name, 1, 1, e.message, e.hint))
             return []
         self.col.sources[name] = text  # split into lines only if an error needs them
+        if len(text) > STREAM_CHARS:
+            return self._read_streamed(name, text, is_world, raw)
+        del raw
         try:
             node, second = compose(text, self.nodes)
-        except yaml.MarkedYAMLError as e:
+        except yaml.YAMLError as e:
+            self._yaml_error(name, text, e)
+            return []
+        if second is not None:
+            self._second_document(name, second)
+        return self._read_node(name, node, is_world)
+
+    def _yaml_error(self, name: str, text: str, e: yaml.YAMLError) -> None:
+        if isinstance(e, yaml.MarkedYAMLError):
             mark = e.problem_mark or e.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
             problem = (e.problem or "not valid YAML").strip()
             hint = _yaml_hint(problem, e.context) or _tab_hint(text, mark)
             self.problems.append(Problem(name, line, col, f"YAML syntax: {problem}", hint))
-            return []
-        except yaml.YAMLError as e:
+        else:
             self.problems.append(Problem(name, 0, 0, f"YAML syntax: {e}"))
-            return []
-        if second is not None:
-            self.problems.append(Problem(name, second[0] + 1, second[1] + 1,
-                                         "a second YAML document (after `---`) in one file",
-                                         "a scenario file holds one document: remove the `---`"
-                                         " line, or move what follows into a file of its own"))
+
+    def _second_document(self, name: str, at: tuple[int, int]) -> None:
+        self.problems.append(Problem(name, at[0] + 1, at[1] + 1,
+                                     "a second YAML document (after `---`) in one file",
+                                     "a scenario file holds one document: remove the `---` "
+                                     "line, or move what follows into a file of its own"))
+
+    def _read_node(self, name: str, node: Node | None, is_world: bool,
+                   streamed: dict[str, list[_Entry]] | None = None) -> list[_Entry]:
+        """A file's document: check its fields, collect and declare its entries (`streamed`:
+        those of sections already taken one by one); return its (new) scenes."""
         if node is None:
             if is_world:
                 self.problems.append(Problem(name, 1, 1, "world.yaml is empty"))
@@ -275,18 +316,146 @@ class Loader:
             self.col.world_fields = fields
         scenes = []
         for section in SECTION_FIELDS:
-            if section in fields:
+            if streamed is not None and section in streamed:
+                scenes += streamed[section]      # taken as they were read
+            elif section == "glossary" and "glossary" in fields:
+                terms: dict[str, str] = {}
+                for ident, (k, v) in self.mapping(name, fields[section][1], section).items():
+                    self._term(name, terms, ident, v)
+                self._take(section, _Entry("glossary", None, terms, name))   # type: ignore
+            elif section in fields:
                 key, value = fields[section]
                 items = self.mapping(name, value, section)
                 for ident, (k, v) in items.items():
-                    entry = _Entry(ident, k, v, name)
-                    self.col.sections[section].append(entry)
-                    if self._declare(section, entry) and section == "scenes":
+                    entry = self._take(section, _Entry(ident, k, v, name))
+                    if entry is not None and section == "scenes":
                         scenes.append(entry)
         return scenes
 
+    def _term(self, file: str, terms: dict[str, str], ident: str, node: Node) -> None:
+        """A glossary term's text, read at once into its file's glossary (a glossary may have
+        a million terms: an entry and nodes kept for each were most of the memory)."""
+        text = self.string(file, node, f"glossary.{ident}")
+        terms[ident] = _tidy(text or "", getattr(node, "style", None))
+
+    def _take(self, section: str, entry: _Entry) -> _Entry | None:
+        """Collect and declare one entry of a section; the entry, or None if it is refused.
+        A note's text is read now, and its nodes let go. (A file's glossary is one entry: its
+        terms and texts.)"""
+        self.col.sections[section].append(entry)
+        if not self._declare(section, entry):
+            return None
+        if section == "notes":
+            entry.node = self.string(entry.file, entry.node, f"notes.{entry.id}") \
+                or ""                    # type: ignore[assignment]
+            entry.key = None             # type: ignore[assignment]
+        return entry
+
+    def _read_streamed(self, name: str, text: str, is_world: bool,
+                       raw: bytes | None = None) -> list[_Entry]:
+        """A big file, a part at a time: each entry of a section is collected and declared as
+        it is composed (a scene compiled at once when it can be), so only the nodes a
+        declaration keeps stay. Then the document's other fields, as for any file."""
+        pairs: list[tuple[Node, Node]] = []
+        streamed: dict[str, list[_Entry]] = {}
+        seen: dict[str, int] = {}      # a section's ids so far, and their lines
+        terms: dict[str, str] = {}     # the file's glossary
+        root: Node | None = None
+        mark = self._mark_file()
+        try:
+            for part in stream(text, STREAMED, self.nodes, raw):
+                if part.kind == "entry" and part.key.value == "glossary":
+                    k = part.id_key
+                    if self._streamed_key(name, "glossary", k, terms, text):
+                        self._term(name, terms, k.value, part.value)
+                elif part.kind == "entry":
+                    section = part.key.value
+                    entries = streamed.setdefault(section, [])
+                    entry = self._streamed_entry(name, section, part.id_key, part.value, seen)
+                    if entry is not None and section == "scenes":
+                        if self.setup is not None and not is_world and self.compile_as_read:
+                            self._compile_early([entry])     # its nodes go, or wait for the end
+                        else:
+                            entries.append(entry)
+                elif part.kind == "end":
+                    pairs.append((part.key, part.value))
+                    streamed.setdefault(part.key.value, [])
+                    seen.clear()
+                    if part.key.value == "glossary":
+                        self._take("glossary", _Entry("glossary", None, terms, name))  # type: ignore
+                elif part.kind == "pair" and part.key is None:
+                    root = part.value
+                elif part.kind == "pair":
+                    pairs.append((part.key, part.value))
+                elif part.kind == "mapping":
+                    start, end, flow = part.value
+                    root = MappingNode("tag:yaml.org,2002:map", pairs, start, end, flow)
+                elif part.kind == "second":
+                    self._second_document(name, part.value)
+        except yaml.YAMLError as e:
+            self._forget_file(name, mark)      # as if nothing of it was read, as for any file
+            self._yaml_error(name, text, e)
+            return []
+        return self._read_node(name, root, is_world, streamed)
+
+    def _mark_file(self) -> tuple[int, dict[str, int], int]:
+        return (len(self.problems), {k: len(v) for k, v in self.col.sections.items()},
+                len(self.setup.ref.pending) if self.setup is not None else 0)
+
+    def _forget_file(self, name: str, mark: tuple[int, dict[str, int], int]) -> None:
+        """Undo what reading a file since `mark` declared, compiled and reported."""
+        problems, sections, pending = mark
+        for section, count in sections.items():
+            kind = SECTION_KINDS.get(section)
+            for e in self.col.sections[section][count:]:
+                if kind is not None and self.ids[kind].get(e.id) is e:
+                    del self.ids[kind][e.id]
+                    if kind == "scene":
+                        self.early_scenes.pop(e.id, None)
+                if section in self.values and e.id in self.values[section] \
+                        and self.values[section][e.id][2] is e:
+                    del self.values[section][e.id]
+                    del self.types[section][e.id]
+            if section == "glossary" and self.col.sections[section][count:]:
+                self.glossary, self._glossary_shared = {}, False
+                for e in self.col.sections[section][:count]:
+                    self.glossary.update(e.node)  # type: ignore[call-overload]
+            del self.col.sections[section][count:]
+        del self.problems[problems:]
+        if self.setup is not None:
+            del self.setup.ref.pending[pending:]
+        for k in [k for k in self.suppressions if k[0] == name]:
+            del self.suppressions[k]
+
+    def _streamed_entry(self, name: str, section: str, k: Node, v: Node,
+                        seen: dict[str, int]) -> _Entry | None:
+        """One entry of a section of a big file: what `mapping` says of a key, then `_take`."""
+        if not self._streamed_key(name, section, k, seen):
+            return None
+        return self._take(section, _Entry(k.value, k, v, name))
+
+    def _streamed_key(self, name: str, section: str, k: Node, seen: dict[str, Any],
+                      text: str | None = None) -> bool:
+        """Whether a key of a section of a big file is a new plain name (else an error, as
+        `mapping` would give). `seen`: the section's names so far, with their lines, or
+        (`text` given) with anything: the first line is then looked for in the text."""
+        if not isinstance(k, ScalarNode):
+            self.error(name, k, f"a key in `{section}` must be a plain name")
+            return False
+        if k.value in seen:
+            first = seen[k.value] if text is None else _key_position(text, k.value)[0]
+            self.error(name, k, f"duplicate key `{k.value}` in `{section}`",
+                       f"it was first given at line {first}")
+            return False
+        if text is None:
+            seen[k.value] = k.start_mark.line + 1
+        return True
+
     def _declare(self, section: str, entry: _Entry) -> bool:
         """Record a declaration; False (with an error) for a duplicate id or a bad value."""
+        if section == "glossary":
+            self._glossary(entry.file, entry.node)  # type: ignore[arg-type]
+            return True
         kind = SECTION_KINDS.get(section)
         if kind is not None:
             first = self.ids[kind].get(entry.id)
@@ -300,6 +469,21 @@ class Loader:
         if section in self.values:
             return self._declare_value(entry, section)
         return True
+
+    def _glossary(self, file: str, terms: dict[str, str]) -> None:
+        """Add a file's glossary to the scenario's; a term given in an earlier file too is an
+        error. The first file's glossary is used as it is, not copied."""
+        if not self.glossary:
+            self.glossary, self._glossary_shared = terms, True
+            return
+        if self._glossary_shared:
+            self.glossary, self._glossary_shared = dict(self.glossary), False
+        for term, text in terms.items():
+            if term in self.glossary:
+                line, col = _key_position(self.col.sources.get(file, ""), term)
+                self.error(file, None, f"duplicate glossary term `{term}`", length=len(term),
+                           offset=(line, col))
+            self.glossary[term] = text
 
     def _setup(self) -> _Setup | None:
         """world.yaml's fields, clock and roles, and the symbols expressions are checked with."""
@@ -325,6 +509,14 @@ class Loader:
         st = self.setup
         if st is None or st.clock is None:
             return
+        # Errors here are thrown away (reported, if still there, at the end): no hints.
+        st.sym.quiet = st.world_sym.quiet = True
+        try:
+            self._compile_each(st, entries)
+        finally:
+            st.sym.quiet = st.world_sym.quiet = False
+
+    def _compile_each(self, st: _Setup, entries: list[_Entry]) -> None:
         for e in entries:
             problems, pending = len(self.problems), len(st.ref.pending)
             try:
@@ -642,15 +834,8 @@ class Loader:
                                self._field_str(e.file, f, "about", required=False) or "",
                                self.where(e.file, e.key))
 
-        notes = {}
-        for e in ids["note"].values():
-            notes[e.id] = self.string(e.file, e.node, f"notes.{e.id}") or ""
-        glossary = {}
-        for e in c.sections["glossary"]:
-            if e.id in glossary:
-                self.error(e.file, e.key, f"duplicate glossary term `{e.id}`")
-            glossary[e.id] = _tidy(self.string(e.file, e.node, f"glossary.{e.id}") or "",
-                                   getattr(e.node, "style", None))
+        notes = {e.id: e.node for e in ids["note"].values()}   # texts, read with the files
+        glossary = self.glossary                               # read with the files
 
         characters = {}
         for e in ids["character"].values():
@@ -1146,6 +1331,15 @@ def _field_name(kind: str, what: str) -> str:
     return what.split()[-1] if what.split() else what
 
 
+def _key_position(text: str, key: str) -> tuple[int, int]:
+    """Where `key:` is written in a file's text (for a message about a key whose nodes are
+    gone); the file's start if it cannot be found."""
+    m = re.search(r"^([ \t]*)['\"]?" + re.escape(key) + r"['\"]?[ \t]*:", text, re.MULTILINE)
+    if m is None:
+        return 1, 1
+    return text.count("\n", 0, m.start()) + 1, len(m.group(1)) + 1
+
+
 def _tab_hint(text: str, mark: Any) -> str | None:
     """libyaml says "cannot start any token" for a tab: say what it is."""
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
@@ -1256,22 +1450,3 @@ def _yaml_hint(problem: str, context: str | None) -> str | None:
     if "expected <block end>" in problem:
         return "check the indentation of this line against the lines above"
     return None
-
-
-def load_scenario(path: str | os.PathLike[str]) -> World:
-    """Load and validate the scenario in folder `path` (or the folder of a world.yaml)."""
-    root = Path(path)
-    if root.is_file() and root.name == WORLD_FILE:
-        root = root.parent
-    return Loader(root).load()
-
-
-def default_scenario_dir() -> Path:
-    """The shipped scenario: inside the installed package, or `scenes/` of a checkout."""
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "scenes"
-    if (packaged / WORLD_FILE).is_file():
-        return packaged
-    checkout = here.parent.parent / "scenes"
-    return checkout
-

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..engine.model import World
 from .errors import ScenarioError
-from .loader import default_scenario_dir, load_scenario
+from .load import default_scenario_dir, load_scenario
 
 
 def load_or_report(path: str | None, err: Callable[[str], None] | None = None) -> World | None:

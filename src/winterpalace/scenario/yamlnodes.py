@@ -22,16 +22,18 @@ from __future__ import annotations
 
 import re
 import types
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
-from yaml.composer import ComposerError
+from yaml.composer import Composer, ComposerError
+from yaml.events import MappingEndEvent, MappingStartEvent, StreamEndEvent
 from yaml.resolver import BaseResolver
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..engine.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, YAML_CHARS_PER_NODE
 
-__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose"]
+__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "stream"]
 
 STR = "tag:yaml.org,2002:str"
 MAP = "tag:yaml.org,2002:map"
@@ -143,6 +145,143 @@ _Composer = _quick(yaml.CSafeLoader) if getattr(yaml, "__with_libyaml__", False)
 _DOCUMENT_START = re.compile(r"^---", re.MULTILINE)
 
 
+class _Streaming(Composer):
+    """pyyaml's own composer (Python) over libyaml's events: a document composed a part at a
+    time (see `stream`). The nesting is bounded as for the pure-Python composer."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise ComposerError(None, None, f"nesting deeper than {MAX_YAML_DEPTH} levels",
+                                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _streaming(base: type) -> type:
+    class Streaming(_Streaming, base):  # type: ignore[misc, valid-type]
+        def __init__(self, text: str):
+            base.__init__(self, text)
+            Composer.__init__(self)
+    Streaming.__name__ = Streaming.__qualname__ = "Streaming" + base.__name__
+    return Streaming
+
+
+_StreamComposer = _streaming(_Composer or _PythonComposer)
+
+
+class Part:
+    """What `stream` gives, in the order of the file."""
+
+    __slots__ = ("id_key", "key", "kind", "value")
+
+    def __init__(self, kind: str, key: Node | None, id_key: Node | None, value: Any):
+        # "pair": a top-level pair; "entry": one of a section's; "end": a section's end;
+        # "mapping": the root mapping's end (value: its marks and flow style)
+        self.kind = kind
+        self.key = key         # the top-level key
+        self.id_key = id_key   # an entry's key
+        self.value = value     # the value; for "end", the section's (empty) stand-in mapping
+
+
+def stream(text: str, sections: frozenset[str] | set[str], budget: NodeBudget | None = None,
+           raw: bytes | None = None) -> Iterator[Part]:
+    """`compose` a part at a time, for big files: the top-level pairs of the first document,
+    except that a top-level mapping under one of `sections` comes entry by entry (then an
+    "end" part with an empty stand-in mapping where it was), and a "mapping" part with the
+    root mapping's marks after its pairs. A caller that keeps only what it
+    needs of each part never holds the whole file's nodes (1.5 million glossary terms composed
+    at once took 1.2 GB). A root that is not a mapping comes as one "pair" without a key; a
+    second document as a final "second" part whose value is its (line, column).
+
+    The same bounds as `compose`, checked part by part, and the same yaml.MarkedYAMLError.
+    `raw`, the text's UTF-8 bytes if the caller has them, is what libyaml reads (else it
+    makes that copy of the text itself).
+    """
+    budget = budget or NodeBudget()
+    own = node_budget(len(text))
+    allowed = min(own, budget.left)
+    aliases = "&" in text and "*" in text
+    controls = _CONTROL_ESCAPE.search(text) is not None
+    expanded = [0]      # values the parts so far stand for, aliases expanded
+
+    def checked(node: Node) -> Node:
+        if aliases:
+            expanded[0] += _check_aliases(node, text, None, own - expanded[0])
+        if controls:
+            _check_controls(node, text)
+        return node
+
+    try:
+        loader = _StreamComposer(raw if raw is not None and _Composer is not None else text)
+    except yaml.reader.ReaderError as e:
+        raise _reader_error(e, text, _Composer is not None) from None
+    left = _counting(loader, allowed)
+    try:
+        try:
+            yield from _parts(loader, sections, checked, text)
+        finally:
+            budget.left -= allowed - max(0, left())
+            loader.dispose()
+            del loader.resolve
+    except yaml.reader.ReaderError as e:
+        raise _reader_error(e, text, _Composer is not None) from None
+    except _TooManyNodes:
+        if allowed < own:
+            raise _marked(text, 0, f"the scenario's files together hold more than "
+                          f"{MAX_YAML_NODES:,} values (YAML nodes); this file was not read "
+                          "to its end") from None
+        raise _marked(text, 0, f"this file holds more than {own:,} values (YAML nodes): at "
+                      f"most one per {YAML_CHARS_PER_NODE} characters, and {MAX_YAML_NODES:,} "
+                      "in all; split it into several files") from None
+
+
+def _parts(loader: Any, sections: Any, checked: Any, text: str) -> Iterator[Part]:
+    loader.get_event()                                   # the stream's start
+    if loader.check_event(StreamEndEvent):
+        return
+    loader.get_event()                                   # the document's start
+    if not loader.check_event(MappingStartEvent) or loader.peek_event().anchor is not None:
+        yield Part("pair", None, None, checked(loader.compose_node(None, None)))
+    else:
+        root = loader.get_event()
+        loader.resolve(MappingNode, None, root.implicit)   # counted, as a composed one is
+        streamed: set[str] = set()
+        while not loader.check_event(MappingEndEvent):
+            key = checked(loader.compose_node(None, None))
+            name = key.value if isinstance(key, ScalarNode) else None
+            if name in sections and name not in streamed \
+                    and loader.check_event(MappingStartEvent) \
+                    and loader.peek_event().anchor is None:
+                streamed.add(name)
+                start = loader.get_event()
+                loader.resolve(MappingNode, None, start.implicit)
+                while not loader.check_event(MappingEndEvent):
+                    id_key = checked(loader.compose_node(None, None))
+                    value = checked(loader.compose_node(None, None))
+                    yield Part("entry", key, id_key, value)
+                end = loader.get_event()
+                yield Part("end", key, None, MappingNode(MAP, [], start.start_mark,
+                                                         end.end_mark, start.flow_style))
+            else:
+                yield Part("pair", key, None, checked(loader.compose_node(None, None)))
+        close = loader.get_event()
+        yield Part("mapping", None, None, (root.start_mark, close.end_mark, root.flow_style))
+    end = loader.get_event()                             # the document's end
+    try:
+        more = not loader.check_event(StreamEndEvent)
+    except yaml.MarkedYAMLError:
+        more = True   # a broken second document is still a second document
+    if more:
+        m = _DOCUMENT_START.search(text, end.end_mark.index)
+        at = (text.count("\n", 0, m.start()), 0) if m else (end.end_mark.line, 0)
+        yield Part("second", None, None, at)
+
+
 def compose(text: str, budget: NodeBudget | None = None
             ) -> tuple[Node | None, tuple[int, int] | None]:
     """The first document of `text` as nodes (None if there is none), and where a second
@@ -218,12 +357,14 @@ def _reader_error(e: yaml.reader.ReaderError, text: str, in_bytes: bool) -> yaml
                    "(control characters other than tab and line breaks)")
 
 
-def _check_aliases(root: Node, text: str) -> None:
+def _check_aliases(root: Node, text: str, size: dict[int, int] | None = None,
+                   budget: int | None = None) -> int:
     """Refuse an alias used inside its own anchor, and aliases that repeat a part so often the
-    file would hold more values than its budget (the loader walks every repeat).
-    Iterative: the graph may be deep."""
-    budget = node_budget(len(text))
-    size: dict[int, int] = {}
+    file would hold more values than its budget (the loader walks every repeat); the number
+    of values `root` stands for (`budget`: what is left of the file's, when it is composed in
+    parts). Iterative: the graph may be deep."""
+    budget = node_budget(len(text)) if budget is None else budget
+    size = {} if size is None else size
     open_: set[int] = set()
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
@@ -257,6 +398,7 @@ def _check_aliases(root: Node, text: str) -> None:
                               "this part would contain itself")
             if id(c) not in size:
                 stack.append((c, False))
+    return size[id(root)]
 
 
 # Escapes that make a control character in a double-quoted scalar (`"\e[2J"`, `"\x07"`,

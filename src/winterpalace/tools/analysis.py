@@ -315,10 +315,15 @@ def _conditions_of(world: World) -> Iterator[tuple[Any, Where]]:
                 yield stint.cond, ch.where
 
 
-def uses(world: World) -> Uses:
-    """Collect reads, writes and reference calls across the whole scenario."""
+def uses(world: World, texts: list[tuple[Any, Where]] | None = None) -> Uses:
+    """Collect reads, writes and reference calls across the whole scenario. With `texts`,
+    also keep there what the text-value check needs (see `text_things`), from the same walk."""
     u = Uses()
+    names = {n for store in (world.variables, world.world_flags)
+             for n, v in store.items() if isinstance(v, str)} if texts is not None else set()
     for thing, where in _conditions_of(world):
+        if texts is not None and text_thing(thing, names):
+            texts.append((thing, where))
         for name in thing.reads:
             u.reads.setdefault(name, where)
         for call in thing.calls:
@@ -331,6 +336,14 @@ def uses(world: World) -> Uses:
             if name:
                 u.writes.setdefault(name, vote.where)
     return u
+
+
+def text_thing(thing: Any, text_names: set[str]) -> bool:
+    """Whether the text-value check (checks/values.py) looks at an expression or effect: one
+    that writes a text variable or flag, or holds a quoted text."""
+    source = thing.source
+    return '"' in source or "'" in source or \
+        bool(text_names and getattr(thing, "writes", None) and thing.writes & text_names)
 
 
 # --------------------------------------------------------------------------- candidate states
@@ -364,12 +377,30 @@ class FakeContext:
     def random(self, lo: int, hi: int) -> int:
         return lo
 
+    def own(self, store: str) -> Any:
+        return getattr(self, store)
+
     def show(self, value: Any) -> str:
         return str(value)
 
 
-def constants(source: str, world: World) -> tuple[set[int], set[int], set[str]]:
-    """Integer, time and text literals in an expression's source."""
+_CONSTANTS: dict[tuple[str, Any], tuple[frozenset[int], frozenset[int], frozenset[str]]] = {}
+
+
+def constants(source: str, world: World) -> tuple[frozenset[int], frozenset[int], frozenset[str]]:
+    """Integer, time and text literals in an expression's source (parsed once per source and
+    clock: the checks ask for the same conditions scene after scene)."""
+    key = (source, world.clock)
+    got = _CONSTANTS.get(key)
+    if got is None:
+        if len(_CONSTANTS) > 100_000:
+            _CONSTANTS.clear()    # a long-lived language server sees many sources come and go
+        ints, times, texts = _constants(source, world)
+        got = _CONSTANTS[key] = (frozenset(ints), frozenset(times), frozenset(texts))
+    return got
+
+
+def _constants(source: str, world: World) -> tuple[set[int], set[int], set[str]]:
     ints: set[int] = set()
     times: set[int] = set()
     texts: set[str] = set()
@@ -411,12 +442,14 @@ class Facts:
 
 def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], facts: Facts,
                      roles: dict[str, tuple[int, int]], extra_times: Iterable[int] = (),
-                     atoms: int = 0) -> Iterator[tuple[FakeContext, tuple[bool, ...], str]]:
+                     atoms: int = 0, describe: bool = True
+                     ) -> Iterator[tuple[FakeContext, tuple[bool, ...], str]]:
     """Candidate states for evaluating `conds` in `scene`: (context, extra atoms, description).
 
     `roles` maps each role that reaches the scene to its (earliest, latest) arrival. Names
     nothing changes keep their starting values; the rest range over the literals the
-    conditions compare them with, one either side, and their starting values.
+    conditions compare them with, one either side, and their starting values. Without
+    `describe` the description is "" (most checks only want to know whether one exists).
     """
     reads: set[str] = set()
     calls: set[tuple[str, str]] = set()
@@ -526,6 +559,9 @@ def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], fact
                     if not value:
                         ctx.visits.pop(name)
                     desc.append(f"visits({name}) = {value}")
+            if not describe:
+                yield ctx, tuple(extra), ""
+                continue
             head = f"as {role} at {world.clock.hhmm(ctx.time)}"
             yield ctx, tuple(extra), head + (" with " + ", ".join(desc) if desc else "")
 
@@ -584,6 +620,12 @@ class Analysis:
     cache_new: dict[Any, Any] = field(default_factory=dict)
     stop: Any = None                 # a callable: True when the caller no longer wants this
     _ticks: int = 0
+    _reachable: set[str] | None = None
+    _revisitable: set[str] | None = None
+    verdicts: dict[Any, bool | None] = field(default_factory=dict)   # see ever_enabled
+    # The conditions and effects the text-value check looks at (see `text_thing`), kept from
+    # the one walk over them all (keeping all of them was 60 MB for 100,000 scenes).
+    texts: list[tuple[Any, Where]] = field(default_factory=list)
 
     def tick(self) -> None:
         """Called in the checks' loops: raise Stopped when the caller has asked to stop."""
@@ -599,7 +641,11 @@ class Analysis:
 
     @property
     def reachable(self) -> set[str]:
-        return set().union(*(r.earliest for r in self.roles.values())) if self.roles else set()
+        """The scenes some role can reach (worked out once: every check asks, scene by scene)."""
+        if self._reachable is None:
+            self._reachable = set().union(*(r.earliest for r in self.roles.values())) \
+                if self.roles else set()
+        return self._reachable
 
     def earliest(self, scene: str) -> int | None:
         ts = [r.earliest[scene] for r in self.roles.values() if scene in r.earliest]
@@ -630,10 +676,11 @@ def analyse(world: World, cache: dict[Any, Any] | None = None,
         roles[rid] = reach_role(world, rid, stop)
     if stop is not None and stop():
         raise Stopped()
-    u = uses(world)
+    texts: list[tuple[Any, Where]] = []
+    u = uses(world, texts)
     if stop is not None and stop():
         raise Stopped()
-    a = Analysis(world, roles, u, [], stop=stop)
+    a = Analysis(world, roles, u, [], stop=stop, texts=texts)
     a.cache_old = cache if cache is not None else {}
     a.cache_new = {}
     _check_reachability(a)
@@ -705,24 +752,27 @@ def _check_windows(a: Analysis) -> None:
     hhmm = world.clock.hhmm
     for sid in sorted(a.reachable):
         scene = world.scenes[sid]
+        if all(ch.before is None and ch.after is None for ch in scene.choices):
+            continue            # no window to close
         spans = _scene_roles(a, sid)
         for ch in scene.choices:
+            if ch.before is None and ch.after is None:
+                continue
             # Only the roles the choice is open to (`role == "x"` is a gate).
             mine = [span for rid, span in spans.items() if open_to(ch, rid)]
             if not mine:
                 continue
             early, late = min(lo for lo, _ in mine), max(hi for _, hi in mine)
-            label = ch.label.plain
             if ch.before is not None and ch.before <= early:
                 a.problems.append(_warn(ch.where, "window-closed",
-                                        f"choice `{label}` can never be taken: its window "
+                                        f"choice `{ch.label.plain}` can never be taken: its window "
                                         f"closes at {hhmm(ch.before)}, but no player reaches "
                                         f"`{sid}` before {hhmm(early)}",
                                         "move `before:` later, or make the way there shorter"))
             elif ch.after is not None and ch.after > late:
                 a.problems.append(_warn(ch.where, "window-never-open",
-                                        f"choice `{label}` can never be taken: it opens at "
-                                        f"{hhmm(ch.after)}, but no player is in `{sid}` after "
+                                        f"choice `{ch.label.plain}` can never be taken: it opens "
+                                        f"at {hhmm(ch.after)}, but no player is in `{sid}` after "
                                         f"{hhmm(late)}",
                                         "move `after:` earlier, or let players wait here "
                                         "(`wait:`)"))
@@ -763,22 +813,46 @@ def _scene_conditions(a: Analysis, scene: Scene, roles: dict[str, tuple[int, int
         if ch.cond is None:
             continue
         mine = {rid: span for rid, span in roles.items() if open_to(ch, rid)}
-        try:
-            ever = any(choice_open(ch, ctx.time) and ch.cond.fn(ctx)
-                       for ctx, _, _ in candidate_states(
-                           world, scene, [ch.cond], facts, mine,
-                           [t for t in (ch.after, ch.before) if t is not None]))
-        except TooMany:
-            continue
-        except Exception:   # an evaluation the fake state cannot answer: say nothing
-            continue
-        if not ever:
+        ever = ever_enabled(a, scene, ch, mine, windows=True)
+        if ever is False:
             a.problems.append(_warn(ch.where, "never-enabled",
                                     f"choice `{ch.label.plain}` can never be enabled: "
                                     f"`{ch.cond.source}` is never true where and when "
                                     f"players are in `{sid}`",
                                     _never_hint(ch.cond, facts)))
     _check_dead_end(a, scene, roles, facts, revisitable)
+
+
+def ever_enabled(a: Analysis, scene: Scene, ch: Choice, roles: dict[str, tuple[int, int]],
+                 windows: bool) -> bool | None:
+    """Whether a choice's condition holds in some candidate state of `scene` for `roles`
+    (with `windows`: while the choice is open too); None when there are too many states or
+    one cannot be evaluated.
+
+    A condition that reads no time and calls nothing (`resolve > 2`) has the same candidate
+    states in every scene, so its answer is kept: a big scenario asks it thousands of times.
+    """
+    cond = ch.cond
+    assert cond is not None
+    times = tuple(t for t in (ch.after, ch.before) if t is not None)
+    key: tuple[Any, ...] | None = None
+    if not cond.calls and "time" not in cond.reads:
+        key = (cond.source, windows, times,
+               tuple(sorted(roles.items())) if times else tuple(sorted(roles)))
+        if key in a.verdicts:
+            return a.verdicts[key]
+    try:
+        ever: bool | None = any((not windows or choice_open(ch, ctx.time)) and cond.fn(ctx)
+                                for ctx, _, _ in candidate_states(
+                                    a.world, scene, [cond], a.facts, roles, list(times),
+                                    describe=False))
+    except TooMany:
+        ever = None
+    except Exception:   # an evaluation the fake state cannot answer: say nothing
+        ever = None
+    if key is not None:
+        a.verdicts[key] = ever
+    return ever
 
 
 def _never_hint(cond: ex.Condition, facts: Facts) -> str:
@@ -793,7 +867,13 @@ def _never_hint(cond: ex.Condition, facts: Facts) -> str:
 
 
 def _revisitable(a: Analysis) -> set[str]:
-    """Scenes a player can stand in twice (on a cycle of the scene graph)."""
+    """Scenes a player can stand in twice (on a cycle of the scene graph); worked out once."""
+    if a._revisitable is None:
+        a._revisitable = _cyclic_scenes(a)
+    return a._revisitable
+
+
+def _cyclic_scenes(a: Analysis) -> set[str]:
     world = a.world
     nodes = sorted(a.reachable)
     succ = {s: [ch.go or s for ch in world.scenes[s].choices]
@@ -886,9 +966,20 @@ def _check_names(a: Analysis) -> None:
 _ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+=|-=|=(?!=))(.*)$", re.DOTALL)
 
 
+_DOUBLING: dict[str, str | None] = {}
+
+
 def _doubling(source: str) -> str | None:
     """The variable an effect at least doubles every time it runs (`s = s + s`,
     `big = big * big`, `x += x`, `x = x * 3`), or None when it cannot be sure."""
+    if source not in _DOUBLING:
+        if len(_DOUBLING) > 100_000:
+            _DOUBLING.clear()
+        _DOUBLING[source] = _doubles(source)
+    return _DOUBLING[source]
+
+
+def _doubles(source: str) -> str | None:
     m = _ASSIGN.match(source)
     if m is None:
         return None
@@ -928,17 +1019,18 @@ def _check_growth(a: Analysis) -> None:
     for sid, scene in world.scenes.items():
         if sid not in a.reachable:
             continue
-        runs: list[tuple[Any, Where, str]] = []
+        runs: list[tuple[Any, Where, Any]] = []   # (effect, where, choice or None: on_enter)
         for ch in scene.choices:
             if not ch.once and (ch.go is None or sid in again):
-                runs += [(eff, ch.where, f"choice “{ch.label.plain}”") for eff in ch.effects]
+                runs += [(eff, ch.where, ch) for eff in ch.effects]
         if sid in again:
-            runs += [(eff, scene.where, f"`on_enter:` of scene `{sid}`") for eff in
-                     scene.on_enter]
-        for eff, where, what in runs:
+            runs += [(eff, scene.where, None) for eff in scene.on_enter]
+        for eff, where, ch in runs:
             name = _doubling(eff.source)
             if name is None:
                 continue
+            what = f"choice “{ch.label.plain}”" if ch is not None else \
+                f"`on_enter:` of scene `{sid}`"
             value = world.variables.get(name, world.world_flags.get(name))
             bound = f"{MAX_TEXT:,} characters" if isinstance(value, str) else f"±{MAX_NUMBER:,}"
             a.problems.append(_warn(

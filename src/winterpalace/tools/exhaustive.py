@@ -24,7 +24,7 @@ from typing import Any, Callable
 from ..engine import engine as eng
 from ..engine.model import World
 from ..engine.state import PlayerState, WorldState
-from .randomtest import visible_choices
+from .randomtest import visible_options
 
 DEFAULT_BOUND = 200_000
 
@@ -153,7 +153,7 @@ def explore(world: World, role: str, seed: int = 0, bound: int = DEFAULT_BOUND,
         if ps.ending is not None:
             space.endings.setdefault(ps.ending, path)
             continue
-        moves: list[tuple[str, int]] = [(str(n), i) for n, i in visible_choices(world, ws, ps)]
+        moves: list[tuple[str, int]] = visible_options(world, ws, ps)
         if world.scenes[ps.scene].wait is not None and ps.time < world.clock.end:
             moves.append(("wait", -1))
         if not moves:

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from ..engine import engine as eng
 from ..engine.model import World
+from ..engine.state import rng_seed
 from . import others as oth
 
 MAX_STEPS = 5_000   # actions in one playthrough before it counts as a loop
@@ -148,14 +149,15 @@ class Report:
         """Scenes, choices, endings and events no playthrough reached."""
         w = self.world
         endings_hit = set().union(*(set(r.endings) for r in self.roles.values()))
-        scenes = self.reached("scenes")
+        scenes, choices, events, texts = (self.reached(what) for what in
+                                          ("scenes", "choices", "events", "texts"))
         return {
             "scenes": [s for s, sc in w.scenes.items() if sc.ending is None and s not in scenes],
             "endings": [s for s, sc in w.scenes.items() if sc.ending and s not in endings_hit],
             "choices": [ch.key for sc in w.scenes.values() for ch in sc.choices
-                        if ch.key not in self.reached("choices")],
-            "events": [ev.id for ev in w.events if ev.id not in self.reached("events")],
-            "texts": [k for k in text_keys(w) if k not in self.reached("texts")],
+                        if ch.key not in choices],
+            "events": [ev.id for ev in w.events if ev.id not in events],
+            "texts": [k for k in text_keys(w) if k not in texts],
         }
 
     def totals(self) -> dict[str, tuple[int, int]]:
@@ -204,6 +206,14 @@ def visible_choices(world: World, ws: Any, ps: Any) -> list[tuple[int, int]]:
     The engine's `choice_state` rules, without building a View (and a Context only when a
     choice has a condition): the tester asks this once per action.
     """
+    return [(int(typed), index) for typed, index in visible_options(world, ws, ps)]
+
+
+_TYPED = [str(n) for n in range(1, 1001)]   # what a player types for choice n + 1
+
+
+def visible_options(world: World, ws: Any, ps: Any) -> list[tuple[str, int]]:
+    """`visible_choices` as (what the player types, choice index)."""
     scene = world.scenes[ps.scene]
     ctx = None
     t = ps.time
@@ -221,8 +231,8 @@ def visible_choices(world: World, ws: Any, ps: Any) -> list[tuple[int, int]]:
                     ctx = eng.Context(world, ws, ps, copy=False)
                 ok = ch.cond.fn(ctx)
             if ok:
+                out.append((_TYPED[number] if number < 1000 else str(number + 1), ch.index))
                 number += 1
-                out.append((number, ch.index))
                 continue
             if ch.otherwise is not None or ch.show_when_off:
                 number += 1   # shown greyed out: it takes a number
@@ -299,6 +309,25 @@ class _Scenes:
                       for sid, s in world.scenes.items()
                       if all(ch.cond is None and ch.after is None and ch.before is None
                              and not ch.once for ch in s.choices)}
+        # Texts this process has seen shown (in earlier chunks too): not worked out again.
+        # The report is the union of the chunks', so it does not change.
+        self.texts_seen: set[str] = set()
+        # A role's start, when it draws no random number: the same night for every seed.
+        self.starts: dict[str, tuple[Any, Any] | None] = {}
+
+    def start(self, world: World, role: str, seed: int) -> tuple[Any, Any]:
+        """`eng.start(world, role, seed)`'s states, made once per role when they do not depend
+        on the seed (beyond the seed and generator it carries)."""
+        if role not in self.starts:
+            ws, ps, _ = eng.start(world, role, seed)
+            self.starts[role] = (ws, ps) if ps.rng == rng_seed(seed) else None
+            return ws, ps
+        got = self.starts[role]
+        if got is None:
+            ws, ps, _ = eng.start(world, role, seed)
+            return ws, ps
+        ws, ps = got
+        return ws, replace(ps, seed=seed, rng=rng_seed(seed))
 
 
 def play_once(world: World, role: str, seed: int, rep: RoleReport,
@@ -328,7 +357,10 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                 shared = eng.advance_world(world, shared, t - 1)
                 shared, applied = pending.due(shared, t)
                 done.extend((0, f, v, w.by) for w in applied for f, v in w.changes())
-        ws, ps, _ = eng.start(world, role, seed, shared=shared)
+        if shared is None:
+            ws, ps = info.start(world, role, seed)
+        else:
+            ws, ps, _ = eng.start(world, role, seed, shared=shared)
     except Exception as e:   # noqa: BLE001 - a crash is a finding, never a traceback
         rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
                                     f"the night could not start: {e}", others=tuple(done)))
@@ -356,14 +388,16 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
             scene = scene_list[sid]
             parts = texts.get(sid)
             # Texts as the player arrives (each arrival, not each action: it is the cost).
-            if parts is not None and sid != last_sid and not (info.text_keys[sid] <= rep.texts
-                                                              or info.text_keys[sid] <= shown):
+            if parts is not None and sid != last_sid and not (
+                    info.text_keys[sid] <= info.texts_seen or info.text_keys[sid] <= shown):
                 _texts_shown(world, ws, ps, parts, shown)
             last_sid = sid
             options = fixed.get(sid)
             if options is None:
-                options = [(str(n), i) for n, i in visible_choices(world, ws, ps)]
-            if scene.wait is not None and ps.time < end:
+                options = visible_options(world, ws, ps)
+                if scene.wait is not None and ps.time < end:
+                    options.append(("wait", -1))
+            elif scene.wait is not None and ps.time < end:
                 options = options + [("wait", -1)]
             if not options:
                 rep.findings.append(Finding("dead-end", role, seed, tuple(path), ps.scene,
@@ -418,6 +452,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
     rep.scenes.update(s for _, s in ps.trail)
     rep.events.update(ws.fired_ids())
     rep.texts |= shown
+    info.texts_seen |= shown
     if done:
         rep.others_runs += 1
         rep.others_done.update(f"{f} = {oth._show(v)}" for _, f, v, _ in done)

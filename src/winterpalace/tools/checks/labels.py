@@ -118,7 +118,7 @@ def _shown_together(a: "Analysis", scene: Scene, c1: Choice, c2: Choice) -> bool
     try:
         return any(_visible(c1, ctx) and _visible(c2, ctx)
                    for ctx, _, _ in candidate_states(a.world, scene, conds, a.facts, roles,
-                                                     times))
+                                                     times, describe=False))
     except TooMany:
         return False
     except Exception:   # a state the fake context cannot answer: say nothing

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine.engine import MAX_REDIRECTS
 from ...engine.model import Choice, Scene, World
-from ..analysis import (TooMany, _components, _scene_roles, _warn, candidate_states, open_to,
-                        role_moves)
+from ..analysis import (TooMany, _components, _scene_roles, _warn, candidate_states,
+                        ever_enabled, open_to, role_moves)
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -170,11 +170,4 @@ def _enabled_somewhere(a: "Analysis", scene: Scene, ch: Choice,
     if ch.cond is None:
         return True
     mine = {r: s for r, s in roles.items() if open_to(ch, r)}
-    times = [t for t in (ch.after, ch.before) if t is not None]
-    try:
-        return any(ch.cond.fn(ctx) for ctx, _, _ in candidate_states(
-            a.world, scene, [ch.cond], a.facts, mine, times))
-    except TooMany:
-        return False
-    except Exception:
-        return False
+    return bool(ever_enabled(a, scene, ch, mine, windows=False))

@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 _ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*(=(?!=)|\+=|-=)\s*(.*)$", re.S)
 
 
-def possible_values(world: World) -> dict[str, set[str] | None]:
+def possible_values(world: World, conditions: list[tuple[Any, Where]] | None = None
+                    ) -> dict[str, set[str] | None]:
     """For each text variable and world flag: every value it can hold, or None when some
-    effect gives it a value that cannot be known without playing."""
+    effect gives it a value that cannot be known without playing (`conditions`: the
+    analysis' `texts`, which hold every effect that writes a text, if there are any)."""
     out: dict[str, set[str] | None] = {}
     for store in (world.variables, world.world_flags):
         for name, v in store.items():
@@ -27,7 +29,9 @@ def possible_values(world: World) -> dict[str, set[str] | None]:
         for name, v in role.variables.items():
             if isinstance(v, str) and out.get(name) is not None:
                 out[name].add(v)   # type: ignore[union-attr]
-    for thing, _ in _conditions_of(world):
+    if not out:
+        return out      # no text variable: nothing to look for
+    for thing, _ in (conditions if conditions is not None else _conditions_of(world)):
         if not hasattr(thing, "writes"):
             continue
         m = _ASSIGN.match(thing.source)
@@ -79,17 +83,19 @@ def _comparisons(source: str) -> Iterator[tuple[str, str]]:
 
 
 def check(a: "Analysis") -> None:
-    values = possible_values(a.world)
+    values = possible_values(a.world, a.texts)
+    if not any(values.values()):
+        return          # no text variable or flag whose values are all known
     said: set[tuple[str, str, Where]] = set()
-    cache: dict[str, list[tuple[str, str]]] = {}
-    for thing, where in _conditions_of(a.world):
+    cache: dict[int, list[tuple[str, str]]] = {}    # by expression: most are met many times
+    for thing, where in a.texts:
         a.tick()
-        source = _expression_of(thing)
-        if source is None or '"' not in source and "'" not in source:
-            continue
-        if source not in cache:
-            cache[source] = list(_comparisons(source))
-        for name, text in cache[source]:
+        found = cache.get(id(thing))
+        if found is None:
+            source = _expression_of(thing)
+            found = cache[id(thing)] = [] if source is None or '"' not in source \
+                and "'" not in source else list(_comparisons(source))
+        for name, text in found:
             known = values.get(name)
             if not known or text in known or (name, text, where) in said:
                 continue

@@ -66,7 +66,7 @@ def _last_chance(a: "Analysis", sid: str, rid: str, span: tuple[int, int]) -> in
     last: int | None = None
     try:
         for ctx, _, _ in candidate_states(a.world, scene, conds, a.facts, {rid: span},
-                                          times + [span[1]]):
+                                          times + [span[1]], describe=False):
             if last is not None and ctx.time <= last:
                 continue
             if any(r.cond.fn(ctx) for r in redirects) or any(

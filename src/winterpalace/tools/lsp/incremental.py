@@ -53,6 +53,8 @@ class IncrementalLoader(Loader):
     """A Loader that replays unchanged files from `cache` (updated in place), and in a changed
     file reuses the scenes whose text and position did not change (`memo`)."""
 
+    compile_as_read = False    # each file's scenes are compiled (and recorded) together
+
     def __init__(self, root: Path, cache: dict[str, Unit], read: Callable[[Path], bytes],
                  fresh: set[str] | None = None,
                  memo: dict[str, dict[Any, Memo]] | None = None):
