@@ -132,8 +132,7 @@ def _scene_lines(nd: dict, cap: int | None) -> list[str]:
     return lines
 
 
-GLOSSARY_WORDS = ("river lamp storm tower forest bridge candle mirror garden harbor cellar "
-                  "market chapel meadow lantern anvil banner cliff dune ember").split()
+GLOSSARY_WORDS = ["river", "lamp", "storm", "tower", "forest", "bridge", "candle", "mirror", "garden", "harbor", "cellar", "market", "chapel", "meadow", "lantern", "anvil", "banner", "cliff", "dune", "ember"]
 
 
 def write_glossary(entries: int, out: Path, seed: int = 12345) -> Path:

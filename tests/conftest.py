@@ -6,8 +6,8 @@ import os
 import shutil
 import tempfile
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Iterator
 
 import pytest
 

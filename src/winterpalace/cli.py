@@ -11,8 +11,8 @@ import errno
 import importlib
 import os
 import sys
-from pathlib import Path
-from typing import IO, Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import IO, Any
 
 from . import __version__
 from .engine.model import World
@@ -174,7 +174,7 @@ class Transcript:
         self.failed: str | None = None
 
     @classmethod
-    def open(cls, path: str) -> "Transcript":
+    def open(cls, path: str) -> Transcript:
         """Open FILE for appending without ever blocking (a FIFO with no reader is refused)."""
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOCTTY", 0) \
             | getattr(os, "O_NONBLOCK", 0)
@@ -366,7 +366,7 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
         except StreamLost:
             pass
         return EXIT_INTERRUPTED if code == EXIT_OK else code
-    except Exception as e:  # noqa: BLE001 - a bug must not cost the night: save, then say so
+    except Exception as e:
         return internal_error(e, flow)
     return code
 

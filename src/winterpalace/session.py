@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from .engine import engine as eng
 from .engine.clock import format_duration, parse_duration
@@ -115,7 +115,7 @@ class Session:
     game: Game
     undo_stack: list[Game] = field(default_factory=list)
     max_undo: int = UNDO_DEPTH    # the same depth in play and in saves
-    on_turn: Callable[["Session"], None] | None = None  # called after every change of state
+    on_turn: Callable[[Session], None] | None = None  # called after every change of state
     store: SaveStore | None = None                      # where `save`/`load` and autosaves go
     autosave_enabled: bool = True
     gentle: bool = False          # content mode: the authors' `told:` texts, violence not shown
@@ -129,7 +129,7 @@ class Session:
     new_ending: bool = False      # the ending just reached had not been found in any game
 
     @classmethod
-    def new(cls, world: World, role: str, seed: int = 0) -> tuple["Session", Turn]:
+    def new(cls, world: World, role: str, seed: int = 0) -> tuple[Session, Turn]:
         game, turn = eng.new_game(world, role, seed)
         return cls(world, game), turn
 
@@ -411,7 +411,7 @@ class Session:
             view = self.view_of(loaded.game)
         except SaveError as e:
             return [Notice(str(e), notice_kind(e))]
-        except Exception as e:  # noqa: BLE001 - a game this scenario cannot show is not taken
+        except Exception as e:
             return [Notice(f"The save `{slot}` cannot be shown with this scenario "
                            f"({type(e).__name__}); nothing was changed.", "error")]
         self.restore(loaded.game, loaded.undo, night=loaded.info.night,

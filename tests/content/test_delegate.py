@@ -48,7 +48,7 @@ class Night:
         return [c.label for c in eng.view(self.world, self.ws, self.ps).choices
                 if c.enabled == enabled]
 
-    def choose(self, words: str) -> "Night":
+    def choose(self, words: str) -> Night:
         v = eng.view(self.world, self.ws, self.ps)
         matches = [c for c in v.choices if c.enabled and words.lower() in c.label.lower()]
         assert len(matches) == 1, (f"{words!r} in {self.scene} at {self.clock}: "
@@ -57,7 +57,7 @@ class Night:
         assert self.turn.refused is None, self.turn.refused
         return self
 
-    def wait_until_moved(self, limit: int = 60) -> "Night":
+    def wait_until_moved(self, limit: int = 60) -> Night:
         """Wait where we are until an event or a redirect carries us to another scene."""
         here = self.scene
         for _ in range(limit):
@@ -67,7 +67,7 @@ class Night:
                 return self
         raise AssertionError(f"still in {here} at {self.clock}")
 
-    def wait_for(self, label: str, limit: int = 60) -> "Night":
+    def wait_for(self, label: str, limit: int = 60) -> Night:
         """Wait where we are until the choice `label` opens."""
         for _ in range(limit):
             if any(label.lower() in have.lower() for have in self.labels()):

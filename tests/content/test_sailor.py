@@ -55,7 +55,7 @@ class Sailor:
     def text(self) -> str:
         return " ".join(self.view().text.split())
 
-    def choose(self, words: str) -> "Sailor":
+    def choose(self, words: str) -> Sailor:
         found = [c for c in self.view().enabled() if words.lower() in c.label.lower()]
         assert len(found) == 1, (words, self.scene, self.clock,
                                  [c.label for c in self.view().enabled()])
@@ -64,7 +64,7 @@ class Sailor:
         self.news += [n.text for n in turn.narrations]
         return self
 
-    def wait_until(self, scene: str | None = None, clock: str | None = None) -> "Sailor":
+    def wait_until(self, scene: str | None = None, clock: str | None = None) -> Sailor:
         """Wait here until the player is in `scene` (moved by an event) or it is `clock`."""
         for _ in range(100):
             if scene is not None and self.scene == scene:
@@ -76,7 +76,7 @@ class Sailor:
             self.news += [n.text for n in turn.narrations]
         raise AssertionError(f"never reached {scene or clock}; in {self.scene} at {self.clock}")
 
-    def wait_to(self, clock: str) -> "Sailor":
+    def wait_to(self, clock: str) -> Sailor:
         """Wait the minutes left until `clock` (`wait until HH:MM`): again after each moment
         that stops the wait, as a player would."""
         until = self.world.clock.parse_time(clock)

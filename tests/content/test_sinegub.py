@@ -50,7 +50,7 @@ class Player:
     def labels(self) -> list[str]:
         return [c.label for c in self.view().enabled()]
 
-    def choose(self, text: str) -> "Player":
+    def choose(self, text: str) -> Player:
         matches = [c for c in self.view().enabled() if text.lower() in c.label.lower()]
         assert len(matches) == 1, (f"{text!r} in {self.scene} at {self.ps.time}: "
                                    f"{self.labels()}")
@@ -59,13 +59,13 @@ class Player:
         self.narrations += turn.narrations
         return self
 
-    def wait(self) -> "Player":
+    def wait(self) -> Player:
         self.ws, self.ps, turn = eng.wait(self.world, self.ws, self.ps)
         assert turn.refused is None, turn.refused
         self.narrations += turn.narrations
         return self
 
-    def wait_until(self, scene: str) -> "Player":
+    def wait_until(self, scene: str) -> Player:
         """Wait where he stands until an event carries him to `scene`."""
         while self.scene != scene:
             self.wait()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from winterpalace.engine import (advance, advance_world, choose, new_world, start, view, wait)
+from winterpalace.engine import advance, advance_world, choose, new_world, start, view, wait
 from winterpalace.engine.model import World
 from winterpalace.engine.state import Game, PlayerState, WorldState
 from winterpalace.scenario import load_scenario

@@ -10,11 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from winterpalace.handouts.packets import (PAGES_PER_SHEET, PLAN_PAGES, class_packet, class_plan,
-                                           sheets, write_packets)
+from winterpalace.handouts.packets import (
+    PAGES_PER_SHEET,
+    PLAN_PAGES,
+    class_packet,
+    class_plan,
+    sheets,
+    write_packets,
+)
 from winterpalace.handouts.sheetstyle import BOX_HEIGHT_MM
 
 from ..browser import PX_PER_MM, headings_ending_pages, norm, page_texts, pdf_lines
+
 
 def _headings(page: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", h))

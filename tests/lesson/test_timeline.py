@@ -35,7 +35,7 @@ def check(svg: str) -> None:
     assert len(found) == svg.count("<text"), "a label the check does not read"
     assert all(int(s) >= 18 for s in re.findall(r'font-size="(\d+)"', svg))
     for text, x0, y0, x1, y1 in found:
-        assert -0.5 <= x0 and x1 <= width + 0.5 and 0 <= y0 and y1 <= height, text
+        assert x0 >= -0.5 and x1 <= width + 0.5 and y0 >= 0 and y1 <= height, text
     for i, (a, ax0, ay0, ax1, ay1) in enumerate(found):
         for b, bx0, by0, bx1, by1 in found[i + 1:]:
             apart = min(ax1, bx1) - max(ax0, bx0) <= 0.5 or min(ay1, by1) - max(ay0, by0) <= 0.5

@@ -136,7 +136,7 @@ def test_exhaustive_warns_early_and_abstraction_finishes() -> None:
         assert ab.complete and ending in ab.endings and not told
         assert ab.unreachable_endings(world) is None      # abstraction proves nothing
     # A path found under abstraction is real: it plays to its ending.
-    from winterpalace.tools.walkthrough import Walkthrough, Step, run
+    from winterpalace.tools.walkthrough import Step, Walkthrough, run
     path = ab.endings["smuggler_gone"]
     w = Walkthrough("x", "abstract path", LIGHTHOUSE, "smuggler", 0,
                     [Step(p, {}, 1, 1) for p in path] + [Step(None, {"ending": "smuggler_gone"},

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Session
-from winterpalace.tools.watch import Watcher
 from winterpalace.tools.new import write_scenario
+from winterpalace.tools.watch import Watcher
 
 
 def _touch(path: Path, text: str) -> None:

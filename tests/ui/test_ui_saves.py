@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-from winterpalace.saves import (ENV_VAR, SAVE_FORMAT, SaveError, SaveStore, check_slot,
-                                default_saves_dir)
+from winterpalace.saves import (
+    ENV_VAR,
+    SAVE_FORMAT,
+    SaveError,
+    SaveStore,
+    check_slot,
+    default_saves_dir,
+)
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Session
 

@@ -232,7 +232,7 @@ class Room:
         return Notice(f"{names} {verb} here with you.")
 
     def role_counts(self) -> dict[str, int]:
-        counts = {r: 0 for r in self.world.roles}
+        counts = dict.fromkeys(self.world.roles, 0)
         for p in self.present():
             counts[p.role] += 1
         return counts
@@ -267,7 +267,7 @@ class Room:
         options = self.factions_of_role(role)
         if not options:
             return None
-        counts = {f: 0 for f in options}
+        counts = dict.fromkeys(options, 0)
         for q in self.present():
             fac = self.faction_of(q)
             if fac in counts:

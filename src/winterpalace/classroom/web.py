@@ -299,7 +299,7 @@ class Projector:
                 "timeline": timeline, "timeline_version": self._timeline_version}
 
     def _plan(self, room: Room) -> dict[str, Any]:
-        from .timeline import OTHER_COLOUR, colours   # the timeline's colours
+        from .timeline import OTHER_COLOUR, colours  # the timeline's colours
 
         world = room.world
         colour = colours(dict(world.areas))
@@ -467,7 +467,7 @@ class WebClass:
         self.sockets.add(sock)
         try:
             await self._student(sock)
-        except Exception as e:  # noqa: BLE001 - one student's trouble must never stop the class
+        except Exception as e:
             self.hub.on_log([error_line(e)])
         finally:
             self.sockets.discard(sock)

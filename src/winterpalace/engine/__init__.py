@@ -6,7 +6,17 @@
 """
 
 from .clock import Clock, Reading, format_duration
-from .engine import EngineError, advance, advance_world, choose, new_game, new_world, start, view, wait
+from .engine import (
+    EngineError,
+    advance,
+    advance_world,
+    choose,
+    new_game,
+    new_world,
+    start,
+    view,
+    wait,
+)
 from .events import ChoiceView, EndingView, Narration, NightSummary, Turn, View
 from .model import World
 from .state import STATE_VERSION, Game, PlayerState, Step, WorldState

@@ -28,8 +28,9 @@ into a refused turn); joining texts is checked before the text is built.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .limits import (
     MAX_EXPRESSION_DEPTH,
@@ -63,7 +64,7 @@ def suggest(name: str, options: Any, sym: Symbols | None = None) -> str | None:
         return None
     if len(name) > 64:
         return None   # no one misspells a name that long, and comparing it costs
-    import difflib    # only for mistakes: a game that starts has none
+    import difflib  # only for mistakes: a game that starts has none
     close = difflib.get_close_matches(name, [o for o in options if len(o) <= 64], n=1,
                                       cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else None

@@ -30,7 +30,7 @@ class Step:
         return [self.time, self.scene, self.kind, self.label, self.key, self.remember]
 
     @classmethod
-    def from_list(cls, data: list[Any]) -> "Step":
+    def from_list(cls, data: list[Any]) -> Step:
         return cls(int(data[0]), str(data[1]), str(data[2]), str(data[3]), str(data[4]),
                    None if data[5] is None else str(data[5]))
 
@@ -59,7 +59,7 @@ class WorldState:
                 "fired": [[e, t] for e, t in self.fired], "decided": sorted(self.decided)}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "WorldState":
+    def from_dict(cls, data: dict[str, Any]) -> WorldState:
         return cls(time=int(data["time"]), flags=dict(data["flags"]),
                    fired=tuple((str(e), int(t)) for e, t in data.get("fired", [])),
                    decided=frozenset(data.get("decided", [])))
@@ -87,7 +87,7 @@ class PlayerState:
     rng: int = 0
     turn: int = 0
 
-    def with_(self, **changes: Any) -> "PlayerState":
+    def with_(self, **changes: Any) -> PlayerState:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,7 +102,7 @@ class PlayerState:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "PlayerState":
+    def from_dict(cls, data: dict[str, Any]) -> PlayerState:
         return cls(
             id=str(data["id"]), role=str(data["role"]), scene=str(data["scene"]),
             time=int(data["time"]), vars=dict(data["vars"]),
@@ -129,7 +129,7 @@ class Game:
                 "player": self.player.to_dict()}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Game":
+    def from_dict(cls, data: dict[str, Any]) -> Game:
         return cls(WorldState.from_dict(data["world"]), PlayerState.from_dict(data["player"]))
 
 

@@ -53,7 +53,7 @@ def plan(world: World, students: int) -> list[Seat]:
     factions = {k: f for k, f in lesson.factions.items() if f.role == faction_role}
     order = [f for f in FACTION_ORDER if f in factions] + \
         [f for f in factions if f not in FACTION_ORDER]
-    counts = {f: 0 for f in factions}
+    counts = dict.fromkeys(factions, 0)
     for i in range(delegates):
         if i < len(order):
             counts[order[i]] += 1

@@ -10,9 +10,22 @@
 from .files import MAX_JSON_DEPTH, MAX_SAVE_BYTES
 from .fit import UNDO_DEPTH
 from .progress import PROGRESS_FILE, Found, Progress
-from .store import (AUTOSAVE, ENV_VAR, SAVE_FORMAT, Loaded, SaveError, SaveInfo, SaveStore,
-                    Written, _checksum, check_slot, default_saves_dir, new_night,
-                    scenario_fingerprint, user_data_dir)
+from .store import (
+                    AUTOSAVE,
+                    ENV_VAR,
+                    SAVE_FORMAT,
+                    Loaded,
+                    SaveError,
+                    SaveInfo,
+                    SaveStore,
+                    Written,
+                    _checksum,
+                    check_slot,
+                    default_saves_dir,
+                    new_night,
+                    scenario_fingerprint,
+                    user_data_dir,
+)
 
 __all__ = ["AUTOSAVE", "ENV_VAR", "MAX_JSON_DEPTH", "MAX_SAVE_BYTES", "PROGRESS_FILE",
            "SAVE_FORMAT", "UNDO_DEPTH", "Found", "Loaded", "Progress", "SaveError", "SaveInfo", "SaveStore", "Written",

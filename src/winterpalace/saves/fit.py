@@ -63,7 +63,7 @@ def fit(game_data: Any, undo_data: Any, world: World, *, exact: bool,
     `undo_data` is as saved: levels whole or as differences (saves/undo.py), oldest first.
     Raises Damaged or Refused; never anything else, whatever the data.
     """
-    from .undo import expand      # (undo.py raises this module's Damaged)
+    from .undo import expand  # (undo.py raises this module's Damaged)
     if not isinstance(labels, dict):
         labels = {}
     fitter = _Fitter(world, exact, labels)

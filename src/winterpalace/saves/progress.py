@@ -91,7 +91,7 @@ class Progress:
             got = {}
         new = ending not in got
         old = got.get(ending)
-        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         got[ending] = Found(role, now) if old is None else Found(old.role, old.first,
                                                                  old.times + 1)
         payload: dict[str, Any] = {"format": PROGRESS_FORMAT, "endings": {

@@ -27,14 +27,14 @@ import re
 import secrets
 import sys
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..engine.model import World
 from ..engine.state import Game
-from .files import (MAX_SAVE_BYTES, Unreadable, atomic_write, clean_stale, decode_json,
-                    read_bounded)
+from .files import MAX_SAVE_BYTES, Unreadable, atomic_write, clean_stale, decode_json, read_bounded
 from .fit import UNDO_DEPTH, Damaged, Fitted, Refused, fit
 from .progress import PROGRESS_FILE, Progress
 from .undo import difference
@@ -236,9 +236,9 @@ def _ago(iso: str, now: _dt.datetime | None = None) -> str:
         then = _dt.datetime.fromisoformat(iso)
     except (TypeError, ValueError):
         return ""
-    now = now or _dt.datetime.now(_dt.timezone.utc)
+    now = now or _dt.datetime.now(_dt.UTC)
     if then.tzinfo is None:
-        then = then.replace(tzinfo=_dt.timezone.utc)
+        then = then.replace(tzinfo=_dt.UTC)
     secs = int((now - then).total_seconds())
     if secs < 60:
         return "just now"
@@ -292,7 +292,7 @@ class SaveStore:
             self._fingerprint_of = scenario_fingerprint(self.world)
         return self._fingerprint_of
 
-    def for_world(self, world: World) -> "SaveStore":
+    def for_world(self, world: World) -> SaveStore:
         """This store for a reloaded scenario (`play --watch`): the same folder, new checks."""
         return self if world is self.world else SaveStore(world, self.root)
 
@@ -589,7 +589,7 @@ class SaveStore:
             "program": "winterpalace",
             "scenario": self.world.id,
             "fingerprint": self._fingerprint,
-            "saved_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "saved_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds"),
             "kind": "auto" if auto else "named",
             "night": night,
             "summary": {"role": role.id, "role_name": role.name, "title": scene.title,

@@ -329,7 +329,7 @@ def load(key: str, file: Any) -> World | None:
         world = _Unpickler(file).world(key)
         if file.read(1):
             return None      # more than was written
-    except Exception:   # noqa: BLE001 - a damaged entry, whatever the damage, is only a miss
+    except Exception:
         return None
     return world
 
@@ -498,7 +498,7 @@ class Store:
                 f.seek(0)
                 f.write(MAGIC)     # last: an entry is whole once it has its magic
             os.replace(temp, key + SUFFIX, src_dir_fd=self.fd, dst_dir_fd=self.fd)
-        except Exception:   # noqa: BLE001 - a full disk, a World the format cannot hold: no entry
+        except Exception:
             with contextlib.suppress(OSError):
                 os.unlink(temp, dir_fd=self.fd)
             return False

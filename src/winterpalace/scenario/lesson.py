@@ -30,13 +30,13 @@ RULES = ("majority", "any")
 ABSENT = "absent"
 
 
-def compile_lesson(ld: "Loader", entries: list["_Entry"], *, roles: dict[str, Any],
+def compile_lesson(ld: Loader, entries: list[_Entry], *, roles: dict[str, Any],
                    variables: dict[str, tuple[Any, str, Any]],
                    world_flags: dict[str, tuple[Any, str, Any]], glossary: dict[str, str],
                    scenes: dict[str, Scene], events: dict[str, Any],
                    clock: Clock | None) -> Lesson | None:
     """Compile every file's `lesson:` entries into one `Lesson` (problems go to the loader)."""
-    seen: dict[str, "_Entry"] = {}
+    seen: dict[str, _Entry] = {}
     for e in entries:
         if e.id not in LESSON_FIELDS:
             ld.error(e.file, e.key, f"`{e.id}` is not a part of `lesson:`",
@@ -92,7 +92,7 @@ def compile_lesson(ld: "Loader", entries: list["_Entry"], *, roles: dict[str, An
 
 
 class _Compiler:
-    def __init__(self, ld: "Loader", roles: dict[str, Any],
+    def __init__(self, ld: Loader, roles: dict[str, Any],
                  variables: dict[str, tuple[Any, str, Any]],
                  world_flags: dict[str, tuple[Any, str, Any]], glossary: dict[str, str],
                  scenes: dict[str, Scene], events: dict[str, Any], clock: Clock | None):

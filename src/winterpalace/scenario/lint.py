@@ -41,8 +41,8 @@ class Suppression:
         return file == self.file and self.first <= line <= self.last and code in self.codes
 
 
-def read_lint(ld: "Loader", file: str, key: "Node", value: "Node", scope: str,
-              span: "Node | None", out: dict[tuple[str, int, int], Suppression]) -> None:
+def read_lint(ld: Loader, file: str, key: Node, value: Node, scope: str,
+              span: Node | None, out: dict[tuple[str, int, int], Suppression]) -> None:
     """Check a `lint:` field and record what it covers (`span`: the choice or scene node;
     None: the whole file)."""
     f = ld.fields(file, value, LINT_FIELDS, "`lint`")

@@ -21,15 +21,32 @@ import yaml
 from ..engine import expr as ex
 from ..engine.clock import Clock, parse_duration, parse_hhmm
 from ..engine.limits import MAX_NUMBER, MAX_PROBLEMS, MAX_TEXT, MAX_TOTAL_BYTES, clip_middle
-from ..engine.model import (Area, Character, Choice, Decision, Ending, Event, Item, Place, Reach, Redirect,
-                            Role, Scene, Stint, Template, Variant, Where, World)
+from ..engine.model import (
+    Area,
+    Character,
+    Choice,
+    Decision,
+    Ending,
+    Event,
+    Item,
+    Place,
+    Reach,
+    Redirect,
+    Role,
+    Scene,
+    Stint,
+    Template,
+    Variant,
+    Where,
+    World,
+)
 from .cascades import without_cascades
 from .errors import Problem, ScenarioError
 from .files import WORLD_FILE, FileProblem, Namer, find_yaml, read_bounded
 from .lint import Suppression, read_lint
-from .text import compile_text
 from .load import default_scenario_dir, load_scenario  # noqa: F401  (where they were)
 from .sources import Sources
+from .text import compile_text
 from .yamlnodes import MappingNode, Node, NodeBudget, ScalarNode, SequenceNode, compose, stream
 
 # Files larger than this are composed a part at a time (`yamlnodes.stream`): a section's
@@ -141,7 +158,7 @@ class _Setup:
     role_nodes: dict[str, tuple[Node, Node]]
     sym: ex.Symbols          # what a player's expressions may name
     world_sym: ex.Symbols    # what an event's expressions may name: no player variables
-    ref: "_Refs"
+    ref: _Refs
 
 
 class Loader:
@@ -981,7 +998,7 @@ class Loader:
         self.error(file, node, f"`{name}` starts as a text of {len(value):,} characters; a text "
                    f"holds at most {MAX_TEXT:,}", length=1)
 
-    def _role(self, wf: str, rid: str, k: Node, node: Node, sym: ex.Symbols, ref: "_Refs",
+    def _role(self, wf: str, rid: str, k: Node, node: Node, sym: ex.Symbols, ref: _Refs,
               clock: Clock | None, variables: dict[str, tuple[Any, str, _Entry]]) -> Role | None:
         f = self.fields(wf, node, ROLE_FIELDS, f"role `{rid}`")
         if f is None:
@@ -1021,7 +1038,7 @@ class Loader:
                     self.where(wf, k))
 
     def _character(self, e: _Entry, sym: ex.Symbols, clock: Clock | None,
-                   ref: "_Refs") -> Character:
+                   ref: _Refs) -> Character:
         f = self.fields(e.file, e.node, CHARACTER_FIELDS, f"character `{e.id}`") or {}
         stints = []
         if "schedule" in f:
@@ -1047,7 +1064,7 @@ class Loader:
                               if "invented" in f else False),
                          self.where(e.file, e.key))
 
-    def _scene(self, e: _Entry, sym: ex.Symbols, ref: "_Refs", default_takes: int,
+    def _scene(self, e: _Entry, sym: ex.Symbols, ref: _Refs, default_takes: int,
                clock: Clock | None) -> Scene | None:
         what = f"scene `{e.id}`"
         f = self.fields(e.file, e.node, SCENE_FIELDS, what)
@@ -1159,7 +1176,7 @@ class Loader:
                         self._field_str(e.file, f, "source", required=False) or "",
                         tuple(prompts), self.where(e.file, node))
 
-    def _choice(self, e: _Entry, index: int, node: Node, sym: ex.Symbols, ref: "_Refs",
+    def _choice(self, e: _Entry, index: int, node: Node, sym: ex.Symbols, ref: _Refs,
                 default_takes: int, clock: Clock | None) -> Choice | None:
         f = self.fields(e.file, node, CHOICE_FIELDS, "a choice")
         if f is None:
@@ -1214,7 +1231,7 @@ class Loader:
             return None
         return self.template(file, fields["told"][1], sym, "told")
 
-    def _reaches(self, file: str, node: Node, sym: ex.Symbols, ref: "_Refs",
+    def _reaches(self, file: str, node: Node, sym: ex.Symbols, ref: _Refs,
                  what: str) -> list[Reach]:
         out = []
         for rn in self.list_of(file, node, what):
@@ -1236,7 +1253,7 @@ class Loader:
                              self._told(file, rf, sym, "text"), remember or None))
         return out
 
-    def _event(self, e: _Entry, sym: ex.Symbols, ref: "_Refs", clock: Clock | None,
+    def _event(self, e: _Entry, sym: ex.Symbols, ref: _Refs, clock: Clock | None,
                extra: list[Reach]) -> Event | None:
         f = self.fields(e.file, e.node, EVENT_FIELDS, f"event `{e.id}`")
         if f is None:

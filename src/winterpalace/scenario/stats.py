@@ -35,7 +35,7 @@ STAT_FIELDS = {"show": True, "name": True, "about": False, "out_of": False, "whe
                "when_false": False, "values": False}
 
 
-def compile_stats(ld: "Loader", file: str, node: "Node", roles: dict[str, Any],
+def compile_stats(ld: Loader, file: str, node: Node, roles: dict[str, Any],
                   variables: dict[str, tuple[Any, str, Any]]) -> dict[str, tuple[Stat, ...]]:
     """Each role's stats, in the order given (problems go to the loader)."""
     out: dict[str, tuple[Stat, ...]] = {}

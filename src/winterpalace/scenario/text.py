@@ -16,7 +16,8 @@ compiling and showing it recurse once per level).
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..engine.expr import BOOL, ExprError
 from ..engine.limits import MAX_TEXT_NESTING
@@ -116,7 +117,7 @@ def _bounds(text: str, at: int, end: int) -> tuple[int | None, int]:
 
 def _time_colon(text: str, j: int, end: int) -> bool:
     """Whether the colon at `j` is inside a time literal like 22:00."""
-    return 0 < j and text[j - 1].isdigit() and j + 1 < end and text[j + 1].isdigit()
+    return j > 0 and text[j - 1].isdigit() and j + 1 < end and text[j + 1].isdigit()
 
 
 def _hole(text: str, start: int, colon: int | None, end: int, compile: Compile,

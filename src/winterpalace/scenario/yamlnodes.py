@@ -28,8 +28,8 @@ from typing import Any
 import yaml
 from yaml.composer import Composer, ComposerError
 from yaml.events import MappingEndEvent, MappingStartEvent, StreamEndEvent
-from yaml.resolver import BaseResolver
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
 
 from ..engine.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, YAML_CHARS_PER_NODE
 

@@ -16,9 +16,10 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..engine import expr as ex
 from ..engine.engine import where_is
@@ -435,7 +436,7 @@ class Facts:
     learned: set[str]
 
     @classmethod
-    def of(cls, world: World, u: Uses) -> "Facts":
+    def of(cls, world: World, u: Uses) -> Facts:
         return cls(set(u.writes), {x for (f, x) in u.calls if f == "give"},
                    {x for (f, x) in u.calls if f == "learn"})
 
@@ -615,7 +616,7 @@ class Analysis:
     roles: dict[str, RoleReach]
     uses: Uses
     problems: list[Problem]
-    _facts: "Facts | None" = None
+    _facts: Facts | None = None
     cache_old: dict[Any, Any] = field(default_factory=dict)
     cache_new: dict[Any, Any] = field(default_factory=dict)
     stop: Any = None                 # a callable: True when the caller no longer wants this
@@ -634,7 +635,7 @@ class Analysis:
             raise Stopped()
 
     @property
-    def facts(self) -> "Facts":
+    def facts(self) -> Facts:
         if self._facts is None:
             self._facts = Facts.of(self.world, self.uses)
         return self._facts

@@ -18,8 +18,9 @@ from __future__ import annotations
 import multiprocessing
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any
 
 from ..engine import engine as eng
 from ..engine.model import World
@@ -110,7 +111,7 @@ class RoleReport:
     others_runs: int = 0                                       # runs where other players acted
     others_done: Counter[str] = field(default_factory=Counter)  # "flag = value" -> runs
 
-    def merge(self, other: "RoleReport") -> None:
+    def merge(self, other: RoleReport) -> None:
         """Add another share of this role's playthroughs (in the order they were played)."""
         self.runs += other.runs
         self.actions += other.actions
@@ -361,7 +362,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
             ws, ps = info.start(world, role, seed)
         else:
             ws, ps, _ = eng.start(world, role, seed, shared=shared)
-    except Exception as e:   # noqa: BLE001 - a crash is a finding, never a traceback
+    except Exception as e:
         rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
                                     f"the night could not start: {e}", others=tuple(done)))
         rep.runs += 1
@@ -443,7 +444,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                                             f"no ending after {max_steps} actions",
                                             others=tuple(done)))
                 break
-    except Exception as e:   # noqa: BLE001
+    except Exception as e:
         rep.findings.append(Finding("crash", role, seed, tuple(path), ps.scene,
                                     clock.hhmm(ps.time), f"{type(e).__name__}: {e}",
                                     others=tuple(done)))

@@ -111,8 +111,7 @@ def _defs() -> dict[str, Any]:
     defs["decision"] = _obj("decision", {
         "id": ID, "question": TEXT, "history": TEXT, "source": TEXT,
         "prompts": {"type": "object", "additionalProperties": False,
-                    "properties": {s: TEXT for s in ("feelings", "facts", "learned",
-                                                     "then_and_now")}}},
+                    "properties": dict.fromkeys(("feelings", "facts", "learned", "then_and_now"), TEXT)}},
         "a decision point for the classroom debrief")
     defs["scene"] = _obj("scene", {
         "title": TEXT, "place": ID, "text": TEXT,

@@ -10,8 +10,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from rich.markup import escape
 from rich.table import Table
@@ -20,8 +21,7 @@ from ..engine.model import World
 from ..scenario import ScenarioError
 from ..ui import plain
 from . import exhaustive, randomtest, walkthrough
-from .common import (EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load_or_print,
-                     print_problems)
+from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load_or_print, print_problems
 
 DEFAULT_WALKTHROUGHS = "tests/walkthroughs"
 

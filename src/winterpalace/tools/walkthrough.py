@@ -29,9 +29,10 @@ the player saw. `record` turns a played game's commands into a new walkthrough f
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
@@ -307,7 +308,7 @@ def run(w: Walkthrough, world: World | None = None) -> Result:
                                            f"roles: {', '.join(world.roles)}"))
     try:
         return _run(w, world)
-    except Exception as e:   # noqa: BLE001 - a crash in the game is this walkthrough's failure
+    except Exception as e:
         return Result(w, False, 0, Problem(w.path, 1, 1, f"the game crashed: "
                                            f"{type(e).__name__}: {e}",
                                            "the crash this walkthrough was saved for"

@@ -12,15 +12,25 @@ has an unfinished night asks first (``night``: continue it, or begin a new one a
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..engine.events import Turn
 from ..engine.model import World
 from ..saves import SaveError, SaveInfo, SaveStore
-from ..session import (Info, Notice, Output, QuitRequest, Screen, Session, delete_request,
-                       in_sentence, notice_kind,
-                       saves_listing)
+from ..session import (
+    Info,
+    Notice,
+    Output,
+    QuitRequest,
+    Screen,
+    Session,
+    delete_request,
+    in_sentence,
+    notice_kind,
+    saves_listing,
+)
 
 TITLE_NIGHTS = 5            # unfinished nights listed on the title screen (`saves` lists all)
 
@@ -152,7 +162,7 @@ class Flow:
     # ------------------------------------------------------------------ starting
 
     @classmethod
-    def for_session(cls, session: Session) -> "Flow":
+    def for_session(cls, session: Session) -> Flow:
         """A flow around a session that already exists (e.g. a classroom player's)."""
         flow = cls(session.world, store=session.store, confirm=False)
         flow.session = session
@@ -216,7 +226,7 @@ class Flow:
             session, _ = self.make_session(self.world, loaded.game.player.role, 0)
             session.gentle = self.gentle
             view = session.view_of(loaded.game)    # a game this scenario cannot show is refused
-        except Exception as e:  # noqa: BLE001 - nothing is changed by a load that fails
+        except Exception as e:
             return [Notice(f"The save `{slot}` cannot be shown with this scenario "
                            f"({type(e).__name__}); nothing was changed.", "error")]
         session.store = self.store
@@ -319,7 +329,7 @@ class Flow:
         """Interpret one line in the current state. Never raises on any input."""
         try:
             return self._reload() + self._handle(line)
-        except Exception as e:  # noqa: BLE001 - a fault in a scenario must not end the game
+        except Exception as e:
             return [Notice(f"Something went wrong inside the game ({type(e).__name__}: "
                            f"{str(e)[:200]}). Nothing was changed; try another choice, `undo` "
                            "or `load`.", "error")]
@@ -503,7 +513,7 @@ class Flow:
             return None
         try:
             notice = self.session.autosave()
-        except Exception as e:  # noqa: BLE001 - leaving must never fail
+        except Exception as e:
             notice = Notice(f"Autosave failed: {e}", "error")
         self.unsaved = notice is not None and notice.kind == "error"
         return notice

@@ -7,13 +7,24 @@ reader reads it in order, and tests drive the whole game through it.
 from __future__ import annotations
 
 import textwrap
-from typing import IO, TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING
 
 from ..engine.clock import format_duration
 from ..engine.events import EndingView, Turn, View
 from ..engine.model import World
-from ..session import (Info, Notice, Output, QuitRequest, Screen, Session, in_sentence,
-                       interrupted_line, stop_line, where_parts)
+from ..session import (
+    Info,
+    Notice,
+    Output,
+    QuitRequest,
+    Screen,
+    Session,
+    in_sentence,
+    interrupted_line,
+    stop_line,
+    where_parts,
+)
 
 if TYPE_CHECKING:
     from .flow import Flow, FlowOutput, TitleScreen
@@ -138,7 +149,7 @@ def ending_lines(e: EndingView, width: int = 80) -> list[str]:
     return out
 
 
-def title_lines(t: "TitleScreen", width: int = 80) -> list[str]:
+def title_lines(t: TitleScreen, width: int = 80) -> list[str]:
     """The title and role menu, as `title_screen` shows it, plus the resume offer."""
     lines = [t.title.upper()]
     if t.subtitle:
@@ -158,7 +169,7 @@ def title_lines(t: "TitleScreen", width: int = 80) -> list[str]:
     return lines
 
 
-def night_lines(t: "TitleScreen") -> list[tuple[str, str]]:
+def night_lines(t: TitleScreen) -> list[tuple[str, str]]:
     """(what to type, which night) for each unfinished night on the title screen."""
     out = []
     for n, info in enumerate(t.unfinished):
@@ -171,7 +182,7 @@ def night_lines(t: "TitleScreen") -> list[tuple[str, str]]:
     return out
 
 
-def output_lines(o: "Output | FlowOutput", width: int = 80) -> list[str]:
+def output_lines(o: Output | FlowOutput, width: int = 80) -> list[str]:
     """Plain text lines for any output of the session or the flow."""
     from .flow import EndingMenu, Goodbye, RoleIntro, TitleScreen, progress_line
     if isinstance(o, TitleScreen):
@@ -278,8 +289,8 @@ def run(session: Session, lines: Iterable[str], out: IO[str], width: int = 80,
     return 0
 
 
-def run_flow(flow: "Flow", lines: Iterable[str], out: IO[str], width: int = 80,
-             echo: bool = True, opening: "list[FlowOutput] | None" = None,
+def run_flow(flow: Flow, lines: Iterable[str], out: IO[str], width: int = 80,
+             echo: bool = True, opening: list[FlowOutput] | None = None,
              transcript: IO[str] | None = None) -> int:
     """Drive a whole `Flow` (title to goodbye) on `lines`, writing plain text to `out`.
 
@@ -294,7 +305,7 @@ def run_flow(flow: "Flow", lines: Iterable[str], out: IO[str], width: int = 80,
             transcript.write(text)
             transcript.flush()
 
-    def show(outputs: "list[FlowOutput]", first: bool = False) -> None:
+    def show(outputs: list[FlowOutput], first: bool = False) -> None:
         for i, o in enumerate(outputs):
             ls = output_lines(o, width)
             if ls:

@@ -14,7 +14,8 @@ scene cannot break the screen.
 from __future__ import annotations
 
 import io
-from typing import IO, Iterable
+from collections.abc import Iterable
+from typing import IO
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -25,8 +26,16 @@ from rich.text import Text
 
 from ..engine.clock import format_duration
 from ..engine.events import EndingView, Turn, View
-from ..session import (Info, Notice, QuitRequest, Screen, in_sentence, interrupted_line, stop_line,
-                       where_parts)
+from ..session import (
+    Info,
+    Notice,
+    QuitRequest,
+    Screen,
+    in_sentence,
+    interrupted_line,
+    stop_line,
+    where_parts,
+)
 from .flow import EndingMenu, FlowOutput, Goodbye, RoleIntro, TitleScreen, progress_line
 
 # One place for the look of the game; the names say what, the values how.

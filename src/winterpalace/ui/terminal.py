@@ -22,7 +22,8 @@ import argparse
 import asyncio
 import signal
 import sys
-from typing import IO, Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import IO, Any
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
@@ -137,7 +138,7 @@ def _fit(text: str, room: int) -> str:
 def _columns(prompt_session: PromptSession[str]) -> int:
     try:
         return max(20, int(prompt_session.app.output.get_size().columns))
-    except Exception:  # noqa: BLE001 - an output that cannot tell its size is 80 wide
+    except Exception:
         return 80
 
 
@@ -343,7 +344,7 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
     except OSError:
         flow.hangup()              # the terminal went away outside the prompt
         code = EXIT_OK
-    except Exception as e:  # noqa: BLE001 - a bug must not cost the night
+    except Exception as e:
         from ..cli import internal_error
         return internal_error(e, flow)
     if flow.unsaved:

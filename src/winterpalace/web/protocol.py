@@ -73,7 +73,7 @@ def _derived(value: Any, world: World | None) -> dict[str, Any]:
     if isinstance(value, ChoiceView):
         return {"takes_text": format_duration(value.takes) if value.takes else ""}
     if isinstance(value, Turn):
-        from ..session import interrupted_line, stop_line   # the terminal's own sentences
+        from ..session import interrupted_line, stop_line  # the terminal's own sentences
         return {"stop_line": stop_line(value), "interrupted_line": interrupted_line(value)}
     if isinstance(value, View):
         notes: tuple[str, ...] = ()

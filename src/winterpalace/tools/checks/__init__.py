@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ..analysis import Analysis
 
 
-def run_all(a: "Analysis") -> None:
+def run_all(a: Analysis) -> None:
     from . import labels, loops, roles, values, waiting
     for module in (labels, loops, values, roles, waiting):
         module.check(a)

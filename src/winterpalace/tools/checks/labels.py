@@ -22,7 +22,7 @@ def command_words() -> dict[str, tuple[str, dict[str, str]]]:
     from ...session import Session
     game = Session.__new__(Session)
     usages = Session.command_help(game)
-    words = {w: ("the game", usages) for w in Session.commands(game)}
+    words = dict.fromkeys(Session.commands(game), ("the game", usages))
     try:
         from ...classroom.player import ClassroomSession
     except ImportError:   # the classroom is optional
@@ -34,7 +34,7 @@ def command_words() -> dict[str, tuple[str, dict[str, str]]]:
     return words
 
 
-def check(a: "Analysis") -> None:
+def check(a: Analysis) -> None:
     words = command_words()
     for scene in a.world.scenes.values():
         a.tick()
@@ -44,7 +44,7 @@ def check(a: "Analysis") -> None:
         _duplicates(a, scene)
 
 
-def _shadowed(a: "Analysis", ch: Choice, words: dict[str, tuple[str, dict[str, str]]]) -> None:
+def _shadowed(a: Analysis, ch: Choice, words: dict[str, tuple[str, dict[str, str]]]) -> None:
     """A label that is a command's exact form (typing it runs the command), or one a command
     also takes (typing it asks which is meant). Other labels that start with a command's word
     (`Help the wounded`) are chosen by typing them."""
@@ -72,7 +72,7 @@ def _shadowed(a: "Analysis", ch: Choice, words: dict[str, tuple[str, dict[str, s
             f"(e.g. not `{first} ...`)"))
 
 
-def _otherwise(a: "Analysis", ch: Choice) -> None:
+def _otherwise(a: Analysis, ch: Choice) -> None:
     text = ch.otherwise
     if text is None or " " in text.strip() or re.search(r"[.!?)\"']$", text.strip()):
         return
@@ -85,7 +85,7 @@ def _otherwise(a: "Analysis", ch: Choice) -> None:
         f"(`{text.strip()}.`)"))
 
 
-def _duplicates(a: "Analysis", scene: Scene) -> None:
+def _duplicates(a: Analysis, scene: Scene) -> None:
     seen: dict[str, Choice] = {}
     for ch in scene.choices:
         key = " ".join(ch.label.plain.lower().split())
@@ -108,7 +108,7 @@ def _visible(ch: Choice, ctx: object) -> bool:
     return choice_open(ch, ctx.time) and (ch.cond is None or bool(ch.cond.fn(ctx)))  # type: ignore[attr-defined]
 
 
-def _shown_together(a: "Analysis", scene: Scene, c1: Choice, c2: Choice) -> bool:
+def _shown_together(a: Analysis, scene: Scene, c1: Choice, c2: Choice) -> bool:
     roles = {r: span for r, span in _scene_roles(a, scene.id).items()
              if open_to(c1, r) and open_to(c2, r)}
     if not roles:

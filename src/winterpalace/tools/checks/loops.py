@@ -10,8 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine.engine import MAX_REDIRECTS
 from ...engine.model import Choice, Scene, World
-from ..analysis import (TooMany, _components, _scene_roles, _warn, candidate_states,
-                        ever_enabled, open_to, role_moves)
+from ..analysis import (
+    TooMany,
+    _components,
+    _scene_roles,
+    _warn,
+    candidate_states,
+    ever_enabled,
+    open_to,
+    role_moves,
+)
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -20,7 +28,7 @@ _SET_LITERAL = re.compile(r"^\s*[A-Za-z_]\w*\s*=(?!=)\s*(\"[^\"]*\"|'[^']*'|-?\d
                           r"\d{1,2}:\d{2})\s*$")
 
 
-def check(a: "Analysis") -> None:
+def check(a: Analysis) -> None:
     _redirect_cycles(a)
     _zero_time_loops(a)
 
@@ -41,7 +49,7 @@ def _order(world: World, sids: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- redirects
 
 
-def _redirect_cycles(a: "Analysis") -> None:
+def _redirect_cycles(a: Analysis) -> None:
     world = a.world
     nodes = sorted(a.reachable)
     succ = {s: [r.go for r in world.scenes[s].redirects] for s in nodes}
@@ -62,7 +70,7 @@ def _redirect_cycles(a: "Analysis") -> None:
             "changes what it reads), or send one of them elsewhere"))
 
 
-def _simulate_redirects(a: "Analysis", comp: list[str]) -> tuple[list[str], str] | None:
+def _simulate_redirects(a: Analysis, comp: list[str]) -> tuple[list[str], str] | None:
     """A candidate state in which following the redirects from `comp[0]` never stops."""
     world = a.world
     start = world.scenes[comp[0]]
@@ -110,7 +118,7 @@ def _idempotent(effects: Any) -> bool:
     return all(not e.writes or _SET_LITERAL.match(e.source) for e in effects)
 
 
-def _free(a: "Analysis", scene: Scene, ch: Choice) -> bool:
+def _free(a: Analysis, scene: Scene, ch: Choice) -> bool:
     """A choice a player can take again and again in no time, coming back to the same state."""
     if ch.takes != 0 or ch.once or not _idempotent(ch.effects):
         return False
@@ -120,7 +128,7 @@ def _free(a: "Analysis", scene: Scene, ch: Choice) -> bool:
     return True
 
 
-def _zero_time_loops(a: "Analysis") -> None:
+def _zero_time_loops(a: Analysis) -> None:
     world = a.world
     nodes = sorted(a.reachable)
     edges: dict[str, list[tuple[str, Choice | None]]] = {s: [] for s in nodes}
@@ -165,7 +173,7 @@ def _zero_time_loops(a: "Analysis") -> None:
             "a loop"))
 
 
-def _enabled_somewhere(a: "Analysis", scene: Scene, ch: Choice,
+def _enabled_somewhere(a: Analysis, scene: Scene, ch: Choice,
                        roles: dict[str, tuple[int, int]]) -> bool:
     if ch.cond is None:
         return True

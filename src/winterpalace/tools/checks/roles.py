@@ -12,12 +12,12 @@ if TYPE_CHECKING:
     from ..analysis import Analysis
 
 
-def check(a: "Analysis") -> None:
+def check(a: Analysis) -> None:
     _never_obtained(a)
     _other_role_endings(a)
 
 
-def obtainable(a: "Analysis") -> dict[str, set[tuple[str, str]]]:
+def obtainable(a: Analysis) -> dict[str, set[tuple[str, str]]]:
     """role -> {("has", item), ("knows", note)} it can come to have."""
     world = a.world
     out: dict[str, set[tuple[str, str]]] = {}
@@ -45,7 +45,7 @@ def _gets(effects: Any) -> set[tuple[str, str]]:
     return {(kind[f], x) for e in effects for f, x in e.calls if f in kind}
 
 
-def _sites(a: "Analysis") -> list[tuple[Any, Where, set[str]]]:
+def _sites(a: Analysis) -> list[tuple[Any, Where, set[str]]]:
     """Every condition in a scene or an event case, with the roles that can meet it there."""
     world = a.world
     out: list[tuple[Any, Where, set[str]]] = []
@@ -73,7 +73,7 @@ def _sites(a: "Analysis") -> list[tuple[Any, Where, set[str]]]:
     return out
 
 
-def _never_obtained(a: "Analysis") -> None:
+def _never_obtained(a: Analysis) -> None:
     if not a.world.items and not a.world.notes:
         return
     gets = obtainable(a)
@@ -112,7 +112,7 @@ def owners(world: World, ending: str) -> set[str]:
     return out
 
 
-def _other_role_endings(a: "Analysis") -> None:
+def _other_role_endings(a: Analysis) -> None:
     world = a.world
     for rid, rr in a.roles.items():
         for sid in sorted(rr.earliest):
@@ -135,7 +135,7 @@ def _other_role_endings(a: "Analysis") -> None:
                 "of its own"))
 
 
-def _way_in(a: "Analysis", rid: str, ending: str) -> tuple[Where, str] | None:
+def _way_in(a: Analysis, rid: str, ending: str) -> tuple[Where, str] | None:
     world = a.world
     rr = a.roles[rid]
     start = world.roles[rid].start_time

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from ...engine import expr as ex
 from ...engine.model import Where, World
@@ -82,7 +83,7 @@ def _comparisons(source: str) -> Iterator[tuple[str, str]]:
         stack.extend(n.args)
 
 
-def check(a: "Analysis") -> None:
+def check(a: Analysis) -> None:
     values = possible_values(a.world, a.texts)
     if not any(values.values()):
         return          # no text variable or flag whose values are all known

@@ -5,8 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...engine.clock import format_duration
-from ..analysis import (TooMany, _scene_roles, _warn, candidate_states, choice_open, event_moves,
-                        role_moves)
+from ..analysis import (
+    TooMany,
+    _scene_roles,
+    _warn,
+    candidate_states,
+    choice_open,
+    event_moves,
+    role_moves,
+)
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -15,7 +22,7 @@ MIN_MINUTES = 60   # shorter waits at the end of a night are part of its rhythm
 MIN_WAITS = 3
 
 
-def check(a: "Analysis") -> None:
+def check(a: Analysis) -> None:
     world = a.world
     end = world.clock.end
     hhmm = world.clock.hhmm
@@ -56,7 +63,7 @@ def check(a: "Analysis") -> None:
             "ending, an event that moves them)", len(sid)))
 
 
-def _last_chance(a: "Analysis", sid: str, rid: str, span: tuple[int, int]) -> int | None | bool:
+def _last_chance(a: Analysis, sid: str, rid: str, span: tuple[int, int]) -> int | None | bool:
     """The latest candidate minute at which something besides waiting may be possible for this
     role here; None if nothing ever is; False if the states are too many to tell."""
     scene = a.world.scenes[sid]

@@ -10,8 +10,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 class Client:
@@ -21,7 +22,7 @@ class Client:
                                      stderr=subprocess.PIPE, cwd=cwd)
         self.next_id = 0
         self.responses: dict[int, Any] = {}
-        self.notifications: "queue.Queue[tuple[float, dict[str, Any]]]" = queue.Queue()
+        self.notifications: queue.Queue[tuple[float, dict[str, Any]]] = queue.Queue()
         self.lock = threading.Condition()
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
@@ -133,7 +134,7 @@ class Client:
             self.request("shutdown", None, timeout=10)
             self.notify("exit", None)
             self.proc.wait(timeout=10)
-        except Exception:   # noqa: BLE001
+        except Exception:
             self.proc.kill()
             self.proc.wait()
         for f in (self.proc.stdin, self.proc.stdout, self.proc.stderr):

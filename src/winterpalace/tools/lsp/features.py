@@ -57,7 +57,7 @@ class Index:
     roles: list[str] = field(default_factory=list)
 
     @classmethod
-    def of(cls, loader: Any, world: World | None) -> "Index":
+    def of(cls, loader: Any, world: World | None) -> Index:
         idx = cls()
         for kind in KINDS:
             for ident, e in loader.ids.get(kind, {}).items():

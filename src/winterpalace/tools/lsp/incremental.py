@@ -14,9 +14,10 @@ edit; otherwise it is read again (`Project.load` does that second pass).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ...engine import expr as ex
 from ...engine.model import Scene, World

@@ -11,8 +11,8 @@ from typing import Any
 
 from ...engine.model import World
 from ...scenario.errors import Problem
-from ...scenario.loader import WORLD_FILE
 from ...scenario.files import read_bounded
+from ...scenario.loader import WORLD_FILE
 from .. import analysis, suppress
 from . import incremental
 from .features import Index

@@ -92,7 +92,7 @@ class ScenarioServer(LanguageServer):
             project.overlays = self.overlays(project)
             try:
                 report = await loop.run_in_executor(self.loads, project.load)
-            except Exception as e:   # noqa: BLE001 - the server must stay up
+            except Exception as e:
                 log.exception("load failed")
                 self.window_log_message(T.LogMessageParams(T.MessageType.Error,
                                                            f"winterpalace: {e}"))
@@ -117,7 +117,7 @@ class ScenarioServer(LanguageServer):
             warned = await loop.run_in_executor(self.analyses, project.analyse, stale)
         except Stopped:
             return
-        except Exception as e:   # noqa: BLE001 - the server must stay up
+        except Exception as e:
             log.exception("analysis failed")
             self.window_log_message(T.LogMessageParams(T.MessageType.Error,
                                                        f"winterpalace: {e}"))

@@ -1,0 +1,100 @@
+"""One way to dispatch typed commands: a table of `Command`s that also writes the help.
+
+The player's commands (`session.Session`), the classroom player's additions, the facilitator's
+console and the room's actions are each one `CommandTable`. A table finds a command by its word
+or an alias, lists the words for completion and hints, and gives `usage -> what it does` for
+`help`: a command added to the table is in all three, and a command removed is in none.
+
+    table = CommandTable([
+        Command("wait [MINUTES]", "let time pass", self.cmd_wait, aliases=("w", "z")),
+        Command("look", "show where you are again", self.cmd_look, aliases=("l",)),
+    ])
+    table.find("z").run("10")
+
+This module is the bottom layer: standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+__all__ = ["Command", "CommandTable"]
+
+H = TypeVar("H", bound=Callable[..., object])
+
+
+@dataclass(frozen=True, slots=True)
+class Command(Generic[H]):
+    """A command: its usage (`"wait [MINUTES]"`, the first word is the command), one line of
+    help, what runs it, and other words that run it too. A `hidden` command works but is not
+    in the help."""
+
+    usage: str
+    what: str
+    run: H
+    aliases: tuple[str, ...] = ()
+    hidden: bool = False
+
+    @property
+    def word(self) -> str:
+        return self.usage.split()[0]
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return (self.word, *self.aliases)
+
+
+class CommandTable(Generic[H]):
+    """Commands in help order, found by word or alias (case-insensitively)."""
+
+    def __init__(self, commands: Iterable[Command[H]] = ()) -> None:
+        self._commands: dict[str, Command[H]] = {}
+        self._by_word: dict[str, Command[H]] = {}
+        for command in commands:
+            self._add(command)
+
+    def _add(self, command: Command[H]) -> None:
+        old = self._commands.pop(command.word, None)
+        if old is not None:
+            for word in old.words:
+                self._by_word.pop(word, None)
+        self._commands[command.word] = command
+        for word in command.words:
+            self._by_word[word.lower()] = command
+
+    def find(self, word: str) -> Command[H] | None:
+        """The command `word` (or an alias) runs, if any."""
+        return self._by_word.get(word.lower())
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and word.lower() in self._by_word
+
+    def __iter__(self) -> Iterator[Command[H]]:
+        return iter(self._commands.values())
+
+    def __len__(self) -> int:
+        return len(self._commands)
+
+    def words(self, aliases: bool = False) -> list[str]:
+        """Each command's word in help order (and its aliases after it, if asked)."""
+        if aliases:
+            return [w for c in self for w in c.words]
+        return [c.word for c in self]
+
+    def help(self) -> dict[str, str]:
+        """`usage -> what it does` for the commands not hidden, in order."""
+        return {c.usage: c.what for c in self if not c.hidden}
+
+    def plus(self, *commands: Command[H]) -> CommandTable[H]:
+        """This table with `commands` added (a command with the same word is replaced)."""
+        table = CommandTable(self)
+        for command in commands:
+            table._add(command)
+        return table
+
+    def minus(self, *words: str) -> CommandTable[H]:
+        """This table without the commands `words` name (by word or alias)."""
+        gone = {id(c) for w in words if (c := self.find(w)) is not None}
+        return CommandTable(c for c in self if id(c) not in gone)
