@@ -16,6 +16,8 @@ from typing import IO, Any
 
 from . import __version__
 from .engine.model import World
+from .errors import WinterPalaceError
+from .sanitise import printable
 from .scenario import cache, default_scenario_dir
 from .scenario.report import load_or_report
 
@@ -97,7 +99,7 @@ def silence_stdout() -> None:
         pass
 
 
-class StreamLost(Exception):
+class StreamLost(WinterPalaceError):
     """Standard input or output failed in the middle of a game (`where`: input or output)."""
 
     def __init__(self, where: str, error: OSError):
@@ -245,7 +247,7 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.role is not None:
         role = _find_role(world, args.role)
         if role is None:
-            shown = "".join(ch for ch in args.role[:40] if ch.isprintable())
+            shown = printable(args.role, 40, strip=False)
             _stderr(f"winterpalace: no role `{shown}`; choose one of: "
                     f"{', '.join(world.roles)}.")
             return EXIT_ERROR

@@ -37,6 +37,7 @@ from .engine.clock import format_duration, parse_duration
 from .engine.events import ChoiceView, Stop, Turn, View, told_turn, told_view
 from .engine.model import World
 from .engine.state import Game
+from .sanitise import printable
 from .saves import UNDO_DEPTH, SaveError, SaveInfo, SaveStore, check_slot, new_night
 
 MAX_INPUT = 500  # longer lines are cut: nobody types a 10,000-character command on purpose
@@ -153,7 +154,7 @@ class Session:
 
     def handle(self, line: str) -> list[Output]:
         """Interpret one line the player typed. Never raises on any input."""
-        text = _clean(line)
+        text = printable(line, MAX_INPUT)
         if self._pending is not None:
             pending, self._pending = self._pending, None
             if text.lower() in ("y", "yes"):
@@ -400,7 +401,7 @@ class Session:
             return [Notice("Loading is not available here.", "warning")]
         slot = rest
         if not slot:
-            infos = [i for i in store.list() if i.problem is None]
+            infos = [i for i in store.saves() if i.problem is None]
             if not infos:
                 return [Notice("There are no saved games yet. `save NAME` makes one.")]
             slot = infos[0].slot
@@ -766,7 +767,7 @@ class Session:
 
 def saves_listing(store: SaveStore, playing: str | None = None) -> Info:
     """Every save of the folder, grouped: unfinished nights, saves, finished, damaged."""
-    infos = store.list()
+    infos = store.saves()
     if not infos:
         return Info("Saved games", ("There are no saved games yet. `save NAME` makes one.",))
     width = max(len(i.slot) for i in infos)
@@ -943,12 +944,6 @@ def endings_listing(world: World, store: SaveStore | None) -> Info:
     elif len(found) < len(endings):
         lines.append("Every role has more than one way its night can end.")
     return Info("Endings", tuple(lines))
-
-
-def _clean(line: str) -> str:
-    """Drop control characters and surplus length; keep ordinary text."""
-    line = line[:MAX_INPUT]
-    return "".join(ch for ch in line if ch.isprintable()).strip()
 
 
 def sentence(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from typing import Any, Literal
 
+from ..errors import WinterPalaceError
 from .events import ChoiceView, EndingView, Narration, NightSummary, Stop, Turn, View
 from .expr import parse as parse_expr
 from .limits import MAX_NUMBER, MAX_SHOWN_DIGITS, LimitError
@@ -29,7 +30,7 @@ MAX_REDIRECTS = 64   # redirects followed in a row, within one turn
 #   condition that cannot be worked out is false (a choice is greyed with the reason).
 
 
-class EngineError(Exception):
+class EngineError(WinterPalaceError):
     """A state that does not fit the scenario (e.g. a role that does not exist)."""
 
 
@@ -937,7 +938,8 @@ def _enter(world: World, ctx: Context, scene_id: str) -> None:
             for eff in scene.on_enter:
                 eff.fn(ctx)
         except LimitError as e:
-            raise e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
+            e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
+            raise
     ctx.entered.append((ctx.time, scene_id))
     if scene.redirects:
         _redirect(world, ctx)
@@ -948,7 +950,8 @@ def _on_enter(scene: Scene, ctx: Context) -> None:
         for eff in scene.on_enter:
             eff.fn(ctx)
     except LimitError as e:
-        raise e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
+        e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
+        raise
 
 
 def _redirect(world: World, ctx: Context, depth: int = 0) -> None:
@@ -956,7 +959,8 @@ def _redirect(world: World, ctx: Context, depth: int = 0) -> None:
         try:
             holds = r.cond.fn(ctx)
         except LimitError as e:
-            raise e.located(f"a `redirect:` of scene `{ctx.scene}`, {r.where}")
+            e.located(f"a `redirect:` of scene `{ctx.scene}`, {r.where}")
+            raise
         if holds:
             if depth >= MAX_REDIRECTS:
                 # A loop of redirects (or a chain too long to be meant): the turn is refused.

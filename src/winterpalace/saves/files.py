@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from ..errors import WinterPalaceError
+
 try:  # POSIX: advisory locks tell a live writer's temporary file from a dead one's
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -32,7 +34,7 @@ TMP_SUFFIX = ".tmp"
 _STALE_WITHOUT_LOCKS = 3600         # seconds, where there are no advisory locks (Windows)
 
 
-class Unreadable(Exception):
+class Unreadable(WinterPalaceError):
     """A file that cannot be a save; the message says why, in a few words for a list."""
 
 

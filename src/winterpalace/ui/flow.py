@@ -18,8 +18,10 @@ from typing import Any
 
 from ..engine.events import Turn
 from ..engine.model import World
+from ..sanitise import printable
 from ..saves import SaveError, SaveInfo, SaveStore
 from ..session import (
+    MAX_INPUT,
     Info,
     Notice,
     Output,
@@ -212,7 +214,7 @@ class Flow:
         if slot is None:
             info = self.store.latest_autosave()
             if info is None:
-                bad = [i for i in self.store.list() if i.auto and i.problem]
+                bad = [i for i in self.store.saves() if i.auto and i.problem]
                 out: list[FlowOutput] = [Notice("There is no game to continue; choose a role.",
                                                 "warning")]
                 out += [Notice(f"Autosave {i.describe()}", "warning") for i in bad[:3]]
@@ -353,7 +355,7 @@ class Flow:
         return out + [Screen(self.session.view())]
 
     def _handle(self, line: str) -> list[FlowOutput]:
-        text = "".join(ch for ch in line[:500] if ch.isprintable()).strip()
+        text = printable(line, MAX_INPUT)
         if self.state == "title":
             return self._title(text)
         if self.state == "confirm":

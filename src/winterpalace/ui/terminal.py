@@ -65,7 +65,7 @@ class FlowCompleter(Completer):
         if sep and self.flow.store is not None and word in ("load", "save", "delete",
                                                               "continue") \
                 and self.flow.state in ("title", "play", "ended"):
-            for info in self.flow.store.list():
+            for info in self.flow.store.saves():
                 if info.slot.startswith(rest) and (info.problem is None or word == "delete"):
                     yield Completion(info.slot, start_position=-len(rest))
             return
