@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from . import __version__
-from .engine.model import World
+from .engine import World
 from .errors import WinterPalaceError
 from .sanitise import printable
 from .scenario import cache, default_scenario_dir

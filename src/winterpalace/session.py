@@ -32,11 +32,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .engine import engine as eng
-from .engine.clock import format_duration, parse_duration
-from .engine.events import ChoiceView, Stop, Turn, View, told_turn, told_view
-from .engine.model import World
-from .engine.state import Game
+from . import engine as eng
+from .engine import (
+    ChoiceView,
+    Game,
+    Stop,
+    Turn,
+    View,
+    World,
+    format_duration,
+    parse_duration,
+    single_player,
+    told_turn,
+    told_view,
+)
 from .sanitise import printable
 from .saves import UNDO_DEPTH, SaveError, SaveInfo, SaveStore, check_slot, new_night
 
@@ -741,8 +750,6 @@ class Session:
         lesson = self.world.lesson
         if lesson is None or not lesson.votes:
             return []
-        from .engine.votes import single_player
-
         old, new = before.player.vars, after.player.vars
         faction = new.get(lesson.faction_variable) if lesson.faction_variable else None
         out: list[Output] = []

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.model import Vote, World
-from ..engine.state import PlayerState
+from .model import Vote, World
+from .state import PlayerState
 
 ABSENT = "absent"
 

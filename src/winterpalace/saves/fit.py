@@ -27,9 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.limits import MAX_NUMBER, MAX_TEXT
-from ..engine.model import World
-from ..engine.state import STATE_VERSION, Game, PlayerState, Step, WorldState
+from ..engine import MAX_NUMBER, MAX_TEXT, STATE_VERSION, Game, PlayerState, Step, World, WorldState
 from ..errors import WinterPalaceError
 
 UNDO_DEPTH = 50                  # undo levels a game keeps, in play and in its save

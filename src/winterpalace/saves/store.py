@@ -32,8 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..engine.model import World
-from ..engine.state import Game
+from ..engine import Game, World
 from ..errors import WinterPalaceError
 from ..sanitise import printable
 from .files import MAX_SAVE_BYTES, Unreadable, atomic_write, clean_stale, decode_json, read_bounded

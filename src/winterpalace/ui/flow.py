@@ -16,8 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.events import Turn
-from ..engine.model import World
+from ..engine import Turn, World
 from ..sanitise import printable
 from ..saves import SaveError, SaveInfo, SaveStore
 from ..session import (

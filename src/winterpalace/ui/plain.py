@@ -10,9 +10,7 @@ import textwrap
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
-from ..engine.clock import format_duration
-from ..engine.events import EndingView, Turn, View
-from ..engine.model import World
+from ..engine import EndingView, Turn, View, World, format_duration
 from ..session import (
     Info,
     Notice,

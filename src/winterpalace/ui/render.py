@@ -24,8 +24,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.clock import format_duration
-from ..engine.events import EndingView, Turn, View
+from ..engine import EndingView, Turn, View, format_duration
 from ..session import (
     Info,
     Notice,

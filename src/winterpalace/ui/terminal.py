@@ -34,7 +34,7 @@ from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
-from ..engine.model import World
+from ..engine import World
 from ..saves import SaveStore
 from . import plain
 from .flow import Flow, FlowOutput, Goodbye, RoleIntro, TitleScreen
