@@ -12,7 +12,7 @@ import errno
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
 from .engine import World
@@ -31,6 +31,10 @@ from .program import (
 from .sanitise import printable
 from .scenario import cache, default_scenario_dir
 from .scenario.report import load_or_report
+
+if TYPE_CHECKING:
+    from .saves import SaveStore
+    from .ui.flow import ScenarioWatcher
 
 SEED_RANGE = 2**63          # --seed takes -2^63 .. 2^63-1
 
@@ -291,8 +295,9 @@ def play_web(world: World, store: Any, args: argparse.Namespace) -> int:
                bool(getattr(args, "gentle", False)), args.web)
 
 
-def play_plain(world: World, role: str | None, seed: int | None, *, store: object = None,
-               resume: bool = False, transcript: object = None, watcher: object = None,
+def play_plain(world: World, role: str | None, seed: int | None, *,
+               store: SaveStore | None = None, resume: bool = False,
+               transcript: Transcript | None = None, watcher: ScenarioWatcher | None = None,
                gentle: bool = False) -> int:
     """The scripted/plain game: commands from standard input, plain text to standard output.
 
@@ -302,12 +307,11 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
     """
     import signal
 
-    from .saves import SaveStore
     from .ui import plain
     from .ui.flow import Flow
 
     interactive = _isatty(sys.stdin)
-    flow = Flow(world, store=store if isinstance(store, SaveStore) else None, seed=seed,
+    flow = Flow(world, store=store, seed=seed,
                 confirm=interactive, watcher=watcher, gentle=gentle)
 
     def leave(signum: int, frame: object) -> None:

@@ -17,7 +17,17 @@ modules inside are the engine's own business:
 - `votes`: counting a marked vote, in one game or a class.
 """
 
-from .clock import MINUTES_PER_DAY, Clock, Reading, format_duration, parse_duration, parse_hhmm
+from .clock import (
+    MINUTES_PER_DAY,
+    UNTIL_WORDS,
+    Clock,
+    Reading,
+    format_duration,
+    parse_duration,
+    parse_hhmm,
+    time_shaped,
+    until_time,
+)
 from .engine import (
     MAX_REDIRECTS,
     Context,
@@ -140,7 +150,8 @@ from .votes import (
 
 __all__ = [
     # clock
-    "MINUTES_PER_DAY", "Clock", "Reading", "format_duration", "parse_duration", "parse_hhmm",
+    "MINUTES_PER_DAY", "UNTIL_WORDS", "Clock", "Reading", "format_duration", "parse_duration",
+    "parse_hhmm", "time_shaped", "until_time",
     # the rules
     "MAX_REDIRECTS", "Context", "EngineError", "advance", "advance_world", "brief",
     "choice_state", "choose", "first_paragraph", "new_game", "new_world", "scene_text", "show",

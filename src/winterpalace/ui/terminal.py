@@ -37,7 +37,7 @@ from prompt_toolkit.styles import Style
 from ..engine import World
 from ..saves import SaveStore
 from . import plain
-from .flow import Flow, FlowOutput, Goodbye, RoleIntro, TitleScreen
+from .flow import Flow, FlowOutput, Goodbye, RoleIntro, ScenarioWatcher, TitleScreen
 from .render import render_to_ansi
 
 # Exit statuses (the program's EXIT_*): 0 the player left, the game saved; 1 it was not.
@@ -71,7 +71,8 @@ class FlowCompleter(Completer):
                     yield Completion(info.slot, start_position=-len(rest))
             return
         if sep and session is not None and self.flow.state in ("play", "ended"):
-            if word in ("glossary", "g"):
+            command = session.commands().find(word)     # `glossary`, `g`: what the table says
+            if command is not None and command.word == "glossary":
                 for term in session.glossary_lookup(rest) if rest else \
                         sorted(session.world.glossary, key=str.lower):
                     yield Completion(term, start_position=-len(rest))
@@ -300,7 +301,7 @@ def safe_key_bindings() -> KeyBindings:
 
 
 def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = None,
-         transcript: IO[str] | None = None, watcher: Any = None,
+         transcript: IO[str] | None = None, watcher: ScenarioWatcher | None = None,
          on_error: Callable[[Exception, Flow], int]) -> int:
     """`winterpalace play` in a local terminal: the rich screens and the prompt.
 
