@@ -192,7 +192,7 @@ class Transcript:
             why = getattr(e, "strerror", None) or str(e)
             self.failed = why
             stderr(f"winterpalace: the transcript {self.path} could not be written ({why}); "
-                    "it stops here, and the game goes on.")
+                   "it stops here, and the game goes on.")
             stream, self.stream = self.stream, None
             try:
                 stream.close()
@@ -209,20 +209,36 @@ def _find_role(world: World, wanted: str) -> str | None:
     return None
 
 
-def cmd_play(args: argparse.Namespace) -> int:
+def _cannot_play(args: argparse.Namespace) -> str | None:
+    """Why `play` cannot start with these streams and options (before the scenario is read)."""
     if sys.stdout is None:
-        stderr("winterpalace: standard output is closed, so the game has nowhere to show "
-                "itself; nothing was started.")
-        return EXIT_ERROR
+        return ("standard output is closed, so the game has nowhere to show itself; nothing "
+                "was started.")
     if sys.stdin is None:
-        stderr("winterpalace: standard input is closed, so there is nothing to read commands "
-                "from; nothing was started. (For no input at all, use </dev/null.)")
-        return EXIT_ERROR
+        return ("standard input is closed, so there is nothing to read commands from; "
+                "nothing was started. (For no input at all, use </dev/null.)")
     if args.seed is not None and not -SEED_RANGE <= args.seed < SEED_RANGE:
-        stderr("winterpalace: --seed takes a whole number between -2^63 and 2^63-1.")
-        return EXIT_ERROR
+        return "--seed takes a whole number between -2^63 and 2^63-1."
     if getattr(args, "saves", None) is not None and not args.saves.strip():
-        stderr("winterpalace: --saves needs a folder.")
+        return "--saves needs a folder."
+    return None
+
+
+def _open_transcript(path: str) -> Transcript | None:
+    """`--transcript FILE` opened, or None after saying on stderr why it cannot be."""
+    try:
+        return Transcript.open(path)
+    except OSError as e:
+        why = "no program is reading that pipe" if e.errno == errno.ENXIO else \
+            (e.strerror or str(e))
+        stderr(f"winterpalace: cannot write the transcript {path}: {why}.")
+        return None
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    refused = _cannot_play(args)
+    if refused is not None:
+        stderr(f"winterpalace: {refused}")
         return EXIT_ERROR
     world = load_or_report(args.scenes)
     if world is None:
@@ -232,7 +248,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         if role is None:
             shown = printable(args.role, 40, strip=False)
             stderr(f"winterpalace: no role `{shown}`; choose one of: "
-                    f"{', '.join(world.roles)}.")
+                   f"{', '.join(world.roles)}.")
             return EXIT_ERROR
         args.role = role
     from .saves import SaveStore
@@ -240,19 +256,15 @@ def cmd_play(args: argparse.Namespace) -> int:
     problem = store.usable()
     if problem is not None:
         stderr(f"winterpalace: saves cannot be kept: {problem}. Choose another folder with "
-                "--saves DIR.")
+               "--saves DIR.")
         return EXIT_ERROR
     store.tidy()
     if getattr(args, "web", None) is not None:
         return play_web(world, store, args)
     transcript = None
     if getattr(args, "transcript", None) is not None:
-        try:
-            transcript = Transcript.open(args.transcript)
-        except OSError as e:
-            why = "no program is reading that pipe" if e.errno == errno.ENXIO else \
-                (e.strerror or str(e))
-            stderr(f"winterpalace: cannot write the transcript {args.transcript}: {why}.")
+        transcript = _open_transcript(args.transcript)
+        if transcript is None:
             return EXIT_ERROR
     watcher = None
     if getattr(args, "watch", False):

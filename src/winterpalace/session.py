@@ -604,8 +604,6 @@ class Session:
 
     def _matches(self, text: str) -> list[ChoiceView]:
         """The choices whose label begins with `text`, else those that contain it."""
-        if self.game is None:       # a shared night whose part has not begun: no choices yet
-            return []
         v = self.view()
         if v.ending is not None:
             return []

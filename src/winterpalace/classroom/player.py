@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..commands import Command, CommandTable
-from ..engine import Game, Turn, View
+from ..engine import ChoiceView, Game, Turn, View
 from ..sanitise import printable
 from ..session import MAX_INPUT, Handler, Notice, Output, Screen, Session, sentence
 from .room import Room, name_key
@@ -93,6 +93,10 @@ class ClassroomSession(Session):
             # Only the teacher pauses; a student who types it is told so (and heard).
             Command("pause [TEXT]", "ask your teacher to pause", self.cmd_pause, hidden=True),
         )
+
+    def _matches(self, text: str) -> list[ChoiceView]:
+        # Before this student's part of the night begins there is no game, so no choices.
+        return super()._matches(text) if self.begun else []
 
     def cmd_time(self, rest: str) -> list[Output]:
         room = self._room

@@ -666,7 +666,8 @@ class Condition:
     calls: frozenset[tuple[str, str]]  # (function, argument), e.g. ("has", "revolver")
 
     def __call__(self, ctx: Any) -> bool:
-        return self.fn(ctx)
+        holds: bool = self.fn(ctx)
+        return holds
 
 
 def _reads(node: Node, out: set[str], calls: set[tuple[str, str]]) -> None:

@@ -28,7 +28,6 @@ from ..engine import EndingView, Turn, View, format_duration
 from ..session import (
     Info,
     Notice,
-    QuitRequest,
     Screen,
     in_sentence,
     interrupted_line,
@@ -351,9 +350,7 @@ def renderable(o: FlowOutput) -> RenderableType | None:
         return ending_menu(o)
     if isinstance(o, Goodbye):
         return Padding(Text(o.text, style=STYLE["hint"]), PAD)
-    if isinstance(o, QuitRequest):
-        return None
-    return None
+    return None   # a QuitRequest: nothing to show
 
 
 def render(output: FlowOutput, console: Console) -> None:
