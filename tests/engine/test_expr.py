@@ -22,11 +22,11 @@ SYM = ex.Symbols(
 
 
 def ctx(**over):
-    base = dict(time=CLOCK.resolve(22 * 60), role="sinegub", place="malachite", area="palace",
-                vars={"resolve": 2, "reported": False, "faction": "Left SR"},
-                flags={"aurora_fired": True, "march": "none"}, items=["revolver"], notes=[],
-                visits={"gallery": 3}, fired={"aurora"}, rng=7,
-                present=lambda c: c == "konovalov", show=str)
+    base = {"time": CLOCK.resolve(22 * 60), "role": "sinegub", "place": "malachite",
+            "area": "palace", "vars": {"resolve": 2, "reported": False, "faction": "Left SR"},
+            "flags": {"aurora_fired": True, "march": "none"}, "items": ["revolver"],
+            "notes": [], "visits": {"gallery": 3}, "fired": {"aurora"}, "rng": 7,
+            "present": lambda c: c == "konovalov", "show": str}
     base.update(over)
     ns = SimpleNamespace(**base)
     ns.random = lambda lo, hi: lo
