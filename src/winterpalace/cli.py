@@ -1,57 +1,42 @@
 """The `winterpalace` command: parses arguments and wires a scenario to a front end.
 
-No game rules live here. Each subcommand is a small function; other modules add theirs through
-`SUBCOMMANDS` so the command grows without this file knowing their insides.
+No game rules live here: this file only composes. `play` is here; the other subcommands are
+registered lazily through `program.SUBCOMMANDS`, so the command grows without this file knowing
+their insides.
 """
 
 from __future__ import annotations
 
 import argparse
 import errno
-import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
-from .engine.model import World
+from .engine import World
+from .errors import WinterPalaceError
+from .program import (
+    EXIT_BAD_SCENARIO,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    add_cache_argument,
+    add_subcommands,
+    internal_error,
+    saved_on_leaving,
+    stderr,
+)
+from .sanitise import printable
 from .scenario import cache, default_scenario_dir
 from .scenario.report import load_or_report
 
-EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO, EXIT_INTERRUPTED = 0, 1, 2, 130
+if TYPE_CHECKING:
+    from .saves import SaveStore
+    from .ui.flow import ScenarioWatcher
+
 SEED_RANGE = 2**63          # --seed takes -2^63 .. 2^63-1
-
-# The other subcommands: name -> (module, one-line help). A module has `register(subparsers)`,
-# which adds its parser(s) and sets `func`; it is imported only when its command is run (or
-# asked for help), so starting the game does not import the tools, the language server and the
-# classroom. The help lines are those the modules give (tests/test_cli_lazy.py keeps them so);
-# None: an old spelling kept working but not listed.
-SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
-    "check": ("winterpalace.tools.check", "load and validate a scenario folder, with warnings"),
-    "test": ("winterpalace.tools.testcmd",
-             "play-test a scenario: random, exhaustive, walkthroughs, record"),
-    "graph": ("winterpalace.tools.graph", "draw the scene graph (dot, mermaid or svg)"),
-    "schema": ("winterpalace.tools.schema", "print a JSON Schema of the scene format"),
-    "new": ("winterpalace.tools.new", "write a minimal valid scenario to start from"),
-    "lsp": ("winterpalace.tools.lsp", "run the language server for editors (stdio)"),
-    "classroom": ("winterpalace.classroom.cli",
-                  "run a shared night for a class: students join with ssh"),
-    "packets": ("winterpalace.handouts.cli",
-                "write printable role sheets for a class: one packet to print"),
-    "lesson": ("winterpalace.classroom.cli", None),    # `classroom debrief|purge|balance`
-}
-
-
-def _stderr(text: str) -> None:
-    """A message on standard error, if there still is one (it may be closed or gone)."""
-    try:
-        if sys.stderr is not None:
-            sys.stderr.write(text + "\n")
-            sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-
 
 def plain_wanted(args: argparse.Namespace) -> bool:
     """Plain text when asked, when input or output is not a terminal, or the terminal is dumb."""
@@ -97,7 +82,7 @@ def silence_stdout() -> None:
         pass
 
 
-class StreamLost(Exception):
+class StreamLost(WinterPalaceError):
     """Standard input or output failed in the middle of a game (`where`: input or output)."""
 
     def __init__(self, where: str, error: OSError):
@@ -206,8 +191,8 @@ class Transcript:
         except (OSError, ValueError) as e:
             why = getattr(e, "strerror", None) or str(e)
             self.failed = why
-            _stderr(f"winterpalace: the transcript {self.path} could not be written ({why}); "
-                    "it stops here, and the game goes on.")
+            stderr(f"winterpalace: the transcript {self.path} could not be written ({why}); "
+                   "it stops here, and the game goes on.")
             stream, self.stream = self.stream, None
             try:
                 stream.close()
@@ -224,20 +209,36 @@ def _find_role(world: World, wanted: str) -> str | None:
     return None
 
 
-def cmd_play(args: argparse.Namespace) -> int:
+def _cannot_play(args: argparse.Namespace) -> str | None:
+    """Why `play` cannot start with these streams and options (before the scenario is read)."""
     if sys.stdout is None:
-        _stderr("winterpalace: standard output is closed, so the game has nowhere to show "
-                "itself; nothing was started.")
-        return EXIT_ERROR
+        return ("standard output is closed, so the game has nowhere to show itself; nothing "
+                "was started.")
     if sys.stdin is None:
-        _stderr("winterpalace: standard input is closed, so there is nothing to read commands "
-                "from; nothing was started. (For no input at all, use </dev/null.)")
-        return EXIT_ERROR
+        return ("standard input is closed, so there is nothing to read commands from; "
+                "nothing was started. (For no input at all, use </dev/null.)")
     if args.seed is not None and not -SEED_RANGE <= args.seed < SEED_RANGE:
-        _stderr("winterpalace: --seed takes a whole number between -2^63 and 2^63-1.")
-        return EXIT_ERROR
+        return "--seed takes a whole number between -2^63 and 2^63-1."
     if getattr(args, "saves", None) is not None and not args.saves.strip():
-        _stderr("winterpalace: --saves needs a folder.")
+        return "--saves needs a folder."
+    return None
+
+
+def _open_transcript(path: str) -> Transcript | None:
+    """`--transcript FILE` opened, or None after saying on stderr why it cannot be."""
+    try:
+        return Transcript.open(path)
+    except OSError as e:
+        why = "no program is reading that pipe" if e.errno == errno.ENXIO else \
+            (e.strerror or str(e))
+        stderr(f"winterpalace: cannot write the transcript {path}: {why}.")
+        return None
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    refused = _cannot_play(args)
+    if refused is not None:
+        stderr(f"winterpalace: {refused}")
         return EXIT_ERROR
     world = load_or_report(args.scenes)
     if world is None:
@@ -245,29 +246,25 @@ def cmd_play(args: argparse.Namespace) -> int:
     if args.role is not None:
         role = _find_role(world, args.role)
         if role is None:
-            shown = "".join(ch for ch in args.role[:40] if ch.isprintable())
-            _stderr(f"winterpalace: no role `{shown}`; choose one of: "
-                    f"{', '.join(world.roles)}.")
+            shown = printable(args.role, 40, strip=False)
+            stderr(f"winterpalace: no role `{shown}`; choose one of: "
+                   f"{', '.join(world.roles)}.")
             return EXIT_ERROR
         args.role = role
     from .saves import SaveStore
     store = SaveStore(world, getattr(args, "saves", None))
     problem = store.usable()
     if problem is not None:
-        _stderr(f"winterpalace: saves cannot be kept: {problem}. Choose another folder with "
-                "--saves DIR.")
+        stderr(f"winterpalace: saves cannot be kept: {problem}. Choose another folder with "
+               "--saves DIR.")
         return EXIT_ERROR
     store.tidy()
     if getattr(args, "web", None) is not None:
         return play_web(world, store, args)
     transcript = None
     if getattr(args, "transcript", None) is not None:
-        try:
-            transcript = Transcript.open(args.transcript)
-        except OSError as e:
-            why = "no program is reading that pipe" if e.errno == errno.ENXIO else \
-                (e.strerror or str(e))
-            _stderr(f"winterpalace: cannot write the transcript {args.transcript}: {why}.")
+        transcript = _open_transcript(args.transcript)
+        if transcript is None:
             return EXIT_ERROR
     watcher = None
     if getattr(args, "watch", False):
@@ -283,7 +280,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             from .ui import terminal
             code = terminal.play(world, args, store=store,
                                  transcript=transcript,  # type: ignore[arg-type]
-                                 watcher=watcher)
+                                 watcher=watcher, on_error=internal_error)
     finally:
         if transcript is not None:
             transcript.close()
@@ -295,23 +292,24 @@ def cmd_play(args: argparse.Namespace) -> int:
 def play_web(world: World, store: Any, args: argparse.Namespace) -> int:
     """`play --web`: the game served to a browser on this computer (web/play.py)."""
     if not 1 <= args.web <= 65535:
-        _stderr("winterpalace: --web takes a port from 1 to 65535 (8000 is usual).")
+        stderr("winterpalace: --web takes a port from 1 to 65535 (8000 is usual).")
         return EXIT_ERROR
     for option in ("transcript", "watch", "plain"):
         if getattr(args, option, None):
-            _stderr(f"winterpalace: --{option} is for the terminal game, not --web.")
+            stderr(f"winterpalace: --{option} is for the terminal game, not --web.")
             return EXIT_ERROR
     try:
         from .web.play import run
     except ImportError as e:     # a broken install: aiohttp is one of the dependencies
-        _stderr(f"winterpalace: the web front end cannot start ({e}); reinstall Winter Palace.")
+        stderr(f"winterpalace: the web front end cannot start ({e}); reinstall Winter Palace.")
         return EXIT_ERROR
     return run(world, store, args.role, args.seed, bool(getattr(args, "continue_", False)),
                bool(getattr(args, "gentle", False)), args.web)
 
 
-def play_plain(world: World, role: str | None, seed: int | None, *, store: object = None,
-               resume: bool = False, transcript: object = None, watcher: object = None,
+def play_plain(world: World, role: str | None, seed: int | None, *,
+               store: SaveStore | None = None, resume: bool = False,
+               transcript: Transcript | None = None, watcher: ScenarioWatcher | None = None,
                gentle: bool = False) -> int:
     """The scripted/plain game: commands from standard input, plain text to standard output.
 
@@ -321,16 +319,15 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
     """
     import signal
 
-    from .saves import SaveStore
     from .ui import plain
     from .ui.flow import Flow
 
     interactive = _isatty(sys.stdin)
-    flow = Flow(world, store=store if isinstance(store, SaveStore) else None, seed=seed,
+    flow = Flow(world, store=store, seed=seed,
                 confirm=interactive, watcher=watcher, gentle=gentle)
 
     def leave(signum: int, frame: object) -> None:
-        raise SystemExit(_saved_on_leaving(flow))
+        raise SystemExit(saved_on_leaving(flow))
 
     for sig in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, sig):
@@ -353,13 +350,13 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
     except StreamLost as e:
         if e.where == "output":
             silence_stdout()
-        code = _saved_on_leaving(flow)
+        code = saved_on_leaving(flow)
         if e.error.errno != errno.EPIPE:     # a reader that stopped reading (`| head`): quiet
-            _stderr(e.message() + ("; your game is saved." if flow.session else "."))
+            stderr(e.message() + ("; your game is saved." if flow.session else "."))
             return EXIT_ERROR
         return code
     except KeyboardInterrupt:
-        code = _saved_on_leaving(flow)
+        code = saved_on_leaving(flow)
         try:
             out.write("\nInterrupted; your game is saved.\n")
             out.flush()
@@ -369,28 +366,6 @@ def play_plain(world: World, role: str | None, seed: int | None, *, store: objec
     except Exception as e:
         return internal_error(e, flow)
     return code
-
-
-def internal_error(error: Exception, flow: Any) -> int:
-    """A fault in the program itself: save the game, say so in one line, exit 1.
-
-    `WINTERPALACE_DEBUG=1` shows the traceback instead, for developers.
-    """
-    if os.environ.get("WINTERPALACE_DEBUG"):
-        raise error
-    saved = _saved_on_leaving(flow) == EXIT_OK and getattr(flow, "session", None) is not None
-    _stderr(f"winterpalace: an internal error stopped the game ({type(error).__name__}: "
-            f"{str(error)[:200]})" + ("; your game is saved." if saved else "."))
-    return EXIT_ERROR
-
-
-def _saved_on_leaving(flow: Any) -> int:
-    """Autosave on the way out; EXIT_OK, or EXIT_ERROR after saying on stderr why it failed."""
-    notice = flow.hangup()
-    if notice is None:
-        return EXIT_OK
-    _stderr(f"winterpalace: {notice.text}")
-    return EXIT_ERROR
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -423,38 +398,10 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     play.set_defaults(func=cmd_play)
     complete = [play]
 
-    wanted = SUBCOMMANDS[command][0] if command in SUBCOMMANDS else None
-    for name, (module, help_line) in SUBCOMMANDS.items():
-        if name in sub.choices:
-            continue              # registered with another command of its module
-        if module == wanted:
-            before = set(sub.choices)
-            importlib.import_module(module).register(sub)
-            complete += [p for n, p in sub.choices.items() if n not in before]
-        elif help_line is None:
-            sub.add_parser(name, add_help=False)           # not listed
-        else:
-            sub.add_parser(name, help=help_line, add_help=False)
+    complete += add_subcommands(sub, command)
     for p in complete:
-        _add_cache_argument(p)
+        add_cache_argument(p)
     return parser
-
-
-NO_CACHE_HELP = ("read the scenario's files, not the compiled-scenario cache (also: "
-                 "WINTERPALACE_NO_CACHE=1)")
-
-
-def _add_cache_argument(p: argparse.ArgumentParser) -> None:
-    """`--no-cache` on a command and every action under it (`lesson debrief --no-cache`)."""
-    try:
-        p.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS,
-                       help=NO_CACHE_HELP)
-    except argparse.ArgumentError:
-        pass                      # the command has its own
-    for action in p._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for child in action.choices.values():
-                _add_cache_argument(child)
 
 
 def add_play_arguments(p: argparse.ArgumentParser) -> None:
@@ -504,7 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with cache.turned_off(getattr(args, "no_cache", False)):
             code = int(args.func(args))
     except KeyboardInterrupt:
-        _stderr("\nInterrupted.")
+        stderr("\nInterrupted.")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         silence_stdout()
@@ -513,7 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if watched is None or watched.failed is None:
             raise
         silence_stdout()
-        _stderr(f"winterpalace: cannot write to standard output ({e.strerror or e}).")
+        stderr(f"winterpalace: cannot write to standard output ({e.strerror or e}).")
         return EXIT_ERROR
     return _finish_output(code)
 
@@ -527,7 +474,7 @@ def _finish_output(code: int) -> int:
         silence_stdout()
     except OSError as e:
         silence_stdout()
-        _stderr(f"winterpalace: cannot write to standard output ({e.strerror or e}).")
+        stderr(f"winterpalace: cannot write to standard output ({e.strerror or e}).")
         return code or EXIT_ERROR
     except ValueError:
         pass

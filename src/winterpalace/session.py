@@ -13,16 +13,14 @@ Extending it (the classroom's shared nights do this)::
         def apply_wait(self, minutes):
             ...
         def commands(self):
-            cmds = super().commands()
-            cmds["say"] = self.cmd_say      # a handler: rest of the line -> list[Output]
-            for word in ("undo", "u", "save", "load"):   # no undo in a shared night
-                cmds.pop(word, None)
-            return cmds
-        def command_help(self):
-            return {**super().command_help(), "say TEXT": "speak to the room"}
+            return super().commands().minus("undo", "save", "load").plus(   # no undo here
+                Command("say TEXT", "speak to the room", self.cmd_say, aliases=("'",)))
+        def cmd_say(self, rest):            # the rest of the line -> list[Output]
+            ...
 
-`help`, the hints after a typo and the terminal's completion all follow `commands()` and
-`command_help()`, so added commands show up everywhere and removed ones disappear.
+`commands()` is one `CommandTable`: `help`, the hints after a typo, the terminal's completion
+and `command_takes` all follow it, so an added command shows up everywhere (its usage,
+`say TEXT`, says it takes words after it) and a removed one disappears (its aliases too).
 """
 
 from __future__ import annotations
@@ -32,11 +30,24 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .engine import engine as eng
-from .engine.clock import format_duration, parse_duration
-from .engine.events import ChoiceView, Stop, Turn, View, told_turn, told_view
-from .engine.model import World
-from .engine.state import Game
+from . import engine as eng
+from .commands import Command, CommandTable
+from .engine import (
+    ChoiceView,
+    Game,
+    Stop,
+    Turn,
+    View,
+    World,
+    format_duration,
+    parse_duration,
+    single_player,
+    time_shaped,
+    told_turn,
+    told_view,
+    until_time,
+)
+from .sanitise import printable
 from .saves import UNDO_DEPTH, SaveError, SaveInfo, SaveStore, check_slot, new_night
 
 MAX_INPUT = 500  # longer lines are cut: nobody types a 10,000-character command on purpose
@@ -76,35 +87,7 @@ class QuitRequest:
 
 Output = Screen | Info | Notice | QuitRequest
 
-COMMANDS: dict[str, str] = {
-    "look": "show the scene again, in full",
-    "wait [N]": "let time pass where the scene allows it: `wait 30`, `wait 1h30m`, "
-                "`wait until 22:00`; it stops when something happens",
-    "next": "wait for the next thing, however long it takes (also `nx`, `wait on`)",
-    "time": "what time it is",
-    "inventory": "what you carry (also `items`)",
-    "stats": "who you are tonight: the qualities the story keeps count of",
-    "map": "the places you have been, and where you can go from here",
-    "notes": "facts you have learned",
-    "glossary [term]": "history terms: MRC, Left SR, Kadet, junker, Old Style...",
-    "history": "the choices you have made so far",
-    "brief": "a place you come back to is described in short (the default)",
-    "verbose": "every place is described in full, every time",
-    "undo [N]": f"take back the last choice (or the last N, up to {UNDO_DEPTH})",
-    "save [name]": "save the game (autosaves happen after every turn anyway)",
-    "load [name]": "load a saved game (`saves` lists them)",
-    "saves": "list the saved games",
-    "delete NAME": "delete a saved game (it asks first)",
-    "endings": "the endings you have found, in every game so far",
-    "help": "this list",
-    "quit": "leave the game (it is autosaved)",
-}
-
-# Commands that take nothing after their word. Typed with more words (`help the wounded`), the
-# line is a choice's label when one fits it: a command wins only in its exact form.
-NO_ARGUMENT = frozenset({"look", "l", "time", "t", "inventory", "items", "i", "inv", "map",
-                         "m", "notes", "n", "history", "saves", "help", "?", "h", "quit", "q",
-                         "exit", "next", "nx", "brief", "verbose", "stats", "endings"})
+Handler = Callable[[str], list["Output"]]   # a command: the rest of the line -> outputs
 
 
 @dataclass
@@ -153,7 +136,7 @@ class Session:
 
     def handle(self, line: str) -> list[Output]:
         """Interpret one line the player typed. Never raises on any input."""
-        text = _clean(line)
+        text = printable(line, MAX_INPUT)
         if self._pending is not None:
             pending, self._pending = self._pending, None
             if text.lower() in ("y", "yes"):
@@ -167,14 +150,14 @@ class Session:
         word, _, rest = text.partition(" ")
         word = word.lower()
         rest = rest.strip()
-        handler = self.commands().get(word)
-        if handler is not None:
+        command = self.commands().find(word)
+        if command is not None:
             if not rest or ambiguous == text:
-                return handler(rest)
+                return command.run(rest)
             matches = self._matches(text)
             if not matches:
-                return handler(rest)
-            if self._accepts(word, rest):
+                return command.run(rest)
+            if self._accepts(command, rest):
                 self._ambiguous = text
                 return [Notice(f"`{text[:40]}` could be the command `{word}` or a choice. "
                                f"Type the choice's number, or `{text[:40]}` again for the "
@@ -186,46 +169,59 @@ class Session:
             return self._choose_number(int(number))
         return self._choose_text(text)
 
-    def _accepts(self, word: str, rest: str) -> bool:
-        """Whether `word rest` is the command in a form it takes (not a label that starts with a
-        command word)."""
-        if not command_takes(word, rest, self.world.glossary, self.command_help()):
+    def _accepts(self, command: Command[Handler], rest: str) -> bool:
+        """Whether `command rest` is the command in a form it takes (not a label that starts
+        with a command word)."""
+        if not command_takes(command.word, rest, self.world.glossary, self.commands()):
             return False
-        if word in ("load", "restore", "delete"):
+        if command.word in ("load", "delete"):
             store = self.store
             return store is not None and store.exists(check_slot(rest))
         return True
 
-    def commands(self) -> dict[str, Callable[[str], list[Output]]]:
-        """Command words and their handlers; subclasses may add, replace or remove entries.
-
-        A handler takes the rest of the line (stripped, maybe empty) and returns outputs.
-        """
-        return {
-            "look": self.cmd_look, "l": self.cmd_look,
-            "wait": self.cmd_wait, "w": self.cmd_wait, "z": self.cmd_wait,
-            "next": self.cmd_next, "nx": self.cmd_next,
-            "time": self.cmd_time, "t": self.cmd_time,
-            "stats": self.cmd_stats, "brief": self.cmd_brief, "verbose": self.cmd_verbose,
-            "endings": self.cmd_endings,
-            "inventory": self.cmd_inventory, "items": self.cmd_inventory,
-            "i": self.cmd_inventory, "inv": self.cmd_inventory,
-            "map": self.cmd_map, "m": self.cmd_map,
-            "notes": self.cmd_notes, "n": self.cmd_notes,
-            "glossary": self.cmd_glossary, "g": self.cmd_glossary,
-            "history": self.cmd_history,
-            "undo": self.cmd_undo, "u": self.cmd_undo,
-            "save": self.cmd_save, "load": self.cmd_load, "restore": self.cmd_load,
-            "saves": self.cmd_saves, "delete": self.cmd_delete,
-            "help": self.cmd_help, "?": self.cmd_help, "h": self.cmd_help,
-            "quit": self.cmd_quit, "q": self.cmd_quit, "exit": self.cmd_quit,
-        }
+    def commands(self) -> CommandTable[Handler]:
+        """The commands this session takes, in help order. A subclass adds, replaces or removes
+        some with `super().commands().plus(...)` / `.minus(...)`."""
+        return CommandTable([
+            Command("look", "show the scene again, in full", self.cmd_look, aliases=("l",)),
+            Command("wait [N]", "let time pass where the scene allows it: `wait 30`, "
+                    "`wait 1h30m`, `wait until 22:00`; it stops when something happens",
+                    self.cmd_wait, aliases=("w", "z")),
+            Command("next", "wait for the next thing, however long it takes (also `nx`, "
+                    "`wait on`)", self.cmd_next, aliases=("nx",)),
+            Command("time", "what time it is", self.cmd_time, aliases=("t",)),
+            Command("inventory", "what you carry (also `items`)", self.cmd_inventory,
+                    aliases=("items", "i", "inv")),
+            Command("stats", "who you are tonight: the qualities the story keeps count of",
+                    self.cmd_stats),
+            Command("map", "the places you have been, and where you can go from here",
+                    self.cmd_map, aliases=("m",)),
+            Command("notes", "facts you have learned", self.cmd_notes, aliases=("n",)),
+            Command("glossary [term]", "history terms: MRC, Left SR, Kadet, junker, Old "
+                    "Style...", self.cmd_glossary, aliases=("g",)),
+            Command("history", "the choices you have made so far", self.cmd_history),
+            Command("brief", "a place you come back to is described in short (the default)",
+                    self.cmd_brief),
+            Command("verbose", "every place is described in full, every time",
+                    self.cmd_verbose),
+            Command("undo [N]", "take back the last choice (or the last N, up to "
+                    f"{UNDO_DEPTH})", self.cmd_undo, aliases=("u",)),
+            Command("save [name]", "save the game (autosaves happen after every turn anyway)",
+                    self.cmd_save),
+            Command("load [name]", "load a saved game (`saves` lists them)", self.cmd_load,
+                    aliases=("restore",)),
+            Command("saves", "list the saved games", self.cmd_saves),
+            Command("delete NAME", "delete a saved game (it asks first)", self.cmd_delete),
+            Command("endings", "the endings you have found, in every game so far",
+                    self.cmd_endings),
+            Command("help", "this list", self.cmd_help, aliases=("?", "h")),
+            Command("quit", "leave the game (it is autosaved)", self.cmd_quit,
+                    aliases=("q", "exit")),
+        ])
 
     def command_help(self) -> dict[str, str]:
         """`usage: what it does` for the commands this session has (for help and hints)."""
-        have = self.commands()
-        return {usage: what for usage, what in COMMANDS.items()
-                if usage.split()[0] in have}
+        return self.commands().help()
 
     def command_words(self) -> list[str]:
         """The main word of each command (for completion and hints), in help order."""
@@ -400,7 +396,7 @@ class Session:
             return [Notice("Loading is not available here.", "warning")]
         slot = rest
         if not slot:
-            infos = [i for i in store.list() if i.problem is None]
+            infos = [i for i in store.saves() if i.problem is None]
             if not infos:
                 return [Notice("There are no saved games yet. `save NAME` makes one.")]
             slot = infos[0].slot
@@ -520,10 +516,10 @@ class Session:
         now = self.game.player.time
         end = clock.hhmm(clock.end)
         low = " ".join(rest.lower().split())
-        until = re.fullmatch(r"(?:until|till|til|to)\s+(\S+)", low)
-        target_text = until.group(1) if until else low
+        until = until_time(low)
+        target_text = until if until is not None else low
         target = clock.parse_time(target_text) if ":" in target_text else None
-        if until or target is not None:
+        if until is not None or target is not None:
             if target is None:
                 return (f"`wait {rest[:20]}`: give a time of the night, like "
                         f"`wait until {clock.hhmm(min(now + 60, clock.end))}`.")
@@ -608,8 +604,6 @@ class Session:
 
     def _matches(self, text: str) -> list[ChoiceView]:
         """The choices whose label begins with `text`, else those that contain it."""
-        if self.game is None:       # a shared night whose part has not begun: no choices yet
-            return []
         v = self.view()
         if v.ending is not None:
             return []
@@ -740,8 +734,6 @@ class Session:
         lesson = self.world.lesson
         if lesson is None or not lesson.votes:
             return []
-        from .engine.votes import single_player
-
         old, new = before.player.vars, after.player.vars
         faction = new.get(lesson.faction_variable) if lesson.faction_variable else None
         out: list[Output] = []
@@ -766,7 +758,7 @@ class Session:
 
 def saves_listing(store: SaveStore, playing: str | None = None) -> Info:
     """Every save of the folder, grouped: unfinished nights, saves, finished, damaged."""
-    infos = store.list()
+    infos = store.saves()
     if not infos:
         return Info("Saved games", ("There are no saved games yet. `save NAME` makes one.",))
     width = max(len(i.slot) for i in infos)
@@ -827,36 +819,36 @@ def delete_request(store: SaveStore, rest: str, playing: str | None
                    "delete it; anything else keeps it.", "warning")], confirmed
 
 
-def command_takes(word: str, rest: str, glossary: dict[str, str] | None = None,
-                  usages: dict[str, str] | None = None) -> bool:
+def command_takes(word: str, rest: str, glossary: dict[str, str] | None,
+                  commands: CommandTable[Handler]) -> bool:
     """Whether `word rest` (with `rest` not empty) is the command `word` in a form it takes.
 
     Typed text that is not (`help the wounded`, `wait for the boat`, `i will go`) may be a
-    choice's label instead. Commands that take nothing after their word never take it; `wait`
-    takes a duration or a time, `undo` a number, `save`/`load`/`delete` a save's name,
-    `glossary` a term. A command a subclass adds takes words when its usage in `usages` (its
-    `command_help()`) shows any (`say TEXT`).
+    choice's label instead. A command whose usage in `commands` (a session's `commands()`)
+    is its word alone never takes more; `wait` takes a duration or
+    a time, `undo` a number, `save`/`load`/`delete` a save's name, `glossary` a term, and
+    other commands whose usage shows words after theirs (`say TEXT`) take any.
     """
-    if word in NO_ARGUMENT:
+    command = commands.find(word)
+    if command is None:
+        return True
+    if len(command.usage.split()) == 1:
         return False
     low = " ".join(rest.lower().split())
-    if word in ("wait", "w", "z"):
-        return (parse_duration(low, bare=True) is not None or low in WAIT_ON
-                or re.fullmatch(r"(?:(?:until|till|til|to)\s+)?\d{1,2}:\d{2}", low) is not None)
-    if word in ("undo", "u"):
+    if command.word == "wait":
+        time = until_time(low) or low
+        return parse_duration(low, bare=True) is not None or low in WAIT_ON \
+            or time_shaped(time)
+    if command.word == "undo":
         return low.isascii() and low.isdigit()
-    if word in ("save", "load", "restore", "delete"):
+    if command.word in ("save", "load", "delete"):
         try:
             check_slot(rest)
         except SaveError:
             return False
         return True
-    if word in ("glossary", "g"):
-        needle = low
-        return glossary is None or any(needle in term.lower() for term in glossary)
-    for usage in (usages or {}):
-        if usage.split()[0] == word:
-            return len(usage.split()) > 1
+    if command.word == "glossary":
+        return glossary is None or any(low in term.lower() for term in glossary)
     return True
 
 
@@ -943,12 +935,6 @@ def endings_listing(world: World, store: SaveStore | None) -> Info:
     elif len(found) < len(endings):
         lines.append("Every role has more than one way its night can end.")
     return Info("Endings", tuple(lines))
-
-
-def _clean(line: str) -> str:
-    """Drop control characters and surplus length; keep ordinary text."""
-    line = line[:MAX_INPUT]
-    return "".join(ch for ch in line if ch.isprintable()).strip()
 
 
 def sentence(text: str) -> str:

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from winterpalace.engine import expr as ex
-from winterpalace.engine.clock import Clock, parse_duration, parse_hhmm
+from winterpalace.engine.clock import Clock, parse_duration, parse_hhmm, time_shaped, until_time
 
 CLOCK = Clock(__import__("datetime").date(1917, 10, 25), 6 * 60, 30 * 60)
 
@@ -22,11 +22,11 @@ SYM = ex.Symbols(
 
 
 def ctx(**over):
-    base = dict(time=CLOCK.resolve(22 * 60), role="sinegub", place="malachite", area="palace",
-                vars={"resolve": 2, "reported": False, "faction": "Left SR"},
-                flags={"aurora_fired": True, "march": "none"}, items=["revolver"], notes=[],
-                visits={"gallery": 3}, fired={"aurora"}, rng=7,
-                present=lambda c: c == "konovalov", show=str)
+    base = {"time": CLOCK.resolve(22 * 60), "role": "sinegub", "place": "malachite",
+            "area": "palace", "vars": {"resolve": 2, "reported": False, "faction": "Left SR"},
+            "flags": {"aurora_fired": True, "march": "none"}, "items": ["revolver"],
+            "notes": [], "visits": {"gallery": 3}, "fired": {"aurora"}, "rng": 7,
+            "present": lambda c: c == "konovalov", "show": str}
     base.update(over)
     ns = SimpleNamespace(**base)
     ns.random = lambda lo, hi: lo
@@ -144,3 +144,14 @@ def test_times_and_durations() -> None:
     assert parse_duration("1h30m") == 90 and parse_duration("10m") == 10
     assert parse_duration("90 min") == 90 and parse_duration("10") is None
     assert parse_duration("") is None and parse_duration("ten") is None
+
+
+def test_the_grammar_of_a_wait() -> None:
+    """`wait` takes a duration (`parse_duration`, a bare number too) or a time to wait until."""
+    assert parse_duration("30", bare=True) == 30 and parse_duration("2h30", bare=True) == 150
+    for said in ("until 22:00", "till 22:00", "til 22:00", "to 22:00", "UNTIL 22:00"):
+        assert until_time(said) == "22:00", said
+    assert until_time("22:00") is None and until_time("until") is None
+    assert until_time("until 22:00 sharp") is None and until_time("for 22:00") is None
+    assert time_shaped("9:05") and time_shaped("22:00") and time_shaped("25:00")
+    assert not time_shaped("2200") and not time_shaped("22:0") and not time_shaped("a 22:00")

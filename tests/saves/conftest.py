@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from winterpalace.engine.model import World
-from winterpalace.saves import SaveStore, _checksum
+from winterpalace.saves import SaveStore, checksum
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Session
 
@@ -52,7 +52,7 @@ def rewrite(path: Path, change: Callable[[dict[str, Any]], Any]) -> bytes:
     data = json.loads(path.read_bytes())
     change(data)
     data.pop("checksum", None)
-    data["checksum"] = _checksum(data)
+    data["checksum"] = checksum(data)
     raw = json.dumps(data).encode()
     path.write_bytes(raw)
     return raw

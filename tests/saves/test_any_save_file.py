@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from winterpalace.engine.limits import MAX_NUMBER
-from winterpalace.saves import SaveError, SaveStore, _checksum
+from winterpalace.saves import SaveError, SaveStore, checksum
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Session
 from winterpalace.ui.flow import Flow
@@ -46,7 +46,7 @@ def _sealed(data: Any) -> bytes:
     if isinstance(data, dict):
         data = dict(data)
         data.pop("checksum", None)
-        data["checksum"] = _checksum(data)
+        data["checksum"] = checksum(data)
     return json.dumps(data).encode()
 
 
@@ -58,7 +58,7 @@ def _check(raw: bytes) -> None:
         path = store.folder / "x.json"
         path.write_bytes(raw)
         info = store.info("x")
-        assert store.list()[0].slot == "x"
+        assert store.saves()[0].slot == "x"
         try:
             loaded = store.load("x")
         except SaveError as e:

@@ -165,7 +165,7 @@ class Night:
     def check(self, n: int) -> None:
         """Every save loads, and `--continue` (in process: the same code) finds the night."""
         store = SaveStore(WORLD, self.root)
-        infos = store.list()
+        infos = store.saves()
         assert infos and all(i.problem is None for i in infos), \
             (n, [(i.slot, i.problem) for i in infos])
         for info in infos:

@@ -47,7 +47,7 @@ SLOW = {"brackets-16m"}      # read in its own test: a second each time it is re
 def test_every_odd_file_is_listed_as_damaged_and_left_alone(world, store, odd_folder, alarm):
     before = snapshot(store.folder)
     started = time.monotonic()
-    infos = {i.slot: i for i in SaveStore(world, store.root).list()}
+    infos = {i.slot: i for i in SaveStore(world, store.root).saves()}
     assert time.monotonic() - started < 10
     assert infos["autosave-officer"].problem is None
     for case in set(CASES) - SLOW:

@@ -240,9 +240,9 @@ def test_an_internal_error_saves_the_game_and_says_so_in_one_line(world, store, 
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
     monkeypatch.setattr(plain, "run_flow", broken)
-    monkeypatch.setattr(sys, "stdin", open(os.devnull))
-    code = cli.play_plain(world, "officer", 1, store=store)
-    sys.stdin.close()
+    with open(os.devnull) as nothing:
+        monkeypatch.setattr(sys, "stdin", nothing)
+        code = cli.play_plain(world, "officer", 1, store=store)
     assert code == 1
     assert capsys.readouterr().err == ("winterpalace: an internal error stopped the game "
                                        "(RuntimeError: a bug); your game is saved.\n")

@@ -107,7 +107,11 @@ def test_values_past_the_bounds_are_never_written(world, store):
 
 
 def test_a_failing_disk_is_never_silent(world, store, monkeypatch, tmp_path):
-    s = played(world, store, ("1",))
+    from winterpalace.ui.flow import Flow
+    flow = Flow(world, store=store, seed=7, confirm=False)
+    flow.start(role="officer")
+    flow.handle("1")
+    s = flow.session
 
     def full(path: Path, data: bytes) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -117,8 +121,6 @@ def test_a_failing_disk_is_never_silent(world, store, monkeypatch, tmp_path):
         f"Autosave failed: Not saved: {store.path('autosave-officer')} could not be written "
         "(No space left on device). Your game goes on; try `save` with another folder "
         "(`--saves DIR`)."]
-    from winterpalace.ui.flow import Flow
-    flow = Flow.for_session(s)
     out = flow.handle("quit")
     assert "Autosave failed" in out[0].text and out[-1].text == "Goodbye."
     assert flow.unsaved

@@ -162,8 +162,8 @@ def test_another_scenarios_save_is_refused(world, store, tmp_path):
     data = json.loads(store.path("x").read_text())
     other = tmp_path / "other.json"
     data["scenario"] = "winter-palace"
-    from winterpalace.saves import _checksum
-    data["checksum"] = _checksum({k: v for k, v in data.items() if k != "checksum"})
+    from winterpalace.saves import checksum
+    data["checksum"] = checksum({k: v for k, v in data.items() if k != "checksum"})
     store.path("x").write_text(json.dumps(data))
     with pytest.raises(SaveError, match="belongs to the scenario `winter-palace`"):
         store.load("x")

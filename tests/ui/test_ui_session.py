@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from winterpalace.commands import Command
 from winterpalace.session import Info, Notice, QuitRequest, Screen, Session
 
 
@@ -58,14 +59,8 @@ def test_undo_several_levels_and_the_limit(world):
 def test_subclass_adds_and_removes_commands_everywhere(world):
     class Shared(Session):
         def commands(self):
-            cmds = super().commands()
-            cmds["say"] = self.cmd_say
-            for word in ("undo", "u"):
-                cmds.pop(word)
-            return cmds
-
-        def command_help(self):
-            return {**super().command_help(), "say TEXT": "speak to the room"}
+            return super().commands().minus("undo").plus(
+                Command("say TEXT", "speak to the room", self.cmd_say))
 
         def cmd_say(self, rest):
             return [Notice(f"You say: {rest}")]
@@ -79,6 +74,7 @@ def test_subclass_adds_and_removes_commands_everywhere(world):
     assert "say" in s.command_words()
     s.handle("1")
     assert "I don't understand `undo`" in _texts(s.handle("undo"))
+    assert "u" not in s.commands()         # its alias went with it
 
 
 def test_apply_choice_override_is_used(world):

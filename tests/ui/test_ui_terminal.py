@@ -227,14 +227,13 @@ def test_a_fault_inside_the_game_is_reported_not_fatal(world, store, drive, monk
     assert flow.session.game.player.scene == "guardroom"
 
 
-def test_run_async_plays_an_existing_session_subclass(world, drive):
-    from winterpalace.session import Notice, Session
-
-    class Classroom(Session):
-        def commands(self):
-            return {**super().commands(), "say": lambda rest: [Notice(f"You say: {rest}")]}
-
-    session, _ = Classroom.new(world, "sailor", seed=4)
-    flow = Flow.for_session(session)
-    shown = drive(flow, "say hello\r" + CTRL_D, opening=flow.start())
-    assert "Palace Square" in shown and "You say: hello" in shown
+def test_run_async_plays_on_from_a_night_under_way(world, drive):
+    """A flow whose night has begun (a browser tab taking the game again) starts where the
+    player is, and plays on."""
+    flow = Flow(world, seed=4, confirm=False)
+    flow.start(role="sailor")
+    flow.handle("time")
+    opening = flow.start()
+    assert flow.state == "play" and opening
+    shown = drive(flow, "time\r" + CTRL_D, opening=opening)
+    assert "Palace Square" in shown and "The night ends in" in shown

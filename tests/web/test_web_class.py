@@ -16,10 +16,10 @@ import pytest
 
 aiohttp = pytest.importorskip("aiohttp")
 
-from winterpalace.classroom.simulate import InProcessClass
-from winterpalace.classroom.web import SeatTokens, start_web
-from winterpalace.classroom.websim import WebSimStudent
-from winterpalace.scenario import load_scenario
+from winterpalace.classroom.simulate import InProcessClass  # noqa: E402 (after the skip)
+from winterpalace.classroom.web import SeatTokens, start_web  # noqa: E402
+from winterpalace.classroom.websim import WebSimStudent  # noqa: E402
+from winterpalace.scenario import load_scenario  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

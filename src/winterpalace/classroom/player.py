@@ -10,19 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..engine.events import Turn, View
-from ..engine.state import Game
-from ..session import Notice, Output, Screen, Session, _clean, sentence
+from ..commands import Command, CommandTable
+from ..engine import ChoiceView, Game, Turn, View
+from ..sanitise import printable
+from ..session import MAX_INPUT, Handler, Notice, Output, Screen, Session, sentence
 from .room import Room, name_key
 
-CLASS_COMMANDS: dict[str, str] = {
-    "say TEXT": "say something to everyone in the same place (your teacher sees it too)",
-    "who": "who from the class is here with you",
-    "alert [TEXT]": "tell your teacher privately: something upsets you or goes wrong",
-}
-
 # Single-player commands that make no sense in a shared night (undoing a shared world, saves).
-_NOT_IN_CLASS = {"undo", "u", "save", "load", "restore", "saves", "restart", "new"}
+_NOT_IN_CLASS = ("undo", "save", "load", "saves")
 _BEFORE_THE_NIGHT = {"say", "'", "who", "alert", "pause", "help", "?", "h", "quit", "q", "exit",
                      "time", "t"}
 
@@ -72,7 +67,7 @@ class ClassroomSession(Session):
         return p is not None and p.ps is not None and p.ps.ending is not None
 
     def handle(self, line: str) -> list[Output]:
-        text = _clean(line)
+        text = printable(line, MAX_INPUT)
         word = text.partition(" ")[0].lower()
         if not self.begun and word not in _BEFORE_THE_NIGHT:
             p = self._room.player(self.name)
@@ -88,14 +83,20 @@ class ClassroomSession(Session):
                 result.extend(self._room.screen_notes(p))
         return result
 
-    def commands(self) -> dict[str, Callable[[str], list[Output]]]:
-        cmds = {k: v for k, v in super().commands().items() if k not in _NOT_IN_CLASS}
-        cmds.update({"say": self.cmd_say, "'": self.cmd_say, "who": self.cmd_who,
-                     "alert": self.cmd_alert, "pause": self.cmd_pause})
-        return cmds
+    def commands(self) -> CommandTable[Handler]:
+        return super().commands().minus(*_NOT_IN_CLASS).plus(
+            Command("say TEXT", "say something to everyone in the same place (your teacher "
+                    "sees it too)", self.cmd_say, aliases=("'",)),
+            Command("who", "who from the class is here with you", self.cmd_who),
+            Command("alert [TEXT]", "tell your teacher privately: something upsets you or "
+                    "goes wrong", self.cmd_alert),
+            # Only the teacher pauses; a student who types it is told so (and heard).
+            Command("pause [TEXT]", "ask your teacher to pause", self.cmd_pause, hidden=True),
+        )
 
-    def command_help(self) -> dict[str, str]:
-        return {**super().command_help(), **CLASS_COMMANDS}
+    def _matches(self, text: str) -> list[ChoiceView]:
+        # Before this student's part of the night begins there is no game, so no choices.
+        return super()._matches(text) if self.begun else []
 
     def cmd_time(self, rest: str) -> list[Output]:
         room = self._room

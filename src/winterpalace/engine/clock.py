@@ -20,6 +20,8 @@ _DURATION_RE = re.compile(r"""
     (?:(?P<h>\d+)\s*(?:hours?|hrs?|h)(?![a-z])\s*,?\s*(?:and\s+)?)?
     (?:(?P<m>\d+)\s*(?P<unit>minutes?|mins?|m)?)?
 """, re.VERBOSE | re.IGNORECASE | re.ASCII)
+_TIME_SHAPE_RE = re.compile(r"\d{1,2}:\d{2}")
+UNTIL_WORDS = ("until", "till", "til", "to")
 _STAMP_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T]([01]?\d|2[0-3]):([0-5]\d)$")
 
 
@@ -52,6 +54,22 @@ def parse_duration(text: str, bare: bool = False) -> int | None:
     if m.group("h") is None and m.group("unit") is None:
         return None      # minutes alone need their unit (a bare number was handled above)
     return int(m.group("h") or 0) * 60 + int(m.group("m") or 0)
+
+
+def until_time(text: str) -> str | None:
+    """The time in `until 22:00` (or `till`, `til`, `to`), as typed; None if `text` is not
+    one word of those and one more. The other half of the grammar of a wait, beside
+    `parse_duration`: `wait 30`, `wait 1h30m`, `wait until 22:00`."""
+    words = text.split()
+    if len(words) == 2 and words[0].lower() in UNTIL_WORDS:
+        return words[1]
+    return None
+
+
+def time_shaped(text: str) -> bool:
+    """Whether `text` has the shape of a time of day, `H:MM` or `HH:MM` (a wait asks for one
+    and says so if it is not a time of the night)."""
+    return _TIME_SHAPE_RE.fullmatch(text) is not None
 
 
 def format_duration(minutes: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from typing import Any, Literal
 
+from ..errors import WinterPalaceError
 from .events import ChoiceView, EndingView, Narration, NightSummary, Stop, Turn, View
 from .expr import parse as parse_expr
 from .limits import MAX_NUMBER, MAX_SHOWN_DIGITS, LimitError
@@ -29,7 +30,7 @@ MAX_REDIRECTS = 64   # redirects followed in a row, within one turn
 #   condition that cannot be worked out is false (a choice is greyed with the reason).
 
 
-class EngineError(Exception):
+class EngineError(WinterPalaceError):
     """A state that does not fit the scenario (e.g. a role that does not exist)."""
 
 
@@ -835,6 +836,49 @@ class _Watch:
     def label(self, ctx: Context, index: int) -> str:
         return self.scene.choices[index].label.render(ctx)
 
+    def closing(self, ctx: Context, t: int, t0: int) -> tuple[frozenset[int], Stop | None]:
+        """The choices open at `t`; and, if the clock alone closes one at `t` (its window, or
+        a person it needs who leaves), the stop at its last minute, while it is still open.
+        (One that closes as the wait begins was on the screen already: it is let go.)"""
+        ctx.time = t
+        now = self.enabled(ctx)
+        closing = self.open - now
+        if closing:
+            if t - 1 > t0:
+                ctx.time = t - 1
+                hhmm = self.world.clock.hhmm
+                return now, Stop(t - 1, hhmm(t - 1), "closes", self.label(ctx, min(closing)),
+                                 hhmm(t))
+            self.open = self.open - closing
+        return now, None
+
+    def changes(self, ctx: Context, now: frozenset[int] | None) -> list[Stop]:
+        """What the player notices at ctx.time: a redirect that holds, choices opened or
+        closed (`now`: the open ones, if known), people come or gone."""
+        t = ctx.time
+        hhmm = self.world.clock.hhmm(t)
+        found: list[Stop] = []
+        target = self.redirect(ctx)
+        if target is not None:
+            found.append(Stop(t, hhmm, "scene", self.world.scenes[target].title))
+        if now is None:
+            now = self.enabled(ctx)
+        if now != self.open:
+            for index in sorted(now - self.open):
+                found.append(Stop(t, hhmm, "opens", self.label(ctx, index)))
+            for index in sorted(self.open - now):
+                found.append(Stop(t, hhmm, "closed", self.label(ctx, index)))
+            self.open = now
+        here = self.present(ctx)
+        if here != self.here:
+            names = self.world.characters
+            for cid in sorted(here - self.here):
+                found.append(Stop(t, hhmm, "arrives", names[cid].name))
+            for cid in sorted(self.here - here):
+                found.append(Stop(t, hhmm, "leaves", names[cid].name))
+            self.here = here
+        return found
+
 
 def _wait_time(world: World, ws: WorldState, ctx: Context, minutes: int,
                used: frozenset[str], for_next: bool) -> tuple[WorldState, tuple[Narration, ...], str | None, Stop | None,
@@ -856,19 +900,9 @@ def _wait_time(world: World, ws: WorldState, ctx: Context, minutes: int,
         found: list[Stop] = []
         now = None
         if watch.open:
-            # A choice that the clock alone closes at t (its window, or a person it needs who
-            # leaves): stop at its last minute, while it is still open. (One that closes as the
-            # wait begins was on the screen already.)
-            ctx.time = t
-            now = watch.enabled(ctx)
-            closing = watch.open - now
-            if closing:
-                if t - 1 > t0:
-                    ctx.time = t - 1
-                    stop = Stop(t - 1, hhmm(t - 1), "closes", watch.label(ctx, min(closing)),
-                                hhmm(t))
-                    break
-                watch.open = watch.open - closing
+            now, stop = watch.closing(ctx, t, t0)
+            if stop is not None:
+                break
         fired = False
         while ei < len(events) and events[ei].at <= t:
             ev = events[ei]
@@ -884,25 +918,7 @@ def _wait_time(world: World, ws: WorldState, ctx: Context, minutes: int,
                 break
         ctx.time = t
         if go is None:
-            target = watch.redirect(ctx)
-            if target is not None:
-                found.append(Stop(t, hhmm(t), "scene", world.scenes[target].title))
-            if now is None or fired:
-                now = watch.enabled(ctx)
-            if now != watch.open:
-                for index in sorted(now - watch.open):
-                    found.append(Stop(t, hhmm(t), "opens", watch.label(ctx, index)))
-                for index in sorted(watch.open - now):
-                    found.append(Stop(t, hhmm(t), "closed", watch.label(ctx, index)))
-                watch.open = now
-            here = watch.present(ctx)
-            if here != watch.here:
-                names = world.characters
-                for cid in sorted(here - watch.here):
-                    found.append(Stop(t, hhmm(t), "arrives", names[cid].name))
-                for cid in sorted(watch.here - here):
-                    found.append(Stop(t, hhmm(t), "leaves", names[cid].name))
-                watch.here = here
+            found += watch.changes(ctx, None if fired else now)
         if not found:
             continue
         found.sort(key=lambda m: _RANK[m.kind])
@@ -911,10 +927,14 @@ def _wait_time(world: World, ws: WorldState, ctx: Context, minutes: int,
             continue
         stop = found[0]
         break
-    if stop is not None:
-        ctx.time = stop.time
-    else:
-        ctx.time = t1
+    _wait_ends(world, ctx, stop.time if stop is not None else t1, go)
+    return ws, tuple(narrations), moved_by, stop, tuple(passed)
+
+
+def _wait_ends(world: World, ctx: Context, at: int, go: str | None) -> None:
+    """The wait is over at `at`: into the scene an event sent the player to, or on through a
+    redirect that holds; the role's time-out ending if the night ran out."""
+    ctx.time = at
     if go is not None:
         _enter(world, ctx, go)
     else:
@@ -922,7 +942,6 @@ def _wait_time(world: World, ws: WorldState, ctx: Context, minutes: int,
     if ctx.time >= world.clock.end and world.scenes[ctx.scene].ending is None:
         ctx.time = world.clock.end
         _enter(world, ctx, world.roles[ctx.role].time_out)
-    return ws, tuple(narrations), moved_by, stop, tuple(passed)
 
 
 def _enter(world: World, ctx: Context, scene_id: str) -> None:
@@ -937,7 +956,8 @@ def _enter(world: World, ctx: Context, scene_id: str) -> None:
             for eff in scene.on_enter:
                 eff.fn(ctx)
         except LimitError as e:
-            raise e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
+            e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
+            raise
     ctx.entered.append((ctx.time, scene_id))
     if scene.redirects:
         _redirect(world, ctx)
@@ -948,7 +968,8 @@ def _on_enter(scene: Scene, ctx: Context) -> None:
         for eff in scene.on_enter:
             eff.fn(ctx)
     except LimitError as e:
-        raise e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
+        e.located(f"`on_enter:` of scene `{scene.id}`, {scene.where}")
+        raise
 
 
 def _redirect(world: World, ctx: Context, depth: int = 0) -> None:
@@ -956,7 +977,8 @@ def _redirect(world: World, ctx: Context, depth: int = 0) -> None:
         try:
             holds = r.cond.fn(ctx)
         except LimitError as e:
-            raise e.located(f"a `redirect:` of scene `{ctx.scene}`, {r.where}")
+            e.located(f"a `redirect:` of scene `{ctx.scene}`, {r.where}")
+            raise
         if holds:
             if depth >= MAX_REDIRECTS:
                 # A loop of redirects (or a chain too long to be meant): the turn is refused.

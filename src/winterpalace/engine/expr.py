@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import WinterPalaceError
 from .limits import (
     MAX_EXPRESSION_DEPTH,
     MAX_EXPRESSION_NESTING,
@@ -47,7 +48,7 @@ BOOL, INT, STR, TIME = "bool", "int", "str", "time"
 TYPE_NAMES = {BOOL: "true/false", INT: "a number", STR: "text", TIME: "a time"}
 
 
-class ExprError(Exception):
+class ExprError(WinterPalaceError):
     """A mistake in an expression, at a character offset of its source."""
 
     def __init__(self, message: str, offset: int = 0, length: int = 1, hint: str | None = None):
@@ -665,7 +666,8 @@ class Condition:
     calls: frozenset[tuple[str, str]]  # (function, argument), e.g. ("has", "revolver")
 
     def __call__(self, ctx: Any) -> bool:
-        return self.fn(ctx)
+        holds: bool = self.fn(ctx)
+        return holds
 
 
 def _reads(node: Node, out: set[str], calls: set[tuple[str, str]]) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import WinterPalaceError
+
 # --------------------------------------------------------------------------- values
 
 MAX_NUMBER = 10**15        # |n| for every number a variable or flag may hold
@@ -49,7 +51,7 @@ EXCERPT_WIDTH = 100             # characters of a source line shown around an er
 MAX_MESSAGE = 400               # characters of a message or hint (a 1 MB key is clipped)
 
 
-class LimitError(ArithmeticError):
+class LimitError(WinterPalaceError, ArithmeticError):
     """A value would pass a bound. `what` says which and how, for an author and a player.
 
     The engine adds where it happened (`at`): the scene, choice, event or effect and its

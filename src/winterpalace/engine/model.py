@@ -13,13 +13,13 @@ from .clock import Clock
 from .expr import Condition, Effect
 from .limits import LimitError
 
-# The model is read-only by convention, not `frozen`: a frozen dataclass's __init__ costs about
-# four times a plain one's, and a big scenario builds hundreds of thousands of these at load.
-# They stay hashable (by value), as frozen ones were.
-_record = dataclass(slots=True, unsafe_hash=True)
+# Every class here is `@dataclass(slots=True, unsafe_hash=True)`, written out on each so the type
+# checker sees the fields. The model is read-only by convention, not `frozen`: a frozen
+# dataclass's __init__ costs about four times a plain one's, and a big scenario builds hundreds of
+# thousands of these at load. They stay hashable (by value), as frozen ones were.
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Where:
     """A position in a scenario file (1-based line and column)."""
 
@@ -34,7 +34,7 @@ class Where:
 NOWHERE = Where("<scenario>", 0, 0)
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Template:
     """Text with `{expression}` holes and `{condition: conditional|text}`, filled in when shown."""
 
@@ -87,7 +87,7 @@ class Template:
 EMPTY = Template(("",))
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class TextIf:
     """Conditional text, `{condition: shown if true|shown if not}`: a part of a Template."""
 
@@ -124,7 +124,7 @@ class TextIf:
         return frozenset().union(*(h.calls for h in self.holes))
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Variant:
     """Text shown instead of (or after) a scene's text when a condition holds."""
 
@@ -134,7 +134,7 @@ class Variant:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Choice:
     """One thing the player can do in a scene."""
 
@@ -162,7 +162,7 @@ class Choice:
         self.key = f"{self.scene}#{self.index}"
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Redirect:
     """On entering a scene: if the condition holds, go on to another scene at once."""
 
@@ -171,7 +171,7 @@ class Redirect:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Ending:
     title: str
     epilogue: Template
@@ -181,7 +181,7 @@ class Ending:
     told: Template | None = None   # the epilogue told, not shown (content mode)
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Decision:
     """A marked decision point: what the classroom debrief compares with history."""
 
@@ -193,7 +193,7 @@ class Decision:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Excerpt:
     """A short passage or fact from the historical record, with where it comes from."""
 
@@ -202,7 +202,7 @@ class Excerpt:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Packet:
     """A printable role sheet (the `lesson:` section): for a role, or one faction of it."""
 
@@ -218,7 +218,7 @@ class Packet:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Faction:
     """A party group of a role (delegates): its seats in 1917 and its role sheet."""
 
@@ -229,7 +229,7 @@ class Faction:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Vote:
     """A marked vote: every student of `role` at the decision casts a ballot; the count sets
     `flag` for everyone (the lesson's classroom layer does the counting)."""
@@ -253,7 +253,7 @@ class Vote:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Lesson:
     """The classroom lesson's data: role sheets, factions and marked votes."""
 
@@ -263,7 +263,7 @@ class Lesson:
     votes: dict[str, Vote]
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Scene:
     id: str
     title: str
@@ -283,7 +283,7 @@ class Scene:
                                    # paragraph of the text)
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Place:
     id: str
     name: str
@@ -292,14 +292,14 @@ class Place:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Area:
     id: str
     name: str
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Stint:
     """One line of a character's schedule: at `place` from `start` until `end`."""
 
@@ -309,7 +309,7 @@ class Stint:
     cond: Condition | None
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Character:
     id: str
     name: str
@@ -319,7 +319,7 @@ class Character:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Item:
     id: str
     name: str
@@ -327,7 +327,7 @@ class Item:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Reach:
     """How an event reaches one player: the first case whose condition holds is used."""
 
@@ -340,7 +340,7 @@ class Reach:
     remember: str | None = None    # a phrase for the ending summary ("heard the Aurora fire")
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Event:
     """Something that happens in the world at a time, whoever is watching."""
 
@@ -353,7 +353,7 @@ class Event:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Role:
     id: str
     name: str
@@ -366,7 +366,7 @@ class Role:
     where: Where
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class Stat:
     """One of a role's qualities that the `stats` screen shows (world.yaml `stats:`)."""
 
@@ -390,7 +390,7 @@ class Stat:
         return str(value)
 
 
-@_record
+@dataclass(slots=True, unsafe_hash=True)
 class World:
     """A whole scenario, validated and compiled."""
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.model import Vote, World
-from ..engine.state import PlayerState
+from .model import Vote, World
+from .state import PlayerState
 
 ABSENT = "absent"
 
@@ -88,7 +88,7 @@ def ballot_option(world: World, vote: Vote, ps: PlayerState | None) -> str | Non
 def ballot_time(vote: Vote, ps: PlayerState) -> int:
     """When the player's ballot was in: the moment they left the decision's scene."""
     left = None
-    for i, (t, s) in enumerate(ps.trail):
+    for i, (_, s) in enumerate(ps.trail):
         if s == vote.scene and i + 1 < len(ps.trail):
             left = ps.trail[i + 1][0]
     return left if left is not None else ps.time

@@ -19,8 +19,8 @@ from .store import (
                     SaveInfo,
                     SaveStore,
                     Written,
-                    _checksum,
                     check_slot,
+                    checksum,
                     default_saves_dir,
                     new_night,
                     scenario_fingerprint,
@@ -29,5 +29,5 @@ from .store import (
 
 __all__ = ["AUTOSAVE", "ENV_VAR", "MAX_JSON_DEPTH", "MAX_SAVE_BYTES", "PROGRESS_FILE",
            "SAVE_FORMAT", "UNDO_DEPTH", "Found", "Loaded", "Progress", "SaveError", "SaveInfo", "SaveStore", "Written",
-           "_checksum", "check_slot", "default_saves_dir", "new_night", "scenario_fingerprint",
+           "checksum", "check_slot", "default_saves_dir", "new_night", "scenario_fingerprint",
            "user_data_dir"]

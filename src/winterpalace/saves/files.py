@@ -16,15 +16,16 @@ import json
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-try:  # POSIX: advisory locks tell a live writer's temporary file from a dead one's
+from ..errors import WinterPalaceError
+
+if sys.platform != "win32":  # POSIX: advisory locks tell a live writer's temporary file from a dead one's
     import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 MAX_SAVE_BYTES = 16 * 1024 * 1024   # a save larger than this is not one this program wrote
 MAX_JSON_DEPTH = 16                 # a save nests 6 deep; deeper is not ours
@@ -32,7 +33,7 @@ TMP_SUFFIX = ".tmp"
 _STALE_WITHOUT_LOCKS = 3600         # seconds, where there are no advisory locks (Windows)
 
 
-class Unreadable(Exception):
+class Unreadable(WinterPalaceError):
     """A file that cannot be a save; the message says why, in a few words for a list."""
 
 
@@ -132,7 +133,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=TMP_SUFFIX, dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as f:
-                if fcntl is not None:
+                if sys.platform != "win32":
                     fcntl.flock(f.fileno(), fcntl.LOCK_EX)
                 f.write(data)
                 f.flush()
@@ -180,7 +181,7 @@ def clean_stale(folder: Path) -> int:
         try:
             if not entry.is_file(follow_symlinks=False):
                 continue
-            if fcntl is None:  # pragma: no cover - Windows: by age
+            if sys.platform == "win32":  # pragma: no cover - no advisory locks: by age
                 if time.time() - entry.stat(follow_symlinks=False).st_mtime > \
                         _STALE_WITHOUT_LOCKS:
                     os.unlink(entry.path)

@@ -27,9 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.limits import MAX_NUMBER, MAX_TEXT
-from ..engine.model import World
-from ..engine.state import STATE_VERSION, Game, PlayerState, Step, WorldState
+from ..engine import MAX_NUMBER, MAX_TEXT, STATE_VERSION, Game, PlayerState, Step, World, WorldState
+from ..errors import WinterPalaceError
 
 UNDO_DEPTH = 50                  # undo levels a game keeps, in play and in its save
 MAX_ID = 200                     # characters in an id (scene, item, event, ...)
@@ -39,11 +38,11 @@ _KINDS = ("choice", "wait", "event")
 _TYPE_WORDS = {bool: "true/false", int: "a number", str: "text"}
 
 
-class Damaged(Exception):
+class Damaged(WinterPalaceError):
     """The save is not one this program wrote for this scenario: what is wrong, briefly."""
 
 
-class Refused(Exception):
+class Refused(WinterPalaceError):
     """The scenario changed in a way the save cannot follow: why, briefly."""
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..engine.model import World
+from ..engine import World
 from .files import Unreadable, atomic_write, decode_json, read_bounded
 
 PROGRESS_FILE = ".progress.json"

@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..engine.model import World
-from ..engine.state import Game
+from ..engine import Game, World
+from ..errors import WinterPalaceError
+from ..sanitise import printable
 from .files import MAX_SAVE_BYTES, Unreadable, atomic_write, clean_stale, decode_json, read_bounded
 from .fit import UNDO_DEPTH, Damaged, Fitted, Refused, fit
 from .progress import PROGRESS_FILE, Progress
@@ -49,7 +50,7 @@ _RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?"
 _FINGERPRINT = "2:"               # fingerprints of this kind cover everything a game uses
 
 
-class SaveError(Exception):
+class SaveError(WinterPalaceError):
     """A save could not be written or read; the message says why and what to do.
 
     `refused`: the request cannot be done as asked (a name that cannot be a save's, a save
@@ -176,7 +177,7 @@ def check_slot(name: str) -> str:
     if slot.endswith(".json"):
         slot = slot[:-5]
     if not _is_slot(slot):
-        shown = "".join(ch for ch in name[:40] if ch.isprintable())
+        shown = printable(name, 40, strip=False)
         first = slot[:1]
         why = ("start it with a letter or a digit" if first in ("-", "_") else
                f"use at most {SLOT_LENGTH} characters" if len(slot) > SLOT_LENGTH else
@@ -226,7 +227,8 @@ def scenario_fingerprint(world: World) -> str:
     return _FINGERPRINT + h.hexdigest()[:32]
 
 
-def _checksum(payload: dict[str, Any]) -> str:
+def checksum(payload: dict[str, Any]) -> str:
+    """The checksum a save carries: of its JSON (without the checksum), keys sorted."""
     body = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -260,10 +262,10 @@ def _slot_word(text: str, longest: int) -> str:
 
 
 def _printable(value: Any, longest: int) -> str:
-    return "".join(ch for ch in str(value)[:longest] if ch.isprintable())
+    """A save's field as text to show: its first `longest` characters, the unprintable dropped."""
+    return printable(str(value), longest, strip=False)
 
 
-_list = list    # `SaveStore.list` is a method: annotations inside the class use this name
 
 
 class SaveStore:
@@ -321,7 +323,7 @@ class SaveStore:
             return f"{self.folder} cannot be written to"
         return None
 
-    def list(self) -> _list[SaveInfo]:
+    def saves(self) -> list[SaveInfo]:
         """Every save in the folder, newest first, then those that cannot be loaded."""
         try:
             names = sorted(e.name for e in os.scandir(self.folder))
@@ -343,9 +345,9 @@ class SaveStore:
                       key=lambda i: (i.saved_at, i.slot), reverse=True)
         return good + [i for i in infos if i.problem is not None]
 
-    def unfinished(self) -> _list[SaveInfo]:
+    def unfinished(self) -> list[SaveInfo]:
         """The unfinished nights: autosaves that can be loaded, newest first."""
-        return [i for i in self.list() if i.auto and not i.ended and i.problem is None]
+        return [i for i in self.saves() if i.auto and not i.ended and i.problem is None]
 
     def latest_autosave(self) -> SaveInfo | None:
         """The newest autosave of an unfinished game that can be loaded, if any."""
@@ -356,7 +358,7 @@ class SaveStore:
         """The autosave of the night `night`, if it has one here."""
         if not night:
             return None
-        return next((i for i in self.list() if i.auto and i.night == night
+        return next((i for i in self.saves() if i.auto and i.night == night
                      and i.problem is None), None)
 
     # ------------------------------------------------------------------ reading
@@ -383,7 +385,7 @@ class SaveStore:
                             "Update the game to load it; the file was left untouched.")
         stored = data.get("checksum")
         body = {k: v for k, v in data.items() if k != "checksum"}
-        if stored != _checksum(body):
+        if stored != checksum(body):
             raise _damaged(slot, path, "damaged: its checksum does not match")
         if data.get("scenario") != self.world.id:
             raise SaveError(f"The save `{slot}` belongs to the scenario "
@@ -483,7 +485,7 @@ class SaveStore:
         kept aside under another name.
         """
         slot = check_slot(slot)
-        notes: _list[str] = []
+        notes: list[str] = []
         key = _stat_key(self.path(slot))
         if key is not None and self._written.get(slot) != key:
             old = self.info(slot)
@@ -578,8 +580,8 @@ class SaveStore:
         self._written.pop(slot, None)
         return new
 
-    def _write(self, slot: str, game: Game, undo: _list[Game], night: str, auto: bool,
-               notes: _list[str] | None = None) -> SaveInfo:
+    def _write(self, slot: str, game: Game, undo: list[Game], night: str, auto: bool,
+               notes: list[str] | None = None) -> SaveInfo:
         self._check_sound(game, undo)
         undo = undo[-UNDO_DEPTH:]
         role = self.world.roles[game.player.role]
@@ -603,7 +605,7 @@ class SaveStore:
         def encode(keep: int) -> bytes:
             payload["undo"] = levels[len(levels) - keep:]
             payload.pop("checksum", None)
-            payload["checksum"] = _checksum(payload)
+            payload["checksum"] = checksum(payload)
             return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(
                 "utf-8", "surrogatepass")
 
@@ -648,7 +650,7 @@ class SaveStore:
             return cached[1]
         return game.to_dict()
 
-    def _levels(self, game: Game, undo: _list[Game]) -> _list[dict[str, Any]]:
+    def _levels(self, game: Game, undo: list[Game]) -> list[dict[str, Any]]:
         """The undo levels as differences, each from the next newer state (cached per pair:
         from one turn to the next only the newest pair is new)."""
         chain = [*undo, game]
@@ -665,7 +667,7 @@ class SaveStore:
         self._records, self._deltas = records, deltas
         return out
 
-    def _check_sound(self, game: Game, undo: _list[Game]) -> None:
+    def _check_sound(self, game: Game, undo: list[Game]) -> None:
         """Refuse to write what `load` would refuse (e.g. a value beyond the bounds)."""
         fresh = [g for g in [game, *undo[-UNDO_DEPTH:]] if self._checked.get(id(g)) is not g]
         if fresh:
@@ -677,7 +679,7 @@ class SaveStore:
                     from None
         self._checked = {id(g): g for g in [game, *undo[-UNDO_DEPTH:]]}
 
-    def _labels(self, games: _list[Game]) -> dict[str, str]:
+    def _labels(self, games: list[Game]) -> dict[str, str]:
         """The label of every once-only choice taken, to find it again if the scene changes."""
         out: dict[str, str] = {}
         for g in games:

@@ -14,12 +14,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
-from ..engine.events import Turn
-from ..engine.model import World
+from ..engine import World
+from ..sanitise import printable
 from ..saves import SaveError, SaveInfo, SaveStore
 from ..session import (
+    MAX_INPUT,
     Info,
     Notice,
     Output,
@@ -31,6 +32,26 @@ from ..session import (
     notice_kind,
     saves_listing,
 )
+
+
+class Reloaded(Protocol):
+    """What taking in an author's edits did: whether it took, and what to tell the player."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def message(self) -> str: ...              # one line
+    @property
+    def errors(self) -> str: ...               # every load error, rendered ("" if it took)
+
+
+class ScenarioWatcher(Protocol):
+    """`play --watch`: asked before each line whether the scenario's files changed; if they
+    did, it reloads them into the session (the command line composes one from the authoring
+    tools; nothing here knows them)."""
+
+    def poll(self, session: Session) -> Reloaded | None: ...
+
 
 TITLE_NIGHTS = 5            # unfinished nights listed on the title screen (`saves` lists all)
 
@@ -132,24 +153,20 @@ class Flow:
         store: where saves go (None: no saving, e.g. a demo).
         seed: the random seed of every game; None draws a new one per game.
         confirm: ask before the night begins (the terminal does; scripted input does not).
-        make_session: builds the session for a role and its opening turn, like `Session.new`
-            (a subclass for shared nights).
-        watcher: for `play --watch`: an object with `poll(session)` (tools.watch.Watcher),
-            asked before each line so an author's edits reach the game between turns.
+        watcher: for `play --watch`: asked before each line, so an author's edits reach the
+            game between turns.
         gentle: content mode: the authors' `told:` texts in place of violence shown.
     """
 
     def __init__(self, world: World, *, store: SaveStore | None = None, seed: int | None = None,
-                 confirm: bool = True,
-                 make_session: Callable[[World, str, int], tuple[Session, Turn]] | None = None,
-                 watcher: Any = None, gentle: bool = False):
+                 confirm: bool = True, watcher: ScenarioWatcher | None = None,
+                 gentle: bool = False) -> None:
         self.world = world
         self.gentle = gentle
         self.watcher = watcher
         self.store = store
         self.seed = seed
         self.confirm = confirm
-        self.make_session = make_session or Session.new
         self.roles = role_entries(world)
         self.state = "title"
         self.session: Session | None = None
@@ -161,16 +178,9 @@ class Flow:
 
     # ------------------------------------------------------------------ starting
 
-    @classmethod
-    def for_session(cls, session: Session) -> Flow:
-        """A flow around a session that already exists (e.g. a classroom player's)."""
-        flow = cls(session.world, store=session.store, confirm=False)
-        flow.session = session
-        flow.state = "ended" if session.ended else "play"
-        return flow
-
     def start(self, role: str | None = None, resume: bool = False) -> list[FlowOutput]:
-        """The first outputs: the resumed game, the chosen role's night, or the title."""
+        """The first outputs: the resumed game, the chosen role's night, or the title; in a
+        night already under way (a browser tab that takes the game again), where it is."""
         if self.session is not None and role is None and not resume:
             out: list[FlowOutput] = [Screen(self.session.view())]
             if self.session.ended:
@@ -212,7 +222,7 @@ class Flow:
         if slot is None:
             info = self.store.latest_autosave()
             if info is None:
-                bad = [i for i in self.store.list() if i.auto and i.problem]
+                bad = [i for i in self.store.saves() if i.auto and i.problem]
                 out: list[FlowOutput] = [Notice("There is no game to continue; choose a role.",
                                                 "warning")]
                 out += [Notice(f"Autosave {i.describe()}", "warning") for i in bad[:3]]
@@ -223,7 +233,7 @@ class Flow:
         except SaveError as e:
             return [Notice(str(e), notice_kind(e))]
         try:
-            session, _ = self.make_session(self.world, loaded.game.player.role, 0)
+            session, _ = Session.new(self.world, loaded.game.player.role, 0)
             session.gentle = self.gentle
             view = session.view_of(loaded.game)    # a game this scenario cannot show is refused
         except Exception as e:
@@ -293,7 +303,7 @@ class Flow:
                 out.append(Notice(f"`{slot}` could not be loaded ({kept.problem}); it is kept "
                                   f"as `{kept.slot}`.", "warning"))
         seed = self.seed if self.seed is not None else secrets.randbelow(2**31)
-        session, turn = self.make_session(self.world, role, seed)
+        session, turn = Session.new(self.world, role, seed)
         session.store = self.store
         session.gentle = self.gentle
         self.session = session
@@ -353,7 +363,7 @@ class Flow:
         return out + [Screen(self.session.view())]
 
     def _handle(self, line: str) -> list[FlowOutput]:
-        text = "".join(ch for ch in line[:500] if ch.isprintable()).strip()
+        text = printable(line, MAX_INPUT)
         if self.state == "title":
             return self._title(text)
         if self.state == "confirm":

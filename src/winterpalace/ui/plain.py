@@ -10,9 +10,7 @@ import textwrap
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
-from ..engine.clock import format_duration
-from ..engine.events import EndingView, Turn, View
-from ..engine.model import World
+from ..engine import EndingView, Turn, View, World, format_duration
 from ..session import (
     Info,
     Notice,
@@ -222,9 +220,7 @@ def output_lines(o: Output | FlowOutput, width: int = 80) -> list[str]:
     if isinstance(o, Notice):
         prefix = "Error: " if o.kind == "error" else ""
         return wrap(prefix + o.text, width) + [f"  {h}" for h in o.hints]
-    if isinstance(o, QuitRequest):
-        return []
-    return []  # pragma: no cover
+    return []     # a QuitRequest: nothing to show
 
 
 def read_lines(stream: IO[bytes]) -> Iterable[str]:
@@ -273,8 +269,10 @@ def run(session: Session, lines: Iterable[str], out: IO[str], width: int = 80,
 
     if opening is not None:
         emit(output_lines(opening, width))
-    for line in lines:
-        if session.ended:
+    given = iter(lines)
+    while not session.ended:             # asked before each line is read, not after
+        line = next(given, None)
+        if line is None:
             break
         if echo:
             out.write(f"> {line[:200]}\n")
@@ -284,8 +282,6 @@ def run(session: Session, lines: Iterable[str], out: IO[str], width: int = 80,
                 emit(["Goodbye."])
                 return 0
             emit([""] + output_lines(o, width))
-        if session.ended:
-            break
     return 0
 
 
@@ -312,8 +308,10 @@ def run_flow(flow: Flow, lines: Iterable[str], out: IO[str], width: int = 80,
                 emit(ls if first and i == 0 else [""] + ls)
 
     show(opening or [], first=True)
-    for line in lines:
-        if flow.done:
+    given = iter(lines)
+    while not flow.done:     # asked before each line: never wait for one that is not used
+        line = next(given, None)
+        if line is None:
             break
         shown = f"> {line[:200]}\n"
         if echo:
@@ -321,8 +319,6 @@ def run_flow(flow: Flow, lines: Iterable[str], out: IO[str], width: int = 80,
         if transcript is not None:
             transcript.write(shown)
         show(flow.handle(line))
-        if flow.done:
-            break        # do not wait for another line that will never be used
     if not flow.done:
         problem = flow.hangup()      # input ended (EOF): keep the game
         if problem is not None:

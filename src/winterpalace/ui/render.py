@@ -24,12 +24,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..engine.clock import format_duration
-from ..engine.events import EndingView, Turn, View
+from ..engine import EndingView, Turn, View, format_duration
 from ..session import (
     Info,
     Notice,
-    QuitRequest,
     Screen,
     in_sentence,
     interrupted_line,
@@ -352,9 +350,7 @@ def renderable(o: FlowOutput) -> RenderableType | None:
         return ending_menu(o)
     if isinstance(o, Goodbye):
         return Padding(Text(o.text, style=STYLE["hint"]), PAD)
-    if isinstance(o, QuitRequest):
-        return None
-    return None
+    return None   # a QuitRequest: nothing to show
 
 
 def render(output: FlowOutput, console: Console) -> None:

@@ -34,13 +34,14 @@ from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
-from ..engine.model import World
+from ..engine import World
 from ..saves import SaveStore
 from . import plain
-from .flow import Flow, FlowOutput, Goodbye, RoleIntro, TitleScreen
+from .flow import Flow, FlowOutput, Goodbye, RoleIntro, ScenarioWatcher, TitleScreen
 from .render import render_to_ansi
 
-EXIT_OK, EXIT_ERROR = 0, 1
+# Exit statuses (the program's EXIT_*): 0 the player left, the game saved; 1 it was not.
+_LEFT, _NOT_SAVED = 0, 1
 PROMPT_STYLE = Style.from_dict({
     "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
     "bottom-toolbar.role": "bold",
@@ -65,12 +66,13 @@ class FlowCompleter(Completer):
         if sep and self.flow.store is not None and word in ("load", "save", "delete",
                                                               "continue") \
                 and self.flow.state in ("title", "play", "ended"):
-            for info in self.flow.store.list():
+            for info in self.flow.store.saves():
                 if info.slot.startswith(rest) and (info.problem is None or word == "delete"):
                     yield Completion(info.slot, start_position=-len(rest))
             return
         if sep and session is not None and self.flow.state in ("play", "ended"):
-            if word in ("glossary", "g"):
+            command = session.commands().find(word)     # `glossary`, `g`: what the table says
+            if command is not None and command.word == "glossary":
                 for term in session.glossary_lookup(rest) if rest else \
                         sorted(session.world.glossary, key=str.lower):
                     yield Completion(term, start_position=-len(rest))
@@ -225,7 +227,7 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
                     leave = await _confirm_quit(ask)
                 except OSError:
                     flow.hangup()          # the terminal went away during the question
-                    return EXIT_OK
+                    return _LEFT
                 if leave:
                     _log(transcript, "> (Ctrl-C) quit")
                     show(flow.quit())
@@ -235,12 +237,12 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
                 # The terminal is gone (a closed window: reads and writes fail with EIO).
                 _log(transcript, "> (the terminal went away)")
                 flow.hangup()
-                return EXIT_OK
+                return _LEFT
             except EOFError:
                 _log(transcript, "> (Ctrl-D)")
                 if hangup is not None and hangup.is_set():
                     flow.hangup()
-                    return EXIT_OK
+                    return _LEFT
                 notice = flow.hangup()
                 show(([notice] if notice else []) + [Goodbye(  # type: ignore[arg-type]
                     "Saved. `winterpalace play --continue` takes you back." if
@@ -252,7 +254,7 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
         if width is None:
             prompt_session.app.before_render -= reflow
         flow.hangup()
-    return EXIT_OK
+    return _LEFT
 
 
 def hang_up(prompt_session: PromptSession[str], hangup: asyncio.Event) -> None:
@@ -299,8 +301,13 @@ def safe_key_bindings() -> KeyBindings:
 
 
 def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = None,
-         transcript: IO[str] | None = None, watcher: Any = None) -> int:
-    """`winterpalace play` in a local terminal: the rich screens and the prompt."""
+         transcript: IO[str] | None = None, watcher: ScenarioWatcher | None = None,
+         on_error: Callable[[Exception, Flow], int]) -> int:
+    """`winterpalace play` in a local terminal: the rich screens and the prompt.
+
+    Returns the exit status: 0 when the player left (the game saved), 1 when the last save
+    failed, 130 after Ctrl-C between prompts; a fault in the program is `on_error`'s (the
+    command line's `program.internal_error`)."""
     from rich.console import Console
 
     flow = Flow(world, store=store, seed=getattr(args, "seed", None), confirm=True,
@@ -343,14 +350,13 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
         code = 130
     except OSError:
         flow.hangup()              # the terminal went away outside the prompt
-        code = EXIT_OK
+        code = _LEFT
     except Exception as e:
-        from ..cli import internal_error
-        return internal_error(e, flow)
+        return on_error(e, flow)
     if flow.unsaved:
         try:
             sys.stderr.write("winterpalace: the game could not be saved on leaving.\n")
         except (OSError, ValueError, AttributeError):
             pass
-        return EXIT_ERROR
+        return _NOT_SAVED
     return code

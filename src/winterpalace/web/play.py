@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..engine.model import World
+from ..engine import World
 from ..saves import SaveStore
 from ..session import Output, Screen
 from ..ui.flow import EndingMenu, Flow, FlowOutput, Goodbye

@@ -35,9 +35,7 @@ import json
 from pathlib import PurePath
 from typing import Any
 
-from ..engine.clock import Reading, format_duration
-from ..engine.events import ChoiceView, EndingView, Turn, View
-from ..engine.model import World
+from ..engine import ChoiceView, EndingView, Reading, Turn, View, World, format_duration
 
 VERSION = 1
 MAX_DEPTH = 8          # nesting of records: the engine's are three deep

@@ -11,26 +11,27 @@ from ...engine.model import Choice, Scene
 from ..analysis import TooMany, _scene_roles, _warn, candidate_states, choice_open, open_to
 
 if TYPE_CHECKING:
+    from ...commands import CommandTable
+    from ...session import Handler
     from ..analysis import Analysis
 
 _HIDE_SHOW = ("hide", "show", "hidden", "shown", "grey", "greyed")
 
 
-def command_words() -> dict[str, tuple[str, dict[str, str]]]:
+def command_words() -> dict[str, tuple[str, CommandTable[Handler]]]:
     """Every word a player may type as a command -> (where: `the game`, `the classroom`; the
-    commands' usages there, as `help` shows them)."""
+    commands there)."""
     from ...session import Session
-    game = Session.__new__(Session)
-    usages = Session.command_help(game)
-    words = dict.fromkeys(Session.commands(game), ("the game", usages))
+    game = Session.commands(Session.__new__(Session))
+    words = dict.fromkeys(game.words(aliases=True), ("the game", game))
     try:
         from ...classroom.player import ClassroomSession
     except ImportError:   # the classroom is optional
         return words
     room = ClassroomSession.__new__(ClassroomSession)
-    class_usages = ClassroomSession.command_help(room)
-    for w in ClassroomSession.commands(room):
-        words.setdefault(w, ("the classroom", class_usages))
+    in_class = ClassroomSession.commands(room)
+    for w in in_class.words(aliases=True):
+        words.setdefault(w, ("the classroom", in_class))
     return words
 
 
@@ -44,7 +45,8 @@ def check(a: Analysis) -> None:
         _duplicates(a, scene)
 
 
-def _shadowed(a: Analysis, ch: Choice, words: dict[str, tuple[str, dict[str, str]]]) -> None:
+def _shadowed(a: Analysis, ch: Choice, words: dict[str, tuple[str, CommandTable[Handler]]]
+              ) -> None:
     """A label that is a command's exact form (typing it runs the command), or one a command
     also takes (typing it asks which is meant). Other labels that start with a command's word
     (`Help the wounded`) are chosen by typing them."""
@@ -55,7 +57,7 @@ def _shadowed(a: Analysis, ch: Choice, words: dict[str, tuple[str, dict[str, str
     word, _, rest = low.partition(" ")
     if word not in words or not label:
         return
-    place, usages = words[word]
+    place, commands = words[word]
     where = "" if place == "the game" else " in the classroom"
     if not rest:
         a.problems.append(_warn(
@@ -63,7 +65,7 @@ def _shadowed(a: Analysis, ch: Choice, words: dict[str, tuple[str, dict[str, str
             f"choice `{label}` is the command `{word}`{where}: typing the label runs the "
             "command, not the choice",
             f"players can still pick it by its number; say more than `{first}`"))
-    elif command_takes(word, rest, a.world.glossary, usages):
+    elif command_takes(word, rest, a.world.glossary, commands):
         a.problems.append(_warn(
             ch.where, "shadowed-label",
             f"choice `{label}` starts with the command `{word}`{where}, which also takes "
