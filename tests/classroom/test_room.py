@@ -191,10 +191,15 @@ def test_facilitator_commands(world: World, tmp_path: Path) -> None:
     assert con.command("advance 19:00") == [""]
     assert room.now == t(world, "19:00")
     assert con.command("advance +30") == [""] and room.now == t(world, "19:30")
+    # `+` takes the engine's one duration grammar (a bare number is minutes):
+    assert con.command("ADVANCE +1h5m") == [""] and room.now == t(world, "20:35")
+    assert con.command("clock + 10 min") == [""] and room.now == t(world, "20:45")
+    for bad in ("advance +", "advance +soon", "advance +-5", "advance +0.5h"):
+        assert "advance +30" in con.command(bad)[0] and room.now == t(world, "20:45")
     assert con.command("advance 18:00")[0].startswith("Not done")
     assert "advance 22:00" in con.command("advance soon")[0]
     assert con.command("pace 10") == [""] and room.pace == 10
-    assert con.command("window 15") == [""] and room.limit == t(world, "19:45")
+    assert con.command("window 15") == [""] and room.limit == t(world, "21:00")
     con.command("freeze misha")
     assert room.player("misha").frozen                          # type: ignore[union-attr]
     assert con.command("mute nobody")[0].startswith("Not done")
