@@ -155,7 +155,7 @@ def add_purge_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _saves(args: argparse.Namespace) -> Path:
-    from .sessions import default_saves
+    from .class_folder import default_saves
     given = getattr(args, "saves", None)
     return Path(given).expanduser() if given else default_saves()
 
@@ -172,10 +172,10 @@ def _out(text: str) -> None:
 
 
 def cmd_debrief(args: argparse.Namespace) -> int:
+    from .class_folder import latest
     from .debrief import make, summary_lines, write_debrief
     from .journal import JournalError, read_journal
     from .room import Room, RoomError
-    from .sessions import latest
 
     saves = _saves(args)
     folder = Path(args.folder) if args.folder else latest(saves)
@@ -206,13 +206,13 @@ def cmd_debrief(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from .sessions import SessionError, describe_age, parse_age, purge
+    from .class_folder import ClassFolderError, describe_age, parse_age, purge
 
     saves = _saves(args)
     try:
         limit = parse_age(args.older_than)
         gone, busy = purge(saves, limit, dry_run=args.dry_run)
-    except SessionError as e:
+    except ClassFolderError as e:
         _err(str(e))
         return EXIT_ERROR
     except OSError as e:
@@ -238,10 +238,10 @@ def cmd_classroom(args: argparse.Namespace) -> int:
     except ImportError:   # a broken install: asyncssh is one of the package's dependencies
         _err("asyncssh is missing: reinstall Winter Palace (pip install -e . in its folder)")
         return EXIT_ERROR
+    from .class_folder import ClassFolderError, make_private_dir
     from .console import weak_code_warning
     from .door import DoorLimits
-    from .server import Classroom, SessionDirError
-    from .sessions import SessionError, make_private_dir
+    from .server import Classroom
 
     world = load_or_report(args.scenes)
     if world is None:
@@ -272,7 +272,7 @@ def cmd_classroom(args: argparse.Namespace) -> int:
             hub = Classroom.create(world, saves, args.code, args.window,
                                    ballot="secret" if args.secret_ballot else "open",
                                    gentle=args.gentle)
-    except (SessionDirError, SessionError) as e:
+    except ClassFolderError as e:
         _err(str(e))
         return EXIT_ERROR
     except OSError as e:
@@ -427,10 +427,10 @@ async def _shut(hub: Any, listener: Any, telnet: Any, web: Any) -> None:
 
 
 def _old_sessions(saves: Path) -> int:
-    from .sessions import SessionError, sessions
+    from .class_folder import ClassFolderError, class_folders
     try:
-        found = sessions(saves)
-    except (SessionError, OSError):
+        found = class_folders(saves)
+    except (ClassFolderError, OSError):
         return 0
     now = time.time()
     return sum(1 for s in found if s.age(now) > OLD_SESSION_DAYS * 86400)

@@ -24,8 +24,8 @@ from ..handouts.metrics import SANS
 from ..handouts.packets import slug
 from ..handouts.page import esc, md_escape, page
 from . import timeline as tl
+from .class_folder import make_private_dir, write_private
 from .room import Player, Room
-from .sessions import make_private_dir, write_private
 
 STAGES = (("feelings", "Feelings"), ("facts", "Facts"), ("learned", "What we learned"),
           ("then_and_now", "Then and now"))
