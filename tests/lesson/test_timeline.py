@@ -20,7 +20,7 @@ TEXT = re.compile(r'<text(?: class="([^"]*)")? x="([\d.-]+)" y="([\d.-]+)" font-
 
 def boxes(svg: str) -> list[tuple[str, float, float, float, float]]:
     out = []
-    for cls, x, y, size, anchor, bold, text in TEXT.findall(svg):
+    for _cls, x, y, size, anchor, bold, text in TEXT.findall(svg):
         text = html.unescape(text)
         w = text_width(text, int(size), bool(bold))
         x0 = float(x) - {"start": 0, "middle": w / 2, "end": w}[anchor]
@@ -62,7 +62,7 @@ def pictures(draw: st.DrawFn) -> tl.Timeline:
     for _ in range(draw(st.integers(0, 40))):
         cuts = sorted(draw(st.lists(minute, min_size=1, max_size=12)))
         spans = tuple(tl.Span(a, max(b, a + 2), draw(places), draw(st.sampled_from(areas))[0])
-                      for a, b in zip(cuts, cuts[1:] + [end]))
+                      for a, b in zip(cuts, cuts[1:] + [end], strict=True))
         ballots = tuple(tl.BallotMark(draw(minute), "v", "for")
                         for _ in range(draw(st.integers(0, 3))))
         tracks.append(tl.Track(draw(names), draw(st.sampled_from(

@@ -151,12 +151,11 @@ def running(folder: Path) -> bool:
     if not path.exists():
         return False
     try:
-        f = open(path, "r+b")
+        with open(path, "r+b") as f:
+            # If we can take it, nobody holds it (and closing the file frees it again).
+            return not _try_lock(f)
     except OSError:
         return False
-    with f:
-        # If we can take it, nobody holds it (and closing the file frees it again).
-        return not _try_lock(f)
 
 
 def _try_lock(f: IO[bytes]) -> bool:

@@ -29,6 +29,7 @@ from ..engine.clock import format_duration
 from ..engine.events import Turn, View, told_turn, told_view
 from ..engine.model import Vote, World
 from ..engine.state import PlayerState, WorldState
+from ..errors import WinterPalaceError
 from ..session import Info, Notice, Output, Screen
 from .ballots import BALLOTS, ClassVotes
 from .codes import CodeCheck, new_check, pin_hash
@@ -41,7 +42,7 @@ MAX_HOPS = 1000          # steps that may carry one student on while the clock c
 CARRY_STEP = 15          # minutes a carried student waits where a scene sets no wait
 
 
-class RoomError(Exception):
+class RoomError(WinterPalaceError):
     """A record that does not fit the room (a journal from another scenario, a bad line)."""
 
 

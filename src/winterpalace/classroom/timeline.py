@@ -263,7 +263,7 @@ def svg(tl: Timeline) -> str:
     # Event numbers, in as many rows as they need; each one's dashed line drops to the tracks.
     widths = [max(2 * BADGE, text_width(str(e.number), LABEL, True) + 10) for e in tl.events]
     rows = _rows([(x(e.time) - w / 2, x(e.time) + w / 2, x(e.time))
-                  for e, w in zip(tl.events, widths)], gap=4)
+                  for e, w in zip(tl.events, widths, strict=True)], gap=4)
     badge_top = hour_y + 14
     tracks_top = badge_top + (max(rows) + 1 if rows else 0) * (2 * BADGE + 6) + 10
     tracks_bottom = tracks_top + len(tl.tracks) * TRACK
@@ -311,7 +311,7 @@ def svg(tl: Timeline) -> str:
         if i % step == 0:
             out.append(_text(x(h), hour_y, hhmm(h), anchor="middle", fill="#444",
                              cls="hour"))
-    for e, row in zip(tl.events, rows):
+    for e, row in zip(tl.events, rows, strict=True):
         ex = x(e.time)
         cy = badge_top + BADGE + row * (2 * BADGE + 6.0)
         out.append(f'<g class="event"><title>{esc(hhmm(e.time))} {esc(e.title)}</title>'
@@ -344,7 +344,7 @@ def svg(tl: Timeline) -> str:
             cuts = sorted(c for c in [x(b.time) for b in tr.ballots] + [m[4] for m in spots]
                           if x0 < c < x1)
             edges = [x0] + [e for c in cuts for e in (c - 11, c + 11)] + [x1]
-            lo, hi = max(zip(edges[::2], edges[1::2]), key=lambda ab: ab[1] - ab[0])
+            lo, hi = max(zip(edges[::2], edges[1::2], strict=True), key=lambda ab: ab[1] - ab[0])
             name = clip(s.place, LABEL, hi - lo - 12)
             if len(name) >= 6:
                 out.append(_text(lo + 6, bar_top + BAR / 2 + 6.5, name, fill="#fff",
@@ -356,7 +356,7 @@ def svg(tl: Timeline) -> str:
                        f"<title>{esc(tr.name)} voted ({esc(b.vote)}): {esc(b.shown)}</title>"
                        f"</path>")
         out.append("</g>")
-    for (t, text, colour, kind), (tx, anchor, _, _, vx), lane in zip(marks, spots, lanes_of):
+    for (t, text, colour, kind), (tx, anchor, _, _, vx), lane in zip(marks, spots, lanes_of, strict=True):
         base = tracks_bottom + 12 + lane * LANE + 18.0
         out.append(f'<g class="{kind}"><title>{esc(hhmm(t))} {esc(text)}</title>'
                    f'<line x1="{vx:.1f}" y1="{tracks_top - 4}" x2="{vx:.1f}" '

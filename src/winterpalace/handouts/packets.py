@@ -27,7 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.model import Packet, World
+from ..engine import World
+from ..engine.model import Packet
+from ..errors import WinterPalaceError
 from . import fit
 from .balance import Seat, plan
 from .page import esc, md_escape, page
@@ -56,7 +58,7 @@ class Sheet:
     estimate_mm: float = 0.0        # the taller page's estimated height, in that type
 
 
-class PacketError(Exception):
+class PacketError(WinterPalaceError):
     """The scenario has no role sheets to print."""
 
 
