@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine import votes as vt
 from ..engine.model import Decision, Scene, World
 from ..engine.state import PlayerState
+from ..engine.votes import Tally, historical
 from ..handouts.metrics import SANS
 from ..handouts.packets import slug
 from ..handouts.page import esc, md_escape, page
-from . import timeline as tl
 from .class_folder import make_private_dir, write_private
 from .room import Player, Room
+from .timeline import Timeline, from_room, moves_of, result_text, students
+from .timeline import svg as svg_of_timeline
 
 STAGES = (("feelings", "Feelings"), ("facts", "Facts"), ("learned", "What we learned"),
           ("then_and_now", "Then and now"))
@@ -39,8 +40,8 @@ class Point:
     scene: Scene
     decision: Decision
     chose: list[tuple[str, str]] = field(default_factory=list)   # (handle, choice label)
-    tally: vt.Tally | None = None
-    history_tally: vt.Tally | None = None
+    tally: Tally | None = None
+    history_tally: Tally | None = None
     reached: int | None = None        # when the first student came to it (None: nobody did)
     carried: set[str] = field(default_factory=set)   # handles the class clock chose for
 
@@ -54,11 +55,11 @@ class Debrief:
     players: list[Player]
     points: list[Point]               # in the order the class reached them (never: last)
     secret_ballots: bool
-    tallies: dict[str, vt.Tally]
+    tallies: dict[str, Tally]
     fired: list[tuple[str, int]] = field(default_factory=list)   # world events: (id, time)
     factions: dict[str, str] = field(default_factory=dict)       # student -> faction
     began: int | None = None       # the class clock when the class's night started
-    timeline: tl.Timeline | None = None
+    timeline: Timeline | None = None
 
     def vote_time(self, vid: str) -> int:
         """When a vote happened, as the picture shows it (its last ballot, or its count)."""
@@ -84,9 +85,9 @@ def _decided(pt: Point) -> bool:
 
 def build(room: Room, title: str = "") -> Debrief:
     world = room.world
-    players = tl.students(room)
+    players = students(room)
     roles = {p.role for p in players}
-    tallies: dict[str, vt.Tally] = dict(sorted(room.votes.counted.items(),
+    tallies: dict[str, Tally] = dict(sorted(room.votes.counted.items(),
                                                key=lambda kv: kv[1].at))
     secret = room.votes.secret
     lesson = world.lesson
@@ -109,12 +110,12 @@ def build(room: Room, title: str = "") -> Debrief:
         v = by_decision.get(d.id)
         if v is not None:
             pt.tally = tallies.get(v.id)
-            pt.history_tally = vt.historical(world, v)
+            pt.history_tally = historical(world, v)
         points.append(pt)
     points.sort(key=lambda pt: (pt.reached is None, pt.reached or 0, pt.scene.id))
     factions = {p.name: f for p in players if (f := room.faction_of(p)) is not None}
     title = title or f"{world.title}: the class's night"
-    picture = tl.from_room(room, title)
+    picture = from_room(room, title)
     # The votes in the order, and at the time, the picture shows them.
     when = {v.id: v.time for v in picture.votes}
     tallies = dict(sorted(tallies.items(), key=lambda kv: when.get(kv[0], kv[1].at)))
@@ -228,7 +229,7 @@ def _role_name(deb: Debrief, p: Player) -> str:
     return f"{name}, {fac}" if fac else name
 
 
-def _tally_text(t: vt.Tally) -> str:
+def _tally_text(t: Tally) -> str:
     return f"{t.vote.flag} = {_show(t.value)} ({t.line()})"
 
 
@@ -255,7 +256,7 @@ def choice_groups(deb: Debrief, pt: Point) -> list[tuple[str, list[str]]]:
     return list(groups.items())
 
 
-def _vote_lead(t: vt.Tally) -> str:
+def _vote_lead(t: Tally) -> str:
     """How the count came about: the class's ballots, or the clock passing the vote first."""
     return "The class voted:" if t.ballots else \
         "Counted before anyone in the class had voted (the clock passed it), as in 1917:"
@@ -339,7 +340,7 @@ def markdown(deb: Debrief) -> str:
     for p in deb.players:
         assert p.ps is not None
         trail = ", ".join(f"{hhmm(t)} {md_escape(w.places[w.scenes[s].place].name)}"
-                          for t, s in tl.moves_of(w, p.ps, deb.began))
+                          for t, s in moves_of(w, p.ps, deb.began))
         lines += [f"#### {md_escape(p.name)} - {md_escape(_role_name(deb, p))}", "",
                   f"Where: {trail}", ""]
         lines += [f"- {md_escape(k)}" for k in key_decisions(deb, p)] or \
@@ -372,7 +373,7 @@ def markdown(deb: Debrief) -> str:
 def timeline_svg(deb: Debrief) -> str:
     """The night as a picture (see `timeline`)."""
     assert deb.timeline is not None
-    return tl.svg(deb.timeline)
+    return svg_of_timeline(deb.timeline)
 
 
 STYLE = f"""
@@ -486,7 +487,7 @@ def html_page(deb: Debrief) -> str:
         h.append("</ul>")
         if pt.tally is not None:
             h.append(f'<p class="vote">{esc(_vote_lead(pt.tally))} <strong>'
-                     f"{esc(tl.result_text(pt.tally))}</strong></p>")
+                     f"{esc(result_text(pt.tally))}</strong></p>")
         h.append("</div>")
         h.append(f'<div class="then"><p><span class="label">In 1917:</span> '
                  f"{esc(d.history)}{cite(d.source)}</p>")
@@ -496,7 +497,7 @@ def html_page(deb: Debrief) -> str:
                 f' <span class="{"same" if verdict.startswith("the same") else "diff"}">'
                 f"Your class: {verdict}.</span>")
             h.append(f'<p class="note">Counted the 1917 way: '
-                     f"{esc(tl.result_text(pt.history_tally))}.{mark}</p>")
+                     f"{esc(result_text(pt.history_tally))}.{mark}</p>")
         h.append("</div></article>")
     h.append("</section>")
 
@@ -520,7 +521,7 @@ def html_page(deb: Debrief) -> str:
     for p in deb.players:
         assert p.ps is not None
         trail = ", ".join(f"{hhmm(t)} {w.places[w.scenes[s].place].name}"
-                          for t, s in tl.moves_of(w, p.ps, deb.began))
+                          for t, s in moves_of(w, p.ps, deb.began))
         h.append(f'<div class="student"><h4>{esc(p.name)} &mdash; '
                  f"{esc(_role_name(deb, p))}</h4>"
                  f'<p class="where">{esc(trail)}</p><ul>')

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from ..engine.clock import Clock
 from ..engine.model import World
 from ..engine.state import PlayerState
+from ..engine.votes import Tally
 from ..handouts.metrics import SANS, clip, text_width
 from ..handouts.page import esc
 from .room import Player, Room
@@ -187,10 +188,8 @@ def from_room(room: Room, title: str = "", now: int | None = None) -> Timeline:
                     areas, now)
 
 
-def result_text(tal: object) -> str:
+def result_text(tal: Tally) -> str:
     """`defeated (for 272, against 398)`: the result and the seats on each side."""
-    from ..engine import votes as vt
-    assert isinstance(tal, vt.Tally)
     value = tal.value
     shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
     count = f"{tal.vote.yes} {tal.seats_of(tal.vote.yes)}" + \
