@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine.model import Decision, Scene, World
-from ..engine.state import PlayerState
+from ..engine import PlayerState, World
+from ..engine.model import Decision, Scene
 from ..engine.votes import Tally, historical
 from ..handouts.metrics import SANS
 from ..handouts.packets import slug

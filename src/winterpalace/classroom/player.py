@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..engine.events import Turn, View
-from ..engine.state import Game
+from ..engine import Game, Turn, View
 from ..session import Notice, Output, Screen, Session, _clean, sentence
 from .room import Room, name_key
 

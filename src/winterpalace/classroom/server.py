@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..engine.model import World
+from ..engine import World
 from ..session import Notice, Output
 from . import codes
 from .class_folder import JOURNAL, ClassFolderError, ClassFolderLock, latest, make_private_dir

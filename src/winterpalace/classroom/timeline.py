@@ -16,9 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine.clock import Clock
-from ..engine.model import World
-from ..engine.state import PlayerState
+from ..engine import Clock, PlayerState, World
 from ..engine.votes import Tally
 from ..handouts.metrics import SANS, clip, text_width
 from ..handouts.page import esc
