@@ -291,9 +291,18 @@ def _span(deb: Debrief) -> str:
 
 
 def markdown(deb: Debrief) -> str:
-    w = deb.world
-    hhmm = w.clock.hhmm
+    """The debrief as Markdown: the night, the class against 1917, the secret goals, the
+    questions to talk over, and an appendix with each student's night and the sources."""
     refs = sources(deb)
+    lines = [*_md_head(deb), *_md_decided(deb, refs), *_md_secret_goals(deb), *_md_talk(deb),
+             *_md_appendix(deb, refs)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_head(deb: Debrief) -> list[str]:
+    """The title, the class and the night's events."""
+    w = deb.world
+    hhmm = deb.world.clock.hhmm
     lines = [f"# {md_escape(deb.title)}", "",
              f"{len(deb.players)} students, {_span(deb)}. Ballots were "
              f"{'secret' if deb.secret_ballots else 'open'}. {md_escape(w.title)}: "
@@ -303,6 +312,13 @@ def markdown(deb: Debrief) -> str:
         lines += [f"{e.number}. {hhmm(e.time)} {md_escape(e.title)}"
                   for e in deb.timeline.events]
         lines.append("")
+    return lines
+
+
+def _md_decided(deb: Debrief, refs: list[str]) -> list[str]:
+    """Each decision point the class reached: what it chose, and 1917."""
+    hhmm = deb.world.clock.hhmm
+    lines: list[str] = []
     lines += ["## Your class and 25-26 October 1917", ""]
     if not deb.decided:
         lines += ["Nobody decided at a marked decision point.", ""]
@@ -326,16 +342,35 @@ def markdown(deb: Debrief) -> str:
             lines.append(f"Counted the 1917 way: {md_escape(_tally_text(pt.history_tally))}"
                          + (f"; your class: {verdict}." if verdict else "."))
         lines.append("")
+    return lines
+
+
+def _md_secret_goals(deb: Debrief) -> list[str]:
+    """Each student's secret goal, if the roles have any."""
+    lines: list[str] = []
     goals = [(p, g) for p in deb.players for g in secret_goals(deb, p)]
     if goals:
         lines += ["## The secret goals", ""]
         lines += [f"- **{md_escape(p.name)}** ({md_escape(_role_name(deb, p))}): "
                   f"{md_escape(goal)}" for p, (_, goal) in goals]
         lines.append("")
+    return lines
+
+
+def _md_talk(deb: Debrief) -> list[str]:
+    """The short list of questions to talk over."""
+    lines: list[str] = []
     lines += ["## Talking it over", ""]
     for _, heading, items in short_prompts(deb):
         lines += [f"### {heading}", ""] + [f"- {md_escape(q)}" for _, q in items] + [""]
+    return lines
 
+
+def _md_appendix(deb: Debrief, refs: list[str]) -> list[str]:
+    """Each student's night, the votes, what nobody decided, every question, the sources."""
+    w = deb.world
+    hhmm = deb.world.clock.hhmm
+    lines: list[str] = []
     lines += ["## Appendix", "", "### Each student's night", ""]
     for p in deb.players:
         assert p.ps is not None
@@ -364,7 +399,7 @@ def markdown(deb: Debrief) -> str:
         lines += [f"#### {heading}", ""] + [f"- {md_escape(q)}" for _, q in items] + [""]
     if refs:
         lines += ["### Sources", ""] + [f"{i}. {md_escape(s)}" for i, s in enumerate(refs, 1)]
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
 
 
 # ---------------------------------------------------------------------------- HTML
