@@ -302,7 +302,7 @@ def markdown(deb: Debrief) -> str:
 def _md_head(deb: Debrief) -> list[str]:
     """The title, the class and the night's events."""
     w = deb.world
-    hhmm = deb.world.clock.hhmm
+    hhmm = w.clock.hhmm
     lines = [f"# {md_escape(deb.title)}", "",
              f"{len(deb.players)} students, {_span(deb)}. Ballots were "
              f"{'secret' if deb.secret_ballots else 'open'}. {md_escape(w.title)}: "
@@ -369,7 +369,7 @@ def _md_talk(deb: Debrief) -> list[str]:
 def _md_appendix(deb: Debrief, refs: list[str]) -> list[str]:
     """Each student's night, the votes, what nobody decided, every question, the sources."""
     w = deb.world
-    hhmm = deb.world.clock.hhmm
+    hhmm = w.clock.hhmm
     lines: list[str] = []
     lines += ["## Appendix", "", "### Each student's night", ""]
     for p in deb.players:
@@ -475,17 +475,27 @@ ol.sources {{ padding-left: 1.6rem; }}
 
 
 def html_page(deb: Debrief) -> str:
+    """The debrief as one HTML page to project and print: the night as a picture, the class
+    against 1917, the secret goals, the questions, and the appendix (for the teacher)."""
+    refs = sources(deb)
+    h = [*_html_night(deb), *_html_decided(deb, refs), *_html_secret_goals(deb),
+         *_html_talk(deb), *_html_appendix(deb, refs)]
+    return page(deb.title, "\n".join(h), style=STYLE)
+
+
+def _html_cite(deb: Debrief, source: str, refs: list[str]) -> str:
+    """` [1, 3]`: links to the sources a decision cites ("" for none)."""
+    nums = _cite(deb, source, refs)
+    if not nums:
+        return ""
+    links = ", ".join(f'<a href="#source-{n}">{n}</a>' for n in nums)
+    return f' <span class="cite">[{links}]</span>'
+
+
+def _html_night(deb: Debrief) -> list[str]:
+    """The title, and the night as a picture with its numbered events."""
     w = deb.world
     hhmm = w.clock.hhmm
-    refs = sources(deb)
-
-    def cite(source: str) -> str:
-        nums = _cite(deb, source, refs)
-        if not nums:
-            return ""
-        links = ", ".join(f'<a href="#source-{n}">{n}</a>' for n in nums)
-        return f' <span class="cite">[{links}]</span>'
-
     h = ['<header class="top">', f"<h1>{esc(deb.title)}</h1>",
          f'<p class="sub">{len(deb.players)} students &middot; {esc(_span(deb))} &middot; '
          f'ballots were {"secret" if deb.secret_ballots else "open"} &middot; '
@@ -499,7 +509,13 @@ def html_page(deb: Debrief) -> str:
               f"{esc(e.title)}</li>" for e in deb.timeline.events]
         h.append("</ol>")
     h.append("</section>")
+    return h
 
+
+def _html_decided(deb: Debrief, refs: list[str]) -> list[str]:
+    """Each decision point the class reached: what it chose, beside 1917."""
+    hhmm = deb.world.clock.hhmm
+    h: list[str] = []
     h += ['<section class="vs">', "<h2>Your class and 25&ndash;26 October 1917</h2>"]
     if not deb.decided:
         h.append("<p>Nobody decided at a marked decision point.</p>")
@@ -525,7 +541,7 @@ def html_page(deb: Debrief) -> str:
                      f"{esc(result_text(pt.tally))}</strong></p>")
         h.append("</div>")
         h.append(f'<div class="then"><p><span class="label">In 1917:</span> '
-                 f"{esc(d.history)}{cite(d.source)}</p>")
+                 f"{esc(d.history)}{_html_cite(deb, d.source, refs)}</p>")
         if pt.history_tally is not None:
             verdict = _verdict(pt)
             mark = "" if not verdict else (
@@ -535,7 +551,12 @@ def html_page(deb: Debrief) -> str:
                      f"{esc(result_text(pt.history_tally))}.{mark}</p>")
         h.append("</div></article>")
     h.append("</section>")
+    return h
 
+
+def _html_secret_goals(deb: Debrief) -> list[str]:
+    """Each student's secret goal, if the roles have any."""
+    h: list[str] = []
     goals = [(p, g) for p in deb.players for g in secret_goals(deb, p)]
     if goals:
         h += ['<section class="secrets">', "<h2>The secret goals</h2>", "<table>"]
@@ -543,14 +564,26 @@ def html_page(deb: Debrief) -> str:
             h.append(f'<tr><th scope="row">{esc(p.name)}<br><span class="note">'
                      f"{esc(_role_name(deb, p))}</span></th><td>{esc(goal)}</td></tr>")
         h += ["</table>", "</section>"]
+    return h
 
+
+def _html_talk(deb: Debrief) -> list[str]:
+    """The short list of questions to talk over, by stage."""
+    h: list[str] = []
     h += ['<section class="talk">', "<h2>Talking it over</h2>", '<div class="stages">']
     for stage, heading, items in short_prompts(deb):
         h.append(f'<section><h3 class="stage" data-stage="{stage}">{esc(heading)}</h3><ul>')
         h += [f"<li>{esc(q)}</li>" for _, q in items]
         h.append("</ul></section>")
     h += ["</div>", "</section>"]
+    return h
 
+
+def _html_appendix(deb: Debrief, refs: list[str]) -> list[str]:
+    """For the teacher's reading, not the projector: each student's night, the votes, what nobody decided, every question, the sources."""
+    w = deb.world
+    hhmm = w.clock.hhmm
+    h: list[str] = []
     # The appendix: for the teacher's reading, not the projector.
     h += ['<section class="appendix">', "<h2>Appendix</h2>", "<h3>Each student's night</h3>"]
     for p in deb.players:
@@ -578,7 +611,7 @@ def html_page(deb: Debrief) -> str:
             h.append(f'<div class="undecided" data-decision="{esc(d.id)}">'
                      f'<h4>{esc(d.question)}</h4><p class="note">{esc(_why_undecided(deb, pt))}'
                      f'</p><p><span class="label">In 1917:</span> '
-                     f"{esc(d.history)}{cite(d.source)}</p></div>")
+                     f"{esc(d.history)}{_html_cite(deb, d.source, refs)}</p></div>")
     h.append("<h3>All the questions</h3>")
     for _, heading, items in prompts(deb):
         h.append(f"<h4>{esc(heading)}</h4><ul>")
@@ -589,7 +622,7 @@ def html_page(deb: Debrief) -> str:
         h += [f'<li id="source-{i}">{esc(s)}</li>' for i, s in enumerate(refs, 1)]
         h.append("</ol>")
     h.append("</section>")
-    return page(deb.title, "\n".join(h), style=STYLE)
+    return h
 
 
 # ---------------------------------------------------------------------------- outputs
