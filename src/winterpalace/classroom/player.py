@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..engine import Game, Turn, View
-from ..session import Notice, Output, Screen, Session, _clean, sentence
+from ..sanitise import printable
+from ..session import MAX_INPUT, Notice, Output, Screen, Session, sentence
 from .room import Room, name_key
 
 CLASS_COMMANDS: dict[str, str] = {
@@ -71,7 +72,7 @@ class ClassroomSession(Session):
         return p is not None and p.ps is not None and p.ps.ending is not None
 
     def handle(self, line: str) -> list[Output]:
-        text = _clean(line)
+        text = printable(line, MAX_INPUT)
         word = text.partition(" ")[0].lower()
         if not self.begun and word not in _BEFORE_THE_NIGHT:
             p = self._room.player(self.name)
