@@ -7,34 +7,34 @@ import socket
 
 import pytest
 
-from winterpalace.classroom import addresses as ad
+from winterpalace.classroom import addresses
 from winterpalace.classroom.cli import join_line
 
 
 @pytest.mark.parametrize("name, ip, kind", [
-    ("wlan0", "192.168.1.20", ad.NETWORK), ("en0", "10.0.0.7", ad.NETWORK),
-    ("Wi-Fi", "192.168.0.4", ad.NETWORK), ("eth0", "172.20.3.4", ad.NETWORK),
-    ("tun0", "10.8.0.2", ad.VPN), ("wg0", "10.66.0.2", ad.VPN), ("utun3", "10.7.0.1", ad.VPN),
-    ("tailscale0", "100.101.1.2", ad.VPN), ("", "100.101.1.2", ad.VPN),
-    ("ppp0", "10.64.1.1", ad.VPN), ("NordVPN", "10.5.0.2", ad.VPN),
-    ("docker0", "172.17.0.1", ad.VIRTUAL), ("br-3f2a", "172.18.0.1", ad.VIRTUAL),
-    ("virbr0", "192.168.122.1", ad.VIRTUAL), ("vboxnet0", "192.168.56.1", ad.VIRTUAL),
-    ("vEthernet (WSL)", "172.29.80.1", ad.VIRTUAL),
-    ("eth1", "169.254.10.20", ad.LINK_LOCAL),
+    ("wlan0", "192.168.1.20", addresses.NETWORK), ("en0", "10.0.0.7", addresses.NETWORK),
+    ("Wi-Fi", "192.168.0.4", addresses.NETWORK), ("eth0", "172.20.3.4", addresses.NETWORK),
+    ("tun0", "10.8.0.2", addresses.VPN), ("wg0", "10.66.0.2", addresses.VPN), ("utun3", "10.7.0.1", addresses.VPN),
+    ("tailscale0", "100.101.1.2", addresses.VPN), ("", "100.101.1.2", addresses.VPN),
+    ("ppp0", "10.64.1.1", addresses.VPN), ("NordVPN", "10.5.0.2", addresses.VPN),
+    ("docker0", "172.17.0.1", addresses.VIRTUAL), ("br-3f2a", "172.18.0.1", addresses.VIRTUAL),
+    ("virbr0", "192.168.122.1", addresses.VIRTUAL), ("vboxnet0", "192.168.56.1", addresses.VIRTUAL),
+    ("vEthernet (WSL)", "172.29.80.1", addresses.VIRTUAL),
+    ("eth1", "169.254.10.20", addresses.LINK_LOCAL),
 ])
 def test_what_an_address_seems_to_be(name, ip, kind):
-    assert ad.classify(name, ip) == kind
+    assert addresses.classify(name, ip) == kind
 
 
 def _machine(monkeypatch, found, route):
-    monkeypatch.setattr(ad, "_by_interface", lambda: found)
-    monkeypatch.setattr(ad, "default_route_ip", lambda: route)
+    monkeypatch.setattr(addresses, "_by_interface", lambda: found)
+    monkeypatch.setattr(addresses, "default_route_ip", lambda: route)
 
 
 def test_a_laptop_on_a_vpn_with_docker_gives_its_wifi_address(monkeypatch):
     _machine(monkeypatch, [("lo", "127.0.0.1"), ("docker0", "172.17.0.1"),
                            ("tun0", "10.8.0.2"), ("wlan0", "192.168.1.20")], "10.8.0.2")
-    found = ad.candidates()
+    found = addresses.candidates()
     assert [a.ip for a in found] == ["192.168.1.20", "10.8.0.2", "172.17.0.1"]
     line, notes = join_line("0.0.0.0", 2222)
     assert line == "ssh -p 2222 <your name>@192.168.1.20"
@@ -67,13 +67,13 @@ def test_no_ordinary_network_is_said_out_loud(monkeypatch):
     assert note.startswith("!! This computer is on no ordinary network (only 10.8.0.2 (tun0")
     assert "--advertise" in note
     _machine(monkeypatch, [("lo", "127.0.0.1")], None)
-    monkeypatch.setattr(ad, "_by_name", lambda: [])
+    monkeypatch.setattr(addresses, "_by_name", lambda: [])
     line, [note] = join_line("0.0.0.0", 2222)
     assert line.endswith("@" + socket.gethostname()) and "no ordinary network" in note
 
 
 def test_this_machines_own_addresses():
-    found = ad.candidates()
+    found = addresses.candidates()
     assert all(not a.ip.startswith("127.") for a in found)
     assert len({a.ip for a in found}) == len(found)
     for a in found:

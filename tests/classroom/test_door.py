@@ -10,9 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import asyncssh
 import pytest
-
-asyncssh = pytest.importorskip("asyncssh")
 
 from winterpalace.classroom import codes
 from winterpalace.classroom.door import Door, DoorLimits, RateLimit

@@ -62,8 +62,8 @@ def test_the_server_runs_a_lesson_and_a_restart_keeps_its_settings(world, tmp_pa
 
 
 def test_a_bad_ballot_setting_is_refused_cleanly(world, tmp_path):
-    from winterpalace.classroom.server import SessionDirError
-    with pytest.raises(SessionDirError, match="open.*secret"):
+    from winterpalace.classroom.class_folder import ClassFolderError
+    with pytest.raises(ClassFolderError, match="open.*secret"):
         Classroom.create(world, tmp_path, "lamp-11", ballot="shouted")
 
 

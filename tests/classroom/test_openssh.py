@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 
-pexpect = pytest.importorskip("pexpect")
-pytest.importorskip("asyncssh")
-
 from winterpalace.classroom.journal import read_journal
 from winterpalace.classroom.room import Room
 from winterpalace.scenario import load_scenario
+
+pexpect = pytest.importorskip("pexpect")
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +50,8 @@ class Server:
                 "--stdin", "--wrong-code-delay", "0.2", *extra]
         args += ["--resume"] if resume else ["--code", CODE]
         self.log_path = tmp / ("server-resumed.log" if resume else "server.log")
-        self.log = open(self.log_path, "wb")
+        # Open while the server runs (it writes there), closed in stop(): no `with`.
+        self.log = open(self.log_path, "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=self.log,
                                      stderr=subprocess.STDOUT)
         self.wait_for("Type `help`")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from winterpalace.classroom.codes import new_check
 from winterpalace.classroom.console import FacilitatorConsole
 from winterpalace.classroom.journal import Journal, JournalError, read_journal, repair_tail
 from winterpalace.classroom.names import name_key
@@ -160,6 +161,37 @@ def test_replay_rebuilds_the_night_and_catches_a_journal_that_parts_ways(world: 
         Room.replay(world, [other])
 
 
+def test_every_kind_of_record_the_room_journals_replays(world: World) -> None:
+    # (The class votes' and caucus breaks' records replay in tests/lesson: they need factions.)
+    room = opened(world)
+    room.assign("Kolya", "officer")
+    room.cap("sailor", 3)
+    room.set_pin("Anna", "salt:hash")
+    room.set_window(40)
+    room.set_pace(5)
+    room.start(t(world, "18:30"))
+    room.set_paused(True)
+    room.set_paused(False)
+    room.advance(t(world, "20:00"))
+    assert not room.choose("Misha", 1).refused
+    assert not room.wait("Misha", 10).refused
+    room.set_locked(True)
+    room.set_code(new_check("new-code-22"))
+    for what in ("mute", "freeze", "remove"):
+        assert room.set_flag("Misha", what, True).ok
+    room.note_door(12, ["192.0.2.7"])
+    room.disconnect("Anna")
+    room.connect("Anna")
+    room.restart()
+    room.end()
+    kinds = {r["t"] for r in room.records}
+    assert kinds == {"join", "connect", "disconnect", "restart", "pin", "choose", "wait",
+                     "start", "pause", "resume", "advance", "window", "pace", "lock", "code",
+                     "mute", "freeze", "remove", "cap", "assign", "end", "door"}
+    records = json.loads(json.dumps([room.opening_record(), *room.records]))
+    assert Room.replay(world, records).snapshot() == room.snapshot()
+
+
 def test_journal_is_written_in_order_and_survives_a_torn_line(tmp_path: Path) -> None:
     path = tmp_path / "journal.jsonl"
 
@@ -191,10 +223,15 @@ def test_facilitator_commands(world: World, tmp_path: Path) -> None:
     assert con.command("advance 19:00") == [""]
     assert room.now == t(world, "19:00")
     assert con.command("advance +30") == [""] and room.now == t(world, "19:30")
+    # `+` takes the engine's one duration grammar (a bare number is minutes):
+    assert con.command("ADVANCE +1h5m") == [""] and room.now == t(world, "20:35")
+    assert con.command("clock + 10 min") == [""] and room.now == t(world, "20:45")
+    for bad in ("advance +", "advance +soon", "advance +-5", "advance +0.5h"):
+        assert "advance +30" in con.command(bad)[0] and room.now == t(world, "20:45")
     assert con.command("advance 18:00")[0].startswith("Not done")
     assert "advance 22:00" in con.command("advance soon")[0]
     assert con.command("pace 10") == [""] and room.pace == 10
-    assert con.command("window 15") == [""] and room.limit == t(world, "19:45")
+    assert con.command("window 15") == [""] and room.limit == t(world, "21:00")
     con.command("freeze misha")
     assert room.player("misha").frozen                          # type: ignore[union-attr]
     assert con.command("mute nobody")[0].startswith("Not done")

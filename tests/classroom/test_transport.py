@@ -9,9 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import asyncssh
 import pytest
-
-asyncssh = pytest.importorskip("asyncssh")
 
 from winterpalace.classroom.journal import read_journal
 from winterpalace.classroom.room import Room

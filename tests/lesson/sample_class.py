@@ -85,13 +85,13 @@ def write_example() -> None:
     """docs/lesson-example/ and docs/pictures/, from the six-student class."""
     import shutil
 
-    from winterpalace.classroom import debrief as db
+    from winterpalace.classroom import debrief
     from winterpalace.scenario import load_scenario
 
     world = load_scenario(ROOT / "scenes")
     room = lesson(world)
     out = ROOT / "docs" / "lesson-example"
-    files = dict(db.debrief_files(db.build(room)))
+    files = dict(debrief.debrief_files(debrief.build(room)))
     (out / "debrief.md").write_text(files["debrief.md"], encoding="utf-8")
     (out / "debrief.html").write_text(files["debrief.html"], encoding="utf-8")
     (out / "transcript-anna.md").write_text(files["transcripts/anna.md"], encoding="utf-8")
@@ -110,7 +110,7 @@ def pictures(world: World, room: Room) -> None:
 
     from browser import launch, pdf_pages_png, shrink
 
-    from winterpalace.classroom import debrief as db
+    from winterpalace.classroom import debrief
     from winterpalace.handouts.packets import class_plan, write_packets
 
     pics = ROOT / "docs" / "pictures"
@@ -122,7 +122,7 @@ def pictures(world: World, room: Room) -> None:
         first = next(r.first_page for r in class_plan(world, 24) if r.sheet.faction)
         pdf_pages_png(browser, pdf, [1, first, first + 1], pics / "packet.png", width=800)
         shot = Path(tmp) / "debrief.png"
-        browser.screenshot(db.html_page(db.build(room)), shot, 1280, 900)
+        browser.screenshot(debrief.html_page(debrief.build(room)), shot, 1280, 900)
         shrink(browser, shot, pics / "debrief.png", width=800)
     if shutil.which("optipng"):
         for png in pics.glob("*.png"):

@@ -7,7 +7,7 @@ import json
 import re
 
 from winterpalace import cli
-from winterpalace.classroom import debrief as db
+from winterpalace.classroom import debrief
 
 from .conftest import MARTOV_INDEX
 
@@ -22,7 +22,7 @@ def test_the_debrief_page(world, at_martov, tmp_path):
     room.choose("Anna", MARTOV_INDEX["against"])
     room.choose("Boris", MARTOV_INDEX["against"])
     room.advance(world.clock.parse_time("23:40"))
-    paths = db.write_debrief(room, tmp_path)
+    paths = debrief.write_debrief(room, tmp_path)
     page = (tmp_path / "debrief.html").read_text()
     md = (tmp_path / "debrief.md").read_text()
     # The SVG timeline: one track per student, world events and the vote as marks.
@@ -35,7 +35,7 @@ def test_the_debrief_page(world, at_martov, tmp_path):
     assert '<g class="vote">' in svg and "Vote martov: defeated (for 272, against 398)" in svg
     # "Your class and 1917": the points the class reached, in the order it reached them;
     # the appendix holds the rest of the roles' points, each point once.
-    deb = db.build(room)
+    deb = debrief.build(room)
     decided = re.findall(r'class="point vs1917" data-decision="([^"]+)"', page)
     rest = re.findall(r'class="undecided" data-decision="([^"]+)"', page)
     assert sorted(decided + rest) == sorted(s.decision.id for s in _played(world, room))
@@ -62,8 +62,8 @@ def test_the_debrief_page(world, at_martov, tmp_path):
     assert "a different result" in martov
     # The source is cited by its number in the appendix's list, written as its authors did.
     source = world.scenes["delegate_martov_motion"].decision.source
-    n = db.sources(deb).index(source) + 1
-    assert db.sources(deb) == list(dict.fromkeys(db.sources(deb)))      # each once
+    n = debrief.sources(deb).index(source) + 1
+    assert debrief.sources(deb) == list(dict.fromkeys(debrief.sources(deb)))      # each once
     assert f'href="#source-{n}">{n}</a>' in martov
     assert f'<li id="source-{n}">{html.escape(source)}</li>' in page
     # Key decisions by handle and the secret goals revealed.
@@ -87,7 +87,7 @@ def test_the_debrief_page(world, at_martov, tmp_path):
 def test_secret_ballots_stay_secret_in_the_debrief(world, at_martov):
     room = at_martov({"Anna": "Bolshevik"}, ballot="secret")
     room.choose("Anna", MARTOV_INDEX["against"])
-    page = db.html_page(db.build(room))
+    page = debrief.html_page(debrief.build(room))
     martov = page[page.index('data-decision="delegate_martov_vote"'):]
     assert "(secret ballot)" in martov[:martov.index("</article>")]
     assert "voted against Martov" not in page
@@ -122,7 +122,7 @@ def test_every_work_is_cited_one_way(world):
         cited += [x.source for x in pk.excerpts]
     spellings: dict[tuple[str, str], set[str]] = {}
     for source in cited:
-        for work in db.split_sources(source):
+        for work in debrief.split_sources(source):
             author = work.split(",")[0].split()[-1]
             author = unicodedata.normalize("NFD", author).encode("ascii", "ignore").decode()
             year = re.findall(r"\b(1[89]\d\d|20\d\d)\b", work)
@@ -138,10 +138,10 @@ def test_a_vote_the_clock_counted_before_the_class_voted_says_so(world):
     from .sample_class import SIX, STEPS, lesson
 
     steps = [("advance 00:30" if s == "advance 00:00" else s) for s in STEPS]
-    deb = db.build(lesson(world, SIX, steps=steps))
+    deb = debrief.build(lesson(world, SIX, steps=steps))
     walkout = next(pt for pt in deb.points if pt.decision.id == "delegate_walkout")
     assert walkout.tally is not None and not walkout.tally.ballots
-    page = db.html_page(deb)
+    page = debrief.html_page(deb)
     part = page[page.index('data-decision="delegate_walkout"'):]
     part = part[:part.index("</article>")]
     assert "Counted before anyone in the class had voted" in part

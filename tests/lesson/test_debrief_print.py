@@ -10,8 +10,7 @@ import re
 
 import pytest
 
-from winterpalace.classroom import debrief as db
-from winterpalace.classroom import timeline as tl
+from winterpalace.classroom import debrief, timeline
 from winterpalace.handouts.balance import plan
 from winterpalace.handouts.page import page as html_doc
 
@@ -71,7 +70,7 @@ def _big_class(world, n: int) -> list[tuple[str, str, str | None, str | None]]:
 
 def test_the_projected_timeline_is_legible_and_no_labels_overlap(world, browser):
     room = lesson(world, SIX)
-    found = _labels(browser, db.html_page(db.build(room)))
+    found = _labels(browser, debrief.html_page(debrief.build(room)))
     _check_labels(found)
     kinds = {t["cls"] for t in found["texts"]}
     assert {"hour", "event-number", "name", "role", "place", "vote-label", "area"} <= kinds
@@ -83,12 +82,12 @@ def test_a_big_class_and_a_night_under_way_keep_their_labels_apart(world, browse
     """40 students with the longest names, and a live view of a night at 23:00 with the
     class clock marked (the picture a projector shows during the lesson)."""
     room = lesson(world, _big_class(world, 40))
-    _check_labels(_labels(browser, db.html_page(db.build(room))))
+    _check_labels(_labels(browser, debrief.html_page(debrief.build(room))))
     live = lesson(world, _big_class(world, 12), steps=STEPS[:4])
     assert not live.ended
-    picture = tl.svg(tl.from_room(live, now=live.now))
+    picture = timeline.svg(timeline.from_room(live, now=live.now))
     assert "now 23:00" in picture
-    found = _labels(browser, html_doc("Live", picture, style=db.STYLE))
+    found = _labels(browser, html_doc("Live", picture, style=debrief.STYLE))
     _check_labels(found)
     assert any(t["cls"] == "now-label" for t in found["texts"])
 
@@ -96,9 +95,9 @@ def test_a_big_class_and_a_night_under_way_keep_their_labels_apart(world, browse
 def test_the_short_debrief_of_four_students_fits_on_two_pages(world, browser):
     """Printed, the lesson's part (the night, the class and 1917, the secret goals, the
     questions) takes two pages, A4 or Letter; the appendix starts the third."""
-    deb = db.build(lesson(world, FOUR))
+    deb = debrief.build(lesson(world, FOUR))
     assert len(deb.players) == 4 and len(deb.decided) >= 5
-    page = db.html_page(deb)
+    page = debrief.html_page(deb)
     headings = [html.unescape(re.sub(r"<[^>]+>", "", h))
                 for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", page, re.DOTALL)]
     headings += ["Your class", "In 1917:"]

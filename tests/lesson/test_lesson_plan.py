@@ -115,7 +115,7 @@ def test_the_45_minute_lesson_from_start_to_debrief(world, tmp_path: Path) -> No
             if cmd == "start 18:00":
                 # Everyone is at six in the evening, in the night of their role; the
                 # delegates registered with the faction they gave, told so.
-                for name, role, faction, _ in CLASS:
+                for name, _role, faction, _ in CLASS:
                     p = room.player(name)
                     assert p.ps is not None and p.ps.time == T("18:00"), name
                     assert room.faction_of(p) == faction

@@ -11,7 +11,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from winterpalace.classroom import timeline as tl
+from winterpalace.classroom import timeline
 from winterpalace.handouts.metrics import text_width
 
 TEXT = re.compile(r'<text(?: class="([^"]*)")? x="([\d.-]+)" y="([\d.-]+)" font-size="(\d+)" '
@@ -20,7 +20,7 @@ TEXT = re.compile(r'<text(?: class="([^"]*)")? x="([\d.-]+)" y="([\d.-]+)" font-
 
 def boxes(svg: str) -> list[tuple[str, float, float, float, float]]:
     out = []
-    for cls, x, y, size, anchor, bold, text in TEXT.findall(svg):
+    for _cls, x, y, size, anchor, bold, text in TEXT.findall(svg):
         text = html.unescape(text)
         w = text_width(text, int(size), bool(bold))
         x0 = float(x) - {"start": 0, "middle": w / 2, "end": w}[anchor]
@@ -52,7 +52,7 @@ places = st.text(alphabet="The palace yard corridor Smolny", min_size=1, max_siz
 
 
 @st.composite
-def pictures(draw: st.DrawFn) -> tl.Timeline:
+def pictures(draw: st.DrawFn) -> timeline.Timeline:
     start = draw(st.integers(0, 20)) * 60
     end = start + draw(st.integers(1, 24)) * 60
     minute = st.integers(start, end)
@@ -61,31 +61,31 @@ def pictures(draw: st.DrawFn) -> tl.Timeline:
     tracks = []
     for _ in range(draw(st.integers(0, 40))):
         cuts = sorted(draw(st.lists(minute, min_size=1, max_size=12)))
-        spans = tuple(tl.Span(a, max(b, a + 2), draw(places), draw(st.sampled_from(areas))[0])
-                      for a, b in zip(cuts, cuts[1:] + [end]))
-        ballots = tuple(tl.BallotMark(draw(minute), "v", "for")
+        spans = tuple(timeline.Span(a, max(b, a + 2), draw(places), draw(st.sampled_from(areas))[0])
+                      for a, b in zip(cuts, cuts[1:] + [end], strict=True))
+        ballots = tuple(timeline.BallotMark(draw(minute), "v", "for")
                         for _ in range(draw(st.integers(0, 3))))
-        tracks.append(tl.Track(draw(names), draw(st.sampled_from(
+        tracks.append(timeline.Track(draw(names), draw(st.sampled_from(
             ["Bolshevik", "Menshevik-Internationalist", "Lieutenant Sinegub", "A sailor"])),
             spans, ballots))
-    events = tuple(tl.EventMark(i, t, "event") for i, t in enumerate(
+    events = tuple(timeline.EventMark(i, t, "event") for i, t in enumerate(
         sorted(draw(st.lists(minute, max_size=60))), 1))
-    votes = tuple(tl.VoteMark(t, f"v{i}", "Vote " + "x" * draw(st.integers(1, 120)))
+    votes = tuple(timeline.VoteMark(t, f"v{i}", "Vote " + "x" * draw(st.integers(1, 120)))
                   for i, t in enumerate(sorted(draw(st.lists(minute, max_size=6)))))
     now = draw(st.none() | minute)
-    return tl.Timeline("T", Clock(), start, end, tuple(tracks), events, votes,  # type: ignore[arg-type]
+    return timeline.Timeline("T", Clock(), start, end, tuple(tracks), events, votes,  # type: ignore[arg-type]
                        areas[:draw(st.integers(0, 4))], now)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pictures())
-def test_no_two_labels_overlap_whatever_the_night(picture: tl.Timeline) -> None:
-    check(tl.svg(picture))
+def test_no_two_labels_overlap_whatever_the_night(picture: timeline.Timeline) -> None:
+    check(timeline.svg(picture))
 
 
 def test_the_check_sees_an_overlap() -> None:
     """The check above can fail: two labels drawn on one spot."""
-    svg = tl.svg(tl.Timeline("T", Clock(), 0, 120, (), (), (), ()))  # type: ignore[arg-type]
+    svg = timeline.svg(timeline.Timeline("T", Clock(), 0, 120, (), (), (), ()))  # type: ignore[arg-type]
     label = '<text x="150.0" y="22.0" font-size="18" text-anchor="start" fill="#444">00:00</text>'
     try:
         check(svg.replace("</svg>", label + "</svg>"))

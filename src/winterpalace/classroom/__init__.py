@@ -1,10 +1,28 @@
 """A class session: one shared night for many students, its teacher's console, its journal,
 the debrief, and the door that keeps strangers out.
 
-Layers inside the package, lowest first: `names`, `codes`, `door`, `ballots` and `room` (the
-pure night: records in, deliveries out); `journal` and `sessions` (the disk); `player` (a
-student's commands); `server` (the live hub); `connection` (a student's conversation, whatever
-the transport); `ssh`, `telnet` (transports); `timeline` (the night as a picture, pure, for
-the debrief and a live view); `addresses` (this computer's, for the join line); `console`,
-`debrief`, `cli` on top.
+Layers inside the package, lowest first: `names`, `codes`, `door`, `ballots` and the room
+(`room_state`, `room_news`, `room_votes`, `room_clock`, `room_students`, `room_teacher`, put
+together in `room`: the pure night, records in, deliveries out); `journal` and `class_folder`
+(the disk: a class session's journal and its folder); `player` (a student's commands); `server`
+(the live hub); `connection` (a student's conversation, whatever the transport); `ssh`,
+`telnet`, `web` (transports); `timeline` (the night as a picture, pure, for the debrief and a
+live view); `addresses` (this computer's, for the join line); `console`, `debrief`, `cli` on
+top.
+
+The public API is below (`__all__`); the transports, the simulated students (`simulate`,
+`websim`, for tests and benchmarks) and `cli` are imported from their modules.
 """
+
+from .class_folder import ClassFolder, ClassFolderBusy, ClassFolderError, class_folders
+from .console import FacilitatorConsole
+from .journal import Journal, JournalError, read_journal
+from .names import clean_name, clean_text, name_key
+from .player import ClassroomSession
+from .room import LogLine, Player, Result, Room, RoomError
+from .server import Classroom
+
+__all__ = ["ClassFolder", "ClassFolderBusy", "ClassFolderError", "Classroom",
+           "ClassroomSession", "FacilitatorConsole", "Journal", "JournalError", "LogLine",
+           "Player", "Result", "Room", "RoomError", "class_folders", "clean_name", "clean_text",
+           "name_key", "read_journal"]

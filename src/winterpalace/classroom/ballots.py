@@ -8,9 +8,9 @@ choices at the decision; the class clock holds at the vote's `hold:` time until 
 
 from __future__ import annotations
 
-from ..engine import votes as vt
-from ..engine.model import Vote, World
-from ..engine.state import PlayerState
+from ..engine import PlayerState, World
+from ..engine.model import Vote
+from ..engine.votes import Ballot, Tally, ballot_option, ballot_time, tally
 
 BALLOTS = ("open", "secret")
 
@@ -23,8 +23,8 @@ class ClassVotes:
         self.world = world
         self.votes: dict[str, Vote] = dict(lesson.votes) if lesson is not None else {}
         self.secret = secret
-        self.ballots: dict[str, dict[str, vt.Ballot]] = {}   # vote -> player key -> ballot
-        self.counted: dict[str, vt.Tally] = {}
+        self.ballots: dict[str, dict[str, Ballot]] = {}   # vote -> player key -> ballot
+        self.counted: dict[str, Tally] = {}
 
     def replaced_events(self) -> frozenset[str]:
         """The single-player events the class's votes take the place of."""
@@ -65,22 +65,22 @@ class ClassVotes:
             if v.id in self.counted or ps is None or ps.role != v.role \
                     or self.has_voted(v, key):
                 continue
-            option = vt.ballot_option(self.world, v, ps)
+            option = ballot_option(self.world, v, ps)
             if option is None:
                 continue
-            self.ballots.setdefault(v.id, {})[key] = vt.Ballot(name, faction, option,
-                                                               vt.ballot_time(v, ps))
+            self.ballots.setdefault(v.id, {})[key] = Ballot(name, faction, option,
+                                                               ballot_time(v, ps))
             cast.append((v, option))
         return cast
 
-    def count(self, vote: Vote, now: int, key_of: dict[str, str]) -> vt.Tally:
+    def count(self, vote: Vote, now: int, key_of: dict[str, str]) -> Tally:
         """Count `vote` now with the ballots cast so far; `key_of` orders them by name."""
         ballots = sorted(self.ballots.get(vote.id, {}).values(),
                          key=lambda b: key_of.get(b.name, b.name))
         at = max([now] + [b.time for b in ballots])
-        tally = vt.tally(self.world, vote, ballots, at=at, secret=self.secret)
-        self.counted[vote.id] = tally
-        return tally
+        counted = tally(self.world, vote, ballots, at=at, secret=self.secret)
+        self.counted[vote.id] = counted
+        return counted
 
     def snapshot(self) -> dict[str, object]:
         return {"secret": self.secret,

@@ -14,9 +14,17 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..scenario.report import load_or_report
+
+if TYPE_CHECKING:       # the server's modules are imported only when a command needs them
+    from ..engine import World
+    from .console import FacilitatorConsole
+    from .server import Classroom
+    from .ssh import Listener
+    from .telnet import TelnetListener
+    from .web import WebClass
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
 OLD_SESSION_DAYS = 30
@@ -155,7 +163,7 @@ def add_purge_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _saves(args: argparse.Namespace) -> Path:
-    from .sessions import default_saves
+    from .class_folder import default_saves
     given = getattr(args, "saves", None)
     return Path(given).expanduser() if given else default_saves()
 
@@ -172,10 +180,10 @@ def _out(text: str) -> None:
 
 
 def cmd_debrief(args: argparse.Namespace) -> int:
+    from .class_folder import latest
     from .debrief import make, summary_lines, write_debrief
     from .journal import JournalError, read_journal
     from .room import Room, RoomError
-    from .sessions import latest
 
     saves = _saves(args)
     folder = Path(args.folder) if args.folder else latest(saves)
@@ -206,13 +214,13 @@ def cmd_debrief(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from .sessions import SessionError, describe_age, parse_age, purge
+    from .class_folder import ClassFolderError, describe_age, parse_age, purge
 
     saves = _saves(args)
     try:
         limit = parse_age(args.older_than)
         gone, busy = purge(saves, limit, dry_run=args.dry_run)
-    except SessionError as e:
+    except ClassFolderError as e:
         _err(str(e))
         return EXIT_ERROR
     except OSError as e:
@@ -239,52 +247,19 @@ def cmd_classroom(args: argparse.Namespace) -> int:
         _err("asyncssh is missing: reinstall Winter Palace (pip install -e . in its folder)")
         return EXIT_ERROR
     from .console import weak_code_warning
-    from .door import DoorLimits
-    from .server import Classroom, SessionDirError
-    from .sessions import SessionError, make_private_dir
 
     world = load_or_report(args.scenes)
     if world is None:
         return EXIT_BAD_SCENARIO
-    if not 1 <= args.port <= 65535:
-        _err(f"--port {args.port}: give a port from 1 to 65535 (2222 is usual)")
-        return EXIT_ERROR
-    telnet_port = args.telnet_port
-    if telnet_port is not None and not (1 <= telnet_port <= 65535 and telnet_port != args.port):
-        _err(f"--telnet-port {telnet_port}: give a port from 1 to 65535 other than --port "
-             "(2323 is usual)")
-        return EXIT_ERROR
-    problem = _web_options_problem(args)
+    problem = _options_problem(args)
     if problem:
         _err(problem)
         return EXIT_ERROR
-    for opt, value in (("--max-connections", args.max_connections),
-                       ("--max-per-address", args.max_per_address)):
-        if not 1 <= value <= 10_000:
-            _err(f"{opt}: give a number from 1 to 10000")
-            return EXIT_ERROR
     saves = _saves(args)
-    try:
-        make_private_dir(saves)
-        if args.resume is not None:
-            hub = Classroom.resume(world, saves, Path(args.resume) if args.resume else None)
-        else:
-            hub = Classroom.create(world, saves, args.code, args.window,
-                                   ballot="secret" if args.secret_ballot else "open",
-                                   gentle=args.gentle)
-    except (SessionDirError, SessionError) as e:
-        _err(str(e))
+    hub = _open_class(world, args, saves)
+    if hub is None:
         return EXIT_ERROR
-    except OSError as e:
-        _err(f"{saves}: {e.strerror or e}")
-        return EXIT_ERROR
-    hub.pace_step = max(1, args.pace_step)
-    hub.minute = max(0.01, args.caucus_minute)
-    hub.report_every = max(0.05, args.report_every)
-    hub.door.limits = DoorLimits(max_connections=args.max_connections,
-                                 max_per_address=min(args.max_per_address,
-                                                     args.max_connections),
-                                 wrong_delay=max(0.0, args.wrong_code_delay))
+    _set_limits(hub, args)
     if args.resume is not None and (args.secret_ballot or args.gentle):
         _err("note: --secret-ballot and --gentle are set when a session begins; the resumed "
              "session keeps its own settings")
@@ -300,6 +275,56 @@ def cmd_classroom(args: argparse.Namespace) -> int:
         return EXIT_OK
 
 
+def _options_problem(args: argparse.Namespace) -> str | None:
+    """Why the server's options cannot be used (a sentence), or None."""
+    if not 1 <= args.port <= 65535:
+        return f"--port {args.port}: give a port from 1 to 65535 (2222 is usual)"
+    telnet_port = args.telnet_port
+    if telnet_port is not None and not (1 <= telnet_port <= 65535 and telnet_port != args.port):
+        return (f"--telnet-port {telnet_port}: give a port from 1 to 65535 other than --port "
+                "(2323 is usual)")
+    problem = _web_options_problem(args)
+    if problem:
+        return problem
+    for opt, value in (("--max-connections", args.max_connections),
+                       ("--max-per-address", args.max_per_address)):
+        if not 1 <= value <= 10_000:
+            return f"{opt}: give a number from 1 to 10000"
+    return None
+
+
+def _open_class(world: World, args: argparse.Namespace, saves: Path) -> Classroom | None:
+    """The class session begun (or resumed) in `saves`; None, said why, if it cannot be."""
+    from .class_folder import ClassFolderError, make_private_dir
+    from .server import Classroom
+
+    try:
+        make_private_dir(saves)
+        if args.resume is not None:
+            return Classroom.resume(world, saves, Path(args.resume) if args.resume else None)
+        return Classroom.create(world, saves, args.code, args.window,
+                                ballot="secret" if args.secret_ballot else "open",
+                                gentle=args.gentle)
+    except ClassFolderError as e:
+        _err(str(e))
+    except OSError as e:
+        _err(f"{saves}: {e.strerror or e}")
+    return None
+
+
+def _set_limits(hub: Classroom, args: argparse.Namespace) -> None:
+    """The door's limits and the clock's steps from the options (some only for tests)."""
+    from .door import DoorLimits
+
+    hub.pace_step = max(1, args.pace_step)
+    hub.minute = max(0.01, args.caucus_minute)
+    hub.report_every = max(0.05, args.report_every)
+    hub.door.limits = DoorLimits(max_connections=args.max_connections,
+                                 max_per_address=min(args.max_per_address,
+                                                     args.max_connections),
+                                 wrong_delay=max(0.0, args.wrong_code_delay))
+
+
 def _more_files() -> None:
     """Let the server hold as many connections as the system allows (1024 is a low default)."""
     try:
@@ -312,37 +337,17 @@ def _more_files() -> None:
         pass
 
 
-async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
-    from .console import FacilitatorConsole
-    from .ssh import start_ssh
-
+async def _serve(hub: Classroom, args: argparse.Namespace, saves: Path) -> int:
+    """Run the class until it ends or the server is stopped: the listeners, the console."""
     hub.start_background()
     if args.resume is not None and args.code:
         hub.set_code(args.code)
     if args.resume is not None and args.window:
         hub.room.set_window(args.window)
-    try:
-        listener = await start_ssh(hub, args.host, args.port, saves / "host_key",
-                                   question_timeout=args.question_timeout,
-                                   play_timeout=args.idle_timeout)
-    except OSError as e:
-        _err(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}. Is another "
-             "classroom already running? Try another --port.")
-        await hub.close()
+    listening = await _listen(hub, args, saves)
+    if listening is None:
         return EXIT_ERROR
-    telnet = None
-    if args.telnet_port is not None:
-        from .telnet import start_telnet
-        try:
-            telnet = await start_telnet(hub, args.host, args.telnet_port,
-                                        **({"question_timeout": args.question_timeout}
-                                           if args.question_timeout else {}))
-        except OSError as e:
-            _err(f"cannot listen for telnet on {args.host}:{args.telnet_port}: "
-                 f"{e.strerror or e}. Try another --telnet-port.")
-            await listener.close()
-            await hub.close()
-            return EXIT_ERROR
+    listener, telnet = listening
     hint, notes = join_line(args.host, args.port, args.advertise)
     if telnet is not None:
         hint += f"  (no ssh: telnet {hint.rsplit('@', 1)[1]} {args.telnet_port})"
@@ -354,17 +359,65 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
         return EXIT_ERROR
     if web is not None:
         hint += f"  (no ssh: open {web.url} in a browser)"
+    console = await _open_console(hub, hint, web_lines, notes, telnet is not None, saves)
+    use_terminal = not args.stdin and sys.stdin.isatty() and sys.stdout.isatty()
+    await _run_until_stopped(hub, console, use_terminal)
+    # Every step of stopping has a time limit: a server always stops, and saves.
+    try:
+        await asyncio.wait_for(_shut(hub, listener, telnet, web), 10)
+    except TimeoutError:
+        hub.journal.close()
+    if hub.room.ended:
+        console.print_line(f"Session ended. The journal is in {hub.folder}.")
+    else:
+        again = "" if args.saves is None else f" --saves {args.saves}"
+        console.print_line(f"Server stopped. Carry on later with: winterpalace classroom "
+                           f"--resume{again}")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+async def _listen(hub: Classroom, args: argparse.Namespace,
+                  saves: Path) -> tuple[Listener, TelnetListener | None] | None:
+    """The SSH listener (and telnet's, if asked); None, said why and closed, if one cannot."""
+    from .ssh import start_ssh
+
+    try:
+        listener = await start_ssh(hub, args.host, args.port, saves / "host_key",
+                                   question_timeout=args.question_timeout,
+                                   play_timeout=args.idle_timeout)
+    except OSError as e:
+        _err(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}. Is another "
+             "classroom already running? Try another --port.")
+        await hub.close()
+        return None
+    if args.telnet_port is None:
+        return listener, None
+    from .telnet import start_telnet
+    try:
+        telnet = await start_telnet(hub, args.host, args.telnet_port,
+                                    **({"question_timeout": args.question_timeout}
+                                       if args.question_timeout else {}))
+    except OSError as e:
+        _err(f"cannot listen for telnet on {args.host}:{args.telnet_port}: "
+             f"{e.strerror or e}. Try another --telnet-port.")
+        await listener.close()
+        await hub.close()
+        return None
+    return listener, telnet
+
+
+async def _open_console(hub: Classroom, hint: str, web_lines: list[str],
+                        join_notes: list[str], telnet: bool, saves: Path) -> FacilitatorConsole:
+    """The teacher's console, with what they need to know first printed on it."""
+    from .console import FacilitatorConsole
+
     console = FacilitatorConsole(hub, hint)
     hub.on_log = console.on_log
-    if telnet is not None:
+    if telnet:
         from .telnet import WARNING
         console.print_line(WARNING)
-    for line in web_lines:
-        console.print_line(line)
-    use_terminal = not args.stdin and sys.stdin.isatty() and sys.stdout.isatty()
-    for line in console.status_lines():
-        console.print_line(line)
-    for line in notes:
+    for line in [*web_lines, *console.status_lines(), *join_notes]:
         console.print_line(line)
     await hub.commit()        # the set-up's own lines (a changed code)
     if hub.resumed and hub.room.players:
@@ -378,7 +431,13 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
                            f"days: `winterpalace classroom purge --older-than "
                            f"{OLD_SESSION_DAYS}d` deletes them.")
     console.print_line(console.next_step())
+    return console
 
+
+async def _run_until_stopped(hub: Classroom, console: FacilitatorConsole,
+                             use_terminal: bool) -> None:
+    """The console runs until the session ends or the server is told to stop (a signal; on a
+    terminal, Ctrl-D too)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -402,22 +461,10 @@ async def _serve(hub: Any, args: argparse.Namespace, saves: Path) -> int:
     await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
     for t in (runner, ended, stopped):
         t.cancel()
-    # Every step of stopping has a time limit: a server always stops, and saves.
-    try:
-        await asyncio.wait_for(_shut(hub, listener, telnet, web), 10)
-    except TimeoutError:
-        hub.journal.close()
-    if hub.room.ended:
-        console.print_line(f"Session ended. The journal is in {hub.folder}.")
-    else:
-        again = "" if args.saves is None else f" --saves {args.saves}"
-        console.print_line(f"Server stopped. Carry on later with: winterpalace classroom "
-                           f"--resume{again}")
-    sys.stdout.flush()
-    return EXIT_OK
 
 
-async def _shut(hub: Any, listener: Any, telnet: Any, web: Any) -> None:
+async def _shut(hub: Classroom, listener: Listener, telnet: TelnetListener | None,
+                web: WebClass | None) -> None:
     if web is not None:
         await web.close()
     if telnet is not None:
@@ -427,10 +474,10 @@ async def _shut(hub: Any, listener: Any, telnet: Any, web: Any) -> None:
 
 
 def _old_sessions(saves: Path) -> int:
-    from .sessions import SessionError, sessions
+    from .class_folder import ClassFolderError, class_folders
     try:
-        found = sessions(saves)
-    except (SessionError, OSError):
+        found = class_folders(saves)
+    except (ClassFolderError, OSError):
         return 0
     now = time.time()
     return sum(1 for s in found if s.age(now) > OLD_SESSION_DAYS * 86400)

@@ -66,7 +66,10 @@ PLAY = Question("play")
 
 
 class Leave(Exception):
-    """The conversation ends here (a timeout, too many wrong PINs): the reason was shown."""
+    """The conversation ends here (a timeout, too many wrong PINs): the reason was shown.
+
+    Plain `Exception`, not `WinterPalaceError`, on purpose: it is control flow whose message
+    has already been shown, not an error for a front end to report again."""
 
 
 class PlayerConnection:

@@ -6,8 +6,9 @@ Two faces on the same commands:
 - without one (tests, scripts, `... < commands.txt`), commands are read line by line from
   standard input and everything is printed as plain lines.
 
-The commands are one table (`COMMANDS`): each entry's words, its usage, what it does, and the
-method that does it; `help` is made from the same table.
+The commands are one `CommandTable` (`COMMANDS`): each entry's usage (its first word is the
+command), its aliases, what it does, and the method that does it; `help` is made from the same
+table, so the help and what the console understands cannot disagree.
 """
 
 from __future__ import annotations
@@ -18,24 +19,21 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import IO
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..commands import Command, CommandTable
+from ..engine.clock import parse_duration
+from ..sanitise import printable
 from . import codes
 from .room import LogLine, Result, Room
 from .server import Classroom
 
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    words: tuple[str, ...]
-    usage: str
-    what: str
-    run: Callable[[FacilitatorConsole, str, str], list[str]]   # (console, word, rest)
+# A console command's method: (console, the word typed, the rest of the line) -> lines to show.
+Handler = Callable[["FacilitatorConsole", str, str], list[str]]
 
 
 class FacilitatorConsole:
@@ -106,25 +104,27 @@ class FacilitatorConsole:
 
     def command(self, line: str) -> list[str]:
         """Do one console command; returns lines to show the teacher (never raises)."""
-        line = "".join(ch for ch in line if ch.isprintable()).strip()
+        line = printable(line)
         if not line:
             return []
         word, _, rest = line.partition(" ")
         word, rest = word.lower(), rest.strip()
-        cmd = _BY_WORD.get(word)
+        cmd = COMMANDS.find(word)
         if cmd is None:
             return [f"Unknown command `{word[:30]}`. Type `help` for the list."]
         return cmd.run(self, word, rest)
 
     def _time_arg(self, rest: str) -> int | None:
-        clock = self.hub.world.clock
+        """`HH:MM` on the night's clock, or `+` and a duration from now (`+30`, `+1h30m`: the
+        engine's one duration grammar, a bare number being minutes)."""
         rest = rest.strip()
-        if rest.startswith("+") and rest[1:].isdigit():
-            return self.room.now + int(rest[1:])
-        return clock.parse_time(rest)
+        if rest.startswith("+"):
+            minutes = parse_duration(rest[1:], bare=True)
+            return None if minutes is None else self.room.now + minutes
+        return self.hub.world.clock.parse_time(rest)
 
     def _help(self, word: str, rest: str) -> list[str]:
-        return [f"  {c.usage:<28} {c.what}" for c in COMMANDS]
+        return [f"  {usage:<28} {what}" for usage, what in COMMANDS.help().items()]
 
     def _who(self, word: str, rest: str) -> list[str]:
         return [self.table_text(self.width or 100).rstrip("\n")]
@@ -235,8 +235,9 @@ class FacilitatorConsole:
         return [_msg(self.room.end())]
 
     async def execute(self, line: str) -> None:
-        word = "".join(ch for ch in line if ch.isprintable()).strip().partition(" ")[0].lower()
-        if word == "debrief":
+        # `debrief` writes files: it is awaited here, not run as a table command (whose
+        # entry only makes its help and answers when there is no server loop).
+        if printable(line).partition(" ")[0].lower() == "debrief":
             await self.debrief()
             return
         was_ended = self.room.ended
@@ -351,51 +352,50 @@ def _msg(res: Result, ok_text: str = "") -> str:
 
 
 C = FacilitatorConsole
-COMMANDS: tuple[Command, ...] = (
-    Command(("start",), "start [HH:MM]", "open the night (optionally at that time)", C._start),
-    Command(("advance", "clock", "goto"), "advance HH:MM | +N",
-            "move the class clock on; everyone is brought all the way up to it", C._advance),
-    Command(("window",), "window N",
+COMMANDS: CommandTable[Handler] = CommandTable([
+    Command("start [HH:MM]", "open the night (optionally at that time)", C._start),
+    Command("advance HH:MM | +N",
+            "move the class clock on; everyone is brought all the way up to it", C._advance,
+            aliases=("clock", "goto")),
+    Command("window N",
             "how many minutes ahead of the clock students may act (default 30)", C._window),
-    Command(("pace",), "pace N | pace off",
+    Command("pace N | pace off",
             "let the clock run by itself: N game minutes per real minute", C._pace),
-    Command(("pause", "resume"), "pause | resume",
-            "stop everyone acting for a moment, then carry on", C._pause),
-    Command(("broadcast", "bc", "announce"), "broadcast TEXT", "a message to every student",
-            C._broadcast),
-    Command(("mute", "unmute"), "mute | unmute NAME", "stop (or allow) a student's `say`",
-            C._flag),
-    Command(("freeze", "unfreeze"), "freeze | unfreeze NAME",
-            "stop (or allow) one student acting", C._flag),
-    Command(("remove", "kick"), "remove NAME",
-            "send a student out of the class (the name cannot rejoin)", C._flag),
-    Command(("lock", "unlock"), "lock | unlock",
-            "close (or open) the class to new names; rejoining still works", C._lock),
-    Command(("code",), "code [NEW]",
+    Command("pause | resume",
+            "stop everyone acting for a moment, then carry on", C._pause, aliases=("resume",)),
+    Command("broadcast TEXT", "a message to every student", C._broadcast,
+            aliases=("bc", "announce")),
+    Command("mute | unmute NAME", "stop (or allow) a student's `say`", C._flag,
+            aliases=("unmute",)),
+    Command("freeze | unfreeze NAME", "stop (or allow) one student acting", C._flag,
+            aliases=("unfreeze",)),
+    Command("remove NAME", "send a student out of the class (the name cannot rejoin)",
+            C._flag, aliases=("kick",)),
+    Command("lock | unlock", "close (or open) the class to new names; rejoining still works",
+            C._lock, aliases=("unlock",)),
+    Command("code [NEW]",
             "change the class code (a new one is made up if you give none)", C._code),
-    Command(("admit",), "admit NAME",
+    Command("admit NAME",
             "let in a student who lost their PIN (they get a new one)", C._admit),
-    Command(("unblock",), "unblock",
+    Command("unblock",
             "let addresses shut out for wrong codes try again (a class behind one router)",
             C._unblock),
-    Command(("cap",), "cap ROLE N | cap ROLE off", "at most N students in a role", C._cap),
-    Command(("assign",), "assign NAME ROLE [FACTION]",
+    Command("cap ROLE N | cap ROLE off", "at most N students in a role", C._cap),
+    Command("assign NAME ROLE [FACTION]",
             "hold a role (and a delegate's faction) for a student before they join",
             C._assign),
-    Command(("who", "table", "list"), "who", "the table of students", C._who),
-    Command(("alerts",), "alerts", "the alerts students have sent you", C._alerts),
-    Command(("status",), "status", "the clock, the class code and how to join", C._status),
-    Command(("caucus",), "caucus N | caucus end",
+    Command("who", "the table of students", C._who, aliases=("table", "list")),
+    Command("alerts", "the alerts students have sent you", C._alerts),
+    Command("status", "the clock, the class code and how to join", C._status),
+    Command("caucus N | caucus end",
             "a caucus break of N minutes: the clock stops, delegates' `say` reaches only "
             "their faction; it ends by itself", C._caucus),
-    Command(("votes",), "votes", "the class votes: open, ballots cast, results", C._votes),
-    Command(("vote",), "vote close ID", "count a vote now, with the ballots cast so far",
-            C._vote),
-    Command(("debrief",), "debrief",
+    Command("votes", "the class votes: open, ballots cast, results", C._votes),
+    Command("vote close ID", "count a vote now, with the ballots cast so far", C._vote),
+    Command("debrief",
             "write the debrief (Markdown, HTML page with the timeline) into the session "
             "folder and show its summary", C._debrief),
-    Command(("end", "quit", "exit"), "end",
-            "end the session for everyone and write the debrief", C._end),
-    Command(("help", "?"), "help", "this list", C._help),
-)
-_BY_WORD = {w: c for c in COMMANDS for w in c.words}
+    Command("end", "end the session for everyone and write the debrief", C._end,
+            aliases=("quit", "exit")),
+    Command("help", "this list", C._help, aliases=("?",)),
+])

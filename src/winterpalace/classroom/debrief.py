@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine import votes as vt
-from ..engine.model import Decision, Scene, World
-from ..engine.state import PlayerState
+from ..engine import PlayerState, World
+from ..engine.model import Decision, Scene
+from ..engine.votes import Tally, historical
 from ..handouts.metrics import SANS
 from ..handouts.packets import slug
 from ..handouts.page import esc, md_escape, page
-from . import timeline as tl
+from .class_folder import make_private_dir, write_private
 from .room import Player, Room
-from .sessions import make_private_dir, write_private
+from .timeline import Timeline, from_room, moves_of, result_text, students
+from .timeline import svg as svg_of_timeline
 
 STAGES = (("feelings", "Feelings"), ("facts", "Facts"), ("learned", "What we learned"),
           ("then_and_now", "Then and now"))
@@ -39,8 +40,8 @@ class Point:
     scene: Scene
     decision: Decision
     chose: list[tuple[str, str]] = field(default_factory=list)   # (handle, choice label)
-    tally: vt.Tally | None = None
-    history_tally: vt.Tally | None = None
+    tally: Tally | None = None
+    history_tally: Tally | None = None
     reached: int | None = None        # when the first student came to it (None: nobody did)
     carried: set[str] = field(default_factory=set)   # handles the class clock chose for
 
@@ -54,11 +55,11 @@ class Debrief:
     players: list[Player]
     points: list[Point]               # in the order the class reached them (never: last)
     secret_ballots: bool
-    tallies: dict[str, vt.Tally]
+    tallies: dict[str, Tally]
     fired: list[tuple[str, int]] = field(default_factory=list)   # world events: (id, time)
     factions: dict[str, str] = field(default_factory=dict)       # student -> faction
     began: int | None = None       # the class clock when the class's night started
-    timeline: tl.Timeline | None = None
+    timeline: Timeline | None = None
 
     def vote_time(self, vid: str) -> int:
         """When a vote happened, as the picture shows it (its last ballot, or its count)."""
@@ -84,9 +85,9 @@ def _decided(pt: Point) -> bool:
 
 def build(room: Room, title: str = "") -> Debrief:
     world = room.world
-    players = tl.students(room)
+    players = students(room)
     roles = {p.role for p in players}
-    tallies: dict[str, vt.Tally] = dict(sorted(room.votes.counted.items(),
+    tallies: dict[str, Tally] = dict(sorted(room.votes.counted.items(),
                                                key=lambda kv: kv[1].at))
     secret = room.votes.secret
     lesson = world.lesson
@@ -109,12 +110,12 @@ def build(room: Room, title: str = "") -> Debrief:
         v = by_decision.get(d.id)
         if v is not None:
             pt.tally = tallies.get(v.id)
-            pt.history_tally = vt.historical(world, v)
+            pt.history_tally = historical(world, v)
         points.append(pt)
     points.sort(key=lambda pt: (pt.reached is None, pt.reached or 0, pt.scene.id))
     factions = {p.name: f for p in players if (f := room.faction_of(p)) is not None}
     title = title or f"{world.title}: the class's night"
-    picture = tl.from_room(room, title)
+    picture = from_room(room, title)
     # The votes in the order, and at the time, the picture shows them.
     when = {v.id: v.time for v in picture.votes}
     tallies = dict(sorted(tallies.items(), key=lambda kv: when.get(kv[0], kv[1].at)))
@@ -228,7 +229,7 @@ def _role_name(deb: Debrief, p: Player) -> str:
     return f"{name}, {fac}" if fac else name
 
 
-def _tally_text(t: vt.Tally) -> str:
+def _tally_text(t: Tally) -> str:
     return f"{t.vote.flag} = {_show(t.value)} ({t.line()})"
 
 
@@ -255,7 +256,7 @@ def choice_groups(deb: Debrief, pt: Point) -> list[tuple[str, list[str]]]:
     return list(groups.items())
 
 
-def _vote_lead(t: vt.Tally) -> str:
+def _vote_lead(t: Tally) -> str:
     """How the count came about: the class's ballots, or the clock passing the vote first."""
     return "The class voted:" if t.ballots else \
         "Counted before anyone in the class had voted (the clock passed it), as in 1917:"
@@ -290,9 +291,18 @@ def _span(deb: Debrief) -> str:
 
 
 def markdown(deb: Debrief) -> str:
+    """The debrief as Markdown: the night, the class against 1917, the secret goals, the
+    questions to talk over, and an appendix with each student's night and the sources."""
+    refs = sources(deb)
+    lines = [*_md_head(deb), *_md_decided(deb, refs), *_md_secret_goals(deb), *_md_talk(deb),
+             *_md_appendix(deb, refs)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_head(deb: Debrief) -> list[str]:
+    """The title, the class and the night's events."""
     w = deb.world
     hhmm = w.clock.hhmm
-    refs = sources(deb)
     lines = [f"# {md_escape(deb.title)}", "",
              f"{len(deb.players)} students, {_span(deb)}. Ballots were "
              f"{'secret' if deb.secret_ballots else 'open'}. {md_escape(w.title)}: "
@@ -302,6 +312,13 @@ def markdown(deb: Debrief) -> str:
         lines += [f"{e.number}. {hhmm(e.time)} {md_escape(e.title)}"
                   for e in deb.timeline.events]
         lines.append("")
+    return lines
+
+
+def _md_decided(deb: Debrief, refs: list[str]) -> list[str]:
+    """Each decision point the class reached: what it chose, and 1917."""
+    hhmm = deb.world.clock.hhmm
+    lines: list[str] = []
     lines += ["## Your class and 25-26 October 1917", ""]
     if not deb.decided:
         lines += ["Nobody decided at a marked decision point.", ""]
@@ -325,21 +342,40 @@ def markdown(deb: Debrief) -> str:
             lines.append(f"Counted the 1917 way: {md_escape(_tally_text(pt.history_tally))}"
                          + (f"; your class: {verdict}." if verdict else "."))
         lines.append("")
+    return lines
+
+
+def _md_secret_goals(deb: Debrief) -> list[str]:
+    """Each student's secret goal, if the roles have any."""
+    lines: list[str] = []
     goals = [(p, g) for p in deb.players for g in secret_goals(deb, p)]
     if goals:
         lines += ["## The secret goals", ""]
         lines += [f"- **{md_escape(p.name)}** ({md_escape(_role_name(deb, p))}): "
                   f"{md_escape(goal)}" for p, (_, goal) in goals]
         lines.append("")
+    return lines
+
+
+def _md_talk(deb: Debrief) -> list[str]:
+    """The short list of questions to talk over."""
+    lines: list[str] = []
     lines += ["## Talking it over", ""]
     for _, heading, items in short_prompts(deb):
         lines += [f"### {heading}", ""] + [f"- {md_escape(q)}" for _, q in items] + [""]
+    return lines
 
+
+def _md_appendix(deb: Debrief, refs: list[str]) -> list[str]:
+    """Each student's night, the votes, what nobody decided, every question, the sources."""
+    w = deb.world
+    hhmm = w.clock.hhmm
+    lines: list[str] = []
     lines += ["## Appendix", "", "### Each student's night", ""]
     for p in deb.players:
         assert p.ps is not None
         trail = ", ".join(f"{hhmm(t)} {md_escape(w.places[w.scenes[s].place].name)}"
-                          for t, s in tl.moves_of(w, p.ps, deb.began))
+                          for t, s in moves_of(w, p.ps, deb.began))
         lines += [f"#### {md_escape(p.name)} - {md_escape(_role_name(deb, p))}", "",
                   f"Where: {trail}", ""]
         lines += [f"- {md_escape(k)}" for k in key_decisions(deb, p)] or \
@@ -363,7 +399,7 @@ def markdown(deb: Debrief) -> str:
         lines += [f"#### {heading}", ""] + [f"- {md_escape(q)}" for _, q in items] + [""]
     if refs:
         lines += ["### Sources", ""] + [f"{i}. {md_escape(s)}" for i, s in enumerate(refs, 1)]
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
 
 
 # ---------------------------------------------------------------------------- HTML
@@ -372,7 +408,7 @@ def markdown(deb: Debrief) -> str:
 def timeline_svg(deb: Debrief) -> str:
     """The night as a picture (see `timeline`)."""
     assert deb.timeline is not None
-    return tl.svg(deb.timeline)
+    return svg_of_timeline(deb.timeline)
 
 
 STYLE = f"""
@@ -439,17 +475,27 @@ ol.sources {{ padding-left: 1.6rem; }}
 
 
 def html_page(deb: Debrief) -> str:
+    """The debrief as one HTML page to project and print: the night as a picture, the class
+    against 1917, the secret goals, the questions, and the appendix (for the teacher)."""
+    refs = sources(deb)
+    h = [*_html_night(deb), *_html_decided(deb, refs), *_html_secret_goals(deb),
+         *_html_talk(deb), *_html_appendix(deb, refs)]
+    return page(deb.title, "\n".join(h), style=STYLE)
+
+
+def _html_cite(deb: Debrief, source: str, refs: list[str]) -> str:
+    """` [1, 3]`: links to the sources a decision cites ("" for none)."""
+    nums = _cite(deb, source, refs)
+    if not nums:
+        return ""
+    links = ", ".join(f'<a href="#source-{n}">{n}</a>' for n in nums)
+    return f' <span class="cite">[{links}]</span>'
+
+
+def _html_night(deb: Debrief) -> list[str]:
+    """The title, and the night as a picture with its numbered events."""
     w = deb.world
     hhmm = w.clock.hhmm
-    refs = sources(deb)
-
-    def cite(source: str) -> str:
-        nums = _cite(deb, source, refs)
-        if not nums:
-            return ""
-        links = ", ".join(f'<a href="#source-{n}">{n}</a>' for n in nums)
-        return f' <span class="cite">[{links}]</span>'
-
     h = ['<header class="top">', f"<h1>{esc(deb.title)}</h1>",
          f'<p class="sub">{len(deb.players)} students &middot; {esc(_span(deb))} &middot; '
          f'ballots were {"secret" if deb.secret_ballots else "open"} &middot; '
@@ -463,7 +509,13 @@ def html_page(deb: Debrief) -> str:
               f"{esc(e.title)}</li>" for e in deb.timeline.events]
         h.append("</ol>")
     h.append("</section>")
+    return h
 
+
+def _html_decided(deb: Debrief, refs: list[str]) -> list[str]:
+    """Each decision point the class reached: what it chose, beside 1917."""
+    hhmm = deb.world.clock.hhmm
+    h: list[str] = []
     h += ['<section class="vs">', "<h2>Your class and 25&ndash;26 October 1917</h2>"]
     if not deb.decided:
         h.append("<p>Nobody decided at a marked decision point.</p>")
@@ -486,20 +538,25 @@ def html_page(deb: Debrief) -> str:
         h.append("</ul>")
         if pt.tally is not None:
             h.append(f'<p class="vote">{esc(_vote_lead(pt.tally))} <strong>'
-                     f"{esc(tl.result_text(pt.tally))}</strong></p>")
+                     f"{esc(result_text(pt.tally))}</strong></p>")
         h.append("</div>")
         h.append(f'<div class="then"><p><span class="label">In 1917:</span> '
-                 f"{esc(d.history)}{cite(d.source)}</p>")
+                 f"{esc(d.history)}{_html_cite(deb, d.source, refs)}</p>")
         if pt.history_tally is not None:
             verdict = _verdict(pt)
             mark = "" if not verdict else (
                 f' <span class="{"same" if verdict.startswith("the same") else "diff"}">'
                 f"Your class: {verdict}.</span>")
             h.append(f'<p class="note">Counted the 1917 way: '
-                     f"{esc(tl.result_text(pt.history_tally))}.{mark}</p>")
+                     f"{esc(result_text(pt.history_tally))}.{mark}</p>")
         h.append("</div></article>")
     h.append("</section>")
+    return h
 
+
+def _html_secret_goals(deb: Debrief) -> list[str]:
+    """Each student's secret goal, if the roles have any."""
+    h: list[str] = []
     goals = [(p, g) for p in deb.players for g in secret_goals(deb, p)]
     if goals:
         h += ['<section class="secrets">', "<h2>The secret goals</h2>", "<table>"]
@@ -507,20 +564,32 @@ def html_page(deb: Debrief) -> str:
             h.append(f'<tr><th scope="row">{esc(p.name)}<br><span class="note">'
                      f"{esc(_role_name(deb, p))}</span></th><td>{esc(goal)}</td></tr>")
         h += ["</table>", "</section>"]
+    return h
 
+
+def _html_talk(deb: Debrief) -> list[str]:
+    """The short list of questions to talk over, by stage."""
+    h: list[str] = []
     h += ['<section class="talk">', "<h2>Talking it over</h2>", '<div class="stages">']
     for stage, heading, items in short_prompts(deb):
         h.append(f'<section><h3 class="stage" data-stage="{stage}">{esc(heading)}</h3><ul>')
         h += [f"<li>{esc(q)}</li>" for _, q in items]
         h.append("</ul></section>")
     h += ["</div>", "</section>"]
+    return h
 
+
+def _html_appendix(deb: Debrief, refs: list[str]) -> list[str]:
+    """For the teacher's reading, not the projector: each student's night, the votes, what nobody decided, every question, the sources."""
+    w = deb.world
+    hhmm = w.clock.hhmm
+    h: list[str] = []
     # The appendix: for the teacher's reading, not the projector.
     h += ['<section class="appendix">', "<h2>Appendix</h2>", "<h3>Each student's night</h3>"]
     for p in deb.players:
         assert p.ps is not None
         trail = ", ".join(f"{hhmm(t)} {w.places[w.scenes[s].place].name}"
-                          for t, s in tl.moves_of(w, p.ps, deb.began))
+                          for t, s in moves_of(w, p.ps, deb.began))
         h.append(f'<div class="student"><h4>{esc(p.name)} &mdash; '
                  f"{esc(_role_name(deb, p))}</h4>"
                  f'<p class="where">{esc(trail)}</p><ul>')
@@ -542,7 +611,7 @@ def html_page(deb: Debrief) -> str:
             h.append(f'<div class="undecided" data-decision="{esc(d.id)}">'
                      f'<h4>{esc(d.question)}</h4><p class="note">{esc(_why_undecided(deb, pt))}'
                      f'</p><p><span class="label">In 1917:</span> '
-                     f"{esc(d.history)}{cite(d.source)}</p></div>")
+                     f"{esc(d.history)}{_html_cite(deb, d.source, refs)}</p></div>")
     h.append("<h3>All the questions</h3>")
     for _, heading, items in prompts(deb):
         h.append(f"<h4>{esc(heading)}</h4><ul>")
@@ -553,7 +622,7 @@ def html_page(deb: Debrief) -> str:
         h += [f'<li id="source-{i}">{esc(s)}</li>' for i, s in enumerate(refs, 1)]
         h.append("</ol>")
     h.append("</section>")
-    return page(deb.title, "\n".join(h), style=STYLE)
+    return h
 
 
 # ---------------------------------------------------------------------------- outputs

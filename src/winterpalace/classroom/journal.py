@@ -18,8 +18,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from ..errors import WinterPalaceError
 
-class JournalError(Exception):
+
+class JournalError(WinterPalaceError):
     """A journal that cannot be read: which line and why."""
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from ..sanitise import printable
+
 MAX_NAME = 20
 MAX_SAY = 200
 MAX_MARKS = 2           # combining marks kept on one letter (Vietnamese needs two)
@@ -60,12 +62,10 @@ def clean_name(text: str) -> str | None:
 def clean_text(text: str, limit: int = MAX_SAY) -> str:
     """A line a player says: printable characters only, spaces collapsed, length-limited, and
     no letter buried under a stack of combining marks ("Zalgo" text)."""
-    text = unicodedata.normalize("NFC", text)
+    text = printable(unicodedata.normalize("NFC", text), strip=False)
     out: list[str] = []
     marks = 0
     for ch in text:
-        if not ch.isprintable():
-            continue
         if unicodedata.combining(ch):
             if not out or marks >= MAX_MARKS or out[-1] == " ":
                 continue

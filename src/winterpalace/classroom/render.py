@@ -81,11 +81,9 @@ def _render_uncached(output: Any, width: int, color_system: str | None) -> str:
     try:
         from ..ui import render as rich_render
     except ImportError:   # the rich renderer is optional; plain text always works
-        rich_render = None  # type: ignore[assignment]
-    if rich_render is not None:
-        rich_render.render(output, console)
-    else:
         for line in plain.output_lines(output, console.width):
             console.print(Text(line))
         console.print()
+        return buf.getvalue()
+    rich_render.render(output, console)
     return buf.getvalue()

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..engine.model import World
+from ..engine import World
 from ..session import Notice, Output
 from . import codes
+from .class_folder import JOURNAL, ClassFolderError, ClassFolderLock, latest, make_private_dir
 from .door import Door, RateLimit
 from .journal import Journal, JournalError, read_journal, repair_tail
 from .names import name_key
 from .room import LogLine, Result, Room, RoomError
-from .sessions import JOURNAL, SessionBusy, SessionError, SessionLock, latest, make_private_dir
 
 JOURNAL_NAME = JOURNAL
 PACE_STEP = 5           # the paced clock moves in steps of this many game minutes
@@ -55,10 +55,6 @@ class _Batch:
     done: asyncio.Future[None]
 
 
-class SessionDirError(Exception):
-    """No session to resume, or a session folder that cannot be used."""
-
-
 @dataclass
 class Classroom:
     """The live session: room + journal + door + connections."""
@@ -67,7 +63,7 @@ class Classroom:
     room: Room
     journal: Journal
     folder: Path
-    lock: SessionLock | None = None
+    lock: ClassFolderLock | None = None
     code: str | None = None          # the class code in clear, while this process knows it
     door: Door = field(default_factory=Door)
     on_log: Callable[[list[LogLine]], None] = lambda lines: None
@@ -100,7 +96,7 @@ class Classroom:
         try:
             room = Room(world, codes.new_check(code), window or 30, ballot, gentle)
         except RoomError as e:
-            raise SessionDirError(str(e)) from None
+            raise ClassFolderError(str(e)) from None
         make_private_dir(saves)
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         folder = saves / f"class-{stamp}"
@@ -112,7 +108,7 @@ class Classroom:
             except FileExistsError:
                 n += 1
                 folder = saves / f"class-{stamp}-{n}"
-        lock = SessionLock(folder)
+        lock = ClassFolderLock(folder)
         lock.acquire()
         journal = Journal(folder / JOURNAL_NAME)
         journal.write_now({**room.opening_record(), "at": _now()})
@@ -128,22 +124,19 @@ class Classroom:
         if folder is None:
             folder = latest(saves)
             if folder is None:
-                raise SessionDirError(f"no classroom session to resume in {saves}")
+                raise ClassFolderError(f"no classroom session to resume in {saves}")
         path = folder / JOURNAL_NAME
         if not path.is_file():
-            raise SessionDirError(f"{folder} is not a session folder (it has no {JOURNAL_NAME})")
-        lock = SessionLock(folder)
-        try:
-            lock.acquire()
-        except SessionBusy as e:
-            raise SessionDirError(str(e)) from None
+            raise ClassFolderError(f"{folder} is not a session folder (it has no {JOURNAL_NAME})")
+        lock = ClassFolderLock(folder)
+        lock.acquire()           # ClassFolderBusy (a ClassFolderError) if a server runs it
         try:
             records = read_journal(path)
             room = Room.replay(world, records)
             repair_tail(path)
         except (JournalError, RoomError, OSError) as e:
             lock.release()
-            raise SessionDirError(f"{path}: {e}") from None
+            raise ClassFolderError(f"{path}: {e}") from None
         hub = cls(world, room, Journal(path), folder, lock, resumed=True)
         room.restart()
         for rec in room.records:
@@ -463,7 +456,6 @@ __all__ = [
     "JOURNAL_NAME",
     "Classroom",
     "Link",
-    "SessionDirError",
-    "SessionError",
+    "ClassFolderError",
     "repair_tail",
 ]

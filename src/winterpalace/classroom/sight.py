@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..engine.model import World
+from ..engine import World
 
 
 def _names(things: Iterable[Any]) -> set[str]:

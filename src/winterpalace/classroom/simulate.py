@@ -149,10 +149,8 @@ class SimStudent:
         self.send("time")
         i = await self.expect(MARKER, mark)
         assert isinstance(i, int)
-        m = None
-        for m in TIME_RE.finditer(self.seen, mark, i):
-            pass
-        return m.group(1) if m else None
+        found = TIME_RE.findall(self.seen, mark, i)
+        return found[-1] if found else None
 
     async def play(self, seconds: float, rng: random.Random) -> None:
         """Act at random (choices, waits, looks, says) for `seconds`."""

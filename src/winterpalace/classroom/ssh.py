@@ -23,6 +23,7 @@ from typing import Any
 
 import asyncssh
 
+from .asyncssh_patch import share_printable_pattern
 from .connection import PlayerConnection, error_line
 from .server import Classroom
 from .terminal import IdleTimeout, Prompt
@@ -37,30 +38,7 @@ MAX_REFUSING = 20               # refused connections told why at once; more are
 MAX_LINE = 1000                 # characters in one typed line
 MAX_TYPEAHEAD = 50              # lines typed ahead of the questions; more are dropped
 
-
-def _share_printable_pattern() -> None:
-    """asyncssh's line editor builds a regular expression of every printable character
-    (about 60,000 ranges, 0.1 s of CPU) for each new session; every student's editor has the
-    same keys, so build it once. Without this, each student joining stalls the class."""
-    from asyncssh.editor import SSHLineEditor
-
-    build = getattr(SSHLineEditor, "_build_printable", None)
-    if build is None or getattr(build, "shared", False):
-        return
-    made: dict[frozenset[str], Any] = {}
-
-    def shared(self: Any) -> None:
-        key = frozenset(self._keymap)
-        if key not in made:
-            build(self)
-            made[key] = self._printable
-        self._printable = made[key]
-
-    shared.shared = True  # type: ignore[attr-defined]
-    SSHLineEditor._build_printable = shared  # type: ignore[method-assign]
-
-
-_share_printable_pattern()
+share_printable_pattern()        # see asyncssh_patch: once, before the first student joins
 
 
 def load_or_create_host_key(path: Path) -> asyncssh.SSHKey:

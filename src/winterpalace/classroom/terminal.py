@@ -8,13 +8,17 @@ room and the door are the same whatever the wire.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, Union
+from typing import Protocol
 
-Prompt = Union[str, Callable[[], str]]
+Prompt = str | Callable[[], str]
 
 
 class IdleTimeout(Exception):
-    """Nothing was typed at a prompt for the time allowed."""
+    """Nothing was typed at a prompt for the time allowed.
+
+    Plain `Exception`, not `WinterPalaceError`, on purpose: it is control flow (the
+    conversation unwinds to say goodbye), not a problem to report to anyone, and a front end
+    that reports every `WinterPalaceError` must not catch it on the way."""
 
 
 class Terminal(Protocol):

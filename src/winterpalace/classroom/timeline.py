@@ -14,11 +14,11 @@ PURE: `from_room` reads a room (live, replayed from a journal, or a night still 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..engine.clock import Clock
-from ..engine.model import World
-from ..engine.state import PlayerState
+from ..engine import Clock, PlayerState, World
+from ..engine.votes import Tally
 from ..handouts.metrics import SANS, clip, text_width
 from ..handouts.page import esc
 from .room import Player, Room
@@ -187,10 +187,8 @@ def from_room(room: Room, title: str = "", now: int | None = None) -> Timeline:
                     areas, now)
 
 
-def result_text(tal: object) -> str:
+def result_text(tal: Tally) -> str:
     """`defeated (for 272, against 398)`: the result and the seats on each side."""
-    from ..engine import votes as vt
-    assert isinstance(tal, vt.Tally)
     value = tal.value
     shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
     count = f"{tal.vote.yes} {tal.seats_of(tal.vote.yes)}" + \
@@ -242,20 +240,73 @@ def _fits(a: float, b: float, lx: float, row: int, placed: list[tuple[float, flo
     return True
 
 
+# A vote's (or the class clock's) line across the tracks: (time, label, colour, kind).
+_Mark = tuple[int, str, str, str]
+# Where its label goes: (text x, anchor, x0, x1, the line's x).
+_Spot = tuple[float, str, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where everything of the picture goes, worked out before anything is drawn."""
+
+    left: float                  # where the hours begin (the names are to the left)
+    plot: float                  # the hours' width
+    hours: list[int]
+    step: int                    # label every hour (1) or every second one (2)
+    hour_y: int
+    rows: list[int]              # each event's row of badges
+    badge_top: int
+    tracks_top: float
+    tracks_bottom: float
+    marks: list[_Mark]
+    spots: list[_Spot]
+    lanes: list[int]             # each mark's row of labels under the tracks
+    legend: list[tuple[float, float, str, str]]    # (x, y, area name, colour)
+    height: float
+    start: int
+    end: int
+
+    def x(self, t: int) -> float:
+        """A clock time's x (times outside the picture at its edges)."""
+        return _x(t, self.start, self.end, self.left, self.plot)
+
+
+def _x(t: int, start: int, end: int, left: float, plot: float) -> float:
+    return left + (min(max(t, start), end) - start) * plot / (end - start)
+
+
 def svg(tl: Timeline) -> str:
     """The picture, as a self-contained SVG element."""
-    hhmm = tl.clock.hhmm
+    lay = _layout(tl)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
+           f'viewBox="0 0 {WIDTH} {lay.height:.0f}" width="{WIDTH}" height="{lay.height:.0f}" '
+           f'font-family="{SANS}" aria-label="Timeline of the night, one track per '
+           f'student">',
+           f"<title>{esc(tl.title)}: where each student was, hour by hour</title>",
+           f'<rect x="0" y="0" width="{WIDTH}" height="{lay.height:.0f}" fill="#fffdf7"/>']
+    out += _draw_hours(tl, lay)
+    out += _draw_events(tl, lay)
+    for row, tr in enumerate(tl.tracks):
+        out += _draw_track(tl, lay, row, tr)
+    out += _draw_marks(tl, lay)
+    for lx, ly, name, colour in lay.legend:
+        out.append(f'<g class="legend"><rect x="{lx:.1f}" y="{ly:.1f}" width="18" height="18" '
+                   f'fill="{colour}"/>' + _text(lx + 26, ly + 15, name, cls="area") + "</g>")
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _layout(tl: Timeline) -> _Layout:
     left = 20 + max([140.0] + [max(text_width(t.name, NAME, True), text_width(t.role, LABEL))
                                for t in tl.tracks])
     left = min(left, 300.0)
     right = 12 + text_width("00:00", LABEL) / 2
     plot = WIDTH - left - right
-    span = tl.end - tl.start
 
     def x(t: int) -> float:
-        return left + (min(max(t, tl.start), tl.end) - tl.start) * plot / span
+        return _x(t, tl.start, tl.end, left, plot)
 
-    out: list[str] = []
     # Hours across the top; every second one when an hour is too narrow for its label.
     hours = list(range(tl.start, tl.end + 1, 60))
     step = 1 if plot / max(1, len(hours) - 1) >= text_width("00:00", LABEL) + 2 * GAP else 2
@@ -263,28 +314,11 @@ def svg(tl: Timeline) -> str:
     # Event numbers, in as many rows as they need; each one's dashed line drops to the tracks.
     widths = [max(2 * BADGE, text_width(str(e.number), LABEL, True) + 10) for e in tl.events]
     rows = _rows([(x(e.time) - w / 2, x(e.time) + w / 2, x(e.time))
-                  for e, w in zip(tl.events, widths)], gap=4)
+                  for e, w in zip(tl.events, widths, strict=True)], gap=4)
     badge_top = hour_y + 14
     tracks_top = badge_top + (max(rows) + 1 if rows else 0) * (2 * BADGE + 6) + 10
     tracks_bottom = tracks_top + len(tl.tracks) * TRACK
-    # The votes' (and, live, the class clock's) lines cross the tracks; their labels go in
-    # rows under them, each beginning at its line (a small mark points up at it), or ending
-    # there near the right edge.
-    raw = [(v.time, v.text, VOTE_COLOUR, "vote") for v in tl.votes]
-    if tl.now is not None:
-        raw.append((tl.now, f"now {hhmm(tl.now)}", NOW_COLOUR, "now"))
-    marks, spots = [], []                       # spots: (text x, anchor, x0, x1, line x)
-    for t, text, colour, kind in raw:
-        vx = x(t)
-        on_right, on_left = WIDTH - 4 - (vx + 9), vx - 9 - 4     # room beside the line
-        if text_width(text, LABEL, True) > on_right:     # too long on the right: the left,
-            text = clip(text, LABEL, max(on_right, on_left), True)   # or the roomier side
-        w = text_width(text, LABEL, True)
-        marks.append((t, text, colour, kind))
-        if w <= on_right:
-            spots.append((vx + 9, "start", vx - 7, vx + 9 + w, vx))
-        else:
-            spots.append((vx - 9, "end", vx - 9 - w, vx + 7, vx))
+    marks, spots = _mark_labels(tl, x)
     lanes_of = _rows([(a, b, vx) for _, _, a, b, vx in spots], lines=False)
     lanes = 1 + max(lanes_of, default=-1)
     legend_top = tracks_bottom + 12 + lanes * LANE + (8 if lanes else 0)
@@ -298,77 +332,111 @@ def svg(tl: Timeline) -> str:
         legend.append((lx, ly, name, colour))
         lx += w + 24
     height = (ly + 28) if tl.areas else legend_top + 4
+    return _Layout(left, plot, hours, step, hour_y, rows, badge_top, tracks_top, tracks_bottom,
+                   marks, spots, lanes_of, legend, height, tl.start, tl.end)
 
-    out.append(f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
-               f'viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" height="{height:.0f}" '
-               f'font-family="{SANS}" aria-label="Timeline of the night, one track per '
-               f'student">')
-    out.append(f"<title>{esc(tl.title)}: where each student was, hour by hour</title>")
-    out.append(f'<rect x="0" y="0" width="{WIDTH}" height="{height:.0f}" fill="#fffdf7"/>')
-    for i, h in enumerate(hours):
-        out.append(f'<line x1="{x(h):.1f}" y1="{tracks_top - 4}" x2="{x(h):.1f}" '
-                   f'y2="{tracks_bottom}" stroke="#e2dccb"/>')
-        if i % step == 0:
-            out.append(_text(x(h), hour_y, hhmm(h), anchor="middle", fill="#444",
-                             cls="hour"))
-    for e, row in zip(tl.events, rows):
-        ex = x(e.time)
-        cy = badge_top + BADGE + row * (2 * BADGE + 6.0)
-        out.append(f'<g class="event"><title>{esc(hhmm(e.time))} {esc(e.title)}</title>'
-                   f'<line x1="{ex:.1f}" y1="{cy + BADGE:.1f}" x2="{ex:.1f}" '
-                   f'y2="{tracks_bottom}" stroke="#444" stroke-width="1.2" '
+
+def _mark_labels(tl: Timeline, x: Callable[[int], float]) -> tuple[list[_Mark], list[_Spot]]:
+    """The votes' (and, live, the class clock's) lines cross the tracks; their labels go in
+    rows under them, each beginning at its line (a small mark points up at it), or ending
+    there near the right edge."""
+    raw = [(v.time, v.text, VOTE_COLOUR, "vote") for v in tl.votes]
+    if tl.now is not None:
+        raw.append((tl.now, f"now {tl.clock.hhmm(tl.now)}", NOW_COLOUR, "now"))
+    marks: list[_Mark] = []
+    spots: list[_Spot] = []
+    for t, text, colour, kind in raw:
+        vx = x(t)
+        on_right, on_left = WIDTH - 4 - (vx + 9), vx - 9 - 4     # room beside the line
+        if text_width(text, LABEL, True) > on_right:     # too long on the right: the left,
+            text = clip(text, LABEL, max(on_right, on_left), True)   # or the roomier side
+        w = text_width(text, LABEL, True)
+        marks.append((t, text, colour, kind))
+        if w <= on_right:
+            spots.append((vx + 9, "start", vx - 7, vx + 9 + w, vx))
+        else:
+            spots.append((vx - 9, "end", vx - 9 - w, vx + 7, vx))
+    return marks, spots
+
+
+def _draw_hours(tl: Timeline, lay: _Layout) -> list[str]:
+    out = []
+    for i, h in enumerate(lay.hours):
+        out.append(f'<line x1="{lay.x(h):.1f}" y1="{lay.tracks_top - 4}" x2="{lay.x(h):.1f}" '
+                   f'y2="{lay.tracks_bottom}" stroke="#e2dccb"/>')
+        if i % lay.step == 0:
+            out.append(_text(lay.x(h), lay.hour_y, tl.clock.hhmm(h), anchor="middle",
+                             fill="#444", cls="hour"))
+    return out
+
+
+def _draw_events(tl: Timeline, lay: _Layout) -> list[str]:
+    out = []
+    for e, row in zip(tl.events, lay.rows, strict=True):
+        ex = lay.x(e.time)
+        cy = lay.badge_top + BADGE + row * (2 * BADGE + 6.0)
+        out.append(f'<g class="event"><title>{esc(tl.clock.hhmm(e.time))} {esc(e.title)}'
+                   f'</title><line x1="{ex:.1f}" y1="{cy + BADGE:.1f}" x2="{ex:.1f}" '
+                   f'y2="{lay.tracks_bottom}" stroke="#444" stroke-width="1.2" '
                    f'stroke-dasharray="4,4"/>'
                    f'<circle cx="{ex:.1f}" cy="{cy:.1f}" r="{BADGE}" fill="#fff" '
                    f'stroke="#444" stroke-width="1.5"/>'
                    + _text(ex, cy + 6.5, str(e.number), anchor="middle", bold=True,
                            cls="event-number") + "</g>")
-    for row, tr in enumerate(tl.tracks):
-        y = tracks_top + row * TRACK
-        bar_top = y + (TRACK - BAR) / 2
-        out.append(f'<g class="track" data-student="{esc(tr.name)}">')
-        out.append(_text(left - 12, y + 26, clip(tr.name, NAME, left - 20, True), NAME, "end",
-                         bold=True, cls="name"))
-        out.append(_text(left - 12, y + 48, clip(tr.role, LABEL, left - 20), LABEL, "end",
-                         fill="#555", cls="role"))
-        for s in tr.spans:
-            if s.end <= tl.start or s.start >= tl.end:
-                continue
-            x0, x1 = x(s.start), x(s.end)
-            colour = next((c for a, _, c in tl.areas if a == s.area), OTHER_COLOUR)
-            out.append(f'<rect x="{x0:.1f}" y="{bar_top:.1f}" width="{max(1.5, x1 - x0):.1f}" '
-                       f'height="{BAR}" fill="{colour}" stroke="#fff" stroke-width="1">'
-                       f"<title>{esc(tr.name)}: {esc(hhmm(s.start))}-{esc(hhmm(s.end))} "
-                       f"{esc(s.place)}</title></rect>")
-            # The place's name, in the widest stretch of the bar no ballot or vote line
-            # crosses, if enough of it fits there.
-            cuts = sorted(c for c in [x(b.time) for b in tr.ballots] + [m[4] for m in spots]
-                          if x0 < c < x1)
-            edges = [x0] + [e for c in cuts for e in (c - 11, c + 11)] + [x1]
-            lo, hi = max(zip(edges[::2], edges[1::2]), key=lambda ab: ab[1] - ab[0])
-            name = clip(s.place, LABEL, hi - lo - 12)
-            if len(name) >= 6:
-                out.append(_text(lo + 6, bar_top + BAR / 2 + 6.5, name, fill="#fff",
-                                 cls="place"))
-        for b in tr.ballots:
-            cx, cy = x(b.time), bar_top + BAR / 2
-            out.append(f'<path class="ballot" d="M{cx:.1f},{cy - 11:.1f} l9,11 l-9,11 '
-                       f'l-9,-11 z" fill="#f2c14e" stroke="#111" stroke-width="1.5">'
-                       f"<title>{esc(tr.name)} voted ({esc(b.vote)}): {esc(b.shown)}</title>"
-                       f"</path>")
-        out.append("</g>")
-    for (t, text, colour, kind), (tx, anchor, _, _, vx), lane in zip(marks, spots, lanes_of):
-        base = tracks_bottom + 12 + lane * LANE + 18.0
-        out.append(f'<g class="{kind}"><title>{esc(hhmm(t))} {esc(text)}</title>'
-                   f'<line x1="{vx:.1f}" y1="{tracks_top - 4}" x2="{vx:.1f}" '
-                   f'y2="{tracks_bottom + 4}" stroke="{colour}" stroke-width="3"/>'
+    return out
+
+
+def _draw_track(tl: Timeline, lay: _Layout, row: int, tr: Track) -> list[str]:
+    """One student's track: name and role, a bar per place, a diamond per ballot."""
+    hhmm, x, left = tl.clock.hhmm, lay.x, lay.left
+    y = lay.tracks_top + row * TRACK
+    bar_top = y + (TRACK - BAR) / 2
+    out = [f'<g class="track" data-student="{esc(tr.name)}">',
+           _text(left - 12, y + 26, clip(tr.name, NAME, left - 20, True), NAME, "end",
+                 bold=True, cls="name"),
+           _text(left - 12, y + 48, clip(tr.role, LABEL, left - 20), LABEL, "end",
+                 fill="#555", cls="role")]
+    for s in tr.spans:
+        if s.end <= tl.start or s.start >= tl.end:
+            continue
+        x0, x1 = x(s.start), x(s.end)
+        colour = next((c for a, _, c in tl.areas if a == s.area), OTHER_COLOUR)
+        out.append(f'<rect x="{x0:.1f}" y="{bar_top:.1f}" width="{max(1.5, x1 - x0):.1f}" '
+                   f'height="{BAR}" fill="{colour}" stroke="#fff" stroke-width="1">'
+                   f"<title>{esc(tr.name)}: {esc(hhmm(s.start))}-{esc(hhmm(s.end))} "
+                   f"{esc(s.place)}</title></rect>")
+        # The place's name, in the widest stretch of the bar no ballot or vote line
+        # crosses, if enough of it fits there.
+        cuts = sorted(c for c in [x(b.time) for b in tr.ballots] + [m[4] for m in lay.spots]
+                      if x0 < c < x1)
+        edges = [x0] + [e for c in cuts for e in (c - 11, c + 11)] + [x1]
+        lo, hi = max(zip(edges[::2], edges[1::2], strict=True), key=lambda ab: ab[1] - ab[0])
+        name = clip(s.place, LABEL, hi - lo - 12)
+        if len(name) >= 6:
+            out.append(_text(lo + 6, bar_top + BAR / 2 + 6.5, name, fill="#fff",
+                             cls="place"))
+    for b in tr.ballots:
+        cx, cy = x(b.time), bar_top + BAR / 2
+        out.append(f'<path class="ballot" d="M{cx:.1f},{cy - 11:.1f} l9,11 l-9,11 '
+                   f'l-9,-11 z" fill="#f2c14e" stroke="#111" stroke-width="1.5">'
+                   f"<title>{esc(tr.name)} voted ({esc(b.vote)}): {esc(b.shown)}</title>"
+                   f"</path>")
+    out.append("</g>")
+    return out
+
+
+def _draw_marks(tl: Timeline, lay: _Layout) -> list[str]:
+    out = []
+    for (t, text, colour, kind), (tx, anchor, _, _, vx), lane in zip(
+            lay.marks, lay.spots, lay.lanes, strict=True):
+        base = lay.tracks_bottom + 12 + lane * LANE + 18.0
+        out.append(f'<g class="{kind}"><title>{esc(tl.clock.hhmm(t))} {esc(text)}</title>'
+                   f'<line x1="{vx:.1f}" y1="{lay.tracks_top - 4}" x2="{vx:.1f}" '
+                   f'y2="{lay.tracks_bottom + 4}" stroke="{colour}" stroke-width="3"/>'
                    f'<path d="M{vx:.1f},{base - 15:.1f} l6,12 l-12,0 z" fill="{colour}"/>'
                    + _text(tx, base, text, anchor=anchor, fill=colour, bold=True,
                            cls=f"{kind}-label") + "</g>")
-    for lx, ly, name, colour in legend:
-        out.append(f'<g class="legend"><rect x="{lx:.1f}" y="{ly:.1f}" width="18" height="18" '
-                   f'fill="{colour}"/>' + _text(lx + 26, ly + 15, name, cls="area") + "</g>")
-    out.append("</svg>")
-    return "\n".join(out)
+    return out
 
 
 __all__ = ["BallotMark", "EventMark", "Span", "Timeline", "Track", "VoteMark", "from_room",

@@ -43,10 +43,10 @@ from aiohttp import web
 from ..session import Notice, Output, Screen
 from ..web import protocol
 from ..web.http import Bucket, Served, Socket, is_loopback, make_app, open_socket, peer, serve
+from .class_folder import write_private
 from .connection import PLAY, PlayerConnection, Question, error_line
 from .room import LogLine, Room
 from .server import Classroom
-from .sessions import write_private
 from .terminal import IdleTimeout, Prompt
 
 SEAT_KEY_FILE = "web.key"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from ..engine.model import World
+from ..engine import World
+from ..errors import WinterPalaceError
 
 MIN_STUDENTS, MAX_STUDENTS = 3, 40
 # Who is given a faction first: the two sides of every vote, then the swing groups.
@@ -17,7 +18,7 @@ FACTION_ORDER = ("Bolshevik", "Left SR", "Menshevik", "Menshevik-Internationalis
                  "Bund")
 
 
-class BalanceError(Exception):
+class BalanceError(WinterPalaceError):
     """A class size or role list the plan cannot serve."""
 
 
@@ -67,12 +68,12 @@ def plan(world: World, students: int) -> list[Seat]:
 
 def assign(world: World, names: list[str], seed: int = 0) -> dict[str, Seat]:
     """Each name's seat; names are shuffled with `seed` so nobody always gets the same part."""
-    if len(set(n.casefold() for n in names)) != len(names):
+    if len({n.casefold() for n in names}) != len(names):
         raise BalanceError("two students have the same name; give each a different one")
     seats = plan(world, len(names))
     order = list(names)
     random.Random(seed).shuffle(order)
-    return {name: seat for name, seat in zip(order, seats)}
+    return dict(zip(order, seats, strict=True))
 
 
 def describe(world: World, seats: list[Seat]) -> list[str]:

@@ -27,7 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.model import Packet, World
+from ..engine import World
+from ..engine.model import Packet
+from ..errors import WinterPalaceError
 from . import fit
 from .balance import Seat, plan
 from .page import esc, md_escape, page
@@ -56,7 +58,7 @@ class Sheet:
     estimate_mm: float = 0.0        # the taller page's estimated height, in that type
 
 
-class PacketError(Exception):
+class PacketError(WinterPalaceError):
     """The scenario has no role sheets to print."""
 
 
@@ -190,6 +192,11 @@ def sheet_html(t: _Text) -> str:
     """The sheet's two pages, as HTML sections (one per page)."""
     cls = "sheet" + (" easy" if t.easy else "") + \
         (" compact" if t.density == "compact" else "")
+    return "\n".join(_sheet_front(t, cls) + _sheet_back(t, cls))
+
+
+def _sheet_front(t: _Text, cls: str) -> list[str]:
+    """The front page: who the student is, what they want, what they know, the words."""
     strip = (f'<header class="strip"><span>{esc(t.night)}</span>'
              '<span class="name">Name: <span class="blank"></span></span></header>')
     f = [f'<section class="page front {cls}">', strip,
@@ -219,8 +226,12 @@ def sheet_html(t: _Text) -> str:
     f.append('<p class="turn">Your secret goal is on the back of this sheet. Keep it face '
              "down.</p>")
     f.append("</section>")
+    return f
 
-    b = [f'<section class="page back {cls}">',
+
+def _sheet_back(t: _Text, cls: str) -> list[str]:
+    """The back page: the secret goal, how to join, the commands of the night."""
+    return [f'<section class="page back {cls}">',
          '<header class="strip secret-strip"><span>SECRET &middot; for your eyes only</span>'
          '<span class="name">Name: <span class="blank"></span></span></header>',
          f'<p class="kind">{esc(t.title)}</p>', "<h1>Your secret goal</h1>",
@@ -252,7 +263,6 @@ def sheet_html(t: _Text) -> str:
          "ahead of the class: look around, talk, or choose something quicker. Your teacher "
          "moves the night on.</p></div>",
          "</section>"]
-    return "\n".join(f + b)
 
 
 def sheet_markdown(t: _Text) -> str:
@@ -333,9 +343,20 @@ def class_plan(world: World, students: int | None, easy: bool = False) -> list[P
 def class_packet(world: World, students: int | None, paper: str, easy: bool = False) -> str:
     """The whole class's packet as one page to print on `paper` ("a4" or "letter")."""
     rows = class_plan(world, students, easy)
+    title = (f"Role sheets for a class of {sum(r.students for r in rows)}" if students else
+             "One of every role sheet")
+    h = _plan_page(world, rows, title, students, paper, easy) + _secrets_page(rows)
+    for r in rows:
+        h += [r.sheet.body] * r.students
+    return page(f"{title}: {world.title}", "\n".join(h), "packet" + (" easy" if easy else ""),
+                style=sheet_style(paper))
+
+
+def _plan_page(world: World, rows: list[PlanRow], title: str, students: int | None,
+               paper: str, easy: bool) -> list[str]:
+    """The teacher's first page: which sheets, how many, on which pages; how to print."""
     total = sum(r.students for r in rows)
     level = "easier reading" if easy else "standard"
-    title = f"Role sheets for a class of {total}" if students else "One of every role sheet"
     paper_name = PAPERS[paper][0]
     h = ['<section class="page plan">',
          f'<header class="strip"><span>{esc(world.title)}: {esc(world.subtitle)}</span>'
@@ -379,8 +400,12 @@ def class_packet(world: World, students: int | None, paper: str, easy: bool = Fa
           "<p>Start the class with <code>winterpalace classroom</code> and write its join line "
           "and class code on the board: each sheet's back has blanks for them.</p></div>",
           "</section>"]
-    # The second page: the secret goals, for the teacher (and the back of the plan).
-    h += ['<section class="page plan secrets">',
+    return h
+
+
+def _secrets_page(rows: list[PlanRow]) -> list[str]:
+    """The teacher's second page (the back of the plan): every sheet's secret goal."""
+    h = ['<section class="page plan secrets">',
           '<header class="strip secret-strip"><span>For the teacher only</span>'
           "<span>The secret goals</span></header>", "<h1>The secret goals</h1>",
           "<p>What each sheet's back says. The debrief shows them to the class after the "
@@ -393,10 +418,7 @@ def class_packet(world: World, students: int | None, paper: str, easy: bool = Fa
         h.append(f'<div class="term"><dt>{esc(r.sheet.title)}</dt>'
                  f"<dd>{esc(r.sheet.secret or '(none)')}</dd></div>")
     h += ["</dl>", "</section>"]
-    for r in rows:
-        h += [r.sheet.body] * r.students
-    return page(f"{title}: {world.title}", "\n".join(h), "packet" + (" easy" if easy else ""),
-                style=sheet_style(paper))
+    return h
 
 
 def write_packets(world: World, out: Path, students: int | None = None) -> list[Path]:

@@ -1,6 +1,7 @@
-"""Session folders on the teacher's disk: where they go, which one is running, and expiry.
+"""A class session's folder on the teacher's disk (the docs' "session folder"): where the
+folders go, which one a server is running, and expiry.
 
-A session is a folder `class-DATE-TIME` holding its `journal.jsonl` (and, after a debrief,
+(Not `session.py`, which is one player's game.) A class folder is a folder `class-DATE-TIME` holding its `journal.jsonl` (and, after a debrief,
 `debrief.*` and `transcripts/`). Folders are made readable by the teacher's account only
 (0700, files 0600). The default place is the user's data folder (platformdirs), never the
 current directory.
@@ -22,18 +23,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ..errors import WinterPalaceError
+
 JOURNAL = "journal.jsonl"
 LOCK = "server.lock"
 _UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _AGE_RE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 
 
-class SessionError(Exception):
-    """A limit, folder or session that cannot be used; the message says why."""
+class ClassFolderError(WinterPalaceError):
+    """No class session to resume, or a folder, age limit or night that cannot be used; the
+    message says why."""
 
 
-class SessionBusy(SessionError):
-    """The session is being run by a server right now."""
+class ClassFolderBusy(ClassFolderError):
+    """The class folder is being run by a server right now."""
 
 
 def default_saves() -> Path:
@@ -65,7 +69,7 @@ def parse_age(text: str) -> float:
     """`30d`, `12h`, `2w`, `90m` -> seconds."""
     m = _AGE_RE.match(text.lower())
     if not m or int(m.group(1)) == 0:
-        raise SessionError(f"{text!r} is not an age: write a number and a unit, like 30d "
+        raise ClassFolderError(f"{text!r} is not an age: write a number and a unit, like 30d "
                            "(days), 12h (hours), 2w (weeks) or 90m (minutes)")
     return int(m.group(1)) * _UNITS[m.group(2)]
 
@@ -81,7 +85,9 @@ def describe_age(seconds: float) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Session:
+class ClassFolder:
+    """A class session's folder and when its journal was last written."""
+
     folder: Path
     last_written: float
 
@@ -89,28 +95,28 @@ class Session:
         return now - self.last_written
 
 
-def sessions(saves: Path) -> list[Session]:
-    """The session folders under `saves`, oldest first."""
+def class_folders(saves: Path) -> list[ClassFolder]:
+    """The class folders under `saves`, oldest first."""
     if not saves.is_dir():
-        raise SessionError(f"{saves}: no such folder")
+        raise ClassFolderError(f"{saves}: no such folder")
     out = []
     for p in saves.iterdir():
         j = p / JOURNAL
         if p.is_dir() and not p.is_symlink() and p.name.startswith("class-") and j.is_file():
-            out.append(Session(p, j.stat().st_mtime))
+            out.append(ClassFolder(p, j.stat().st_mtime))
     return sorted(out, key=lambda s: (s.last_written, s.folder.name))
 
 
 def latest(saves: Path) -> Path | None:
     """The session folder written last, or None."""
     try:
-        found = sessions(saves)
-    except SessionError:
+        found = class_folders(saves)
+    except ClassFolderError:
         return None
     return found[-1].folder if found else None
 
 
-class SessionLock:
+class ClassFolderLock:
     """The running server's hold on its session folder (see the module's docstring)."""
 
     def __init__(self, folder: Path):
@@ -118,13 +124,13 @@ class SessionLock:
         self._file: IO[bytes] | None = None
 
     def acquire(self) -> None:
-        """Take the lock, or SessionBusy if another server holds it."""
+        """Take the lock, or ClassFolderBusy if another server holds it."""
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         f = os.fdopen(fd, "r+b")
         if not _try_lock(f):
             holder = f.read(20).decode("ascii", "replace").strip()
             f.close()
-            raise SessionBusy(f"{self.path.parent} is being run by another classroom server"
+            raise ClassFolderBusy(f"{self.path.parent} is being run by another classroom server"
                               + (f" (process {holder})" if holder else "") + "; stop it "
                               "first, or start a new session")
         f.seek(0)
@@ -145,12 +151,11 @@ def running(folder: Path) -> bool:
     if not path.exists():
         return False
     try:
-        f = open(path, "r+b")
+        with open(path, "r+b") as f:
+            # If we can take it, nobody holds it (and closing the file frees it again).
+            return not _try_lock(f)
     except OSError:
         return False
-    with f:
-        # If we can take it, nobody holds it (and closing the file frees it again).
-        return not _try_lock(f)
 
 
 def _try_lock(f: IO[bytes]) -> bool:
@@ -170,7 +175,7 @@ def _try_lock(f: IO[bytes]) -> bool:
 
 
 def purge(saves: Path, older_than: float, now: float | None = None,
-          dry_run: bool = False) -> tuple[list[Session], list[Session]]:
+          dry_run: bool = False) -> tuple[list[ClassFolder], list[ClassFolder]]:
     """Delete sessions whose journal was last written more than `older_than` seconds ago.
 
     Returns (deleted, kept because a server is running them). Each session is locked while
@@ -179,13 +184,13 @@ def purge(saves: Path, older_than: float, now: float | None = None,
     """
     now = time.time() if now is None else now
     gone, busy = [], []
-    for s in sessions(saves):
+    for s in class_folders(saves):
         if s.age(now) <= older_than:
             continue
-        lock = SessionLock(s.folder)
+        lock = ClassFolderLock(s.folder)
         try:
             lock.acquire()
-        except SessionBusy:
+        except ClassFolderBusy:
             busy.append(s)
             continue
         except OSError:
@@ -199,6 +204,6 @@ def purge(saves: Path, older_than: float, now: float | None = None,
     return gone, busy
 
 
-__all__ = ["JOURNAL", "LOCK", "Session", "SessionBusy", "SessionError", "SessionLock",
-           "default_saves", "describe_age", "latest", "make_private_dir", "parse_age",
-           "purge", "running", "sessions", "write_private"]
+__all__ = ["JOURNAL", "LOCK", "ClassFolder", "ClassFolderBusy", "ClassFolderError",
+           "ClassFolderLock", "class_folders", "default_saves", "describe_age", "latest",
+           "make_private_dir", "parse_age", "purge", "running", "write_private"]

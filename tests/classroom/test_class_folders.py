@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 
 from winterpalace import cli
-from winterpalace.classroom.server import Classroom, SessionDirError
-from winterpalace.classroom.sessions import (
-    SessionBusy,
-    SessionError,
-    SessionLock,
+from winterpalace.classroom.class_folder import (
+    ClassFolderBusy,
+    ClassFolderError,
+    ClassFolderLock,
     describe_age,
     parse_age,
     purge,
     running,
 )
+from winterpalace.classroom.server import Classroom
 from winterpalace.scenario import load_scenario
 
 DAY = 86400
@@ -80,7 +80,7 @@ def test_ages_under_a_day_read_as_hours_and_minutes(tmp_path, capsys):
 
 def test_purge_refuses_nonsense(tmp_path, capsys):
     for bad in ("30", "thirty days", "0d", "-3d"):
-        with pytest.raises(SessionError):
+        with pytest.raises(ClassFolderError):
             parse_age(bad)
     assert parse_age("2w") == 14 * DAY and parse_age("12h") == 12 * 3600
     assert cli.main(["classroom", "purge", "--older-than", "soon", "--saves",
@@ -101,7 +101,7 @@ def test_a_running_session_is_never_purged_nor_resumed_twice(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Kept " in out and "a classroom server is running it" in out
     assert "Deleted 0 sessions" in out and hub.folder.exists()
-    with pytest.raises(SessionDirError, match="being run by another classroom server"):
+    with pytest.raises(ClassFolderError, match="being run by another classroom server"):
         Classroom.resume(world, saves)
     hub.close_now()
     assert not running(hub.folder)
@@ -116,14 +116,14 @@ def test_a_killed_server_leaves_no_lock_behind(tmp_path):
     (folder / "journal.jsonl").write_text('{"t":"open"}\n')
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from winterpalace.classroom.sessions import SessionLock; "
-         f"lock = SessionLock(Path({str(folder)!r})); lock.acquire(); print('held', flush=True); "
+         "from winterpalace.classroom.class_folder import ClassFolderLock; "
+         f"lock = ClassFolderLock(Path({str(folder)!r})); lock.acquire(); print('held', flush=True); "
          "time.sleep(60)"], stdout=subprocess.PIPE)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == b"held\n"
         assert running(folder)
-        with pytest.raises(SessionBusy, match=f"process {holder.pid}"):
-            SessionLock(folder).acquire()
+        with pytest.raises(ClassFolderBusy, match=f"process {holder.pid}"):
+            ClassFolderLock(folder).acquire()
         holder.send_signal(signal.SIGKILL)
         holder.wait(10)
     finally:
@@ -150,7 +150,7 @@ def test_session_files_are_private(tmp_path):
 
 
 def test_the_default_folder_is_the_users_data_folder(monkeypatch, tmp_path):
-    from winterpalace.classroom.sessions import default_saves
+    from winterpalace.classroom.class_folder import default_saves
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     where = default_saves()
