@@ -16,18 +16,15 @@ from typing import IO, TYPE_CHECKING, Any
 
 from . import __version__
 from .engine import World
-from .errors import WinterPalaceError
-from .program import (
+from .errors import (
     EXIT_BAD_SCENARIO,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    add_cache_argument,
-    add_subcommands,
-    internal_error,
-    saved_on_leaving,
+    WinterPalaceError,
     stderr,
 )
+from .program import add_cache_argument, add_subcommands, internal_error, saved_on_leaving
 from .sanitise import printable
 from .scenario import cache, default_scenario_dir
 from .scenario.report import load_or_report

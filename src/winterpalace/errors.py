@@ -1,4 +1,6 @@
-"""The one base of every error Winter Palace raises on purpose, and the located kind under it.
+"""What going wrong looks like everywhere: the one base of every error Winter Palace raises on
+purpose (and the located kind under it), the program's exit statuses, and the one way a line
+reaches standard error.
 
 Anything raised as a `WinterPalaceError` is something a person can be told about in a sentence:
 front ends catch this one class, show `str(error)`, and go on. Anything else reaching a front
@@ -7,7 +9,27 @@ end is a bug and is reported as one. This module is the bottom layer: standard l
 
 from __future__ import annotations
 
-__all__ = ["LocatedError", "WinterPalaceError"]
+import sys
+
+__all__ = [
+    "EXIT_BAD_SCENARIO", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "LocatedError",
+    "WinterPalaceError", "stderr",
+]
+
+EXIT_OK = 0               # done (or the player left; the game is saved)
+EXIT_ERROR = 1            # could not start or go on, a check failed, or an internal error
+EXIT_BAD_SCENARIO = 2     # a mistake in the command line, or errors in the scenario
+EXIT_INTERRUPTED = 130    # Ctrl-C
+
+
+def stderr(text: str) -> None:
+    """A line on standard error, if there still is one (it may be closed or gone)."""
+    try:
+        if sys.stderr is not None:
+            sys.stderr.write(text + "\n")
+            sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 class WinterPalaceError(Exception):

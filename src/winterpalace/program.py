@@ -1,5 +1,5 @@
-"""What every subcommand of the `winterpalace` program shares: exit statuses, the one way to say
-something on standard error, what a fault in the program itself does, and the lazy registry of
+"""What every subcommand of the `winterpalace` program shares: what a fault in the program
+itself does, how leaving reports the save, and the lazy registry of
 subcommands (`*/cli.py` modules each `register(subparsers)` their own).
 
 This sits above every package and below the `*/cli.py` modules and `cli.py`, which compose it.
@@ -10,22 +10,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import sys
 from typing import TYPE_CHECKING
+
+from .errors import EXIT_ERROR, EXIT_OK, stderr
 
 if TYPE_CHECKING:
     from .ui.flow import Flow
 
 __all__ = [
-    "EXIT_BAD_SCENARIO", "EXIT_ERROR", "EXIT_INTERRUPTED", "EXIT_OK", "NO_CACHE_HELP",
-    "SUBCOMMANDS", "add_cache_argument", "add_subcommands", "internal_error", "saved_on_leaving",
-    "stderr",
+    "NO_CACHE_HELP", "SUBCOMMANDS", "add_cache_argument", "add_subcommands", "internal_error",
+    "saved_on_leaving",
 ]
-
-EXIT_OK = 0               # done (or the player left; the game is saved)
-EXIT_ERROR = 1            # could not start or go on, a check failed, or an internal error
-EXIT_BAD_SCENARIO = 2     # a mistake in the command line, or errors in the scenario
-EXIT_INTERRUPTED = 130    # Ctrl-C
 
 # The subcommands other than `play`: name -> (module, one-line help). A module has
 # `register(subparsers)`, which adds its parser(s) and sets `func`; it is imported only when its
@@ -50,15 +45,6 @@ SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
 NO_CACHE_HELP = ("read the scenario's files, not the compiled-scenario cache (also: "
                  "WINTERPALACE_NO_CACHE=1)")
 
-
-def stderr(text: str) -> None:
-    """A line on standard error, if there still is one (it may be closed or gone)."""
-    try:
-        if sys.stderr is not None:
-            sys.stderr.write(text + "\n")
-            sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
 
 
 def saved_on_leaving(flow: Flow) -> int:

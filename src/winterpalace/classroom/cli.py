@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK, stderr
 from ..scenario.report import load_or_report
 
 if TYPE_CHECKING:       # the server's modules are imported only when a command needs them
@@ -26,7 +27,6 @@ if TYPE_CHECKING:       # the server's modules are imported only when a command 
     from .telnet import TelnetListener
     from .web import WebClass
 
-EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
 OLD_SESSION_DAYS = 30
 
 
@@ -169,7 +169,7 @@ def _saves(args: argparse.Namespace) -> Path:
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(f"winterpalace classroom: {text}\n")
+    stderr(f"winterpalace classroom: {text}")
 
 
 def _out(text: str) -> None:

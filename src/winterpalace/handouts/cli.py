@@ -7,16 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK, stderr
 from ..scenario.report import load_or_report
 from .balance import BalanceError, assign, describe, plan
 from .packets import PacketError, packet_name, stem_of, too_long, write_packets
 from .sheetstyle import BOX_HEIGHT_MM
 
-EXIT_OK, EXIT_ERROR, EXIT_BAD_SCENARIO = 0, 1, 2
-
 
 def _err(text: str) -> None:
-    sys.stderr.write(f"winterpalace: {text}\n")
+    stderr(f"winterpalace: {text}")
 
 
 def _out(text: str) -> None:

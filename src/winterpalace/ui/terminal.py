@@ -35,13 +35,12 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
 from ..engine import World
+from ..errors import EXIT_ERROR, EXIT_OK
 from ..saves import SaveStore
 from . import plain
 from .flow import Flow, FlowOutput, Goodbye, RoleIntro, ScenarioWatcher, TitleScreen
 from .render import render_to_ansi
 
-# Exit statuses (the program's EXIT_*): 0 the player left, the game saved; 1 it was not.
-_LEFT, _NOT_SAVED = 0, 1
 PROMPT_STYLE = Style.from_dict({
     "bottom-toolbar": "noreverse bg:#303030 #d0d0d0",
     "bottom-toolbar.role": "bold",
@@ -227,7 +226,7 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
                     leave = await _confirm_quit(ask)
                 except OSError:
                     flow.hangup()          # the terminal went away during the question
-                    return _LEFT
+                    return EXIT_OK
                 if leave:
                     _log(transcript, "> (Ctrl-C) quit")
                     show(flow.quit())
@@ -237,12 +236,12 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
                 # The terminal is gone (a closed window: reads and writes fail with EIO).
                 _log(transcript, "> (the terminal went away)")
                 flow.hangup()
-                return _LEFT
+                return EXIT_OK
             except EOFError:
                 _log(transcript, "> (Ctrl-D)")
                 if hangup is not None and hangup.is_set():
                     flow.hangup()
-                    return _LEFT
+                    return EXIT_OK
                 notice = flow.hangup()
                 show(([notice] if notice else []) + [Goodbye(  # type: ignore[arg-type]
                     "Saved. `winterpalace play --continue` takes you back." if
@@ -254,7 +253,7 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
         if width is None:
             prompt_session.app.before_render -= reflow
         flow.hangup()
-    return _LEFT
+    return EXIT_OK
 
 
 def hang_up(prompt_session: PromptSession[str], hangup: asyncio.Event) -> None:
@@ -350,7 +349,7 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
         code = 130
     except OSError:
         flow.hangup()              # the terminal went away outside the prompt
-        code = _LEFT
+        code = EXIT_OK
     except Exception as e:
         return on_error(e, flow)
     if flow.unsaved:
@@ -358,5 +357,5 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
             sys.stderr.write("winterpalace: the game could not be saved on leaving.\n")
         except (OSError, ValueError, AttributeError):
             pass
-        return _NOT_SAVED
+        return EXIT_ERROR
     return code
