@@ -30,8 +30,8 @@ from .scenario import cache, default_scenario_dir
 from .scenario.report import load_or_report
 
 if TYPE_CHECKING:
+    from .menus import ScenarioWatcher
     from .saves import SaveStore
-    from .ui.flow import ScenarioWatcher
 
 SEED_RANGE = 2**63          # --seed takes -2^63 .. 2^63-1
 
@@ -316,8 +316,8 @@ def play_plain(world: World, role: str | None, seed: int | None, *,
     """
     import signal
 
+    from .menus import Flow
     from .ui import plain
-    from .ui.flow import Flow
 
     interactive = _isatty(sys.stdin)
     flow = Flow(world, store=store, seed=seed,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .errors import EXIT_ERROR, EXIT_OK, stderr
 
 if TYPE_CHECKING:
-    from .ui.flow import Flow
+    from .menus import Flow
 
 __all__ = [
     "NO_CACHE_HELP", "SUBCOMMANDS", "add_cache_argument", "add_subcommands", "internal_error",

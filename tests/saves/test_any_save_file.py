@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from winterpalace.engine.limits import MAX_NUMBER
+from winterpalace.menus import Flow
 from winterpalace.saves import SaveError, SaveStore, checksum
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Session
-from winterpalace.ui.flow import Flow
 
 from .conftest import EXAMPLE
 

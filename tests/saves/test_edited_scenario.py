@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from winterpalace.menus import Flow
 from winterpalace.saves import SaveError, SaveStore, scenario_fingerprint
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Notice, Screen, Session
-from winterpalace.ui.flow import Flow
 
 from .conftest import played, snapshot
 

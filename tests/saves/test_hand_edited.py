@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from winterpalace.engine.limits import MAX_NUMBER, MAX_TEXT
+from winterpalace.menus import Flow
 from winterpalace.saves import SaveError, SaveStore
-from winterpalace.ui.flow import Flow
 
 from .conftest import played, rewrite, snapshot
 

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
+from winterpalace.menus import Flow
 from winterpalace.saves import SaveStore
 from winterpalace.scenario import load_scenario
-from winterpalace.ui.flow import Flow
 
 from .conftest import EXAMPLE
 
@@ -42,7 +42,7 @@ SCRIPT = ("wait 1\nwait 1\nwait 1\nundo 3\ngo up\ngo back\nundo 2\nsave mark\nhi
 ZYGOTE = r"""
 import io, json, os, sys
 import winterpalace.cli as cli
-import winterpalace.saves, winterpalace.scenario, winterpalace.ui.flow, winterpalace.ui.plain
+import winterpalace.saves, winterpalace.scenario, winterpalace.menus, winterpalace.ui.plain
 cli.build_parser()          # the parser, as main() builds it for `play`
 script = sys.stdin.buffer.readline()
 script = bytes.fromhex(script.decode().strip())

@@ -8,9 +8,9 @@ import os
 import subprocess
 import sys
 
+from winterpalace.menus import Flow, TitleScreen
 from winterpalace.saves import SaveStore
 from winterpalace.session import Info
-from winterpalace.ui.flow import Flow, TitleScreen
 from winterpalace.ui.plain import output_lines
 
 from .conftest import EXAMPLE, played, snapshot

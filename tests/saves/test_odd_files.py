@@ -10,9 +10,9 @@ import time
 
 import pytest
 
+from winterpalace.menus import Flow
 from winterpalace.saves import SaveError, SaveStore
 from winterpalace.saves.files import bracket_depth_problem, clean_stale
-from winterpalace.ui.flow import Flow
 
 from .conftest import EXAMPLE, played, snapshot
 from .damage import CASES

@@ -107,7 +107,7 @@ def test_values_past_the_bounds_are_never_written(world, store):
 
 
 def test_a_failing_disk_is_never_silent(world, store, monkeypatch, tmp_path):
-    from winterpalace.ui.flow import Flow
+    from winterpalace.menus import Flow
     flow = Flow(world, store=store, seed=7, confirm=False)
     flow.start(role="officer")
     flow.handle("1")

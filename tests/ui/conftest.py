@@ -12,9 +12,9 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from winterpalace.engine.model import World
+from winterpalace.menus import Flow
 from winterpalace.saves import SaveStore
 from winterpalace.scenario import load_scenario
-from winterpalace.ui.flow import Flow
 from winterpalace.ui.terminal import run_async
 
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from winterpalace.menus import Flow
 from winterpalace.saves import SaveStore
 from winterpalace.ui import plain
-from winterpalace.ui.flow import Flow
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "example"
 

@@ -7,8 +7,8 @@ import io
 import pytest
 from rich.console import Console
 
+from winterpalace.menus import Flow
 from winterpalace.session import Info, Notice, Screen, Session
-from winterpalace.ui.flow import Flow
 from winterpalace.ui.render import render, render_to_ansi
 
 

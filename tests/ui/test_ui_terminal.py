@@ -13,8 +13,8 @@ from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.vt100 import Vt100_Output
 
+from winterpalace.menus import Flow
 from winterpalace.saves import SaveStore
-from winterpalace.ui.flow import Flow
 from winterpalace.ui.terminal import run_async, toolbar_text
 
 CTRL_C, CTRL_D = "\x03", "\x04"

@@ -11,9 +11,9 @@ import pytest
 pytest.importorskip("aiohttp")
 
 from winterpalace.engine import engine as eng
+from winterpalace.menus import EndingMenu, Flow, RoleIntro, TitleScreen
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Info, Notice, QuitRequest, Screen, Session
-from winterpalace.ui.flow import EndingMenu, Flow, RoleIntro, TitleScreen
 from winterpalace.web import protocol
 from winterpalace.web.http import host_allowed
 

@@ -25,7 +25,7 @@ from ..session import (
 )
 
 if TYPE_CHECKING:
-    from .flow import Flow, FlowOutput, TitleScreen
+    from ..menus import Flow, FlowOutput, TitleScreen
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -156,7 +156,7 @@ def title_lines(t: TitleScreen, width: int = 80) -> list[str]:
     for r in t.roles:
         lines += wrap(f"{r.number}. {r.name}. {r.area}, from {r.start}. {r.title}", width)
     if t.found:
-        from .flow import progress_line
+        from ..menus import progress_line
         lines.append(progress_line(t.found, t.total))
     if t.unfinished:
         lines.append("Unfinished nights:")
@@ -182,7 +182,7 @@ def night_lines(t: TitleScreen) -> list[tuple[str, str]]:
 
 def output_lines(o: Output | FlowOutput, width: int = 80) -> list[str]:
     """Plain text lines for any output of the session or the flow."""
-    from .flow import EndingMenu, Goodbye, RoleIntro, TitleScreen, progress_line
+    from ..menus import EndingMenu, Goodbye, RoleIntro, TitleScreen, progress_line
     if isinstance(o, TitleScreen):
         return title_lines(o, width)
     if isinstance(o, RoleIntro):

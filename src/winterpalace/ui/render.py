@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine import EndingView, Turn, View, format_duration
+from ..menus import EndingMenu, FlowOutput, Goodbye, RoleIntro, TitleScreen, progress_line
 from ..session import (
     Info,
     Notice,
@@ -34,7 +35,6 @@ from ..session import (
     stop_line,
     where_parts,
 )
-from .flow import EndingMenu, FlowOutput, Goodbye, RoleIntro, TitleScreen, progress_line
 
 # One place for the look of the game; the names say what, the values how.
 STYLE = {

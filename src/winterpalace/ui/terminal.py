@@ -36,9 +36,9 @@ from prompt_toolkit.styles import Style
 
 from ..engine import World
 from ..errors import EXIT_ERROR, EXIT_OK
+from ..menus import Flow, FlowOutput, Goodbye, RoleIntro, ScenarioWatcher, TitleScreen
 from ..saves import SaveStore
 from . import plain
-from .flow import Flow, FlowOutput, Goodbye, RoleIntro, ScenarioWatcher, TitleScreen
 from .render import render_to_ansi
 
 PROMPT_STYLE = Style.from_dict({

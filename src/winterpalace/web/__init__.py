@@ -6,3 +6,5 @@ and checks every WebSocket (Host, Origin, size, rate); `play` is `winterpalace p
 the single-player game on this computer. The classroom's own web transport and projector
 view are in `classroom/web.py`, on top of these.
 """
+
+__all__ = ["http", "play", "protocol"]

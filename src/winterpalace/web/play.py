@@ -1,6 +1,6 @@
 """`winterpalace play --web`: the single-player game in a browser on this computer.
 
-The same `ui.flow.Flow` the terminal drives (title, roles, the night, the ending menu), the
+The same `menus.Flow` the terminal drives (title, roles, the night, the ending menu), the
 same saves (autosaved after every turn, `--continue`, `save`/`load`), the same page as a
 classroom student's. The server listens on 127.0.0.1 only and wants the key in the address
 it prints (`http://127.0.0.1:8000/#key=...`), so no other user of this computer, and no web
@@ -21,9 +21,9 @@ from typing import Any
 from aiohttp import web
 
 from ..engine import World
+from ..menus import EndingMenu, Flow, FlowOutput, Goodbye
 from ..saves import SaveStore
 from ..session import Output, Screen
-from ..ui.flow import EndingMenu, Flow, FlowOutput, Goodbye
 from . import protocol
 from .http import Bucket, Socket, is_loopback, make_app, open_socket, peer, serve
 

@@ -1,4 +1,4 @@
-"""The way through a game around the session: title, role menu, play, ending, again.
+"""The menus around a player's game: title, role menu, play, ending, again.
 
 `Flow` is pure like `Session`: a line in, typed outputs out, no I/O. The plain front end, the
 rich terminal and a classroom connection all drive the same flow and render its outputs their
@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..engine import World
-from ..sanitise import printable
-from ..saves import SaveError, SaveInfo, SaveStore
-from ..session import (
+from .engine import World
+from .sanitise import printable
+from .saves import SaveError, SaveInfo, SaveStore
+from .session import (
     MAX_INPUT,
     Info,
     Notice,
