@@ -7,15 +7,13 @@ decision it belongs to and the event it replaces.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..engine import expr as ex
 from ..engine.clock import Clock
 from ..engine.model import Excerpt, Faction, Lesson, Packet, Scene, Vote
+from .reader import Entry, NodeReader
 from .yamlnodes import Node, ScalarNode
-
-if TYPE_CHECKING:
-    from .loader import Loader, _Entry
 
 LESSON_FIELDS = {"faction_variable": False, "roles": False, "factions": False, "votes": False}
 PACKET_FIELDS = {"name": False, "who": True, "goal": True, "secret_goal": False,
@@ -30,13 +28,13 @@ RULES = ("majority", "any")
 ABSENT = "absent"
 
 
-def compile_lesson(ld: Loader, entries: list[_Entry], *, roles: dict[str, Any],
+def compile_lesson(ld: NodeReader, entries: list[Entry], *, roles: dict[str, Any],
                    variables: dict[str, tuple[Any, str, Any]],
                    world_flags: dict[str, tuple[Any, str, Any]], glossary: dict[str, str],
                    scenes: dict[str, Scene], events: dict[str, Any],
                    clock: Clock | None) -> Lesson | None:
     """Compile every file's `lesson:` entries into one `Lesson` (problems go to the loader)."""
-    seen: dict[str, _Entry] = {}
+    seen: dict[str, Entry] = {}
     for e in entries:
         if e.id not in LESSON_FIELDS:
             ld.error(e.file, e.key, f"`{e.id}` is not a part of `lesson:`",
@@ -77,7 +75,7 @@ def compile_lesson(ld: Loader, entries: list[_Entry], *, roles: dict[str, Any],
         if faction_var is None and "faction_variable" not in seen:
             ld.error(e.file, e.key, "`lesson.factions` needs `faction_variable:`",
                      "name the player variable that holds a delegate's faction")
-        for fid, (k, v) in ld.mapping(e.file, e.node, "lesson.factions").items():
+        for fid, (_k, v) in ld.mapping(e.file, e.node, "lesson.factions").items():
             f = c.faction(e.file, fid, v)
             if f is not None:
                 factions[fid] = f
@@ -92,7 +90,7 @@ def compile_lesson(ld: Loader, entries: list[_Entry], *, roles: dict[str, Any],
 
 
 class _Compiler:
-    def __init__(self, ld: Loader, roles: dict[str, Any],
+    def __init__(self, ld: NodeReader, roles: dict[str, Any],
                  variables: dict[str, tuple[Any, str, Any]],
                  world_flags: dict[str, tuple[Any, str, Any]], glossary: dict[str, str],
                  scenes: dict[str, Scene], events: dict[str, Any], clock: Clock | None):
@@ -119,8 +117,8 @@ class _Compiler:
                 xf = ld.fields(file, xn, EXCERPT_FIELDS, "an excerpt")
                 if xf is None or "text" not in xf or "source" not in xf:
                     continue
-                text = ld._field_str(file, xf, "text")
-                source = ld._field_str(file, xf, "source")
+                text = ld.field_str(file, xf, "text")
+                source = ld.field_str(file, xf, "source")
                 if text and source:
                     excerpts.append(Excerpt(text, source, ld.where(file, xn)))
         terms = []
@@ -140,13 +138,13 @@ class _Compiler:
             ef = ld.fields(file, f["easy"][1], EASY_FIELDS, "an easier-reading sheet") or {}
             for key in ("who", "goal", "secret_goal"):
                 if key in ef:
-                    easy[key] = ld._field_str(file, ef, key) or ""
+                    easy[key] = ld.field_str(file, ef, key) or ""
             if "knows" in ef:
                 easy["knows"] = self.texts(file, ef["knows"][1], "easy.knows")
-        name = ld._field_str(file, f, "name", required=False) or default_name
-        return Packet(ident, name, ld._field_str(file, f, "who") or "",
-                      ld._field_str(file, f, "goal") or "",
-                      ld._field_str(file, f, "secret_goal", required=False) or "",
+        name = ld.field_str(file, f, "name", required=False) or default_name
+        return Packet(ident, name, ld.field_str(file, f, "who") or "",
+                      ld.field_str(file, f, "goal") or "",
+                      ld.field_str(file, f, "secret_goal", required=False) or "",
                       self.texts(file, f["knows"][1], "knows") if "knows" in f else (),
                       tuple(excerpts), tuple(terms), easy, ld.where(file, node))
 

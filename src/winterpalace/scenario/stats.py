@@ -28,14 +28,14 @@ from ..engine import expr as ex
 from ..engine.model import Stat
 
 if TYPE_CHECKING:
-    from .loader import Loader
+    from .reader import NodeReader
     from .yamlnodes import Node
 
 STAT_FIELDS = {"show": True, "name": True, "about": False, "out_of": False, "when_true": False,
                "when_false": False, "values": False}
 
 
-def compile_stats(ld: Loader, file: str, node: Node, roles: dict[str, Any],
+def compile_stats(ld: NodeReader, file: str, node: Node, roles: dict[str, Any],
                   variables: dict[str, tuple[Any, str, Any]]) -> dict[str, tuple[Stat, ...]]:
     """Each role's stats, in the order given (problems go to the loader)."""
     out: dict[str, tuple[Stat, ...]] = {}
@@ -88,7 +88,7 @@ def compile_stats(ld: Loader, file: str, node: Node, roles: dict[str, Any],
                     ld.error(file, f["values"][0], f"`values:` is for text; `{var}` is "
                              f"{ex.TYPE_NAMES[kind]}")
                 else:
-                    for key, (kn, vn) in ld.mapping(file, f["values"][1], "values").items():
+                    for key, (_kn, vn) in ld.mapping(file, f["values"][1], "values").items():
                         said = ld.string(file, vn, f"values.{key}")
                         if said is not None:
                             values.append((str(key), " ".join(said.split())))

@@ -25,7 +25,7 @@ from ..engine import expr as ex
 from ..engine.engine import where_is
 from ..engine.limits import MAX_NUMBER, MAX_TEXT
 from ..engine.model import Choice, Scene, Where, World
-from ..scenario.errors import Problem
+from ..scenario import Problem
 
 MAX_COMBINATIONS = 20_000   # candidate states tried per scene before giving up on a check
 

@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from ..engine.model import World
 from ..scenario import ScenarioError
-from ..scenario.errors import Problem
+from ..scenario import Problem
 from . import analysis, suppress
 from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load, print_problems
 

@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from ..engine.model import World
 from ..scenario import ScenarioError, default_scenario_dir, load_scenario
-from ..scenario.errors import Problem, Sources, render_problems
+from ..scenario import Problem, Sources, render_problems
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_SCENARIO = 0, 1, 2
 

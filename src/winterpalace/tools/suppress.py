@@ -12,8 +12,8 @@ from typing import Any
 
 from ..engine import expr as ex
 from ..engine.model import World
-from ..scenario.errors import Problem
-from ..scenario.lint import Suppression
+from ..scenario import Problem
+from ..scenario import Suppression
 from .codes import CODES
 
 

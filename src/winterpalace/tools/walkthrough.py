@@ -40,8 +40,8 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from ..engine.model import World
 from ..engine.state import Game, WorldState
 from ..scenario import ScenarioError, default_scenario_dir, load_scenario
-from ..scenario.errors import Problem
-from ..scenario.files import FileProblem, read_bounded
+from ..scenario import Problem
+from ..scenario import FileProblem, read_bounded
 from ..scenario.yamlnodes import compose, too_deep
 from ..session import Notice, Screen, Session
 from ..ui import plain

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..engine.model import World
 from ..engine.state import Game, PlayerState, WorldState
 from ..scenario import ScenarioError, load_scenario
-from ..scenario.errors import render_problems
+from ..scenario import render_problems
 from ..session import Session
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from ...engine.model import World
-from ...scenario.errors import Problem
-from ...scenario.files import read_bounded
-from ...scenario.loader import WORLD_FILE
+from ...scenario import Problem
+from ...scenario import read_bounded
+from ...scenario import WORLD_FILE
 from .. import analysis, suppress
 from . import incremental
 from .features import Index
