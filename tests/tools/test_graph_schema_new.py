@@ -139,7 +139,7 @@ def test_new_scenario_checks_and_plays(tmp_path: Path) -> None:
     done = subprocess.run([*run, "check", str(root), "--strict"], capture_output=True, text=True)
     assert done.returncode == 0 and "No errors, no warnings." in done.stdout
     world = load_scenario(root)
-    scenes = [s for s in world.scenes.values()]
+    scenes = list(world.scenes.values())
     assert len(world.roles) == 1 and len(scenes) == 3 and len(world.events) == 1
     assert sum(1 for s in scenes if s.ending) == 1
     play = subprocess.run([*run, "play", "--scenes", str(root), "--seed", "1", "--plain"],

@@ -14,8 +14,7 @@ from typing import Any
 from rich.markup import escape
 
 from ..engine.model import World
-from ..scenario import ScenarioError
-from ..scenario import Problem
+from ..scenario import Problem, ScenarioError
 from . import analysis, suppress
 from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load, print_problems
 

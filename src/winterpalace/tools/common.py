@@ -11,8 +11,14 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..engine.model import World
-from ..scenario import ScenarioError, default_scenario_dir, load_scenario
-from ..scenario import Problem, Sources, render_problems
+from ..scenario import (
+    Problem,
+    ScenarioError,
+    Sources,
+    default_scenario_dir,
+    load_scenario,
+    render_problems,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_SCENARIO = 0, 1, 2
 

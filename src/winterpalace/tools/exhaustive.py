@@ -61,12 +61,12 @@ class Abstraction:
     """The coarser state key of `explore(abstract=True)`."""
 
     def __init__(self, world: World):
-        from . import analysis as an
+        from .analysis import conditions_of, constants
         times: set[int] = {world.clock.end}
         ints: set[int] = set()
         self.counted: set[str] = set()   # scenes whose visits a condition reads
-        for thing, _ in an._conditions_of(world):
-            i, t, _s = an.constants(getattr(thing, "source", ""), world)
+        for thing, _ in conditions_of(world):
+            i, t, _s = constants(getattr(thing, "source", ""), world)
             times |= t
             ints |= i
             self.counted |= {x for f, x in thing.calls if f in ("visited", "visits")}

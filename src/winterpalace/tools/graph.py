@@ -97,7 +97,7 @@ def build(world: World, role: str | None) -> tuple[list[str], list[Edge], dict[s
             edges.append(Edge(sid, ch.go or sid, ", ".join(label), "choice"))
         for rd in scene.redirects:
             edges.append(Edge(sid, rd.go, "if " + rd.cond.source, "redirect"))
-    for rid, rr in reach.items():
+    for rid, _rr in reach.items():
         for target, at, ev in analysis.event_moves(world, rid):
             e = Edge(f"event:{ev}", target, world.clock.hhmm(at), "event")
             if e not in edges:

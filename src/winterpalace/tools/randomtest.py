@@ -25,7 +25,7 @@ from typing import Any
 from ..engine import engine as eng
 from ..engine.model import World
 from ..engine.state import rng_seed
-from . import others as oth
+from . import simulated_players
 
 MAX_STEPS = 5_000   # actions in one playthrough before it counts as a loop
 CHUNK = 100         # playthroughs per unit of work (and per progress update)
@@ -132,7 +132,7 @@ class Report:
     world: World
     roles: dict[str, RoleReport]
     seconds: float = 0.0
-    plans: dict[str, oth.Plan] = field(default_factory=dict)   # empty: history only
+    plans: dict[str, simulated_players.Plan] = field(default_factory=dict)   # empty: history only
     jobs: int = 1
 
     @property
@@ -332,7 +332,7 @@ class _Scenes:
 
 
 def play_once(world: World, role: str, seed: int, rep: RoleReport,
-              max_steps: int = MAX_STEPS, plan: oth.Plan | None = None,
+              max_steps: int = MAX_STEPS, plan: simulated_players.Plan | None = None,
               scenes: _Scenes | None = None) -> str | None:
     """One random night; records what it reached in `rep`. Returns the ending reached, if any.
 
@@ -343,8 +343,8 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
     path: list[str] = []
     clock = world.clock
     info = scenes or _Scenes(world)
-    writes = oth.draw(plan, seed) if plan is not None else []
-    pending = oth.Pending(world, writes) if writes else None
+    writes = simulated_players.draw(plan, seed) if plan is not None else []
+    pending = simulated_players.Pending(world, writes) if writes else None
     done: list[tuple[int, str, Any, str]] = []
     try:
         shared = None
@@ -423,9 +423,9 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
             steps += 1
             if ps.time == before:
                 if anchor is not None:   # the state where the clock last stood still
-                    seen = {_state_key(*anchor)}
+                    seen = {state_key(*anchor)}
                     anchor = None
-                key = _state_key(ws, ps)
+                key = state_key(ws, ps)
                 if key in seen:
                     round_ = tuple(sorted({k[0] for k in seen} | {ps.scene}))
                     rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
@@ -456,7 +456,7 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
     info.texts_seen |= shown
     if done:
         rep.others_runs += 1
-        rep.others_done.update(f"{f} = {oth._show(v)}" for _, f, v, _ in done)
+        rep.others_done.update(f"{f} = {simulated_players.shown(v)}" for _, f, v, _ in done)
     if ps.ending is not None:
         rep.endings[ps.ending] += 1
     return ps.ending
@@ -490,7 +490,7 @@ def random_test(world: World, n: int, seed: int = 0, roles: list[str] | None = N
     import time as _time
     t0 = _time.perf_counter()
     chosen = roles or list(world.roles)
-    plans = oth.plan(world) if others else {}
+    plans = simulated_players.plan(world) if others else {}
     plans = {r: p for r, p in plans.items() if r in chosen}
     report = Report(world, {r: RoleReport(r) for r in chosen}, plans=plans)
     all_roles = list(world.roles)
@@ -509,7 +509,7 @@ def random_test(world: World, n: int, seed: int = 0, roles: list[str] | None = N
             pool = multiprocessing.get_context("fork").Pool(jobs)
             results = pool.imap(_chunk, tasks)
         try:
-            for task, part in zip(tasks, results):
+            for task, part in zip(tasks, results, strict=False):
                 report.roles[task[0]].merge(part)
                 if progress is not None:
                     progress(task[4] - task[3])
@@ -536,7 +536,7 @@ def _texts_shown(world: World, ws: Any, ps: Any, parts: list[tuple[str, Any]],
             shown.add(key)
 
 
-def _state_key(ws: Any, ps: Any) -> Any:
+def state_key(ws: Any, ps: Any) -> Any:
     """What decides the future, apart from the clock (compared only while it stands still)."""
     return (ps.scene, tuple(sorted(ps.vars.items())), ps.items, ps.used,
             tuple(sorted(ws.flags.items())))

@@ -12,8 +12,7 @@ from typing import Any
 
 from ..engine import expr as ex
 from ..engine.model import World
-from ..scenario import Problem
-from ..scenario import Suppression
+from ..scenario import Problem, Suppression
 from .codes import CODES
 
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 from ..engine.model import World
 from ..engine.state import Game, PlayerState, WorldState
-from ..scenario import ScenarioError, load_scenario
-from ..scenario import render_problems
+from ..scenario import ScenarioError, load_scenario, render_problems
 from ..session import Session
 
 

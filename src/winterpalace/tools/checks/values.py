@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from ...engine import expr as ex
 from ...engine.model import Where, World
-from ..analysis import _conditions_of, _warn
+from .common import warn
+from .states import conditions_of
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
+    from .common import Analysis
 
 _ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*(=(?!=)|\+=|-=)\s*(.*)$", re.S)
 
@@ -32,7 +33,7 @@ def possible_values(world: World, conditions: list[tuple[Any, Where]] | None = N
                 out[name].add(v)   # type: ignore[union-attr]
     if not out:
         return out      # no text variable: nothing to look for
-    for thing, _ in (conditions if conditions is not None else _conditions_of(world)):
+    for thing, _ in (conditions if conditions is not None else conditions_of(world)):
         if not hasattr(thing, "writes"):
             continue
         m = _ASSIGN.match(thing.source)
@@ -103,7 +104,7 @@ def check(a: Analysis) -> None:
             said.add((name, text, where))
             shown = ", ".join(f'"{v}"' for v in sorted(known)[:6])
             close = ex.suggest(text, sorted(known))
-            a.problems.append(_warn(
+            a.problems.append(warn(
                 where, "unknown-value",
                 f'`{name}` is never "{text}": nothing gives it that value (it can only be '
                 f"{shown})",

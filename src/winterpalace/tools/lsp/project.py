@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ...engine.model import World
-from ...scenario import Problem
-from ...scenario import read_bounded
-from ...scenario import WORLD_FILE
+from ...scenario import WORLD_FILE, Problem, read_bounded
 from .. import analysis, suppress
 from . import incremental
 from .features import Index

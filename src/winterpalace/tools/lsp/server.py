@@ -23,8 +23,7 @@ from lsprotocol import types as T
 from pygls.lsp.server import LanguageServer
 
 from ... import __version__
-from ...scenario import Problem
-from ...scenario import WORLD_FILE
+from ...scenario import WORLD_FILE, Problem
 from ..analysis import Stopped
 from . import features
 from .project import Project, find_root, quick_fix

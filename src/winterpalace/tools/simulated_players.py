@@ -31,7 +31,7 @@ from typing import Any
 from ..engine import expr as ex
 from ..engine.model import World
 from ..engine.state import WorldState
-from . import analysis as an
+from .analysis import RoleReach, only_role_false, open_to, reach_role
 
 _ASSIGN_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*(.*)$", re.S)
 _WORLD_CALLS = {"fired"}
@@ -54,7 +54,7 @@ class Write:
         return ((self.flag, self.value),) + self.also
 
     def describe(self, world: World) -> str:
-        sets = ", ".join(f"{k} = {_show(v)}" for k, v in self.changes())
+        sets = ", ".join(f"{k} = {shown(v)}" for k, v in self.changes())
         return f"{sets} ({self.by}, from {world.clock.hhmm(self.start)})"
 
 
@@ -71,13 +71,13 @@ class Plan:
                        for w in self.flags.get(flag, ())})
 
     def to_dict(self) -> dict[str, Any]:
-        return {f: sorted({_show(w.value) for w in ws}) for f, ws in self.flags.items()}
+        return {f: sorted({shown(w.value) for w in ws}) for f, ws in self.flags.items()}
 
 
-def plan(world: World, reach: dict[str, an.RoleReach] | None = None) -> dict[str, Plan]:
+def plan(world: World, reach: dict[str, RoleReach] | None = None) -> dict[str, Plan]:
     """For every role: the world flags other players may change, and how."""
     if reach is None:
-        reach = {rid: an.reach_role(world, rid) for rid in world.roles}
+        reach = {rid: reach_role(world, rid) for rid in world.roles}
     by_role: dict[str, list[Write]] = {rid: [] for rid in world.roles}
     skipped: dict[str, list[str]] = {rid: [] for rid in world.roles}
     end = world.clock.end
@@ -86,7 +86,7 @@ def plan(world: World, reach: dict[str, an.RoleReach] | None = None) -> dict[str
             scene = world.scenes[sid]
             lo, hi = rr.earliest[sid], rr.latest.get(sid, end)
             for ch in scene.choices:
-                if not an.open_to(ch, rid):
+                if not open_to(ch, rid):
                     continue   # `role == "x"`: a gate, not something this role can do
                 start = lo if ch.after is None else max(lo, ch.after)
                 stop = hi if ch.before is None else min(hi, ch.before - 1)
@@ -104,7 +104,7 @@ def plan(world: World, reach: dict[str, an.RoleReach] | None = None) -> dict[str
             if not world.roles[rid].start_time <= ev.at <= end:
                 continue
             for r in ev.reaches:
-                if r.cond is not None and an._only_role_false(r.cond, rid):
+                if r.cond is not None and only_role_false(r.cond, rid):
                     continue
                 cond = r.cond if _world_only(world, r.cond) else None
                 for eff in r.effects:
@@ -165,10 +165,10 @@ def _vote_writes(world: World) -> list[Write]:
     """A class vote sets its flag to `carried` or `lost` when counted, at its hold time."""
     if world.lesson is None:
         return []
-    from ..engine import votes as vt
+    from ..engine.votes import historical
     out = []
     for v in world.lesson.votes.values():
-        hist = vt.historical(world, v)
+        hist = historical(world, v)
         for carried in (True, False):
             value = v.carried if carried else v.lost
             also: tuple[tuple[str, Any], ...] = ()
@@ -198,7 +198,7 @@ def _world_only(world: World, cond: ex.Condition | None) -> bool:
     return cond.reads <= names and all(f in _WORLD_CALLS for f, _ in cond.calls)
 
 
-def _show(v: Any) -> str:
+def shown(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     return f'"{v}"' if isinstance(v, str) else str(v)
@@ -213,7 +213,7 @@ def draw(p: Plan, seed: int) -> list[Write]:
         return []
     rng = random.Random(seed ^ 0x07E5)
     out = []
-    for flag, writes in p.flags.items():
+    for _flag, writes in p.flags.items():
         values: dict[tuple[Any, ...], list[Write]] = {}
         for w in writes:
             values.setdefault(w.changes(), []).append(w)
