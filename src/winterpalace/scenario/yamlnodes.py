@@ -32,6 +32,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from ..engine.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, YAML_CHARS_PER_NODE
+from ..errors import WinterPalaceError
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "stream"]
 
@@ -88,7 +89,7 @@ def _quick(loader: type) -> type:
     return Quick
 
 
-class _TooManyNodes(Exception):
+class _TooManyNodes(WinterPalaceError):
     pass
 
 

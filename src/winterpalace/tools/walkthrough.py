@@ -39,6 +39,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..engine.model import World
 from ..engine.state import Game, WorldState
+from ..errors import WinterPalaceError
 from ..scenario import (
     FileProblem,
     Problem,
@@ -102,7 +103,7 @@ class Result:
         return "\n".join(lines)
 
 
-class WalkthroughError(Exception):
+class WalkthroughError(WinterPalaceError):
     """A walkthrough file that cannot be read; holds located problems."""
 
     def __init__(self, problems: list[Problem]):

@@ -12,11 +12,12 @@ from typing import Any
 
 from ...engine import expr as ex
 from ...engine.model import Choice, Scene, World
+from ...errors import WinterPalaceError
 
 __all__ = ['RoleReach', 'Stopped', 'components', 'event_moves', 'only_role_false', 'open_to', 'reach_role', 'role_moves']
 
 
-class Stopped(Exception):
+class Stopped(WinterPalaceError):
     """The analysis was asked to stop (the language server: the author typed again)."""
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from ...engine import expr as ex
 from ...engine.engine import where_is
 from ...engine.model import Choice, Scene, Where, World
+from ...errors import WinterPalaceError
 
 __all__ = ['Facts', 'FakeContext', 'MAX_COMBINATIONS', 'TooMany', 'Uses', 'candidate_states', 'choice_open', 'conditions_of', 'constants', 'show_value', 'text_thing', 'uses']
 
@@ -330,7 +331,7 @@ def _schedule_times(world: World, calls: set[tuple[str, str]]) -> set[int]:
     return out
 
 
-class TooMany(Exception):
+class TooMany(WinterPalaceError):
     """More candidate states than the check will try."""
 
 
