@@ -227,7 +227,8 @@ def dump(key: str, world: World, out: Any) -> None:
     of (id, value) pairs."""
     pickler = _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
     parts = {name: list(getattr(world, name).items()) for name in CHUNKED}
-    shell = dataclasses.replace(world, **{name: {} for name in CHUNKED})
+    emptied: dict[str, Any] = {name: {} for name in CHUNKED}
+    shell = dataclasses.replace(world, **emptied)
     counts = {name: -(-len(items) // CHUNK) for name, items in parts.items()}
     pickler.dump((FORMAT, key, _Symbols(world), shell, counts))
     for name in CHUNKED:

@@ -49,7 +49,7 @@ class References:
         if not isinstance(node, ScalarNode) or node.tag.endswith(":null"):
             self.reader.error(file, node, f"`{what}` should name a {kind}")
             return None
-        ident = node.value
+        ident: str = node.value
         if ident in self.ids[kind]:
             return ident
         field_name = _field_name(kind, what)

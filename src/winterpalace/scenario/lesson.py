@@ -224,11 +224,11 @@ class _Compiler:
         flag, ftype = self._declared(file, f, "flag", self.world_flags, "world flag",
                                      "world_flags")
         ok = ok and not (flag is not None and ftype is None)
-        results = []
-        for k in ("carried", "lost"):
-            value = ld.scalar(file, f[k][1], k) if k in f else None
-            if k in f and ftype is not None and ex.value_type(value) != ftype:
-                ld.error(file, f[k][1], f"`{k}`: `{flag}` is {ex.TYPE_NAMES[ftype]}")
+        results: list[Any] = []
+        for outcome in ("carried", "lost"):
+            value = ld.scalar(file, f[outcome][1], outcome) if outcome in f else None
+            if outcome in f and ftype is not None and ex.value_type(value) != ftype:
+                ld.error(file, f[outcome][1], f"`{outcome}`: `{flag}` is {ex.TYPE_NAMES[ftype]}")
                 ok = False
             results.append(value)
         replaces = None

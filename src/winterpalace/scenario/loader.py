@@ -127,7 +127,6 @@ class Loader(NodeReader):
                                 stopped=self.stopped)
         return world
 
-
     def build(self) -> World | None:
         """Compile every section, once every file is read and declared; None if there were
         mistakes (they are in `problems`)."""
@@ -173,7 +172,7 @@ class Loader(NodeReader):
             variables={k: v for k, (v, t, _) in variables.items()},
             world_flags={k: v for k, (v, t, _) in world_flags.items()},
             scenes=scenes, events=tuple(events), glossary=self.glossary,
-            notes={e.id: e.node for e in ids["note"].values()},   # texts, read with the files
+            notes={e.id: str(e.node) for e in ids["note"].values()},   # read with the files
             files=tuple(c.files), root=str(self.root),
             extra={"event_times": [ev.at for ev in events],
                    "lint": sorted(self.suppressions.values(), key=lambda s: (s.file, s.first))},
@@ -230,14 +229,12 @@ class Loader(NodeReader):
                                              "not read", "is it the right folder?"))
                 return
 
-
     def read_bytes(self, path: Path) -> bytes:
         """A file's bytes, within the size limit (the language server gives an editor's unsaved
         text instead)."""
         if self.sources is not None:
             return self.sources.read(path)
         return read_bounded(path)
-
 
     def read_file(self, path: Path, is_world: bool) -> list[Entry]:
         """Read one file: collect and declare its entries; return its (new) scenes."""
@@ -269,7 +266,6 @@ class Loader(NodeReader):
             self._second_document(name, second)
         return self._read_node(name, node, is_world)
 
-
     def _yaml_error(self, name: str, text: str, e: yaml.YAMLError) -> None:
         if isinstance(e, yaml.MarkedYAMLError):
             mark = e.problem_mark or e.context_mark
@@ -280,13 +276,11 @@ class Loader(NodeReader):
         else:
             self.problems.append(Problem(name, 0, 0, f"YAML syntax: {e}"))
 
-
     def _second_document(self, name: str, at: tuple[int, int]) -> None:
         self.problems.append(Problem(name, at[0] + 1, at[1] + 1,
                                      "a second YAML document (after `---`) in one file",
                                      "a scenario file holds one document: remove the `---` "
                                      "line, or move what follows into a file of its own"))
-
 
     def _read_node(self, name: str, node: Node | None, is_world: bool,
                    streamed: dict[str, list[Entry]] | None = None) -> list[Entry]:
@@ -315,7 +309,7 @@ class Loader(NodeReader):
                 terms: dict[str, str] = {}
                 for ident, (_k, v) in self.mapping(name, fields[section][1], section).items():
                     self._term(name, terms, ident, v)
-                self._take(section, Entry("glossary", None, terms, name))   # type: ignore
+                self._take(section, Entry.glossary(terms, name))
             elif section in fields:
                 key, value = fields[section]
                 items = self.mapping(name, value, section)
@@ -325,13 +319,11 @@ class Loader(NodeReader):
                         scenes.append(entry)
         return scenes
 
-
     def _term(self, file: str, terms: dict[str, str], ident: str, node: Node) -> None:
         """A glossary term's text, read at once into its file's glossary (a glossary may have
         a million terms: an entry and nodes kept for each were most of the memory)."""
         text = self.string(file, node, f"glossary.{ident}")
         terms[ident] = tidy(text or "", getattr(node, "style", None))
-
 
     def _take(self, section: str, entry: Entry) -> Entry | None:
         """Collect and declare one entry of a section; the entry, or None if it is refused.
@@ -346,7 +338,6 @@ class Loader(NodeReader):
             entry.key = None             # type: ignore[assignment]
         return entry
 
-
     def _read_streamed(self, name: str, text: str, is_world: bool,
                        raw: bytes | None = None) -> list[Entry]:
         """A big file, a part at a time: each entry of a section is collected and declared as
@@ -360,29 +351,23 @@ class Loader(NodeReader):
         mark = self._mark_file()
         try:
             for part in stream(text, STREAMED, self.nodes, raw):
-                if part.kind == "entry" and part.key.value == "glossary":
-                    k = part.id_key
-                    if self._streamed_key(name, "glossary", k, terms, text):
-                        self._term(name, terms, k.value, part.value)
-                elif part.kind == "entry":
-                    section = part.key.value
-                    entries = streamed.setdefault(section, [])
-                    entry = self._streamed_entry(name, section, part.id_key, part.value, seen)
-                    if entry is not None and section == "scenes":
-                        if self.setup is not None and not is_world and self.compile_as_read:
-                            self.compile_early([entry])     # its nodes go, or wait for the end
-                        else:
-                            entries.append(entry)
+                key = part.key
+                if part.kind == "entry":
+                    assert key is not None and part.id_key is not None   # as `stream` gives them
+                    self._streamed_part(name, key.value, part.id_key, part.value, is_world,
+                                        streamed, seen, terms, text)
                 elif part.kind == "end":
-                    pairs.append((part.key, part.value))
-                    streamed.setdefault(part.key.value, [])
+                    assert key is not None
+                    pairs.append((key, part.value))
+                    streamed.setdefault(key.value, [])
                     seen.clear()
-                    if part.key.value == "glossary":
-                        self._take("glossary", Entry("glossary", None, terms, name))  # type: ignore
-                elif part.kind == "pair" and part.key is None:
+                    if key.value == "glossary":
+                        self._take("glossary", Entry.glossary(terms, name))
+                elif part.kind == "pair" and key is None:
                     root = part.value
                 elif part.kind == "pair":
-                    pairs.append((part.key, part.value))
+                    assert key is not None
+                    pairs.append((key, part.value))
                 elif part.kind == "mapping":
                     start, end, flow = part.value
                     root = MappingNode("tag:yaml.org,2002:map", pairs, start, end, flow)
@@ -394,11 +379,26 @@ class Loader(NodeReader):
             return []
         return self._read_node(name, root, is_world, streamed)
 
+    def _streamed_part(self, name: str, section: str, id_key: Node, value: Node,
+                       is_world: bool, streamed: dict[str, list[Entry]], seen: dict[str, int],
+                       terms: dict[str, str], text: str) -> None:
+        """One entry of a section of a big file: a glossary term read into `terms`, or an
+        entry collected and declared (a scene compiled at once when it can be)."""
+        if section == "glossary":
+            if self._streamed_key(name, "glossary", id_key, terms, text):
+                self._term(name, terms, id_key.value, value)
+            return
+        entries = streamed.setdefault(section, [])
+        entry = self._streamed_entry(name, section, id_key, value, seen)
+        if entry is not None and section == "scenes":
+            if self.setup is not None and not is_world and self.compile_as_read:
+                self.compile_early([entry])     # its nodes go, or wait for the end
+            else:
+                entries.append(entry)
 
     def _mark_file(self) -> tuple[int, dict[str, int], int]:
         return (len(self.problems), {k: len(v) for k, v in self.col.sections.items()},
                 len(self.setup.ref.pending) if self.setup is not None else 0)
-
 
     def _forget_file(self, name: str, mark: tuple[int, dict[str, int], int]) -> None:
         """Undo what reading a file since `mark` declared, compiled and reported."""
@@ -425,14 +425,12 @@ class Loader(NodeReader):
         for k in [k for k in self.suppressions if k[0] == name]:
             del self.suppressions[k]
 
-
     def _streamed_entry(self, name: str, section: str, k: Node, v: Node,
                         seen: dict[str, int]) -> Entry | None:
         """One entry of a section of a big file: what `mapping` says of a key, then `_take`."""
         if not self._streamed_key(name, section, k, seen):
             return None
         return self._take(section, Entry(k.value, k, v, name))
-
 
     def _streamed_key(self, name: str, section: str, k: Node, seen: dict[str, Any],
                       text: str | None = None) -> bool:
@@ -450,7 +448,6 @@ class Loader(NodeReader):
         if text is None:
             seen[k.value] = k.start_mark.line + 1
         return True
-
 
     def _misplaced_fields(self, file: str, node: Node) -> Node:
         """A scene file with world.yaml's fields, or a walkthrough, gets one message that says
@@ -476,7 +473,6 @@ class Loader(NodeReader):
                                       if not (isinstance(k, ScalarNode) and k.value in moved)],
                            node.start_mark, node.end_mark, node.flow_style)
 
-
     # ----------------------------------------------------------------- declaring and compiling early
 
     def declare(self, section: str, entry: Entry) -> bool:
@@ -499,7 +495,6 @@ class Loader(NodeReader):
                                  section)
         return True
 
-
     def _glossary(self, file: str, terms: dict[str, str]) -> None:
         """Add a file's glossary to the scenario's; a term given in an earlier file too is an
         error. The first file's glossary is used as it is, not copied."""
@@ -514,7 +509,6 @@ class Loader(NodeReader):
                 self.error(file, None, f"duplicate glossary term `{term}`", length=len(term),
                            offset=(line, col))
             self.glossary[term] = text
-
 
     def _setup(self) -> Setup | None:
         """world.yaml's fields, clock and roles, and the symbols expressions are checked with."""
@@ -535,7 +529,6 @@ class Loader(NodeReader):
         return Setup(fields, clock, default_takes, role_nodes, sym, world_sym,
                       References(self, self.ids))
 
-
     def compile_early(self, entries: list[Entry]) -> None:
         """Compile a file's scenes now and let their nodes go; put off any that fail to."""
         st = self.setup
@@ -547,7 +540,6 @@ class Loader(NodeReader):
             self._compile_each(st, entries)
         finally:
             st.sym.quiet = st.world_sym.quiet = False
-
 
     def _compile_each(self, st: Setup, entries: list[Entry]) -> None:
         for e in entries:

@@ -9,7 +9,7 @@ lesson.py, lint.py) are given one and report their problems through it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..engine import expr as ex
 from ..engine.clock import Clock, parse_duration, parse_hhmm
@@ -56,6 +56,12 @@ class Entry:
     line: int = 0   # the key's line and column, kept for messages after the nodes are let go
     col: int = 0
 
+    @classmethod
+    def glossary(cls, terms: dict[str, str], file: str) -> Entry:
+        """A file's glossary: one entry holding its terms and their texts, read at once (no
+        nodes are kept for a glossary)."""
+        return cls("glossary", cast(Node, None), cast(Node, terms), file)
+
     def __post_init__(self) -> None:
         if self.key is not None:
             self.line = self.key.start_mark.line + 1
@@ -84,10 +90,8 @@ class NodeReader:
             length = max(1, node.end_mark.column - node.start_mark.column)
         self.problems.append(Problem(file, line, col, message, hint, length or 1))
 
-
     def where(self, file: str, node: Node) -> Where:
         return Where(file, node.start_mark.line + 1, node.start_mark.column + 1)
-
 
     def mapping(self, file: str, node: Node, what: str) -> dict[str, tuple[Node, Node]]:
         """A YAML mapping as {key: (key node, value node)}; reports duplicates and non-mappings."""
@@ -119,7 +123,6 @@ class NodeReader:
             out[key] = (k, v)
         return out
 
-
     def fields(self, file: str, node: Node, allowed: dict[str, bool],
                what: str) -> dict[str, tuple[Node, Node]] | None:
         """Check a mapping's keys: unknown ones (with a suggestion) and missing required ones."""
@@ -140,7 +143,6 @@ class NodeReader:
             if key not in got:
                 self.error(file, node, f"{what} needs `{key}:`")
         return got
-
 
     def scalar(self, file: str, node: Node, what: str) -> Any:
         if not isinstance(node, ScalarNode):
@@ -171,11 +173,9 @@ class NodeReader:
                 return node.value
         return node.value
 
-
     def _too_big(self, file: str, node: ScalarNode) -> None:
         self.error(file, node, f"`{clip_middle(node.value, 40)}` is past ±{MAX_NUMBER:,}, the "
                    "largest number a scenario may hold")
-
 
     def string(self, file: str, node: Node, what: str, allow_empty: bool = False) -> str | None:
         if not isinstance(node, ScalarNode):
@@ -184,8 +184,8 @@ class NodeReader:
         if node.tag.endswith(":null") or (not allow_empty and not node.value.strip()):
             self.error(file, node, f"`{what}` is empty")
             return None
-        return node.value
-
+        text: str = node.value
+        return text
 
     def boolean(self, file: str, node: Node, what: str) -> bool:
         value = self.scalar(file, node, what)
@@ -193,7 +193,6 @@ class NodeReader:
             self.error(file, node, f"`{what}` should be true or false")
             return False
         return value
-
 
     def time_of_day(self, file: str, node: Node, what: str, clock: Clock | None) -> int | None:
         if not isinstance(node, ScalarNode):
@@ -208,7 +207,6 @@ class NodeReader:
             return None
         return clock.resolve(tod) if clock else tod
 
-
     def duration(self, file: str, node: Node, what: str) -> int | None:
         if not isinstance(node, ScalarNode):
             self.error(file, node, f"`{what}` should be a duration like 10m or 1h30m")
@@ -220,7 +218,6 @@ class NodeReader:
             self.error(file, node, f"bad duration `{node.value}` in `{what}`", hint)
         return d
 
-
     def list_of(self, file: str, node: Node, what: str) -> list[Node]:
         if isinstance(node, SequenceNode):
             return list(node.value)
@@ -230,7 +227,6 @@ class NodeReader:
             return [node]  # a single effect may be written without brackets
         self.error(file, node, f"`{what}` should be a list")
         return []
-
 
     def expr_pos(self, file: str, node: ScalarNode, offset: int) -> tuple[int, int]:
         """The line and column of character `offset` inside a scalar's text."""
@@ -250,7 +246,6 @@ class NodeReader:
             return body_line, indent + 1 + (offset - (text.rfind("\n") + 1))
         return line + 1, col
 
-
     def cond(self, file: str, node: Node, sym: ex.Symbols, what: str,
              want: str | None = ex.BOOL) -> ex.Condition | None:
         if not isinstance(node, ScalarNode) or node.tag.endswith(":null"):
@@ -264,7 +259,6 @@ class NodeReader:
         except ex.ExprError as e:
             self.expr_error(file, node, e, what)
             return None
-
 
     def effects(self, file: str, node: Node, sym: ex.Symbols, what: str) -> tuple[ex.Effect, ...]:
         out = []
@@ -288,25 +282,22 @@ class NodeReader:
                 out.append(got)
         return tuple(out)
 
-
     def expr_error(self, file: str, node: ScalarNode, e: ex.ExprError, what: str,
                    base: int = 0) -> None:
         self.error(file, node, f"in `{what}`: {e.message}", e.hint, e.length,
                    offset=self.expr_pos(file, node, base + e.offset))
 
-
     def template(self, file: str, node: Node, sym: ex.Symbols, what: str) -> Template | None:
         cache = sym.compiled
         key = ("text", node.value, node.tag, getattr(node, "style", None)) \
             if isinstance(node, ScalarNode) else None
-        got = cache.get(key)
+        got: Template | None = cache.get(key)
         if got is not None:
             return got   # the same text was compiled before: labels and short texts repeat
         got = self._template(file, node, sym, what)
         if got is not None and key is not None:
             cache[key] = got
         return got
-
 
     def _template(self, file: str, node: Node, sym: ex.Symbols, what: str) -> Template | None:
         text = self.string(file, node, what)
@@ -323,13 +314,11 @@ class NodeReader:
                                  ex.ExprError(e.message, 0, e.length, e.hint))
             return None
 
-
     def _template_error(self, file: str, node: ScalarNode, raw: str, text: str, at: int,
                         what: str, e: ex.ExprError) -> None:
         # `at` is an index into the tidied text; tidying only took newlines off the front.
         base = at + len(raw) - len(raw.lstrip("\n"))
         self.expr_error(file, node, e, what, base=base)
-
 
     def field_str(self, file: str, fields: dict[str, tuple[Node, Node]], key: str,
                    required: bool = True) -> str | None:
@@ -337,7 +326,6 @@ class NodeReader:
             return None
         text = self.string(file, fields[key][1], key, allow_empty=not required)
         return tidy(text, getattr(fields[key][1], "style", None)) if text is not None else None
-
 
     def told(self, file: str, fields: dict[str, tuple[Node, Node]], sym: ex.Symbols,
               shown: str) -> Template | None:
@@ -349,7 +337,6 @@ class NodeReader:
                        f"no `{shown}:` here", f"add a `{shown}:` or remove `told:`")
             return None
         return self.template(file, fields["told"][1], sym, "told")
-
 
     def too_long(self, file: str, node: Node, name: str, value: str) -> None:
         self.error(file, node, f"`{name}` starts as a text of {len(value):,} characters; a text "

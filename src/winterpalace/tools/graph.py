@@ -183,7 +183,7 @@ def to_mermaid(world: World, role: str | None = None) -> str:
             text = f'"{_m(s.title)}<br/><small>{sid} · {when}</small>"'
             out.append(f"    {nid[sid]}(({text}))" if s.ending is not None
                        else f"    {nid[sid]}({text})")
-            cls = "unreachable" if sid in unreachable else f"h{(t // 60) % 24}"
+            cls = "unreachable" if sid in unreachable or t is None else f"h{(t // 60) % 24}"
             classes.setdefault(cls, hour_colour(None if sid in unreachable else t))
             out.append(f"    class {nid[sid]} {cls}")
             if s.ending is not None:

@@ -6,7 +6,7 @@ and the exact numbers typed, so it can be replayed with `winterpalace play --pla
 simulated other players changed the world on the way, as a walkthrough).
 
 Other players (`others=True`, the default): each playthrough may also see what other roles'
-players and the class's votes can do to the shared world (see `others.py`), so the scenes that
+players and the class's votes can do to the shared world (see `simulated_players.py`), so the scenes that
 only open when someone else acts are played too. `others=False` plays history only.
 
 `jobs` > 1 shares the playthroughs among processes (where `fork` exists); the runs are cut into
@@ -459,7 +459,8 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
         rep.others_done.update(f"{f} = {simulated_players.shown(v)}" for _, f, v, _ in done)
     if ps.ending is not None:
         rep.endings[ps.ending] += 1
-    return ps.ending
+    ending: str | None = ps.ending
+    return ending
 
 
 # The scenario and plans a worker process plays (inherited through fork, never pickled: a
@@ -484,7 +485,7 @@ def random_test(world: World, n: int, seed: int = 0, roles: list[str] | None = N
                 max_findings: int = 20, others: bool = True, jobs: int = 1) -> Report:
     """`n` random playthroughs of each role (all roles unless `roles` is given).
 
-    `others`: simulate other players and the class's votes (see `others.py`); False plays
+    `others`: simulate other players and the class's votes (see `simulated_players.py`); False plays
     history only. `jobs`: processes to share the work among (the report does not change).
     """
     import time as _time

@@ -109,7 +109,7 @@ def _role_truth(n: ex.Node, role: str) -> bool | None:
             left, right = right, left
         if left.kind == "name" and left.value == "role" and right.kind == "lit" \
                 and isinstance(right.value, str):
-            return (right.value == role) == (n.value == "==")
+            return bool((right.value == role) == (n.value == "=="))
     return None
 
 
@@ -155,7 +155,7 @@ def reach_role(world: World, role: str, stop: Any = None) -> RoleReach:
         redirects, choices, can_wait = role_moves(scene, role)
         for rd in redirects:
             relax(rd.go, t, s, 0)
-        if can_wait:
+        if can_wait and scene.wait is not None:
             relax(s, t + scene.wait, s, scene.wait)
         for ch in choices:
             dep = t if ch.after is None else max(t, ch.after)

@@ -71,8 +71,9 @@ def _simulate_redirects(a: Analysis, comp: list[str]) -> tuple[list[str], str] |
     conds = [r.cond for s in comp for r in world.scenes[s].redirects]
     try:
         for ctx, _, desc in candidate_states(world, start, conds, a.facts, roles):
-            ctx.items = list(ctx.items)
-            ctx.notes = list(ctx.notes)
+            # The effects run on entering (`_enter`) append to lists, as a player's do.
+            ctx.items = list(ctx.items)   # type: ignore[assignment]
+            ctx.notes = list(ctx.notes)   # type: ignore[assignment]
             path = [start.id]
             here = start
             for _ in range(MAX_REDIRECTS + 1):

@@ -59,10 +59,10 @@ def conditions_of(world: World) -> Iterator[tuple[Any, Where]]:
             if reach.text is not None:
                 yield from ((p, reach.where) for p in reach.text.holes)
             yield from ((e, reach.where) for e in reach.effects)
-    for ch in world.characters.values():
-        for stint in ch.schedule:
+    for character in world.characters.values():
+        for stint in character.schedule:
             if stint.cond is not None:
-                yield stint.cond, ch.where
+                yield stint.cond, character.where
 
 
 def uses(world: World, texts: list[tuple[Any, Where]] | None = None) -> Uses:
@@ -198,66 +198,12 @@ def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], fact
     conditions compare them with, one either side, and their starting values. Without
     `describe` the description is "" (most checks only want to know whether one exists).
     """
-    reads: set[str] = set()
-    calls: set[tuple[str, str]] = set()
-    ints: set[int] = set()
     extra_times = list(extra_times)
-    times: set[int] = set(extra_times)
-    texts: set[str] = set()
-    for c in conds:
-        reads |= c.reads
-        calls |= c.calls
-        i, t, s = constants(c.source, world)
-        ints |= i
-        times |= t
-        texts |= s
-    # `present(x)` is decided by x's schedule: its stints' times and conditions count too.
-    for c in _schedule_conditions(world, calls):
-        reads |= c.reads
-        calls |= c.calls
-        i, t, s = constants(c.source, world)
-        ints |= i
-        times |= t
-        texts |= s
-    times |= _schedule_times(world, calls)
+    used = _Used.of(world, conds, extra_times)
     for role, (lo, hi) in roles.items():
-        axes: list[tuple[str, Any, list[Any]]] = []
-        if "time" in reads or any(f == "present" for f, _ in calls) or extra_times:
-            points = {lo, hi}
-            for t in times:
-                points.update(x for x in (t - 1, t, t + 1) if lo <= x <= hi)
-            axes.append(("time", None, sorted(points)))
         initial = dict(world.variables)
         initial.update(world.roles[role].variables)
-        for name in sorted(reads - {"time", "role"}):
-            store = "vars" if name in world.variables else "flags"
-            start = initial[name] if store == "vars" else world.world_flags[name]
-            if name not in facts.written:
-                values = [start]
-            elif isinstance(start, bool):
-                values = [False, True]
-            elif isinstance(start, int):
-                values = sorted({start, *(x for c in ints for x in (c - 1, c, c + 1))})
-            else:
-                values = sorted({start, *texts})
-            axes.append((store, name, values))
-        for fn, arg in sorted(calls):
-            if fn in ("at", "within", "present"):
-                continue
-            if fn == "has":
-                values = [False, True] if arg in facts.given else [False]
-            elif fn == "knows":
-                values = [False, True] if arg in facts.learned else [False]
-            elif fn == "visited":
-                values = [True] if arg == scene.id else [False, True]
-            elif fn == "visits":
-                values = sorted({1, 2, *(x for c in ints for x in (c - 1, c, c + 1) if x >= 1)}) \
-                    if arg == scene.id else sorted({0, 1, *(x for c in ints
-                                                            for x in (c - 1, c, c + 1) if x >= 0)})
-            else:   # fired
-                values = [False, True]
-            axes.append((fn, arg, values))
-        axes.extend(("atom", i, [False, True]) for i in range(atoms))
+        axes = _axes(world, scene, used, facts, initial, lo, hi, bool(extra_times), atoms)
         total = 1
         for _, _, values in axes:
             total *= len(values)
@@ -270,47 +216,126 @@ def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], fact
             ctx.vars = dict(initial)
             ctx.flags = dict(world.world_flags)
             ctx.visits = {scene.id: 1}
-            extra: list[bool] = []
-            desc: list[str] = []
-            for (kind, name, _), value in zip(axes, combo, strict=False):
-                if kind == "time":
-                    ctx.time = value
-                elif kind == "vars" or kind == "flags":
-                    getattr(ctx, kind)[name] = value
-                    if name in facts.written:
-                        desc.append(f"{name} = {show_value(value)}")
-                elif kind == "atom":
-                    extra.append(value)
-                    continue
-                elif kind == "has":
-                    if value:
-                        ctx.items.add(name)
-                    desc.append(f"{'' if value else 'not '}has({name})")
-                elif kind == "knows":
-                    if value:
-                        ctx.notes.add(name)
-                    desc.append(f"{'' if value else 'not '}knows({name})")
-                elif kind == "fired":
-                    if value:
-                        ctx.fired.add(name)
-                    desc.append(f"{'' if value else 'not '}fired({name})")
-                elif kind == "visited":
-                    if value:
-                        ctx.visits[name] = max(1, ctx.visits.get(name, 0))
-                    else:
-                        ctx.visits.pop(name, None)
-                    if name != scene.id:
-                        desc.append(f"{'' if value else 'not '}visited({name})")
-                elif kind == "visits":
-                    ctx.visits[name] = value
-                    if not value:
-                        ctx.visits.pop(name)
-                    desc.append(f"visits({name}) = {value}")
+            extra, desc = _fill(ctx, scene, facts, axes, combo)
             if not describe:
                 yield ctx, tuple(extra), ""
                 continue
             head = f"as {role} at {world.clock.hhmm(ctx.time)}"
             yield ctx, tuple(extra), head + (" with " + ", ".join(desc) if desc else "")
+
+
+@dataclass
+class _Used:
+    """What a set of conditions reads and calls, and the constants they compare with."""
+
+    reads: set[str] = field(default_factory=set)
+    calls: set[tuple[str, str]] = field(default_factory=set)
+    ints: set[int] = field(default_factory=set)
+    times: set[int] = field(default_factory=set)
+    texts: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, world: World, conds: list[ex.Condition], extra_times: list[int]) -> _Used:
+        used = cls(times=set(extra_times))
+        for c in conds:
+            used.add(c, world)
+        # `present(x)` is decided by x's schedule: its stints' times and conditions count too.
+        for c in _schedule_conditions(world, used.calls):
+            used.add(c, world)
+        used.times |= _schedule_times(world, used.calls)
+        return used
+
+    def add(self, c: ex.Condition, world: World) -> None:
+        self.reads |= c.reads
+        self.calls |= c.calls
+        c_ints, c_times, c_texts = constants(c.source, world)
+        self.ints |= c_ints
+        self.times |= c_times
+        self.texts |= c_texts
+
+
+def _axes(world: World, scene: Scene, used: _Used, facts: Facts, initial: dict[str, Any],
+          lo: int, hi: int, extra_times: bool, atoms: int) -> list[tuple[str, Any, list[Any]]]:
+    """The values each thing the conditions look at ranges over, for one role's arrival."""
+    reads, calls, ints = used.reads, used.calls, used.ints
+    axes: list[tuple[str, Any, list[Any]]] = []
+    if "time" in reads or any(f == "present" for f, _ in calls) or extra_times:
+        points = {lo, hi}
+        for t in used.times:
+            points.update(x for x in (t - 1, t, t + 1) if lo <= x <= hi)
+        axes.append(("time", None, sorted(points)))
+    for name in sorted(reads - {"time", "role"}):
+        store = "vars" if name in world.variables else "flags"
+        start = initial[name] if store == "vars" else world.world_flags[name]
+        if name not in facts.written:
+            values = [start]
+        elif isinstance(start, bool):
+            values = [False, True]
+        elif isinstance(start, int):
+            values = sorted({start, *(x for c in ints for x in (c - 1, c, c + 1))})
+        else:
+            values = sorted({start, *used.texts})
+        axes.append((store, name, values))
+    for fn, arg in sorted(calls):
+        if fn in ("at", "within", "present"):
+            continue
+        if fn == "has":
+            values = [False, True] if arg in facts.given else [False]
+        elif fn == "knows":
+            values = [False, True] if arg in facts.learned else [False]
+        elif fn == "visited":
+            values = [True] if arg == scene.id else [False, True]
+        elif fn == "visits":
+            values = sorted({1, 2, *(x for c in ints for x in (c - 1, c, c + 1) if x >= 1)}) \
+                if arg == scene.id else sorted({0, 1, *(x for c in ints
+                                                        for x in (c - 1, c, c + 1) if x >= 0)})
+        else:   # fired
+            values = [False, True]
+        axes.append((fn, arg, values))
+    axes.extend(("atom", i, [False, True]) for i in range(atoms))
+    return axes
+
+
+def _fill(ctx: FakeContext, scene: Scene, facts: Facts, axes: list[tuple[str, Any, list[Any]]],
+          combo: tuple[Any, ...]) -> tuple[list[bool], list[str]]:
+    """Set `ctx` to one combination of values; (the extra atoms' values, the description)."""
+    extra: list[bool] = []
+    desc: list[str] = []
+    for (kind, name, _), value in zip(axes, combo, strict=False):
+        if kind == "time":
+            ctx.time = value
+        elif kind == "vars" or kind == "flags":
+            getattr(ctx, kind)[name] = value
+            if name in facts.written:
+                desc.append(f"{name} = {show_value(value)}")
+        elif kind == "atom":
+            extra.append(value)
+            continue
+        elif kind == "has":
+            if value:
+                ctx.items.add(name)
+            desc.append(f"{'' if value else 'not '}has({name})")
+        elif kind == "knows":
+            if value:
+                ctx.notes.add(name)
+            desc.append(f"{'' if value else 'not '}knows({name})")
+        elif kind == "fired":
+            if value:
+                ctx.fired.add(name)
+            desc.append(f"{'' if value else 'not '}fired({name})")
+        elif kind == "visited":
+            if value:
+                ctx.visits[name] = max(1, ctx.visits.get(name, 0))
+            else:
+                ctx.visits.pop(name, None)
+            if name != scene.id:
+                desc.append(f"{'' if value else 'not '}visited({name})")
+        elif kind == "visits":
+            ctx.visits[name] = value
+            if not value:
+                ctx.visits.pop(name)
+            desc.append(f"visits({name}) = {value}")
+    return extra, desc
 
 
 def _schedule_conditions(world: World, calls: set[tuple[str, str]]) -> list[ex.Condition]:

@@ -78,8 +78,9 @@ def _detail(world: World | None, kind: str, ident: str) -> str:
     if kind == "scene" and ident in world.scenes:
         s = world.scenes[ident]
         return f"{s.title} ({'ending' if s.ending else world.places[s.place].name})"
-    table = {"place": world.places, "area": world.areas, "character": world.characters,
-             "item": world.items}.get(kind)
+    tables: dict[str, dict[str, Any]] = {"place": world.places, "area": world.areas,
+                                         "character": world.characters, "item": world.items}
+    table = tables.get(kind)
     if table is not None and ident in table:
         return str(getattr(table[ident], "name", ""))
     if kind == "note":

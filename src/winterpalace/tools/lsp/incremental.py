@@ -70,7 +70,8 @@ class IncrementalLoader(Loader):
         self.changed: list[str] = []
         self.declared: dict[str, set[tuple[Any, ...]]] = {}   # what each file read declares
         self._raw: dict[Path, bytes] = {}
-        self._current: tuple[str, bytes, Any, list[Entry], bool] | None = None
+        self._current: tuple[str, bytes, dict[str, Any], list[tuple[str, str, Any, Any]],
+                             bool] | None = None
         self._pending_replay: list[Any] = []
         world = cache.get(str((root / WORLD_FILE).resolve()))
         self.world_same = world is not None and world.raw == self._bytes(root / WORLD_FILE)
