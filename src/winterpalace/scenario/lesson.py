@@ -180,87 +180,39 @@ class _Compiler:
         f = ld.fields(file, node, VOTE_FIELDS, what)
         if f is None:
             return None
-        ok = True
-        scene = None
-        if "decision" in f:
-            did = ld.string(file, f["decision"][1], "decision")
-            scene = self.decisions.get(did or "")
-            if did and scene is None:
-                ld.error(file, f["decision"][1], f"no scene marks the decision `{did}`",
-                         ex.suggest(did, self.decisions) or "mark it with `decision:` on the "
-                         "scene where the choice is made")
+        problems = len(ld.problems)
+        scene = self._decision_scene(file, f)
         ballot, btype = self._declared(file, f, "ballot", self.variables, "variable",
                                        "variables")
-        ok = ok and not (ballot is not None and btype is None)
-        options: list[tuple[str, Any]] = []
-        if "options" in f:
-            for name, (k, v) in ld.mapping(file, f["options"][1], "options").items():
-                value = ld.scalar(file, v, f"options.{name}")
-                if btype is not None and ex.value_type(value) != btype:
-                    ld.error(file, v, f"option `{name}`: `{ballot}` is "
-                             f"{ex.TYPE_NAMES[btype]}")
-                    ok = False
-                if name == ABSENT:
-                    ld.error(file, k, f"`{ABSENT}` is kept for delegates who were not there",
-                             length=len(name))
-                    ok = False
-                options.append((name, value))
-            if not options:
-                ld.error(file, f["options"][1], "a vote needs at least two options")
-                ok = False
+        ok = not (ballot is not None and btype is None)
+        options = self._options(file, f, ballot, btype)
         names = [o for o, _ in options]
         rule = "majority"
         if "rule" in f:
             rule = ld.string(file, f["rule"][1], "rule") or "majority"
             if rule not in RULES:
                 ld.error(file, f["rule"][1], f"`rule` is one of: {', '.join(RULES)}")
-                ok = False
         yes = self._option(file, f, "yes", names)
         no = self._option(file, f, "no", names) if "no" in f else None
         if rule == "majority" and "no" not in f:
             ld.error(file, node, f"{what} needs `no:` (the option `yes` is counted against)",
                      "or give `rule: any`")
-            ok = False
         flag, ftype = self._declared(file, f, "flag", self.world_flags, "world flag",
                                      "world_flags")
         ok = ok and not (flag is not None and ftype is None)
-        results: list[Any] = []
-        for outcome in ("carried", "lost"):
-            value = ld.scalar(file, f[outcome][1], outcome) if outcome in f else None
-            if outcome in f and ftype is not None and ex.value_type(value) != ftype:
-                ld.error(file, f[outcome][1], f"`{outcome}`: `{flag}` is {ex.TYPE_NAMES[ftype]}")
-                ok = False
-            results.append(value)
+        carried, lost = self._results(file, f, flag, ftype)
         replaces = None
         if "replaces" in f:
             replaces = ld.string(file, f["replaces"][1], "replaces")
             if replaces is not None and replaces not in self.events:
                 ld.error(file, f["replaces"][1], f"unknown event `{replaces}` in `replaces:`",
                          ex.suggest(replaces, self.events))
-                ok = False
         hold = ld.time_of_day(file, f["hold"][1], "hold", self.clock) if "hold" in f else None
-        seats_flag = None
-        if "seats_flag" in f:
-            seats_flag = ld.string(file, f["seats_flag"][1], "seats_flag")
-            if seats_flag is not None and self.world_flags.get(seats_flag, (0, ""))[1] != ex.INT:
-                ld.error(file, f["seats_flag"][1], f"`seats_flag` must name a number world "
-                         f"flag; `{seats_flag}` is not one",
-                         "declare it under `world_flags:` with a number, e.g. `0`")
-                ok = False
-        history: dict[str, tuple[tuple[str, float], ...]] = {}
-        if "history" in f:
-            for fid, (k, v) in ld.mapping(file, f["history"][1], "history").items():
-                if fid not in factions:
-                    ld.error(file, k, f"unknown faction `{fid}` in `history:`",
-                             ex.suggest(fid, factions) or "declare it under `lesson.factions`",
-                             length=len(fid))
-                    ok = False
-                    continue
-                shares = self._shares(file, v, names)
-                if shares is None:
-                    ok = False
-                    continue
-                history[fid] = shares
+        seats_flag = self._seats_flag(file, f)
+        history, whole = self._history(file, f, factions, names)
+        # What is wrong is said where it is found, and the vote is dropped: the steps above
+        # each report their own, so a problem since `problems` means the vote is not whole.
+        ok = ok and whole and len(ld.problems) == problems
         role = None
         if "role" in f:
             role = ld.string(file, f["role"][1], "role")
@@ -278,8 +230,83 @@ class _Compiler:
             return None
         assert scene.decision is not None
         return Vote(vid, scene.decision.id, scene.id, role, ballot, tuple(options), yes, no,
-                    rule, flag, results[0], results[1], replaces, hold, seats_flag, history,
+                    rule, flag, carried, lost, replaces, hold, seats_flag, history,
                     ld.where(file, key))
+
+    def _decision_scene(self, file: str, f: dict[str, tuple[Node, Node]]) -> Scene | None:
+        """The scene that marks the vote's `decision:`."""
+        if "decision" not in f:
+            return None
+        did = self.ld.string(file, f["decision"][1], "decision")
+        scene = self.decisions.get(did or "")
+        if did and scene is None:
+            self.ld.error(file, f["decision"][1], f"no scene marks the decision `{did}`",
+                          ex.suggest(did, self.decisions) or "mark it with `decision:` on "
+                          "the scene where the choice is made")
+        return scene
+
+    def _options(self, file: str, f: dict[str, tuple[Node, Node]], ballot: str | None,
+                 btype: str | None) -> list[tuple[str, Any]]:
+        """`options:`: each option's name and the value the ballot variable takes."""
+        ld = self.ld
+        options: list[tuple[str, Any]] = []
+        if "options" not in f:
+            return options
+        for name, (k, v) in ld.mapping(file, f["options"][1], "options").items():
+            value = ld.scalar(file, v, f"options.{name}")
+            if btype is not None and ex.value_type(value) != btype:
+                ld.error(file, v, f"option `{name}`: `{ballot}` is {ex.TYPE_NAMES[btype]}")
+            if name == ABSENT:
+                ld.error(file, k, f"`{ABSENT}` is kept for delegates who were not there",
+                         length=len(name))
+            options.append((name, value))
+        if not options:
+            ld.error(file, f["options"][1], "a vote needs at least two options")
+        return options
+
+    def _results(self, file: str, f: dict[str, tuple[Node, Node]], flag: str | None,
+                 ftype: str | None) -> tuple[Any, Any]:
+        """`carried:` and `lost:`: the values the flag takes."""
+        results: list[Any] = []
+        for outcome in ("carried", "lost"):
+            value = self.ld.scalar(file, f[outcome][1], outcome) if outcome in f else None
+            if outcome in f and ftype is not None and ex.value_type(value) != ftype:
+                self.ld.error(file, f[outcome][1],
+                              f"`{outcome}`: `{flag}` is {ex.TYPE_NAMES[ftype]}")
+            results.append(value)
+        return results[0], results[1]
+
+    def _seats_flag(self, file: str, f: dict[str, tuple[Node, Node]]) -> str | None:
+        if "seats_flag" not in f:
+            return None
+        seats_flag = self.ld.string(file, f["seats_flag"][1], "seats_flag")
+        if seats_flag is not None and self.world_flags.get(seats_flag, (0, ""))[1] != ex.INT:
+            self.ld.error(file, f["seats_flag"][1], f"`seats_flag` must name a number world "
+                          f"flag; `{seats_flag}` is not one",
+                          "declare it under `world_flags:` with a number, e.g. `0`")
+        return seats_flag
+
+    def _history(self, file: str, f: dict[str, tuple[Node, Node]], factions: dict[str, Faction],
+                 names: list[str]) -> tuple[dict[str, tuple[tuple[str, float], ...]], bool]:
+        """`history:`: how each faction's seats went in 1917; and whether every faction's
+        shares could be read."""
+        history: dict[str, tuple[tuple[str, float], ...]] = {}
+        if "history" not in f:
+            return history, True
+        ld = self.ld
+        whole = True
+        for fid, (k, v) in ld.mapping(file, f["history"][1], "history").items():
+            if fid not in factions:
+                ld.error(file, k, f"unknown faction `{fid}` in `history:`",
+                         ex.suggest(fid, factions) or "declare it under `lesson.factions`",
+                         length=len(fid))
+                continue
+            shares = self._shares(file, v, names)
+            if shares is None:
+                whole = False
+                continue
+            history[fid] = shares
+        return history, whole
 
     def _declared(self, file: str, f: dict[str, Any], key: str, table: dict[str, Any],
                   kind: str, section: str) -> tuple[str | None, str | None]:

@@ -346,27 +346,10 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
     writes = simulated_players.draw(plan, seed) if plan is not None else []
     pending = simulated_players.Pending(world, writes) if writes else None
     done: list[tuple[int, str, Any, str]] = []
-    try:
-        shared = None
-        r = world.roles[role]
-        if pending is not None and pending.next_at is not None and \
-                pending.next_at < r.start_time:
-            # Other players acted before this role's night begins: the world lives through
-            # those hours with their doings in it.
-            shared = eng.new_world(world)
-            for t in sorted({w.start for w in writes if w.start < r.start_time}):
-                shared = eng.advance_world(world, shared, t - 1)
-                shared, applied = pending.due(shared, t)
-                done.extend((0, f, v, w.by) for w in applied for f, v in w.changes())
-        if shared is None:
-            ws, ps = info.start(world, role, seed)
-        else:
-            ws, ps, _ = eng.start(world, role, seed, shared=shared)
-    except Exception as e:
-        rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
-                                    f"the night could not start: {e}", others=tuple(done)))
-        rep.runs += 1
+    started = _start_night(world, role, seed, rep, info, writes, pending, done)
+    if started is None:
         return None
+    ws, ps = started
     seen: set[Any] = set()
     shown: set[str] = set()
     texts = info.texts
@@ -448,6 +431,42 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
         rep.findings.append(Finding("crash", role, seed, tuple(path), ps.scene,
                                     clock.hhmm(ps.time), f"{type(e).__name__}: {e}",
                                     others=tuple(done)))
+    _record_night(rep, info, ws, ps, steps, shown, done)
+    ending: str | None = ps.ending
+    return ending
+
+
+def _start_night(world: World, role: str, seed: int, rep: RoleReport, info: _Scenes,
+                 writes: list[Any], pending: Any,
+                 done: list[tuple[int, str, Any, str]]) -> tuple[Any, Any] | None:
+    """The night's first state (world, player), other players' earlier doings in it; None
+    (with a finding) if it cannot start."""
+    try:
+        shared = None
+        r = world.roles[role]
+        if pending is not None and pending.next_at is not None and \
+                pending.next_at < r.start_time:
+            # Other players acted before this role's night begins: the world lives through
+            # those hours with their doings in it.
+            shared = eng.new_world(world)
+            for t in sorted({w.start for w in writes if w.start < r.start_time}):
+                shared = eng.advance_world(world, shared, t - 1)
+                shared, applied = pending.due(shared, t)
+                done.extend((0, f, v, w.by) for w in applied for f, v in w.changes())
+        if shared is None:
+            return info.start(world, role, seed)
+        ws, ps, _ = eng.start(world, role, seed, shared=shared)
+        return ws, ps
+    except Exception as e:
+        rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
+                                    f"the night could not start: {e}", others=tuple(done)))
+        rep.runs += 1
+        return None
+
+
+def _record_night(rep: RoleReport, info: _Scenes, ws: Any, ps: Any, steps: int,
+                  shown: set[str], done: list[tuple[int, str, Any, str]]) -> None:
+    """What one night reached, into the role's report."""
     rep.runs += 1
     rep.actions += steps
     rep.scenes.update(s for _, s in ps.trail)
@@ -459,8 +478,6 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
         rep.others_done.update(f"{f} = {simulated_players.shown(v)}" for _, f, v, _ in done)
     if ps.ending is not None:
         rep.endings[ps.ending] += 1
-    ending: str | None = ps.ending
-    return ending
 
 
 # The scenario and plans a worker process plays (inherited through fork, never pickled: a
