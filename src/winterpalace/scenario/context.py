@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine import expr as ex
-from ..engine.clock import Clock
+from ..engine import Clock
+from ..engine.expr import Symbols, suggest
 from ..engine.model import Scene
 from .reader import Entry, NodeReader
 from .yamlnodes import Node, ScalarNode
@@ -26,8 +26,8 @@ class Setup:
     clock: Clock | None
     default_takes: int
     role_nodes: dict[str, tuple[Node, Node]]
-    sym: ex.Symbols          # what a player's expressions may name
-    world_sym: ex.Symbols    # what an event's expressions may name: no player variables
+    sym: Symbols          # what a player's expressions may name
+    world_sym: Symbols    # what an event's expressions may name: no player variables
     ref: References
 
 
@@ -62,7 +62,7 @@ class References:
 
     def _unknown(self, file: str, line: int, col: int, kind: str, ident: str,
                  field_name: str) -> None:
-        hint = ex.suggest(ident, self.ids[kind])
+        hint = suggest(ident, self.ids[kind])
         if not hint:
             other = next((k for k in KINDS if ident in self.ids[k]), None)
             hint = f"`{ident}` is a {other}, not a {kind}" if other else None

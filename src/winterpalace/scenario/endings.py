@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine import expr as ex
+from ..engine.expr import Symbols
 from ..engine.model import Ending, Template
 from .fields import ENDING_FIELDS
 from .reader import Entry, NodeReader
@@ -11,7 +11,7 @@ from .yamlnodes import Node
 __all__ = ["compile_ending"]
 
 
-def compile_ending(ld: NodeReader, e: Entry, node: Node, sym: ex.Symbols) -> Ending | None:
+def compile_ending(ld: NodeReader, e: Entry, node: Node, sym: Symbols) -> Ending | None:
     """The ending of scene `e` (None if it is not a mapping)."""
     ef = ld.fields(e.file, node, ENDING_FIELDS, "an ending")
     if ef is None:

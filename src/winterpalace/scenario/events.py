@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..engine import expr as ex
+from ..engine.expr import Condition, Symbols, suggest
 from ..engine.model import Event, Reach
 from .context import References, Setup
 from .errors import Problem
@@ -23,7 +23,7 @@ def compile_events(ld: NodeReader, events: dict[str, Entry], narrate: list[Entry
     for e in narrate:
         if e.id not in events:
             ld.error(e.file, e.key, f"`narrate:` names unknown event `{e.id}`",
-                     ex.suggest(e.id, events), length=len(e.id))
+                     suggest(e.id, events), length=len(e.id))
             continue
         extra.setdefault(e.id, []).extend(
             compile_reaches(ld, e.file, e.node, st.sym, st.ref, f"narrate.{e.id}"))
@@ -36,7 +36,7 @@ def compile_events(ld: NodeReader, events: dict[str, Entry], narrate: list[Entry
     return out
 
 
-def compile_reaches(ld: NodeReader, file: str, node: Node, sym: ex.Symbols, ref: References,
+def compile_reaches(ld: NodeReader, file: str, node: Node, sym: Symbols, ref: References,
                     what: str) -> list[Reach]:
     """`narrate:` cases: how an event reaches each player (a text, a move, effects)."""
     out = []
@@ -88,7 +88,7 @@ def compile_event(ld: NodeReader, e: Entry, st: Setup, extra: list[Reach],
     return Event(e.id, title, at, cond, effects, tuple(reaches), ld.where(e.file, e.key))
 
 
-def world_only_calls(ld: NodeReader, file: str, node: Node, cond: ex.Condition) -> None:
+def world_only_calls(ld: NodeReader, file: str, node: Node, cond: Condition) -> None:
     """An event's own `if:` is decided once for the whole night: what one player has, knows
     or where one player is means nothing there."""
     player = sorted(f"{fn}({arg})" for fn, arg in cond.calls

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import expr as ex
-from ..engine.clock import Clock
+from ..engine import Clock
+from ..engine.expr import INT, TYPE_NAMES, suggest, value_type
 from ..engine.model import Excerpt, Faction, Lesson, Packet, Scene, Vote
 from .reader import Entry, NodeReader
 from .yamlnodes import Node, ScalarNode
@@ -38,7 +38,7 @@ def compile_lesson(ld: NodeReader, entries: list[Entry], *, roles: dict[str, Any
     for e in entries:
         if e.id not in LESSON_FIELDS:
             ld.error(e.file, e.key, f"`{e.id}` is not a part of `lesson:`",
-                     ex.suggest(e.id, LESSON_FIELDS) or f"parts: {', '.join(LESSON_FIELDS)}",
+                     suggest(e.id, LESSON_FIELDS) or f"parts: {', '.join(LESSON_FIELDS)}",
                      length=len(e.id))
             continue
         if e.id in seen:
@@ -55,7 +55,7 @@ def compile_lesson(ld: NodeReader, entries: list[Entry], *, roles: dict[str, Any
         faction_var = ld.string(e.file, e.node, "faction_variable")
         if faction_var is not None and faction_var not in variables:
             ld.error(e.file, e.node, f"unknown variable `{faction_var}` in `faction_variable:`",
-                     ex.suggest(faction_var, variables) or "declare it under `variables:`")
+                     suggest(faction_var, variables) or "declare it under `variables:`")
             faction_var = None
     packets: dict[str, Packet] = {}
     if "roles" in seen:
@@ -63,7 +63,7 @@ def compile_lesson(ld: NodeReader, entries: list[Entry], *, roles: dict[str, Any
         for rid, (k, v) in ld.mapping(e.file, e.node, "lesson.roles").items():
             if rid not in roles:
                 ld.error(e.file, k, f"unknown role `{rid}` in `lesson.roles`",
-                         ex.suggest(rid, roles) or f"roles: {', '.join(roles)}", length=len(rid))
+                         suggest(rid, roles) or f"roles: {', '.join(roles)}", length=len(rid))
                 continue
             pf = ld.fields(e.file, v, PACKET_FIELDS, f"role sheet `{rid}`")
             pk = c.packet(e.file, rid, v, pf, rid) if pf is not None else None
@@ -129,7 +129,7 @@ class _Compiler:
                     continue
                 if term not in self.glossary:
                     ld.error(file, tn, f"`{term}` is not in the glossary",
-                             ex.suggest(term, self.glossary)
+                             suggest(term, self.glossary)
                              or "add it under `glossary:` in any file", length=len(term))
                     continue
                 terms.append(term)
@@ -159,7 +159,7 @@ class _Compiler:
             role = ld.string(file, f["role"][1], "role")
             if role is not None and role not in self.roles:
                 ld.error(file, f["role"][1], f"unknown role `{role}` in `role:`",
-                         ex.suggest(role, self.roles) or f"roles: {', '.join(self.roles)}")
+                         suggest(role, self.roles) or f"roles: {', '.join(self.roles)}")
                 role = None
         seats = ld.scalar(file, f["seats"][1], "seats") if "seats" in f else None
         if not isinstance(seats, int) or isinstance(seats, bool) or seats < 0:
@@ -206,7 +206,7 @@ class _Compiler:
             replaces = ld.string(file, f["replaces"][1], "replaces")
             if replaces is not None and replaces not in self.events:
                 ld.error(file, f["replaces"][1], f"unknown event `{replaces}` in `replaces:`",
-                         ex.suggest(replaces, self.events))
+                         suggest(replaces, self.events))
         hold = ld.time_of_day(file, f["hold"][1], "hold", self.clock) if "hold" in f else None
         seats_flag = self._seats_flag(file, f)
         history, whole = self._history(file, f, factions, names)
@@ -218,7 +218,7 @@ class _Compiler:
             role = ld.string(file, f["role"][1], "role")
             if role is not None and role not in self.roles:
                 ld.error(file, f["role"][1], f"unknown role `{role}` in `role:`",
-                         ex.suggest(role, self.roles) or f"roles: {', '.join(self.roles)}")
+                         suggest(role, self.roles) or f"roles: {', '.join(self.roles)}")
                 return None
         elif scene is not None:
             role = self._role_of(scene)
@@ -241,7 +241,7 @@ class _Compiler:
         scene = self.decisions.get(did or "")
         if did and scene is None:
             self.ld.error(file, f["decision"][1], f"no scene marks the decision `{did}`",
-                          ex.suggest(did, self.decisions) or "mark it with `decision:` on "
+                          suggest(did, self.decisions) or "mark it with `decision:` on "
                           "the scene where the choice is made")
         return scene
 
@@ -254,8 +254,8 @@ class _Compiler:
             return options
         for name, (k, v) in ld.mapping(file, f["options"][1], "options").items():
             value = ld.scalar(file, v, f"options.{name}")
-            if btype is not None and ex.value_type(value) != btype:
-                ld.error(file, v, f"option `{name}`: `{ballot}` is {ex.TYPE_NAMES[btype]}")
+            if btype is not None and value_type(value) != btype:
+                ld.error(file, v, f"option `{name}`: `{ballot}` is {TYPE_NAMES[btype]}")
             if name == ABSENT:
                 ld.error(file, k, f"`{ABSENT}` is kept for delegates who were not there",
                          length=len(name))
@@ -270,9 +270,9 @@ class _Compiler:
         results: list[Any] = []
         for outcome in ("carried", "lost"):
             value = self.ld.scalar(file, f[outcome][1], outcome) if outcome in f else None
-            if outcome in f and ftype is not None and ex.value_type(value) != ftype:
+            if outcome in f and ftype is not None and value_type(value) != ftype:
                 self.ld.error(file, f[outcome][1],
-                              f"`{outcome}`: `{flag}` is {ex.TYPE_NAMES[ftype]}")
+                              f"`{outcome}`: `{flag}` is {TYPE_NAMES[ftype]}")
             results.append(value)
         return results[0], results[1]
 
@@ -280,7 +280,7 @@ class _Compiler:
         if "seats_flag" not in f:
             return None
         seats_flag = self.ld.string(file, f["seats_flag"][1], "seats_flag")
-        if seats_flag is not None and self.world_flags.get(seats_flag, (0, ""))[1] != ex.INT:
+        if seats_flag is not None and self.world_flags.get(seats_flag, (0, ""))[1] != INT:
             self.ld.error(file, f["seats_flag"][1], f"`seats_flag` must name a number world "
                           f"flag; `{seats_flag}` is not one",
                           "declare it under `world_flags:` with a number, e.g. `0`")
@@ -298,7 +298,7 @@ class _Compiler:
         for fid, (k, v) in ld.mapping(file, f["history"][1], "history").items():
             if fid not in factions:
                 ld.error(file, k, f"unknown faction `{fid}` in `history:`",
-                         ex.suggest(fid, factions) or "declare it under `lesson.factions`",
+                         suggest(fid, factions) or "declare it under `lesson.factions`",
                          length=len(fid))
                 continue
             shares = self._shares(file, v, names)
@@ -318,7 +318,7 @@ class _Compiler:
             return None, None
         if name not in table:
             self.ld.error(file, f[key][1], f"unknown {kind} `{name}` in `{key}:`",
-                          ex.suggest(name, table) or f"declare it under `{section}:`")
+                          suggest(name, table) or f"declare it under `{section}:`")
             return name, None
         return name, table[name][1]
 
@@ -329,7 +329,7 @@ class _Compiler:
         name = self.ld.string(file, f[key][1], key)
         if name is not None and name not in names:
             self.ld.error(file, f[key][1], f"`{key}: {name}` is not one of the options",
-                          ex.suggest(name, names) or f"options: {', '.join(names)}")
+                          suggest(name, names) or f"options: {', '.join(names)}")
             return None
         return name
 
@@ -344,14 +344,14 @@ class _Compiler:
                 return None
             if name not in allowed:
                 ld.error(file, node, f"`{name}` is not an option of this vote",
-                         ex.suggest(name, allowed) or f"options: {', '.join(allowed)}")
+                         suggest(name, allowed) or f"options: {', '.join(allowed)}")
                 return None
             return ((name, 1.0),)
         out = []
         for name, (k, v) in ld.mapping(file, node, "history").items():
             if name not in allowed:
                 ld.error(file, k, f"`{name}` is not an option of this vote",
-                         ex.suggest(name, allowed) or f"options: {', '.join(allowed)}",
+                         suggest(name, allowed) or f"options: {', '.join(allowed)}",
                          length=len(name))
                 return None
             share = ld.scalar(file, v, name)

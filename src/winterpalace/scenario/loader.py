@@ -23,8 +23,8 @@ from typing import Any
 import yaml
 
 from ..engine import World
-from ..engine import expr as ex
 from ..engine.clock import parse_hhmm
+from ..engine.expr import Symbols
 from ..engine.limits import MAX_TOTAL_BYTES
 from ..engine.model import Scene
 from .cascades import without_cascades
@@ -518,14 +518,14 @@ class Loader(NodeReader):
         clock, default_takes = compile_clock(self, wf, fields)
         role_nodes = self.mapping(wf, fields["roles"][1], "roles") if "roles" in fields else {}
         # The symbols hold the live declaration tables, so they grow as files are read.
-        sym = ex.Symbols(
+        sym = Symbols(
             player_vars=self.types["variables"],
             world_flags=self.types["world_flags"],
             things=self.ids,
             roles=list(role_nodes),
             time_of=clock.parse_time if clock else (lambda s: parse_hhmm(s)),
         )
-        world_sym = ex.Symbols({}, sym.world_flags, sym.things, sym.roles, sym.time_of)
+        world_sym = Symbols({}, sym.world_flags, sym.things, sym.roles, sym.time_of)
         return Setup(fields, clock, default_takes, role_nodes, sym, world_sym,
                       References(self, self.ids))
 

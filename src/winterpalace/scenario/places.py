@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..engine import expr as ex
-from ..engine.clock import Clock
+from ..engine import Clock
+from ..engine.expr import Symbols
 from ..engine.model import Area, Character, Place, Stint
 from .context import References
 from .fields import AREA_FIELDS, CHARACTER_FIELDS, PLACE_FIELDS, STINT_FIELDS
@@ -43,13 +43,13 @@ def compile_places(ld: NodeReader, entries: Iterable[Entry],
     return places
 
 
-def compile_characters(ld: NodeReader, entries: Iterable[Entry], sym: ex.Symbols,
+def compile_characters(ld: NodeReader, entries: Iterable[Entry], sym: Symbols,
                        clock: Clock | None, ref: References) -> dict[str, Character]:
     """`characters:`: who they are and where they are when (`schedule:`)."""
     return {e.id: compile_character(ld, e, sym, clock, ref) for e in entries}
 
 
-def compile_character(ld: NodeReader, e: Entry, sym: ex.Symbols, clock: Clock | None,
+def compile_character(ld: NodeReader, e: Entry, sym: Symbols, clock: Clock | None,
                       ref: References) -> Character:
     f = ld.fields(e.file, e.node, CHARACTER_FIELDS, f"character `{e.id}`") or {}
     stints = []

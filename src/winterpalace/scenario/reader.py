@@ -11,8 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from ..engine import expr as ex
-from ..engine.clock import Clock, parse_duration, parse_hhmm
+from ..engine import Clock
+from ..engine.clock import parse_duration, parse_hhmm
+from ..engine.expr import (
+    BOOL,
+    Condition,
+    Effect,
+    ExprError,
+    Symbols,
+    compile_effect,
+    compile_expr,
+    suggest,
+)
 from ..engine.limits import MAX_NUMBER, MAX_PROBLEMS, MAX_TEXT, clip_middle
 from ..engine.model import Template, Where
 from ..errors import WinterPalaceError
@@ -133,7 +143,7 @@ class NodeReader:
         if not got.keys() <= allowed.keys():
             for key, (k, _) in got.items():
                 if key not in allowed:
-                    hint = ex.suggest(key, allowed) or flow_comma_hint(node, k) \
+                    hint = suggest(key, allowed) or flow_comma_hint(node, k) \
                         or f"fields: {', '.join(allowed)}"
                     self.error(file, k, f"`{key}` is not a field of {what}", hint,
                                length=len(key))
@@ -246,8 +256,8 @@ class NodeReader:
             return body_line, indent + 1 + (offset - (text.rfind("\n") + 1))
         return line + 1, col
 
-    def cond(self, file: str, node: Node, sym: ex.Symbols, what: str,
-             want: str | None = ex.BOOL) -> ex.Condition | None:
+    def cond(self, file: str, node: Node, sym: Symbols, what: str,
+             want: str | None = BOOL) -> Condition | None:
         if not isinstance(node, ScalarNode) or node.tag.endswith(":null"):
             self.error(file, node, f"`{what}` should be an expression, e.g. `resolve > 1`")
             return None
@@ -256,11 +266,11 @@ class NodeReader:
             src = "true" if self.scalar(file, node, what) else "false"
         try:
             return expression(sym, src, want)
-        except ex.ExprError as e:
+        except ExprError as e:
             self.expr_error(file, node, e, what)
             return None
 
-    def effects(self, file: str, node: Node, sym: ex.Symbols, what: str) -> tuple[ex.Effect, ...]:
+    def effects(self, file: str, node: Node, sym: Symbols, what: str) -> tuple[Effect, ...]:
         out = []
         for item in self.list_of(file, node, what):
             if not isinstance(item, ScalarNode) or item.tag.endswith(":null"):
@@ -270,11 +280,11 @@ class NodeReader:
             src = item.value
             try:
                 got = effect(sym, src)
-            except ex.ExprError as e:
+            except ExprError as e:
                 err = e
                 if src.count("(") > src.count(")") and not item.style:
                     # `do: [x = min(a, b)]` splits at the comma inside a [...] list.
-                    err = ex.ExprError(e.message, e.offset, e.length,
+                    err = ExprError(e.message, e.offset, e.length,
                                        "in a [...] list a comma starts the next entry: "
                                        "put quotes around an effect that contains a comma")
                 self.expr_error(file, item, err, what)
@@ -282,12 +292,12 @@ class NodeReader:
                 out.append(got)
         return tuple(out)
 
-    def expr_error(self, file: str, node: ScalarNode, e: ex.ExprError, what: str,
+    def expr_error(self, file: str, node: ScalarNode, e: ExprError, what: str,
                    base: int = 0) -> None:
         self.error(file, node, f"in `{what}`: {e.message}", e.hint, e.length,
                    offset=self.expr_pos(file, node, base + e.offset))
 
-    def template(self, file: str, node: Node, sym: ex.Symbols, what: str) -> Template | None:
+    def template(self, file: str, node: Node, sym: Symbols, what: str) -> Template | None:
         cache = sym.compiled
         key = ("text", node.value, node.tag, getattr(node, "style", None)) \
             if isinstance(node, ScalarNode) else None
@@ -299,7 +309,7 @@ class NodeReader:
             cache[key] = got
         return got
 
-    def _template(self, file: str, node: Node, sym: ex.Symbols, what: str) -> Template | None:
+    def _template(self, file: str, node: Node, sym: Symbols, what: str) -> Template | None:
         text = self.string(file, node, what)
         if text is None:
             return None
@@ -309,13 +319,13 @@ class NodeReader:
             return Template((text,))
         try:
             return compile_text(text, lambda src, want: expression(sym, src, want))
-        except ex.ExprError as e:
+        except ExprError as e:
             self._template_error(file, node, node.value, text, e.offset, what,
-                                 ex.ExprError(e.message, 0, e.length, e.hint))
+                                 ExprError(e.message, 0, e.length, e.hint))
             return None
 
     def _template_error(self, file: str, node: ScalarNode, raw: str, text: str, at: int,
-                        what: str, e: ex.ExprError) -> None:
+                        what: str, e: ExprError) -> None:
         # `at` is an index into the tidied text; tidying only took newlines off the front.
         base = at + len(raw) - len(raw.lstrip("\n"))
         self.expr_error(file, node, e, what, base=base)
@@ -327,7 +337,7 @@ class NodeReader:
         text = self.string(file, fields[key][1], key, allow_empty=not required)
         return tidy(text, getattr(fields[key][1], "style", None)) if text is not None else None
 
-    def told(self, file: str, fields: dict[str, tuple[Node, Node]], sym: ex.Symbols,
+    def told(self, file: str, fields: dict[str, tuple[Node, Node]], sym: Symbols,
               shown: str) -> Template | None:
         """A `told:` text: the gentler version of the `shown` field, used in content mode."""
         if "told" not in fields:
@@ -353,19 +363,19 @@ def flow_comma_hint(node: Node, key: Node) -> str | None:
     return None
 
 
-def expression(sym: ex.Symbols, src: str, want: str | None) -> ex.Condition:
+def expression(sym: Symbols, src: str, want: str | None) -> Condition:
     """`src` compiled as an expression of type `want` (None: any). Raises ExprError."""
     got = sym.compiled.get((src, want))
     if got is None:
-        got = sym.compiled[(src, want)] = ex.compile_expr(src, sym, want)
+        got = sym.compiled[(src, want)] = compile_expr(src, sym, want)
     return got
 
 
-def effect(sym: ex.Symbols, src: str) -> ex.Effect:
+def effect(sym: Symbols, src: str) -> Effect:
     """`src` compiled as an effect. Raises ExprError."""
     got = sym.compiled.get(src)
     if got is None:
-        got = sym.compiled[src] = ex.compile_effect(src, sym)
+        got = sym.compiled[src] = compile_effect(src, sym)
     return got
 
 

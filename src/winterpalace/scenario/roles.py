@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import expr as ex
-from ..engine.clock import Clock
+from ..engine import Clock
+from ..engine.expr import TYPE_NAMES, suggest, value_type
 from ..engine.limits import MAX_TEXT
 from ..engine.model import Role
 from .context import References
@@ -91,14 +91,14 @@ def compile_role(ld: NodeReader, wf: str, rid: str, k: Node, node: Node, ref: Re
         for name, (vk, vv) in ld.mapping(wf, f["variables"][1], "variables").items():
             if name not in variables:
                 ld.error(wf, vk, f"role `{rid}` sets unknown variable `{name}`",
-                           ex.suggest(name, variables) or "declare it under `variables:`")
+                           suggest(name, variables) or "declare it under `variables:`")
                 continue
             problems = len(ld.problems)
             value = ld.scalar(wf, vv, name)
             if len(ld.problems) > problems:
                 continue
-            if ex.value_type(value) != variables[name][1]:
-                ld.error(wf, vv, f"`{name}` is {ex.TYPE_NAMES[variables[name][1]]}")
+            if value_type(value) != variables[name][1]:
+                ld.error(wf, vv, f"`{name}` is {TYPE_NAMES[variables[name][1]]}")
                 continue
             if isinstance(value, str) and len(value) > MAX_TEXT:
                 ld.too_long(wf, vv, name, value)

@@ -3,7 +3,7 @@ redirects; or an ending, in endings.py), content notes and the marked decision."
 
 from __future__ import annotations
 
-from ..engine import expr as ex
+from ..engine.expr import Symbols, suggest
 from ..engine.model import Choice, Decision, Redirect, Scene, Variant
 from .choices import compile_choice
 from .context import Setup
@@ -66,7 +66,7 @@ def compile_scene(ld: NodeReader, e: Entry, st: Setup) -> Scene | None:
                  told, brief)
 
 
-def _variants(ld: NodeReader, e: Entry, f: Fields, sym: ex.Symbols) -> list[Variant]:
+def _variants(ld: NodeReader, e: Entry, f: Fields, sym: Symbols) -> list[Variant]:
     """`variants:`: texts shown instead of (or after) the scene's when their `if:` holds."""
     variants: list[Variant] = []
     if "variants" not in f:
@@ -127,7 +127,7 @@ def compile_decision(ld: NodeReader, e: Entry, node: Node) -> Decision | None:
         for stage, (k, v) in ld.mapping(e.file, f["prompts"][1], "prompts").items():
             if stage not in PROMPT_STAGES:
                 ld.error(e.file, k, f"`{stage}` is not a prompt stage",
-                         ex.suggest(stage, PROMPT_STAGES)
+                         suggest(stage, PROMPT_STAGES)
                          or f"stages: {', '.join(PROMPT_STAGES)}", length=len(stage))
                 continue
             text = ld.string(e.file, v, f"prompts.{stage}")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..engine import expr as ex
+from ..engine.expr import BOOL, INT, STR, TYPE_NAMES, suggest
 from ..engine.model import Stat
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def compile_stats(ld: NodeReader, file: str, node: Node, roles: dict[str, Any],
     for rid, (k, v) in ld.mapping(file, node, "stats").items():
         if rid not in roles:
             ld.error(file, k, f"unknown role `{rid}` in `stats:`",
-                     ex.suggest(rid, roles) or f"roles: {', '.join(roles)}", length=len(rid))
+                     suggest(rid, roles) or f"roles: {', '.join(roles)}", length=len(rid))
             continue
         stats: list[Stat] = []
         seen: set[str] = set()
@@ -56,7 +56,7 @@ def compile_stats(ld: NodeReader, file: str, node: Node, roles: dict[str, Any],
                 continue
             if var not in variables:
                 ld.error(file, f["show"][1], f"unknown variable `{var}` in `show:`",
-                         ex.suggest(var, variables) or "a stat shows a player variable, "
+                         suggest(var, variables) or "a stat shows a player variable, "
                          "declared under `variables:`")
                 continue
             if var in seen:
@@ -67,9 +67,9 @@ def compile_stats(ld: NodeReader, file: str, node: Node, roles: dict[str, Any],
             out_of = None
             if "out_of" in f:
                 n = ld.scalar(file, f["out_of"][1], "out_of")
-                if kind != ex.INT:
+                if kind != INT:
                     ld.error(file, f["out_of"][0], f"`out_of:` is for numbers; `{var}` is "
-                             f"{ex.TYPE_NAMES[kind]}")
+                             f"{TYPE_NAMES[kind]}")
                 elif type(n) is not int or n < 1:
                     ld.error(file, f["out_of"][1], "`out_of:` should be a whole number above 0")
                 else:
@@ -77,16 +77,16 @@ def compile_stats(ld: NodeReader, file: str, node: Node, roles: dict[str, Any],
             words: dict[str, str | None] = {"when_true": None, "when_false": None}
             for key in words:
                 if key in f:
-                    if kind != ex.BOOL:
+                    if kind != BOOL:
                         ld.error(file, f[key][0], f"`{key}:` is for true/false; `{var}` is "
-                                 f"{ex.TYPE_NAMES[kind]}")
+                                 f"{TYPE_NAMES[kind]}")
                         continue
                     words[key] = ld.string(file, f[key][1], key)
             values: list[tuple[str, str]] = []
             if "values" in f:
-                if kind != ex.STR:
+                if kind != STR:
                     ld.error(file, f["values"][0], f"`values:` is for text; `{var}` is "
-                             f"{ex.TYPE_NAMES[kind]}")
+                             f"{TYPE_NAMES[kind]}")
                 else:
                     for key, (_kn, vn) in ld.mapping(file, f["values"][1], "values").items():
                         said = ld.string(file, vn, f"values.{key}")

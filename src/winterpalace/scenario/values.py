@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..engine import expr as ex
+from ..engine.expr import _KEYWORDS, STR, value_type
 from ..engine.limits import MAX_TEXT
 from ..engine.model import Item
 from .fields import ITEM_FIELDS
@@ -30,19 +30,19 @@ def declare_value(ld: NodeReader, out: Declared, types: dict[str, str], entry: E
                  f"it is already declared at {first.file}:{first.line}",
                  length=len(name))
         return False
-    if not name.isidentifier() or name in ex._KEYWORDS or name in ("time", "role"):
+    if not name.isidentifier() or name in _KEYWORDS or name in ("time", "role"):
         ld.error(file, k, f"`{name}` cannot be a variable name",
                  "use letters, digits and _; not a keyword, `time` or `role`")
         return False
     problems = len(ld.problems)
     value = ld.scalar(file, v, f"{section}.{name}")
-    t = ex.value_type(value)
+    t = value_type(value)
     if t is None:
         if len(ld.problems) == problems:
             ld.error(file, v, f"`{name}` needs an initial value: a number, true/false or "
                      "text")
         return False
-    if t == ex.STR and len(value) > MAX_TEXT:
+    if t == STR and len(value) > MAX_TEXT:
         ld.too_long(file, v, name, value)
         return False
     out[name] = (value, t, entry)

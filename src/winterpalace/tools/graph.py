@@ -17,8 +17,7 @@ from typing import Any
 
 from rich.markup import escape
 
-from ..engine.clock import format_duration
-from ..engine.model import World
+from ..engine import World, format_duration
 from . import analysis
 from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load_or_print
 

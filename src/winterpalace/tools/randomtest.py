@@ -22,8 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..engine import engine as eng
-from ..engine.model import World
+from .. import engine
+from ..engine import World
+from ..engine.engine import Context, taken_here
 from ..engine.state import rng_seed
 from . import simulated_players
 
@@ -229,7 +230,7 @@ def visible_options(world: World, ws: Any, ps: Any) -> list[tuple[str, int]]:
             ok = (ch.after is None or t >= ch.after) and (ch.before is None or t < ch.before)
             if ok and ch.cond is not None:
                 if ctx is None:
-                    ctx = eng.Context(world, ws, ps, copy=False)
+                    ctx = Context(world, ws, ps, copy=False)
                 ok = ch.cond.fn(ctx)
             if ok:
                 out.append((_TYPED[number] if number < 1000 else str(number + 1), ch.index))
@@ -239,7 +240,7 @@ def visible_options(world: World, ws: Any, ps: Any) -> list[tuple[str, int]]:
                 number += 1   # shown greyed out: it takes a number
                 continue
         if taken is None:
-            taken = eng.taken_here(ps)
+            taken = taken_here(ps)
         if ch.key in taken:
             number += 1       # taken while here: shown done, it keeps its number
     return out
@@ -317,15 +318,15 @@ class _Scenes:
         self.starts: dict[str, tuple[Any, Any] | None] = {}
 
     def start(self, world: World, role: str, seed: int) -> tuple[Any, Any]:
-        """`eng.start(world, role, seed)`'s states, made once per role when they do not depend
+        """`engine.start(world, role, seed)`'s states, made once per role when they do not depend
         on the seed (beyond the seed and generator it carries)."""
         if role not in self.starts:
-            ws, ps, _ = eng.start(world, role, seed)
+            ws, ps, _ = engine.start(world, role, seed)
             self.starts[role] = (ws, ps) if ps.rng == rng_seed(seed) else None
             return ws, ps
         got = self.starts[role]
         if got is None:
-            ws, ps, _ = eng.start(world, role, seed)
+            ws, ps, _ = engine.start(world, role, seed)
             return ws, ps
         ws, ps = got
         return ws, replace(ps, seed=seed, rng=rng_seed(seed))
@@ -393,9 +394,9 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
             path.append(typed)
             before = ps.time
             if index < 0:
-                ws, ps, turn = eng.wait(world, ws, ps)
+                ws, ps, turn = engine.wait(world, ws, ps)
             else:
-                ws, ps, turn = eng.choose(world, ws, ps, index)
+                ws, ps, turn = engine.choose(world, ws, ps, index)
                 rep.choices.add(keys[sid][index])
             if turn.refused:
                 rep.findings.append(Finding("crash", role, seed, tuple(path), ps.scene,
@@ -448,14 +449,14 @@ def _start_night(world: World, role: str, seed: int, rep: RoleReport, info: _Sce
                 pending.next_at < r.start_time:
             # Other players acted before this role's night begins: the world lives through
             # those hours with their doings in it.
-            shared = eng.new_world(world)
+            shared = engine.new_world(world)
             for t in sorted({w.start for w in writes if w.start < r.start_time}):
-                shared = eng.advance_world(world, shared, t - 1)
+                shared = engine.advance_world(world, shared, t - 1)
                 shared, applied = pending.due(shared, t)
                 done.extend((0, f, v, w.by) for w in applied for f, v in w.changes())
         if shared is None:
             return info.start(world, role, seed)
-        ws, ps, _ = eng.start(world, role, seed, shared=shared)
+        ws, ps, _ = engine.start(world, role, seed, shared=shared)
         return ws, ps
     except Exception as e:
         rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
@@ -545,7 +546,7 @@ def random_test(world: World, n: int, seed: int = 0, roles: list[str] | None = N
 
 def _texts_shown(world: World, ws: Any, ps: Any, parts: list[tuple[str, Any]],
                  shown: set[str]) -> None:
-    ctx = eng.Context(world, ws, ps, copy=False)
+    ctx = Context(world, ws, ps, copy=False)
     for key, cond in parts:
         held = bool(cond.fn(ctx))
         if "~v" not in key:

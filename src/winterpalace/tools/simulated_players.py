@@ -28,9 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import expr as ex
-from ..engine.model import World
-from ..engine.state import WorldState
+from ..engine import World, WorldState
+from ..engine.expr import Condition, Effect, ExprError, parse
 from .analysis import RoleReach, only_role_false, open_to, reach_role
 
 _ASSIGN_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*(.*)$", re.S)
@@ -46,7 +45,7 @@ class Write:
     start: int                     # the earliest minute it can happen
     end: int                       # the latest minute the writer can still do it
     by: str                        # who and where, for people: `sailor in sailor_canal`
-    cond: ex.Condition | None = None   # the writer's condition, when it reads only the world
+    cond: Condition | None = None   # the writer's condition, when it reads only the world
     role: str = ""                 # the writer's role (what `role` reads in `cond`)
     also: tuple[tuple[str, Any], ...] = ()   # flags set at the same moment (a vote's seats)
 
@@ -129,8 +128,8 @@ def plan(world: World, reach: dict[str, RoleReach] | None = None) -> dict[str, P
     return out
 
 
-def _writes(world: World, eff: ex.Effect, start: int, end: int, by: str,
-            cond: ex.Condition | None, role: str, out: list[Write], skipped: list[str]) -> None:
+def _writes(world: World, eff: Effect, start: int, end: int, by: str,
+            cond: Condition | None, role: str, out: list[Write], skipped: list[str]) -> None:
     if not eff.world:
         return
     m = _ASSIGN_RE.match(eff.source)
@@ -148,8 +147,8 @@ def _writes(world: World, eff: ex.Effect, start: int, end: int, by: str,
 def _literal(world: World, flag: str, rhs: str) -> list[Any] | None:
     """The value an assignment gives, when it can be known without playing."""
     try:
-        node = ex.parse(rhs)
-    except ex.ExprError:
+        node = parse(rhs)
+    except ExprError:
         return None
     if node.kind == "lit":
         return [node.value]
@@ -190,7 +189,7 @@ def _smallest_carrying(world: World, v: Any) -> int:
     return sum(seats) // 2 + 1 if seats else 1
 
 
-def _world_only(world: World, cond: ex.Condition | None) -> bool:
+def _world_only(world: World, cond: Condition | None) -> bool:
     """Whether a condition reads nothing but the shared world (flags, time, events, role)."""
     if cond is None:
         return False

@@ -17,7 +17,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from ..engine.model import World
+from ..engine import World
 from ..scenario import ScenarioError
 from ..ui import plain
 from . import exhaustive, randomtest, walkthrough

@@ -37,8 +37,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from ..engine.model import World
-from ..engine.state import Game, WorldState
+from ..engine import Game, World, WorldState
 from ..errors import WinterPalaceError
 from ..scenario import (
     FileProblem,

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..engine.model import World
-from ..engine.state import Game, PlayerState, WorldState
+from ..engine import Game, PlayerState, World, WorldState
 from ..scenario import ScenarioError, load_scenario, render_problems
 from ..session import Session
 

@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...engine import expr as ex
-from ...engine.model import Choice, Scene, World
+from ...engine import World
+from ...engine.expr import Condition, ExprError, Node, parse
+from ...engine.model import Choice, Scene
 from ...errors import WinterPalaceError
 
 __all__ = ['RoleReach', 'Stopped', 'components', 'event_moves', 'only_role_false', 'open_to', 'reach_role', 'role_moves']
@@ -48,7 +49,7 @@ def event_moves(world: World, role: str) -> list[tuple[str, int, str]]:
     return out
 
 
-def only_role_false(cond: ex.Condition, role: str) -> bool:
+def only_role_false(cond: Condition, role: str) -> bool:
     """True when `cond` is false for this role whatever else holds (e.g. `role == "x" and
     within(smolny)` for any role but x)."""
     return _role_truth_of(cond, role) is False
@@ -57,14 +58,14 @@ def only_role_false(cond: ex.Condition, role: str) -> bool:
 _ROLE_TRUTH: dict[tuple[str, str], bool | None] = {}
 
 
-def _role_truth_of(cond: ex.Condition, role: str) -> bool | None:
+def _role_truth_of(cond: Condition, role: str) -> bool | None:
     if "role" not in cond.reads:
         return None
     key = (cond.source, role)
     if key not in _ROLE_TRUTH:
         try:
-            _ROLE_TRUTH[key] = _role_truth(ex.parse(cond.source), role)
-        except ex.ExprError:
+            _ROLE_TRUTH[key] = _role_truth(parse(cond.source), role)
+        except ExprError:
             _ROLE_TRUTH[key] = None
     return _ROLE_TRUTH[key]
 
@@ -90,7 +91,7 @@ def role_moves(scene: Scene, role: str) -> tuple[list[Any], list[Choice], bool]:
     return redirects, [ch for ch in scene.choices if open_to(ch, role)], scene.wait is not None
 
 
-def _role_truth(n: ex.Node, role: str) -> bool | None:
+def _role_truth(n: Node, role: str) -> bool | None:
     """Three-valued truth of a condition knowing only the role: True, False or None (unknown)."""
     if n.kind == "and":
         a, b = _role_truth(n.args[0], role), _role_truth(n.args[1], role)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...engine.model import Choice, Scene, Where, World
+from ...engine import World
+from ...engine.model import Choice, Scene, Where
 from ...scenario import Problem
 from .arrival import RoleReach, Stopped, components
 from .states import Facts, TooMany, Uses, candidate_states, choice_open

@@ -3,7 +3,7 @@ possible (dead ends): heuristics over candidate states, and worded as such."""
 
 from __future__ import annotations
 
-from ...engine import expr as ex
+from ...engine.expr import Condition
 from ...engine.model import Scene
 from .arrival import open_to
 from .common import Analysis, ever_enabled, revisitable_scenes, scene_roles, warn
@@ -52,7 +52,7 @@ def _scene_conditions(a: Analysis, scene: Scene, roles: dict[str, tuple[int, int
     _check_dead_end(a, scene, roles, facts, revisitable)
 
 
-def _never_hint(cond: ex.Condition, facts: Facts) -> str:
+def _never_hint(cond: Condition, facts: Facts) -> str:
     missing = [f"`{x}`" for f, x in sorted(cond.calls) if f == "has" and x not in facts.given]
     if missing:
         return f"nothing gives {', '.join(missing)}: add `give(...)` to some `do:`"

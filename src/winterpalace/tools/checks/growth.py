@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...engine import expr as ex
+from ...engine.expr import ExprError, parse
 from ...engine.limits import MAX_NUMBER, MAX_TEXT
 from ...engine.model import Where
 from .common import Analysis, revisitable_scenes, warn
@@ -35,8 +35,8 @@ def _doubles(source: str) -> str | None:
         return None
     name, op, rhs = m.groups()
     try:
-        node = ex.parse(rhs)
-    except ex.ExprError:
+        node = parse(rhs)
+    except ExprError:
         return None
     uses, ops, factors = 0, set(), []
     stack = [node]

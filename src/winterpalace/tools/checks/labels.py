@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ...engine import expr as ex
+from ...engine.expr import suggest
 from ...engine.model import Choice, Scene
 from .arrival import open_to
 from .common import scene_roles, warn
@@ -78,7 +78,7 @@ def _otherwise(a: Analysis, ch: Choice) -> None:
     text = ch.otherwise
     if text is None or " " in text.strip() or re.search(r"[.!?)\"']$", text.strip()):
         return
-    close = ex.suggest(text.strip().lower(), _HIDE_SHOW)
+    close = suggest(text.strip().lower(), _HIDE_SHOW)
     a.problems.append(warn(
         ch.where, "otherwise-word",
         f"`otherwise: {text.strip()}` is one word that is neither `hide` nor `show`, so it is "

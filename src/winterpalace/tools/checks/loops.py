@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ...engine import World
 from ...engine.engine import MAX_REDIRECTS
-from ...engine.model import Choice, Scene, World
+from ...engine.model import Choice, Scene
 from .arrival import components, open_to, role_moves
 from .common import ever_enabled, scene_roles, warn
 from .states import TooMany, candidate_states

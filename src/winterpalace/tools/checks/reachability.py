@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...engine.model import World
+from ...engine import World
 from .common import Analysis, warn
 
 __all__ = ['check']

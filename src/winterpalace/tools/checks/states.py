@@ -9,9 +9,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...engine import expr as ex
+from ...engine import World
 from ...engine.engine import where_is
-from ...engine.model import Choice, Scene, Where, World
+from ...engine.expr import Condition, ExprError, parse
+from ...engine.model import Choice, Scene, Where
 from ...errors import WinterPalaceError
 
 __all__ = ['Facts', 'FakeContext', 'MAX_COMBINATIONS', 'TooMany', 'Uses', 'candidate_states', 'choice_open', 'conditions_of', 'constants', 'show_value', 'text_thing', 'uses']
@@ -152,8 +153,8 @@ def _constants(source: str, world: World) -> tuple[set[int], set[int], set[str]]
     times: set[int] = set()
     texts: set[str] = set()
     try:
-        node = ex.parse(source)
-    except ex.ExprError:
+        node = parse(source)
+    except ExprError:
         return ints, times, texts
     stack = [node]
     while stack:
@@ -187,7 +188,7 @@ class Facts:
                    {x for (f, x) in u.calls if f == "learn"})
 
 
-def candidate_states(world: World, scene: Scene, conds: list[ex.Condition], facts: Facts,
+def candidate_states(world: World, scene: Scene, conds: list[Condition], facts: Facts,
                      roles: dict[str, tuple[int, int]], extra_times: Iterable[int] = (),
                      atoms: int = 0, describe: bool = True
                      ) -> Iterator[tuple[FakeContext, tuple[bool, ...], str]]:
@@ -235,7 +236,7 @@ class _Used:
     texts: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, world: World, conds: list[ex.Condition], extra_times: list[int]) -> _Used:
+    def of(cls, world: World, conds: list[Condition], extra_times: list[int]) -> _Used:
         used = cls(times=set(extra_times))
         for c in conds:
             used.add(c, world)
@@ -245,7 +246,7 @@ class _Used:
         used.times |= _schedule_times(world, used.calls)
         return used
 
-    def add(self, c: ex.Condition, world: World) -> None:
+    def add(self, c: Condition, world: World) -> None:
         self.reads |= c.reads
         self.calls |= c.calls
         c_ints, c_times, c_texts = constants(c.source, world)
@@ -338,8 +339,8 @@ def _fill(ctx: FakeContext, scene: Scene, facts: Facts, axes: list[tuple[str, An
     return extra, desc
 
 
-def _schedule_conditions(world: World, calls: set[tuple[str, str]]) -> list[ex.Condition]:
-    out: list[ex.Condition] = []
+def _schedule_conditions(world: World, calls: set[tuple[str, str]]) -> list[Condition]:
+    out: list[Condition] = []
     for fn, who in sorted(calls):
         if fn == "present" and who in world.characters:
             out += [st.cond for st in world.characters[who].schedule if st.cond is not None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...engine.clock import format_duration
+from ...engine import format_duration
 from .arrival import event_moves, role_moves
 from .common import scene_roles, warn
 from .states import TooMany, candidate_states, choice_open

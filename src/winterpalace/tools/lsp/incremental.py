@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...engine import expr as ex
-from ...engine.model import Scene, World
+from ...engine import World
+from ...engine.expr import EFFECT_FUNCTIONS, REFERENCE_FUNCTIONS
+from ...engine.model import Scene
 from ...scenario import Problem, ScenarioError
 from ...scenario.loader import SECTION_KINDS, WORLD_FILE, Loader
 from ...scenario.reader import Entry
@@ -221,7 +222,7 @@ class IncrementalLoader(Loader):
             self._pending_replay.extend(unit.pending)
 
 
-_KIND_OF = {**{f: k for f, (k, _) in ex.REFERENCE_FUNCTIONS.items()}, **ex.EFFECT_FUNCTIONS}
+_KIND_OF = {**{f: k for f, (k, _) in REFERENCE_FUNCTIONS.items()}, **EFFECT_FUNCTIONS}
 
 
 def scene_deps(scene: Scene) -> set[tuple[str, str]]:

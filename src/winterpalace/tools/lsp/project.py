@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...engine.model import World
+from ...engine import World
 from ...scenario import WORLD_FILE, Problem, read_bounded
 from .. import analysis, suppress
 from . import incremental
