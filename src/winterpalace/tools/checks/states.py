@@ -210,19 +210,7 @@ def candidate_states(world: World, scene: Scene, conds: list[Condition], facts: 
             total *= len(values)
         if total > MAX_COMBINATIONS:
             raise TooMany(total)
-        for combo in itertools.product(*(values for _, _, values in axes)):
-            ctx = FakeContext(world, scene)
-            ctx.role = role
-            ctx.time = lo
-            ctx.vars = dict(initial)
-            ctx.flags = dict(world.world_flags)
-            ctx.visits = {scene.id: 1}
-            extra, desc = _fill(ctx, scene, facts, axes, combo)
-            if not describe:
-                yield ctx, tuple(extra), ""
-                continue
-            head = f"as {role} at {world.clock.hhmm(ctx.time)}"
-            yield ctx, tuple(extra), head + (" with " + ", ".join(desc) if desc else "")
+        yield from _states(world, scene, role, lo, initial, facts, axes, describe)
 
 
 @dataclass
@@ -297,46 +285,59 @@ def _axes(world: World, scene: Scene, used: _Used, facts: Facts, initial: dict[s
     return axes
 
 
-def _fill(ctx: FakeContext, scene: Scene, facts: Facts, axes: list[tuple[str, Any, list[Any]]],
-          combo: tuple[Any, ...]) -> tuple[list[bool], list[str]]:
-    """Set `ctx` to one combination of values; (the extra atoms' values, the description)."""
-    extra: list[bool] = []
-    desc: list[str] = []
-    for (kind, name, _), value in zip(axes, combo, strict=False):
-        if kind == "time":
-            ctx.time = value
-        elif kind == "vars" or kind == "flags":
-            getattr(ctx, kind)[name] = value
-            if name in facts.written:
-                desc.append(f"{name} = {show_value(value)}")
-        elif kind == "atom":
-            extra.append(value)
+def _states(world: World, scene: Scene, role: str, lo: int, initial: dict[str, Any],
+            facts: Facts, axes: list[tuple[str, Any, list[Any]]], describe: bool
+            ) -> Iterator[tuple[FakeContext, tuple[bool, ...], str]]:
+    """Every combination of the axes' values, as a context for one role (one loop: this is
+    the analysis' innermost)."""
+    for combo in itertools.product(*(values for _, _, values in axes)):
+        ctx = FakeContext(world, scene)
+        ctx.role = role
+        ctx.time = lo
+        ctx.vars = dict(initial)
+        ctx.flags = dict(world.world_flags)
+        ctx.visits = {scene.id: 1}
+        extra: list[bool] = []
+        desc: list[str] = []
+        for (kind, name, _), value in zip(axes, combo, strict=False):
+            if kind == "time":
+                ctx.time = value
+            elif kind == "vars" or kind == "flags":
+                getattr(ctx, kind)[name] = value
+                if name in facts.written:
+                    desc.append(f"{name} = {show_value(value)}")
+            elif kind == "atom":
+                extra.append(value)
+                continue
+            elif kind == "has":
+                if value:
+                    ctx.items.add(name)
+                desc.append(f"{'' if value else 'not '}has({name})")
+            elif kind == "knows":
+                if value:
+                    ctx.notes.add(name)
+                desc.append(f"{'' if value else 'not '}knows({name})")
+            elif kind == "fired":
+                if value:
+                    ctx.fired.add(name)
+                desc.append(f"{'' if value else 'not '}fired({name})")
+            elif kind == "visited":
+                if value:
+                    ctx.visits[name] = max(1, ctx.visits.get(name, 0))
+                else:
+                    ctx.visits.pop(name, None)
+                if name != scene.id:
+                    desc.append(f"{'' if value else 'not '}visited({name})")
+            elif kind == "visits":
+                ctx.visits[name] = value
+                if not value:
+                    ctx.visits.pop(name)
+                desc.append(f"visits({name}) = {value}")
+        if not describe:
+            yield ctx, tuple(extra), ""
             continue
-        elif kind == "has":
-            if value:
-                ctx.items.add(name)
-            desc.append(f"{'' if value else 'not '}has({name})")
-        elif kind == "knows":
-            if value:
-                ctx.notes.add(name)
-            desc.append(f"{'' if value else 'not '}knows({name})")
-        elif kind == "fired":
-            if value:
-                ctx.fired.add(name)
-            desc.append(f"{'' if value else 'not '}fired({name})")
-        elif kind == "visited":
-            if value:
-                ctx.visits[name] = max(1, ctx.visits.get(name, 0))
-            else:
-                ctx.visits.pop(name, None)
-            if name != scene.id:
-                desc.append(f"{'' if value else 'not '}visited({name})")
-        elif kind == "visits":
-            ctx.visits[name] = value
-            if not value:
-                ctx.visits.pop(name)
-            desc.append(f"visits({name}) = {value}")
-    return extra, desc
+        head = f"as {role} at {world.clock.hhmm(ctx.time)}"
+        yield ctx, tuple(extra), head + (" with " + ", ".join(desc) if desc else "")
 
 
 def _schedule_conditions(world: World, calls: set[tuple[str, str]]) -> list[Condition]:
