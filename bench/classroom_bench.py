@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from winterpalace.classroom.simulate import SimStudent
+from winterpalace.classroom.simulate import SimStudent  # noqa: E402  (after the path to src/)
 
 CODE = "bench-lamp-river-11"
 LIMIT_MS = 200.0
@@ -180,7 +180,9 @@ async def run(n: int, seconds: float, pace: tuple[float, float], scenes: Path,
         cpu = cpu_seconds(server.pid) - cpu0
         lat = sorted(x for s in students for x in s.latencies)
         await asyncio.gather(*(s.close() for s in students))
-        q = lambda p: lat[min(len(lat) - 1, int(len(lat) * p))] * 1e3
+        def q(p: float) -> float:
+            return lat[min(len(lat) - 1, int(len(lat) * p))] * 1e3
+
         return {"joined_s": joined, "turns": len(lat), "median_ms": statistics.median(lat) * 1e3,
                 "p95_ms": q(0.95), "p99_ms": q(0.99), "max_ms": lat[-1] * 1e3,
                 "turns_per_s": len(lat) / seconds, "cpu_ms_per_turn": cpu / len(lat) * 1e3}

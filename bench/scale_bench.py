@@ -104,7 +104,7 @@ def main() -> int:
     print(f"Scaling (Python {sys.version.split()[0]}, median of {a.repeat} fresh processes)")
     for kind, (small, full) in loads.items():
         per_mb = []
-        for label, root in zip(names[kind], (small, full)):
+        for label, root in zip(names[kind], (small, full), strict=True):
             mb = size(root) / MB
             got = best(a.repeat, root, False, env)
             per_mb.append(got["seconds"] / mb)

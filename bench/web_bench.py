@@ -40,10 +40,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import aiohttp
-from classroom_bench import cpu_seconds, free_port, wait_listening
+import aiohttp  # noqa: E402  (after the path to src/ is set)
+from classroom_bench import cpu_seconds, free_port, wait_listening  # noqa: E402
 
-from winterpalace.classroom.websim import WebSimStudent
+from winterpalace.classroom.websim import WebSimStudent  # noqa: E402
 
 CODE = "bench-lamp-river-11"
 LIMIT_MS = 200.0

@@ -123,7 +123,7 @@ def _scene_lines(nd: dict, cap: int | None) -> list[str]:
         entry = [f"label: {_q(ch['text'])}", f"go: {target}"]
         if ch["condition"]:
             cc = ch["condition"]
-            cond = "%s %s %d" % (cc["var"], cc["op"], cc["value"])
+            cond = f"{cc['var']} {cc['op']} {int(cc['value'])}"
             entry.append(f"if: {_q(cond)}")
         if ch["effects"]:
             effs = ", ".join(f"{e['var']} {e['op']} {e['value']}" for e in ch["effects"])

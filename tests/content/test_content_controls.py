@@ -116,7 +116,7 @@ def test_gentle_mode_shows_the_told_text(world: World) -> None:
 
 def _told_pairs(world: World):
     """Every (place, shown, told) pair of a choice result, an epilogue or a narration."""
-    for sid, sc in world.scenes.items():
+    for _sid, sc in world.scenes.items():
         for ch in sc.choices:
             if ch.told is not None:
                 yield ch.where, ch.result, ch.told

@@ -42,7 +42,7 @@ def test_the_class_session_is_one_package_below_the_command_line() -> None:
             assert mod not in ("winterpalace.cli", "winterpalace.lesson"), (path.name, mod)
             assert not mod.startswith(("winterpalace.lesson.", "winterpalace.tools")), \
                 (path.name, mod)
-    for name in ("session.py", "tools/others.py"):
+    for name in ("session.py", "tools/simulated_players.py"):
         mods = _imports(PKG / name)
         # counting is the engine's (its votes module, or the engine's public API)
         assert mods & {"winterpalace.engine.votes", "winterpalace.engine.single_player"}, name

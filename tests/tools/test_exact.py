@@ -8,7 +8,7 @@ import pytest
 
 from winterpalace.cli import main
 from winterpalace.scenario import load_scenario
-from winterpalace.tools import analysis, others
+from winterpalace.tools import analysis, simulated_players
 from winterpalace.tools.check import run_check
 
 from .conftest import Make
@@ -131,7 +131,7 @@ def test_role_equals_is_a_gate_not_a_way(tmp_path: Path) -> None:
     assert "tower" not in smuggler.earliest   # the keeper's stairs are not the smuggler's
     keeper = analysis.reach_role(world, "keeper")
     assert "boat" not in keeper.earliest
-    plans = others.plan(world)
+    plans = simulated_players.plan(world)
     # Each role's writes behind its own gate are the other role's "other players".
     assert [w.value for w in plans["keeper"].flags["landed"]] == [True]
     assert [w.value for w in plans["smuggler"].flags["lit"]] == [True]

@@ -116,11 +116,11 @@ def test_schema_accepts_scenarios_and_rejects_mistakes(tmp_path: Path,
 
 
 def test_schema_knows_every_loader_field() -> None:
-    from winterpalace.scenario import loader as L
+    from winterpalace import scenario
     s = build_schema()
-    assert set(s["$defs"]["choice"]["properties"]) == set(L.CHOICE_FIELDS)
-    assert set(s["$defs"]["scene"]["properties"]) == set(L.SCENE_FIELDS)
-    assert set(s["properties"]) == set(L.FILE_FIELDS) | set(L.WORLD_FIELDS)
+    assert set(s["$defs"]["choice"]["properties"]) == set(scenario.CHOICE_FIELDS)
+    assert set(s["$defs"]["scene"]["properties"]) == set(scenario.SCENE_FIELDS)
+    assert set(s["properties"]) == set(scenario.FILE_FIELDS) | set(scenario.WORLD_FIELDS)
 
 
 def test_new_refuses_a_folder_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -139,7 +139,7 @@ def test_new_scenario_checks_and_plays(tmp_path: Path) -> None:
     done = subprocess.run([*run, "check", str(root), "--strict"], capture_output=True, text=True)
     assert done.returncode == 0 and "No errors, no warnings." in done.stdout
     world = load_scenario(root)
-    scenes = [s for s in world.scenes.values()]
+    scenes = list(world.scenes.values())
     assert len(world.roles) == 1 and len(scenes) == 3 and len(world.events) == 1
     assert sum(1 for s in scenes if s.ending) == 1
     play = subprocess.run([*run, "play", "--scenes", str(root), "--seed", "1", "--plain"],

@@ -73,7 +73,7 @@ def test_duplicate_labels_with_exclusive_conditions_are_fine(make: Make) -> None
 def test_otherwise_one_word(make: Make, word: str, hint: str) -> None:
     root = make(scene(f"    - {{ label: Open, if: time > 23:00, otherwise: {word} }}\n"
                       "    - { label: Leave, go: out }"))
-    bad = [p for p in run_check(load_scenario(root))]
+    bad = list(run_check(load_scenario(root)))
     assert [p.code for p in bad] == ["otherwise-word"]
     assert hint in (bad[0].hint or "")
 

@@ -7,7 +7,7 @@ import pytest
 from winterpalace.cli import main
 from winterpalace.engine.model import World
 from winterpalace.scenario import default_scenario_dir, load_scenario
-from winterpalace.tools import analysis, others
+from winterpalace.tools import analysis, simulated_players
 from winterpalace.tools.randomtest import random_test
 
 
@@ -37,7 +37,7 @@ def test_event_moves_follow_role_conditions(world: World) -> None:
 
 
 def test_other_players_plan_for_the_shipped_roles(world: World) -> None:
-    plans = others.plan(world)
+    plans = simulated_players.plan(world)
     march = {w.value for w in plans["delegate"].flags["duma_march"]}
     assert march == {"turned_back", "let_through", "fired_on"}
     assert "duma_march" not in plans["sailor"].flags          # the sailor decides it

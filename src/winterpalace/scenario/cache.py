@@ -50,10 +50,16 @@ from pathlib import Path
 from typing import Any, Self
 
 from .. import __version__
-from ..engine import expr as ex
-from ..engine import model
-from ..engine.clock import Clock
-from ..engine.model import World
+from ..engine import Clock, World, model
+from ..engine.expr import (
+    Condition,
+    Effect,
+    ExprError,
+    Symbols,
+    compile_effect,
+    compile_expr,
+    value_type,
+)
 
 FORMAT = 1
 MAGIC = b"WPSCN\x00\x01\n"
@@ -143,11 +149,11 @@ def _reducer(cls: type) -> Callable[[Any], tuple[Any, ...]]:
 
 
 # Stand-ins named in the pickle; the reading unpickler puts its own in their place.
-def condition(*spec: Any) -> ex.Condition:
+def condition(*spec: Any) -> Condition:
     raise pickle.UnpicklingError("an expression is compiled by the cache's reader only")
 
 
-def effect(*spec: Any) -> ex.Effect:
+def effect(*spec: Any) -> Effect:
     raise pickle.UnpicklingError("an effect is compiled by the cache's reader only")
 
 
@@ -158,7 +164,7 @@ class Later:
 
     __slots__ = ("fn", "kind", "owner", "source", "sym")
 
-    def __init__(self, kind: str, source: str, sym: ex.Symbols):
+    def __init__(self, kind: str, source: str, sym: Symbols):
         self.kind, self.source, self.sym = kind, source, sym
         self.owner: Any = None
         self.fn: Any = None
@@ -171,9 +177,9 @@ class Later:
 
     def compile(self) -> Any:
         try:
-            made: Any = ex.compile_expr(self.source, self.sym, None) \
-                if self.kind == "condition" else ex.compile_effect(self.source, self.sym)
-        except ex.ExprError as e:   # an entry this program did not write: never a guess
+            made: Any = compile_expr(self.source, self.sym, None) \
+                if self.kind == "condition" else compile_effect(self.source, self.sym)
+        except ExprError as e:   # an entry this program did not write: never a guess
             raise RuntimeError(f"a compiled-scenario cache entry does not compile "
                                f"(`{self.source}`: {e.message}); run with --no-cache") from None
         self.fn = made.fn
@@ -197,15 +203,15 @@ class _Symbols:
         things = {"scene": list(w.scenes), "place": list(w.places), "area": list(w.areas),
                   "character": list(w.characters), "item": list(w.items),
                   "event": [e.id for e in w.events], "note": list(w.notes)}
-        types = [{k: ex.value_type(v) for k, v in d.items()}
+        types = [{k: value_type(v) for k, v in d.items()}
                  for d in (w.variables, w.world_flags)]
         return (symbols, (types[0], types[1], things, list(w.roles), w.clock))
 
 
 _TABLE = copyreg.dispatch_table.copy()
 _TABLE.update({cls: _reducer(cls) for cls in RECORDS.values()})
-_TABLE[ex.Condition] = lambda c: (condition, (c.source, c.reads, c.calls))
-_TABLE[ex.Effect] = lambda e: (effect, (e.source, e.writes, e.reads, e.calls, e.world))
+_TABLE[Condition] = lambda c: (condition, (c.source, c.reads, c.calls))
+_TABLE[Effect] = lambda e: (effect, (e.source, e.writes, e.reads, e.calls, e.world))
 _TABLE[_Symbols] = _Symbols.reduce
 
 
@@ -227,7 +233,8 @@ def dump(key: str, world: World, out: Any) -> None:
     of (id, value) pairs."""
     pickler = _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
     parts = {name: list(getattr(world, name).items()) for name in CHUNKED}
-    shell = dataclasses.replace(world, **{name: {} for name in CHUNKED})
+    emptied: dict[str, Any] = {name: {} for name in CHUNKED}
+    shell = dataclasses.replace(world, **emptied)
     counts = {name: -(-len(items) // CHUNK) for name, items in parts.items()}
     pickler.dump((FORMAT, key, _Symbols(world), shell, counts))
     for name in CHUNKED:
@@ -252,7 +259,7 @@ class _Unpickler(pickle.Unpickler):
         self.file = file
         # The symbols and compiled expressions are those of the head (a chunk is read by an
         # unpickler of its own, as it was written with a memo of its own).
-        self.sym: ex.Symbols | None = head.sym if head is not None else None
+        self.sym: Symbols | None = head.sym if head is not None else None
         self.compiled: dict[tuple[str, str], Any] = head.compiled if head is not None else {}
 
     def find_class(self, module: str, name: str) -> Any:
@@ -271,14 +278,14 @@ class _Unpickler(pickle.Unpickler):
 
     def _symbols(self, player: dict[str, str], flags: dict[str, str],
                  things: dict[str, list[str]], roles: list[str], clock: Clock) -> None:
-        self.sym = ex.Symbols(dict(player), dict(flags), {k: set(v) for k, v in things.items()},
+        self.sym = Symbols(dict(player), dict(flags), {k: set(v) for k, v in things.items()},
                               list(roles), clock.parse_time)
 
-    def _condition(self, source: str, reads: Any, calls: Any) -> ex.Condition:
+    def _condition(self, source: str, reads: Any, calls: Any) -> Condition:
         return self._compiled("condition", source, (reads, calls))  # type: ignore[no-any-return]
 
     def _effect(self, source: str, writes: Any, reads: Any, calls: Any,
-                world: Any) -> ex.Effect:
+                world: Any) -> Effect:
         return self._compiled("effect", source,   # type: ignore[no-any-return]
                               (writes, reads, calls, bool(world)))
 
@@ -291,8 +298,8 @@ class _Unpickler(pickle.Unpickler):
         got = self.compiled.get((kind, source))
         if got is None:
             later = Later(kind, source, self.sym)
-            got = ex.Condition(source, later, *names) if kind == "condition" \
-                else ex.Effect(source, later, *names)
+            got = Condition(source, later, *names) if kind == "condition" \
+                else Effect(source, later, *names)
             later.owner = got
             self.compiled[(kind, source)] = got
         return got

@@ -8,21 +8,13 @@ characters around the column, however long the line is.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.limits import EXCERPT_WIDTH, clip_middle
+from ..errors import WinterPalaceError
+from ..sanitise import escaped
 from .files import FileProblem, read_bounded
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """`text` with control characters (escapes, bidi overrides) shown as `\\x1b`-style escapes."""
-    if _CONTROL.search(text) is None:
-        return text
-    return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +32,10 @@ class Problem:
 
     def __post_init__(self) -> None:
         # Clipped and made printable once, here, whoever built the message.
-        object.__setattr__(self, "message", printable(clip_middle(self.message)))
+        object.__setattr__(self, "message", escaped(clip_middle(self.message)))
         if self.hint is not None:
-            object.__setattr__(self, "hint", printable(clip_middle(self.hint)))
-        object.__setattr__(self, "file", printable(clip_middle(self.file, 1000)))
+            object.__setattr__(self, "hint", escaped(clip_middle(self.hint)))
+        object.__setattr__(self, "file", escaped(clip_middle(self.file, 1000)))
 
     def headline(self) -> str:
         text = f"{self.file}:{self.line}:{self.col}: {self.message}"
@@ -56,7 +48,7 @@ class Problem:
                 "code": self.code, "message": self.message, "hint": self.hint}
 
 
-class ScenarioError(Exception):
+class ScenarioError(WinterPalaceError):
     """A scenario could not be loaded. Holds every mistake found, not just the first."""
 
     def __init__(self, problems: list[Problem], stopped: bool = False):
@@ -159,4 +151,4 @@ class Sources:
         return found.rstrip("\r")
 
 
-__all__ = ["Problem", "ScenarioError", "Sources", "printable", "render_problems"]
+__all__ = ["Problem", "ScenarioError", "Sources", "render_problems"]

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.limits import MAX_FILE_BYTES, MAX_FILES, MAX_FOLDER_DEPTH, MAX_FOLDER_ENTRIES
+from ..errors import WinterPalaceError
 
 WORLD_FILE = "world.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 MB = 2**20
 
 
-class FileProblem(Exception):
+class FileProblem(WinterPalaceError):
     """A file that cannot be read, and why (a sentence for an author)."""
 
     def __init__(self, message: str, hint: str | None = None):

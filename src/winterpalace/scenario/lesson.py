@@ -7,15 +7,13 @@ decision it belongs to and the event it replaces.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..engine import expr as ex
-from ..engine.clock import Clock
+from ..engine import Clock
+from ..engine.expr import INT, TYPE_NAMES, suggest, value_type
 from ..engine.model import Excerpt, Faction, Lesson, Packet, Scene, Vote
+from .reader import Entry, NodeReader
 from .yamlnodes import Node, ScalarNode
-
-if TYPE_CHECKING:
-    from .loader import Loader, _Entry
 
 LESSON_FIELDS = {"faction_variable": False, "roles": False, "factions": False, "votes": False}
 PACKET_FIELDS = {"name": False, "who": True, "goal": True, "secret_goal": False,
@@ -30,17 +28,17 @@ RULES = ("majority", "any")
 ABSENT = "absent"
 
 
-def compile_lesson(ld: Loader, entries: list[_Entry], *, roles: dict[str, Any],
+def compile_lesson(ld: NodeReader, entries: list[Entry], *, roles: dict[str, Any],
                    variables: dict[str, tuple[Any, str, Any]],
                    world_flags: dict[str, tuple[Any, str, Any]], glossary: dict[str, str],
                    scenes: dict[str, Scene], events: dict[str, Any],
                    clock: Clock | None) -> Lesson | None:
     """Compile every file's `lesson:` entries into one `Lesson` (problems go to the loader)."""
-    seen: dict[str, _Entry] = {}
+    seen: dict[str, Entry] = {}
     for e in entries:
         if e.id not in LESSON_FIELDS:
             ld.error(e.file, e.key, f"`{e.id}` is not a part of `lesson:`",
-                     ex.suggest(e.id, LESSON_FIELDS) or f"parts: {', '.join(LESSON_FIELDS)}",
+                     suggest(e.id, LESSON_FIELDS) or f"parts: {', '.join(LESSON_FIELDS)}",
                      length=len(e.id))
             continue
         if e.id in seen:
@@ -57,7 +55,7 @@ def compile_lesson(ld: Loader, entries: list[_Entry], *, roles: dict[str, Any],
         faction_var = ld.string(e.file, e.node, "faction_variable")
         if faction_var is not None and faction_var not in variables:
             ld.error(e.file, e.node, f"unknown variable `{faction_var}` in `faction_variable:`",
-                     ex.suggest(faction_var, variables) or "declare it under `variables:`")
+                     suggest(faction_var, variables) or "declare it under `variables:`")
             faction_var = None
     packets: dict[str, Packet] = {}
     if "roles" in seen:
@@ -65,7 +63,7 @@ def compile_lesson(ld: Loader, entries: list[_Entry], *, roles: dict[str, Any],
         for rid, (k, v) in ld.mapping(e.file, e.node, "lesson.roles").items():
             if rid not in roles:
                 ld.error(e.file, k, f"unknown role `{rid}` in `lesson.roles`",
-                         ex.suggest(rid, roles) or f"roles: {', '.join(roles)}", length=len(rid))
+                         suggest(rid, roles) or f"roles: {', '.join(roles)}", length=len(rid))
                 continue
             pf = ld.fields(e.file, v, PACKET_FIELDS, f"role sheet `{rid}`")
             pk = c.packet(e.file, rid, v, pf, rid) if pf is not None else None
@@ -77,7 +75,7 @@ def compile_lesson(ld: Loader, entries: list[_Entry], *, roles: dict[str, Any],
         if faction_var is None and "faction_variable" not in seen:
             ld.error(e.file, e.key, "`lesson.factions` needs `faction_variable:`",
                      "name the player variable that holds a delegate's faction")
-        for fid, (k, v) in ld.mapping(e.file, e.node, "lesson.factions").items():
+        for fid, (_k, v) in ld.mapping(e.file, e.node, "lesson.factions").items():
             f = c.faction(e.file, fid, v)
             if f is not None:
                 factions[fid] = f
@@ -92,7 +90,7 @@ def compile_lesson(ld: Loader, entries: list[_Entry], *, roles: dict[str, Any],
 
 
 class _Compiler:
-    def __init__(self, ld: Loader, roles: dict[str, Any],
+    def __init__(self, ld: NodeReader, roles: dict[str, Any],
                  variables: dict[str, tuple[Any, str, Any]],
                  world_flags: dict[str, tuple[Any, str, Any]], glossary: dict[str, str],
                  scenes: dict[str, Scene], events: dict[str, Any], clock: Clock | None):
@@ -119,8 +117,8 @@ class _Compiler:
                 xf = ld.fields(file, xn, EXCERPT_FIELDS, "an excerpt")
                 if xf is None or "text" not in xf or "source" not in xf:
                     continue
-                text = ld._field_str(file, xf, "text")
-                source = ld._field_str(file, xf, "source")
+                text = ld.field_str(file, xf, "text")
+                source = ld.field_str(file, xf, "source")
                 if text and source:
                     excerpts.append(Excerpt(text, source, ld.where(file, xn)))
         terms = []
@@ -131,7 +129,7 @@ class _Compiler:
                     continue
                 if term not in self.glossary:
                     ld.error(file, tn, f"`{term}` is not in the glossary",
-                             ex.suggest(term, self.glossary)
+                             suggest(term, self.glossary)
                              or "add it under `glossary:` in any file", length=len(term))
                     continue
                 terms.append(term)
@@ -140,13 +138,13 @@ class _Compiler:
             ef = ld.fields(file, f["easy"][1], EASY_FIELDS, "an easier-reading sheet") or {}
             for key in ("who", "goal", "secret_goal"):
                 if key in ef:
-                    easy[key] = ld._field_str(file, ef, key) or ""
+                    easy[key] = ld.field_str(file, ef, key) or ""
             if "knows" in ef:
                 easy["knows"] = self.texts(file, ef["knows"][1], "easy.knows")
-        name = ld._field_str(file, f, "name", required=False) or default_name
-        return Packet(ident, name, ld._field_str(file, f, "who") or "",
-                      ld._field_str(file, f, "goal") or "",
-                      ld._field_str(file, f, "secret_goal", required=False) or "",
+        name = ld.field_str(file, f, "name", required=False) or default_name
+        return Packet(ident, name, ld.field_str(file, f, "who") or "",
+                      ld.field_str(file, f, "goal") or "",
+                      ld.field_str(file, f, "secret_goal", required=False) or "",
                       self.texts(file, f["knows"][1], "knows") if "knows" in f else (),
                       tuple(excerpts), tuple(terms), easy, ld.where(file, node))
 
@@ -161,7 +159,7 @@ class _Compiler:
             role = ld.string(file, f["role"][1], "role")
             if role is not None and role not in self.roles:
                 ld.error(file, f["role"][1], f"unknown role `{role}` in `role:`",
-                         ex.suggest(role, self.roles) or f"roles: {', '.join(self.roles)}")
+                         suggest(role, self.roles) or f"roles: {', '.join(self.roles)}")
                 role = None
         seats = ld.scalar(file, f["seats"][1], "seats") if "seats" in f else None
         if not isinstance(seats, int) or isinstance(seats, bool) or seats < 0:
@@ -182,93 +180,45 @@ class _Compiler:
         f = ld.fields(file, node, VOTE_FIELDS, what)
         if f is None:
             return None
-        ok = True
-        scene = None
-        if "decision" in f:
-            did = ld.string(file, f["decision"][1], "decision")
-            scene = self.decisions.get(did or "")
-            if did and scene is None:
-                ld.error(file, f["decision"][1], f"no scene marks the decision `{did}`",
-                         ex.suggest(did, self.decisions) or "mark it with `decision:` on the "
-                         "scene where the choice is made")
+        problems = len(ld.problems)
+        scene = self._decision_scene(file, f)
         ballot, btype = self._declared(file, f, "ballot", self.variables, "variable",
                                        "variables")
-        ok = ok and not (ballot is not None and btype is None)
-        options: list[tuple[str, Any]] = []
-        if "options" in f:
-            for name, (k, v) in ld.mapping(file, f["options"][1], "options").items():
-                value = ld.scalar(file, v, f"options.{name}")
-                if btype is not None and ex.value_type(value) != btype:
-                    ld.error(file, v, f"option `{name}`: `{ballot}` is "
-                             f"{ex.TYPE_NAMES[btype]}")
-                    ok = False
-                if name == ABSENT:
-                    ld.error(file, k, f"`{ABSENT}` is kept for delegates who were not there",
-                             length=len(name))
-                    ok = False
-                options.append((name, value))
-            if not options:
-                ld.error(file, f["options"][1], "a vote needs at least two options")
-                ok = False
+        ok = not (ballot is not None and btype is None)
+        options = self._options(file, f, ballot, btype)
         names = [o for o, _ in options]
         rule = "majority"
         if "rule" in f:
             rule = ld.string(file, f["rule"][1], "rule") or "majority"
             if rule not in RULES:
                 ld.error(file, f["rule"][1], f"`rule` is one of: {', '.join(RULES)}")
-                ok = False
         yes = self._option(file, f, "yes", names)
         no = self._option(file, f, "no", names) if "no" in f else None
         if rule == "majority" and "no" not in f:
             ld.error(file, node, f"{what} needs `no:` (the option `yes` is counted against)",
                      "or give `rule: any`")
-            ok = False
         flag, ftype = self._declared(file, f, "flag", self.world_flags, "world flag",
                                      "world_flags")
         ok = ok and not (flag is not None and ftype is None)
-        results = []
-        for k in ("carried", "lost"):
-            value = ld.scalar(file, f[k][1], k) if k in f else None
-            if k in f and ftype is not None and ex.value_type(value) != ftype:
-                ld.error(file, f[k][1], f"`{k}`: `{flag}` is {ex.TYPE_NAMES[ftype]}")
-                ok = False
-            results.append(value)
+        carried, lost = self._results(file, f, flag, ftype)
         replaces = None
         if "replaces" in f:
             replaces = ld.string(file, f["replaces"][1], "replaces")
             if replaces is not None and replaces not in self.events:
                 ld.error(file, f["replaces"][1], f"unknown event `{replaces}` in `replaces:`",
-                         ex.suggest(replaces, self.events))
-                ok = False
+                         suggest(replaces, self.events))
         hold = ld.time_of_day(file, f["hold"][1], "hold", self.clock) if "hold" in f else None
-        seats_flag = None
-        if "seats_flag" in f:
-            seats_flag = ld.string(file, f["seats_flag"][1], "seats_flag")
-            if seats_flag is not None and self.world_flags.get(seats_flag, (0, ""))[1] != ex.INT:
-                ld.error(file, f["seats_flag"][1], f"`seats_flag` must name a number world "
-                         f"flag; `{seats_flag}` is not one",
-                         "declare it under `world_flags:` with a number, e.g. `0`")
-                ok = False
-        history: dict[str, tuple[tuple[str, float], ...]] = {}
-        if "history" in f:
-            for fid, (k, v) in ld.mapping(file, f["history"][1], "history").items():
-                if fid not in factions:
-                    ld.error(file, k, f"unknown faction `{fid}` in `history:`",
-                             ex.suggest(fid, factions) or "declare it under `lesson.factions`",
-                             length=len(fid))
-                    ok = False
-                    continue
-                shares = self._shares(file, v, names)
-                if shares is None:
-                    ok = False
-                    continue
-                history[fid] = shares
+        seats_flag = self._seats_flag(file, f)
+        history, whole = self._history(file, f, factions, names)
+        # What is wrong is said where it is found, and the vote is dropped: the steps above
+        # each report their own, so a problem since `problems` means the vote is not whole.
+        ok = ok and whole and len(ld.problems) == problems
         role = None
         if "role" in f:
             role = ld.string(file, f["role"][1], "role")
             if role is not None and role not in self.roles:
                 ld.error(file, f["role"][1], f"unknown role `{role}` in `role:`",
-                         ex.suggest(role, self.roles) or f"roles: {', '.join(self.roles)}")
+                         suggest(role, self.roles) or f"roles: {', '.join(self.roles)}")
                 return None
         elif scene is not None:
             role = self._role_of(scene)
@@ -280,8 +230,83 @@ class _Compiler:
             return None
         assert scene.decision is not None
         return Vote(vid, scene.decision.id, scene.id, role, ballot, tuple(options), yes, no,
-                    rule, flag, results[0], results[1], replaces, hold, seats_flag, history,
+                    rule, flag, carried, lost, replaces, hold, seats_flag, history,
                     ld.where(file, key))
+
+    def _decision_scene(self, file: str, f: dict[str, tuple[Node, Node]]) -> Scene | None:
+        """The scene that marks the vote's `decision:`."""
+        if "decision" not in f:
+            return None
+        did = self.ld.string(file, f["decision"][1], "decision")
+        scene = self.decisions.get(did or "")
+        if did and scene is None:
+            self.ld.error(file, f["decision"][1], f"no scene marks the decision `{did}`",
+                          suggest(did, self.decisions) or "mark it with `decision:` on "
+                          "the scene where the choice is made")
+        return scene
+
+    def _options(self, file: str, f: dict[str, tuple[Node, Node]], ballot: str | None,
+                 btype: str | None) -> list[tuple[str, Any]]:
+        """`options:`: each option's name and the value the ballot variable takes."""
+        ld = self.ld
+        options: list[tuple[str, Any]] = []
+        if "options" not in f:
+            return options
+        for name, (k, v) in ld.mapping(file, f["options"][1], "options").items():
+            value = ld.scalar(file, v, f"options.{name}")
+            if btype is not None and value_type(value) != btype:
+                ld.error(file, v, f"option `{name}`: `{ballot}` is {TYPE_NAMES[btype]}")
+            if name == ABSENT:
+                ld.error(file, k, f"`{ABSENT}` is kept for delegates who were not there",
+                         length=len(name))
+            options.append((name, value))
+        if not options:
+            ld.error(file, f["options"][1], "a vote needs at least two options")
+        return options
+
+    def _results(self, file: str, f: dict[str, tuple[Node, Node]], flag: str | None,
+                 ftype: str | None) -> tuple[Any, Any]:
+        """`carried:` and `lost:`: the values the flag takes."""
+        results: list[Any] = []
+        for outcome in ("carried", "lost"):
+            value = self.ld.scalar(file, f[outcome][1], outcome) if outcome in f else None
+            if outcome in f and ftype is not None and value_type(value) != ftype:
+                self.ld.error(file, f[outcome][1],
+                              f"`{outcome}`: `{flag}` is {TYPE_NAMES[ftype]}")
+            results.append(value)
+        return results[0], results[1]
+
+    def _seats_flag(self, file: str, f: dict[str, tuple[Node, Node]]) -> str | None:
+        if "seats_flag" not in f:
+            return None
+        seats_flag = self.ld.string(file, f["seats_flag"][1], "seats_flag")
+        if seats_flag is not None and self.world_flags.get(seats_flag, (0, ""))[1] != INT:
+            self.ld.error(file, f["seats_flag"][1], f"`seats_flag` must name a number world "
+                          f"flag; `{seats_flag}` is not one",
+                          "declare it under `world_flags:` with a number, e.g. `0`")
+        return seats_flag
+
+    def _history(self, file: str, f: dict[str, tuple[Node, Node]], factions: dict[str, Faction],
+                 names: list[str]) -> tuple[dict[str, tuple[tuple[str, float], ...]], bool]:
+        """`history:`: how each faction's seats went in 1917; and whether every faction's
+        shares could be read."""
+        history: dict[str, tuple[tuple[str, float], ...]] = {}
+        if "history" not in f:
+            return history, True
+        ld = self.ld
+        whole = True
+        for fid, (k, v) in ld.mapping(file, f["history"][1], "history").items():
+            if fid not in factions:
+                ld.error(file, k, f"unknown faction `{fid}` in `history:`",
+                         suggest(fid, factions) or "declare it under `lesson.factions`",
+                         length=len(fid))
+                continue
+            shares = self._shares(file, v, names)
+            if shares is None:
+                whole = False
+                continue
+            history[fid] = shares
+        return history, whole
 
     def _declared(self, file: str, f: dict[str, Any], key: str, table: dict[str, Any],
                   kind: str, section: str) -> tuple[str | None, str | None]:
@@ -293,7 +318,7 @@ class _Compiler:
             return None, None
         if name not in table:
             self.ld.error(file, f[key][1], f"unknown {kind} `{name}` in `{key}:`",
-                          ex.suggest(name, table) or f"declare it under `{section}:`")
+                          suggest(name, table) or f"declare it under `{section}:`")
             return name, None
         return name, table[name][1]
 
@@ -304,7 +329,7 @@ class _Compiler:
         name = self.ld.string(file, f[key][1], key)
         if name is not None and name not in names:
             self.ld.error(file, f[key][1], f"`{key}: {name}` is not one of the options",
-                          ex.suggest(name, names) or f"options: {', '.join(names)}")
+                          suggest(name, names) or f"options: {', '.join(names)}")
             return None
         return name
 
@@ -319,14 +344,14 @@ class _Compiler:
                 return None
             if name not in allowed:
                 ld.error(file, node, f"`{name}` is not an option of this vote",
-                         ex.suggest(name, allowed) or f"options: {', '.join(allowed)}")
+                         suggest(name, allowed) or f"options: {', '.join(allowed)}")
                 return None
             return ((name, 1.0),)
         out = []
         for name, (k, v) in ld.mapping(file, node, "history").items():
             if name not in allowed:
                 ld.error(file, k, f"`{name}` is not an option of this vote",
-                         ex.suggest(name, allowed) or f"options: {', '.join(allowed)}",
+                         suggest(name, allowed) or f"options: {', '.join(allowed)}",
                          length=len(name))
                 return None
             share = ld.scalar(file, v, name)

@@ -12,17 +12,28 @@ and says which of them silenced nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..engine.model import Where
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
 
-    from .loader import Loader
+    from .reader import NodeReader
+
+__all__ = ["LINT_FIELDS", "SCOPES", "Spanned", "Suppression", "read_lint"]
 
 LINT_FIELDS = {"ignore": True, "why": True}
 SCOPES = ("file", "scene", "choice")
+
+
+class Spanned(Protocol):
+    """What a `lint:` field covers: a YAML node, or a scene's key and value (`scenes.Span`)."""
+
+    @property
+    def start_mark(self) -> Any: ...
+    @property
+    def end_mark(self) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +52,8 @@ class Suppression:
         return file == self.file and self.first <= line <= self.last and code in self.codes
 
 
-def read_lint(ld: Loader, file: str, key: Node, value: Node, scope: str,
-              span: Node | None, out: dict[tuple[str, int, int], Suppression]) -> None:
+def read_lint(ld: NodeReader, file: str, key: Node, value: Node, scope: str,
+              span: Spanned | None, out: dict[tuple[str, int, int], Suppression]) -> None:
     """Check a `lint:` field and record what it covers (`span`: the choice or scene node;
     None: the whole file)."""
     f = ld.fields(file, value, LINT_FIELDS, "`lint`")

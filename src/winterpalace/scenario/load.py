@@ -10,7 +10,7 @@ import gc
 import os
 from pathlib import Path
 
-from ..engine.model import World
+from ..engine import World
 from . import cache
 from .files import WORLD_FILE
 from .sources import Sources, read_sources

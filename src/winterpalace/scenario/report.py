@@ -6,19 +6,24 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..engine.model import World
+from ..engine import World
 from .errors import ScenarioError
 from .load import default_scenario_dir, load_scenario
 
 
-def load_or_report(path: str | None, err: Callable[[str], None] | None = None) -> World | None:
-    """Load a scenario (the shipped night when `path` is None), or print its problems
-    (file:line:col) and return None."""
+def load_or_report(path: str | None, err: Callable[[str], None] | None = None, *,
+                   show: Callable[[ScenarioError], None] | None = None) -> World | None:
+    """Load a scenario (the shipped night when `path` is None), or report its problems
+    (file:line:col) and return None: as text to `err` (standard error by default), or, for a
+    command that shows them its own way (colours, JSON), the error to `show`."""
     root = Path(path) if path else default_scenario_dir()
     try:
         return load_scenario(root)
     except ScenarioError as e:
-        (err or _stderr)(e.render())
+        if show is not None:
+            show(e)
+        else:
+            (err or _stderr)(e.render())
         return None
 
 

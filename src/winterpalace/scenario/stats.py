@@ -24,25 +24,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..engine import expr as ex
+from ..engine.expr import BOOL, INT, STR, TYPE_NAMES, suggest
 from ..engine.model import Stat
 
 if TYPE_CHECKING:
-    from .loader import Loader
+    from .reader import NodeReader
     from .yamlnodes import Node
 
 STAT_FIELDS = {"show": True, "name": True, "about": False, "out_of": False, "when_true": False,
                "when_false": False, "values": False}
 
 
-def compile_stats(ld: Loader, file: str, node: Node, roles: dict[str, Any],
+def compile_stats(ld: NodeReader, file: str, node: Node, roles: dict[str, Any],
                   variables: dict[str, tuple[Any, str, Any]]) -> dict[str, tuple[Stat, ...]]:
     """Each role's stats, in the order given (problems go to the loader)."""
     out: dict[str, tuple[Stat, ...]] = {}
     for rid, (k, v) in ld.mapping(file, node, "stats").items():
         if rid not in roles:
             ld.error(file, k, f"unknown role `{rid}` in `stats:`",
-                     ex.suggest(rid, roles) or f"roles: {', '.join(roles)}", length=len(rid))
+                     suggest(rid, roles) or f"roles: {', '.join(roles)}", length=len(rid))
             continue
         stats: list[Stat] = []
         seen: set[str] = set()
@@ -56,7 +56,7 @@ def compile_stats(ld: Loader, file: str, node: Node, roles: dict[str, Any],
                 continue
             if var not in variables:
                 ld.error(file, f["show"][1], f"unknown variable `{var}` in `show:`",
-                         ex.suggest(var, variables) or "a stat shows a player variable, "
+                         suggest(var, variables) or "a stat shows a player variable, "
                          "declared under `variables:`")
                 continue
             if var in seen:
@@ -67,9 +67,9 @@ def compile_stats(ld: Loader, file: str, node: Node, roles: dict[str, Any],
             out_of = None
             if "out_of" in f:
                 n = ld.scalar(file, f["out_of"][1], "out_of")
-                if kind != ex.INT:
+                if kind != INT:
                     ld.error(file, f["out_of"][0], f"`out_of:` is for numbers; `{var}` is "
-                             f"{ex.TYPE_NAMES[kind]}")
+                             f"{TYPE_NAMES[kind]}")
                 elif type(n) is not int or n < 1:
                     ld.error(file, f["out_of"][1], "`out_of:` should be a whole number above 0")
                 else:
@@ -77,18 +77,18 @@ def compile_stats(ld: Loader, file: str, node: Node, roles: dict[str, Any],
             words: dict[str, str | None] = {"when_true": None, "when_false": None}
             for key in words:
                 if key in f:
-                    if kind != ex.BOOL:
+                    if kind != BOOL:
                         ld.error(file, f[key][0], f"`{key}:` is for true/false; `{var}` is "
-                                 f"{ex.TYPE_NAMES[kind]}")
+                                 f"{TYPE_NAMES[kind]}")
                         continue
                     words[key] = ld.string(file, f[key][1], key)
             values: list[tuple[str, str]] = []
             if "values" in f:
-                if kind != ex.STR:
+                if kind != STR:
                     ld.error(file, f["values"][0], f"`values:` is for text; `{var}` is "
-                             f"{ex.TYPE_NAMES[kind]}")
+                             f"{TYPE_NAMES[kind]}")
                 else:
-                    for key, (kn, vn) in ld.mapping(file, f["values"][1], "values").items():
+                    for key, (_kn, vn) in ld.mapping(file, f["values"][1], "values").items():
                         said = ld.string(file, vn, f"values.{key}")
                         if said is not None:
                             values.append((str(key), " ".join(said.split())))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import yaml
@@ -32,6 +32,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from ..engine.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, YAML_CHARS_PER_NODE
+from ..errors import WinterPalaceError
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "stream"]
 
@@ -46,7 +47,7 @@ _YAML_WORDS = frozenset(["null", "true", "false", "yes", "no", "on", "off", "y",
 def _quick(loader: type) -> type:
     """`loader` (pyyaml's CSafeLoader or SafeLoader) with the quick resolver."""
 
-    class Quick(loader):  # type: ignore[misc, valid-type]
+    class Quick(loader):  # type: ignore[misc]
         def resolve(self, kind: type, value: Any, implicit: Any) -> str:
             """The tag pyyaml's safe resolver would give, without its expressions for words."""
             if kind is ScalarNode:
@@ -57,7 +58,8 @@ def _quick(loader: type) -> type:
                 if value and value[0] not in _MAYBE_NOT_TEXT and (
                         len(value) > 5 or value.lower() not in _YAML_WORDS):
                     return STR
-                return super().resolve(ScalarNode, value, implicit)
+                tag: str = super().resolve(ScalarNode, value, implicit)
+                return tag
             return MAP if kind is MappingNode else SEQ
 
         def descend_resolver(self, current_node: Any, current_index: Any) -> None:
@@ -88,7 +90,7 @@ def _quick(loader: type) -> type:
     return Quick
 
 
-class _TooManyNodes(Exception):
+class _TooManyNodes(WinterPalaceError):
     pass
 
 
@@ -150,6 +152,7 @@ class _Streaming(Composer):
     time (see `stream`). The nesting is bounded as for the pure-Python composer."""
 
     _depth = 0
+    peek_event: Callable[[], Any]   # the parser's, mixed in beside this composer
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         self._depth += 1
@@ -163,9 +166,9 @@ class _Streaming(Composer):
 
 
 def _streaming(base: type) -> type:
-    class Streaming(_Streaming, base):  # type: ignore[misc, valid-type]
+    class Streaming(_Streaming, base):  # type: ignore[misc]
         def __init__(self, text: str):
-            base.__init__(self, text)
+            base.__init__(self, text)   # type: ignore[misc]  # the chosen parser's own
             Composer.__init__(self)
     Streaming.__name__ = Streaming.__qualname__ = "Streaming" + base.__name__
     return Streaming
@@ -254,7 +257,7 @@ def _parts(loader: Any, sections: Any, checked: Any, text: str) -> Iterator[Part
         while not loader.check_event(MappingEndEvent):
             key = checked(loader.compose_node(None, None))
             name = key.value if isinstance(key, ScalarNode) else None
-            if name in sections and name not in streamed \
+            if name is not None and name in sections and name not in streamed \
                     and loader.check_event(MappingStartEvent) \
                     and loader.peek_event().anchor is None:
                 streamed.add(name)

@@ -13,11 +13,10 @@ from typing import Any
 
 from rich.markup import escape
 
-from ..engine.model import World
-from ..scenario import ScenarioError
-from ..scenario.errors import Problem
+from ..engine import World
+from ..scenario import Problem, ScenarioError, load_or_report
 from . import analysis, suppress
-from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load, print_problems
+from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, print_error, print_problems
 
 
 def register(sub: Any) -> None:
@@ -52,19 +51,19 @@ def summary(world: World) -> dict[str, int]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
-    got = load(args.dir)
     strict = bool(getattr(args, "strict", False))
     fmt = getattr(args, "format", "text")
-    if isinstance(got, ScenarioError):
+
+    def show(e: ScenarioError) -> None:
         if fmt == "json":
-            _json({"ok": False, "errors": len(got.problems), "warnings": 0,
-                   "problems": [p.to_dict() for p in got.problems]})
+            _json({"ok": False, "errors": len(e.problems), "warnings": 0,
+                   "problems": [p.to_dict() for p in e.problems]})
         else:
-            con = console(sys.stderr)
-            print_problems(con, got.problems, not getattr(args, "no_context", False))
-            con.print(escape(got.summary()))
+            print_error(console(sys.stderr), e, not getattr(args, "no_context", False))
+
+    world = load_or_report(args.dir, show=show)
+    if world is None:
         return EXIT_BAD_SCENARIO
-    world = got
     applied = check_world(world)
     warnings = applied.problems
     if strict:

@@ -4,30 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import IO
 
 from rich.console import Console
 from rich.markup import escape
 
-from ..engine.model import World
-from ..scenario import ScenarioError, default_scenario_dir, load_scenario
-from ..scenario.errors import Problem, Sources, render_problems
+from ..engine import World
+from ..scenario import (
+    Problem,
+    ScenarioError,
+    Sources,
+    load_or_report,
+    render_problems,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_SCENARIO = 0, 1, 2
-
-
-def scenario_dir(path: str | None) -> Path:
-    """The folder given, or the shipped scenario."""
-    return Path(path) if path else default_scenario_dir()
-
-
-def load(path: str | None) -> World | ScenarioError:
-    """Load a scenario folder; a ScenarioError (holding every problem) instead of raising."""
-    try:
-        return load_scenario(scenario_dir(path))
-    except ScenarioError as e:
-        return e
 
 
 def console(file: IO[str] | None = None) -> Console:
@@ -56,11 +47,13 @@ def print_problems(con: Console, problems: list[Problem], context: bool = True) 
         con.print("\n".join(out))
 
 
-def load_or_print(path: str | None, con: Console) -> World | None:
-    """Load a scenario, or print all its load errors and return None (exit status 2)."""
-    got = load(path)
-    if isinstance(got, ScenarioError):
-        print_problems(con, got.problems)
-        con.print(escape(got.summary()))
-        return None
-    return got
+def load_or_print(path: str | None, con: Console, context: bool = True) -> World | None:
+    """Load a scenario (`load_or_report`), or print all its load errors on `con` and return
+    None (exit status 2)."""
+    return load_or_report(path, show=lambda e: print_error(con, e, context))
+
+
+def print_error(con: Console, error: ScenarioError, context: bool = True) -> None:
+    """A scenario's load errors, each with its source line, then how many there are."""
+    print_problems(con, error.problems, context)
+    con.print(escape(error.summary()))

@@ -22,9 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import engine as eng
-from ..engine.model import World
-from ..engine.state import PlayerState, WorldState
+from .. import engine
+from ..engine import PlayerState, World, WorldState
 from .randomtest import visible_options
 
 DEFAULT_BOUND = 200_000
@@ -61,12 +60,12 @@ class Abstraction:
     """The coarser state key of `explore(abstract=True)`."""
 
     def __init__(self, world: World):
-        from . import analysis as an
+        from .analysis import conditions_of, constants
         times: set[int] = {world.clock.end}
         ints: set[int] = set()
         self.counted: set[str] = set()   # scenes whose visits a condition reads
-        for thing, _ in an._conditions_of(world):
-            i, t, _s = an.constants(getattr(thing, "source", ""), world)
+        for thing, _ in conditions_of(world):
+            i, t, _s = constants(getattr(thing, "source", ""), world)
             times |= t
             ints |= i
             self.counted |= {x for f, x in thing.calls if f in ("visited", "visits")}
@@ -125,7 +124,7 @@ def explore(world: World, role: str, seed: int = 0, bound: int = DEFAULT_BOUND,
     space = RoleSpace(role, abstract=abstract)
     ab = Abstraction(world) if abstract else None
     keyer = ab.key if ab is not None else _key
-    ws, ps, _ = eng.start(world, role, seed)
+    ws, ps, _ = engine.start(world, role, seed)
     seen = {keyer(ws, ps)}
     queue: deque[tuple[WorldState, PlayerState, tuple[str, ...]]] = deque([(ws, ps, ())])
     levels: list[int] = []
@@ -162,17 +161,17 @@ def explore(world: World, role: str, seed: int = 0, bound: int = DEFAULT_BOUND,
             continue
         for typed, index in moves:
             if index < 0:
-                nws, nps, turn = eng.wait(world, ws, ps)
+                nws, nps, turn = engine.wait(world, ws, ps)
                 if ab is not None:
                     # Time inside one window is one state: wait on to the next boundary (a real
                     # path: as many `wait`s as that takes), or until something happens.
                     here = ab.window(ps.time)
                     while not turn.refused and nps.ending is None and nps.scene == ps.scene \
                             and ab.window(nps.time) == here and nps.time < world.clock.end:
-                        nws, nps, turn = eng.wait(world, nws, nps)
+                        nws, nps, turn = engine.wait(world, nws, nps)
                         typed += " wait"
             else:
-                nws, nps, turn = eng.choose(world, ws, ps, index)
+                nws, nps, turn = engine.choose(world, ws, ps, index)
             if turn.refused:
                 continue
             k = keyer(nws, nps)

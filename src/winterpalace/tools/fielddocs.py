@@ -218,24 +218,30 @@ FIELDS["faction"] = {**FIELDS["packet"], **FIELDS["faction"]}
 
 def tables() -> dict[str, dict[str, bool]]:
     """The loader's field tables by kind: which fields exist (and which are required)."""
-    from ..scenario import lesson as LS
-    from ..scenario import lint as LT
-    from ..scenario import loader as L
-    from ..scenario import stats as ST
+    from .. import scenario
+    from ..scenario.lesson import (
+        EASY_FIELDS,
+        EXCERPT_FIELDS,
+        FACTION_FIELDS,
+        LESSON_FIELDS,
+        PACKET_FIELDS,
+        VOTE_FIELDS,
+    )
+    from ..scenario.stats import STAT_FIELDS
     return {
-        "world": dict(L.WORLD_FIELDS), "file": dict(L.FILE_FIELDS), "clock": dict(L.CLOCK_FIELDS),
-        "role": dict(L.ROLE_FIELDS), "scene": dict(L.SCENE_FIELDS),
-        "variant": dict(L.VARIANT_FIELDS), "choice": dict(L.CHOICE_FIELDS),
-        "ending": dict(L.ENDING_FIELDS), "redirect": dict(L.REDIRECT_FIELDS),
-        "decision": dict(L.DECISION_FIELDS), "place": dict(L.PLACE_FIELDS),
-        "area": dict(L.AREA_FIELDS), "item": dict(L.ITEM_FIELDS),
-        "character": dict(L.CHARACTER_FIELDS), "stint": dict(L.STINT_FIELDS),
-        "event": dict(L.EVENT_FIELDS), "reach": dict(L.REACH_FIELDS),
-        "stat": dict(ST.STAT_FIELDS),
-        "lint": dict(LT.LINT_FIELDS), "lesson": dict(LS.LESSON_FIELDS),
-        "packet": dict(LS.PACKET_FIELDS), "faction": dict(LS.FACTION_FIELDS),
-        "easy": dict(LS.EASY_FIELDS), "excerpt": dict(LS.EXCERPT_FIELDS),
-        "vote": dict(LS.VOTE_FIELDS),
+        "world": dict(scenario.WORLD_FIELDS), "file": dict(scenario.FILE_FIELDS), "clock": dict(scenario.CLOCK_FIELDS),
+        "role": dict(scenario.ROLE_FIELDS), "scene": dict(scenario.SCENE_FIELDS),
+        "variant": dict(scenario.VARIANT_FIELDS), "choice": dict(scenario.CHOICE_FIELDS),
+        "ending": dict(scenario.ENDING_FIELDS), "redirect": dict(scenario.REDIRECT_FIELDS),
+        "decision": dict(scenario.DECISION_FIELDS), "place": dict(scenario.PLACE_FIELDS),
+        "area": dict(scenario.AREA_FIELDS), "item": dict(scenario.ITEM_FIELDS),
+        "character": dict(scenario.CHARACTER_FIELDS), "stint": dict(scenario.STINT_FIELDS),
+        "event": dict(scenario.EVENT_FIELDS), "reach": dict(scenario.REACH_FIELDS),
+        "stat": dict(STAT_FIELDS),
+        "lint": dict(scenario.LINT_FIELDS), "lesson": dict(LESSON_FIELDS),
+        "packet": dict(PACKET_FIELDS), "faction": dict(FACTION_FIELDS),
+        "easy": dict(EASY_FIELDS), "excerpt": dict(EXCERPT_FIELDS),
+        "vote": dict(VOTE_FIELDS),
     }
 
 

@@ -17,8 +17,7 @@ from typing import Any
 
 from rich.markup import escape
 
-from ..engine.clock import format_duration
-from ..engine.model import World
+from ..engine import World, format_duration
 from . import analysis
 from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load_or_print
 
@@ -97,7 +96,7 @@ def build(world: World, role: str | None) -> tuple[list[str], list[Edge], dict[s
             edges.append(Edge(sid, ch.go or sid, ", ".join(label), "choice"))
         for rd in scene.redirects:
             edges.append(Edge(sid, rd.go, "if " + rd.cond.source, "redirect"))
-    for rid, rr in reach.items():
+    for rid, _rr in reach.items():
         for target, at, ev in analysis.event_moves(world, rid):
             e = Edge(f"event:{ev}", target, world.clock.hhmm(at), "event")
             if e not in edges:
@@ -183,7 +182,7 @@ def to_mermaid(world: World, role: str | None = None) -> str:
             text = f'"{_m(s.title)}<br/><small>{sid} · {when}</small>"'
             out.append(f"    {nid[sid]}(({text}))" if s.ending is not None
                        else f"    {nid[sid]}({text})")
-            cls = "unreachable" if sid in unreachable else f"h{(t // 60) % 24}"
+            cls = "unreachable" if sid in unreachable or t is None else f"h{(t // 60) % 24}"
             classes.setdefault(cls, hour_colour(None if sid in unreachable else t))
             out.append(f"    class {nid[sid]} {cls}")
             if s.ending is not None:

@@ -6,7 +6,7 @@ and the exact numbers typed, so it can be replayed with `winterpalace play --pla
 simulated other players changed the world on the way, as a walkthrough).
 
 Other players (`others=True`, the default): each playthrough may also see what other roles'
-players and the class's votes can do to the shared world (see `others.py`), so the scenes that
+players and the class's votes can do to the shared world (see `simulated_players.py`), so the scenes that
 only open when someone else acts are played too. `others=False` plays history only.
 
 `jobs` > 1 shares the playthroughs among processes (where `fork` exists); the runs are cut into
@@ -22,10 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..engine import engine as eng
-from ..engine.model import World
+from .. import engine
+from ..engine import World
+from ..engine.engine import Context, taken_here
 from ..engine.state import rng_seed
-from . import others as oth
+from . import simulated_players
 
 MAX_STEPS = 5_000   # actions in one playthrough before it counts as a loop
 CHUNK = 100         # playthroughs per unit of work (and per progress update)
@@ -132,7 +133,7 @@ class Report:
     world: World
     roles: dict[str, RoleReport]
     seconds: float = 0.0
-    plans: dict[str, oth.Plan] = field(default_factory=dict)   # empty: history only
+    plans: dict[str, simulated_players.Plan] = field(default_factory=dict)   # empty: history only
     jobs: int = 1
 
     @property
@@ -229,7 +230,7 @@ def visible_options(world: World, ws: Any, ps: Any) -> list[tuple[str, int]]:
             ok = (ch.after is None or t >= ch.after) and (ch.before is None or t < ch.before)
             if ok and ch.cond is not None:
                 if ctx is None:
-                    ctx = eng.Context(world, ws, ps, copy=False)
+                    ctx = Context(world, ws, ps, copy=False)
                 ok = ch.cond.fn(ctx)
             if ok:
                 out.append((_TYPED[number] if number < 1000 else str(number + 1), ch.index))
@@ -239,7 +240,7 @@ def visible_options(world: World, ws: Any, ps: Any) -> list[tuple[str, int]]:
                 number += 1   # shown greyed out: it takes a number
                 continue
         if taken is None:
-            taken = eng.taken_here(ps)
+            taken = taken_here(ps)
         if ch.key in taken:
             number += 1       # taken while here: shown done, it keeps its number
     return out
@@ -317,22 +318,22 @@ class _Scenes:
         self.starts: dict[str, tuple[Any, Any] | None] = {}
 
     def start(self, world: World, role: str, seed: int) -> tuple[Any, Any]:
-        """`eng.start(world, role, seed)`'s states, made once per role when they do not depend
+        """`engine.start(world, role, seed)`'s states, made once per role when they do not depend
         on the seed (beyond the seed and generator it carries)."""
         if role not in self.starts:
-            ws, ps, _ = eng.start(world, role, seed)
+            ws, ps, _ = engine.start(world, role, seed)
             self.starts[role] = (ws, ps) if ps.rng == rng_seed(seed) else None
             return ws, ps
         got = self.starts[role]
         if got is None:
-            ws, ps, _ = eng.start(world, role, seed)
+            ws, ps, _ = engine.start(world, role, seed)
             return ws, ps
         ws, ps = got
         return ws, replace(ps, seed=seed, rng=rng_seed(seed))
 
 
 def play_once(world: World, role: str, seed: int, rep: RoleReport,
-              max_steps: int = MAX_STEPS, plan: oth.Plan | None = None,
+              max_steps: int = MAX_STEPS, plan: simulated_players.Plan | None = None,
               scenes: _Scenes | None = None) -> str | None:
     """One random night; records what it reached in `rep`. Returns the ending reached, if any.
 
@@ -343,30 +344,13 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
     path: list[str] = []
     clock = world.clock
     info = scenes or _Scenes(world)
-    writes = oth.draw(plan, seed) if plan is not None else []
-    pending = oth.Pending(world, writes) if writes else None
+    writes = simulated_players.draw(plan, seed) if plan is not None else []
+    pending = simulated_players.Pending(world, writes) if writes else None
     done: list[tuple[int, str, Any, str]] = []
-    try:
-        shared = None
-        r = world.roles[role]
-        if pending is not None and pending.next_at is not None and \
-                pending.next_at < r.start_time:
-            # Other players acted before this role's night begins: the world lives through
-            # those hours with their doings in it.
-            shared = eng.new_world(world)
-            for t in sorted({w.start for w in writes if w.start < r.start_time}):
-                shared = eng.advance_world(world, shared, t - 1)
-                shared, applied = pending.due(shared, t)
-                done.extend((0, f, v, w.by) for w in applied for f, v in w.changes())
-        if shared is None:
-            ws, ps = info.start(world, role, seed)
-        else:
-            ws, ps, _ = eng.start(world, role, seed, shared=shared)
-    except Exception as e:
-        rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
-                                    f"the night could not start: {e}", others=tuple(done)))
-        rep.runs += 1
+    started = _start_night(world, role, seed, rep, info, writes, pending, done)
+    if started is None:
         return None
+    ws, ps = started
     seen: set[Any] = set()
     shown: set[str] = set()
     texts = info.texts
@@ -410,9 +394,9 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
             path.append(typed)
             before = ps.time
             if index < 0:
-                ws, ps, turn = eng.wait(world, ws, ps)
+                ws, ps, turn = engine.wait(world, ws, ps)
             else:
-                ws, ps, turn = eng.choose(world, ws, ps, index)
+                ws, ps, turn = engine.choose(world, ws, ps, index)
                 rep.choices.add(keys[sid][index])
             if turn.refused:
                 rep.findings.append(Finding("crash", role, seed, tuple(path), ps.scene,
@@ -423,9 +407,9 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
             steps += 1
             if ps.time == before:
                 if anchor is not None:   # the state where the clock last stood still
-                    seen = {_state_key(*anchor)}
+                    seen = {state_key(*anchor)}
                     anchor = None
-                key = _state_key(ws, ps)
+                key = state_key(ws, ps)
                 if key in seen:
                     round_ = tuple(sorted({k[0] for k in seen} | {ps.scene}))
                     rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
@@ -448,6 +432,42 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
         rep.findings.append(Finding("crash", role, seed, tuple(path), ps.scene,
                                     clock.hhmm(ps.time), f"{type(e).__name__}: {e}",
                                     others=tuple(done)))
+    _record_night(rep, info, ws, ps, steps, shown, done)
+    ending: str | None = ps.ending
+    return ending
+
+
+def _start_night(world: World, role: str, seed: int, rep: RoleReport, info: _Scenes,
+                 writes: list[Any], pending: Any,
+                 done: list[tuple[int, str, Any, str]]) -> tuple[Any, Any] | None:
+    """The night's first state (world, player), other players' earlier doings in it; None
+    (with a finding) if it cannot start."""
+    try:
+        shared = None
+        r = world.roles[role]
+        if pending is not None and pending.next_at is not None and \
+                pending.next_at < r.start_time:
+            # Other players acted before this role's night begins: the world lives through
+            # those hours with their doings in it.
+            shared = engine.new_world(world)
+            for t in sorted({w.start for w in writes if w.start < r.start_time}):
+                shared = engine.advance_world(world, shared, t - 1)
+                shared, applied = pending.due(shared, t)
+                done.extend((0, f, v, w.by) for w in applied for f, v in w.changes())
+        if shared is None:
+            return info.start(world, role, seed)
+        ws, ps, _ = engine.start(world, role, seed, shared=shared)
+        return ws, ps
+    except Exception as e:
+        rep.findings.append(Finding("crash", role, seed, (), world.roles[role].start, "",
+                                    f"the night could not start: {e}", others=tuple(done)))
+        rep.runs += 1
+        return None
+
+
+def _record_night(rep: RoleReport, info: _Scenes, ws: Any, ps: Any, steps: int,
+                  shown: set[str], done: list[tuple[int, str, Any, str]]) -> None:
+    """What one night reached, into the role's report."""
     rep.runs += 1
     rep.actions += steps
     rep.scenes.update(s for _, s in ps.trail)
@@ -456,10 +476,9 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
     info.texts_seen |= shown
     if done:
         rep.others_runs += 1
-        rep.others_done.update(f"{f} = {oth._show(v)}" for _, f, v, _ in done)
+        rep.others_done.update(f"{f} = {simulated_players.shown(v)}" for _, f, v, _ in done)
     if ps.ending is not None:
         rep.endings[ps.ending] += 1
-    return ps.ending
 
 
 # The scenario and plans a worker process plays (inherited through fork, never pickled: a
@@ -484,13 +503,13 @@ def random_test(world: World, n: int, seed: int = 0, roles: list[str] | None = N
                 max_findings: int = 20, others: bool = True, jobs: int = 1) -> Report:
     """`n` random playthroughs of each role (all roles unless `roles` is given).
 
-    `others`: simulate other players and the class's votes (see `others.py`); False plays
+    `others`: simulate other players and the class's votes (see `simulated_players.py`); False plays
     history only. `jobs`: processes to share the work among (the report does not change).
     """
     import time as _time
     t0 = _time.perf_counter()
     chosen = roles or list(world.roles)
-    plans = oth.plan(world) if others else {}
+    plans = simulated_players.plan(world) if others else {}
     plans = {r: p for r, p in plans.items() if r in chosen}
     report = Report(world, {r: RoleReport(r) for r in chosen}, plans=plans)
     all_roles = list(world.roles)
@@ -509,7 +528,7 @@ def random_test(world: World, n: int, seed: int = 0, roles: list[str] | None = N
             pool = multiprocessing.get_context("fork").Pool(jobs)
             results = pool.imap(_chunk, tasks)
         try:
-            for task, part in zip(tasks, results):
+            for task, part in zip(tasks, results, strict=False):
                 report.roles[task[0]].merge(part)
                 if progress is not None:
                     progress(task[4] - task[3])
@@ -527,7 +546,7 @@ def random_test(world: World, n: int, seed: int = 0, roles: list[str] | None = N
 
 def _texts_shown(world: World, ws: Any, ps: Any, parts: list[tuple[str, Any]],
                  shown: set[str]) -> None:
-    ctx = eng.Context(world, ws, ps, copy=False)
+    ctx = Context(world, ws, ps, copy=False)
     for key, cond in parts:
         held = bool(cond.fn(ctx))
         if "~v" not in key:
@@ -536,7 +555,7 @@ def _texts_shown(world: World, ws: Any, ps: Any, parts: list[tuple[str, Any]],
             shown.add(key)
 
 
-def _state_key(ws: Any, ps: Any) -> Any:
+def state_key(ws: Any, ps: Any) -> Any:
     """What decides the future, apart from the clock (compared only while it stands still)."""
     return (ps.scene, tuple(sorted(ps.vars.items())), ps.items, ps.used,
             tuple(sorted(ws.flags.items())))

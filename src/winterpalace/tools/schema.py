@@ -201,7 +201,7 @@ def build_schema(kind: str = "any") -> dict[str, Any]:
 
 def _lesson_defs() -> dict[str, Any]:
     """The `lesson:` section (role sheets, factions, votes; scenario/lesson.py)."""
-    from ..scenario import lesson as LS
+    from ..scenario.lesson import RULES
     easy = _obj("easy", {"who": TEXT, "goal": TEXT, "secret_goal": TEXT, "knows": TEXTS},
                 "the easier-reading sheet")
     excerpt = _obj("excerpt", {"text": TEXT, "source": TEXT}, "a passage and source")
@@ -212,7 +212,7 @@ def _lesson_defs() -> dict[str, Any]:
     vote = _obj("vote", {
         "decision": ID, "ballot": ID, "role": ID, "yes": TEXT, "no": TEXT,
         "options": {"type": "object", "additionalProperties": value},
-        "rule": {"enum": list(LS.RULES)}, "flag": ID, "carried": value, "lost": value,
+        "rule": {"enum": list(RULES)}, "flag": ID, "carried": value, "lost": value,
         "replaces": ID, "hold": TIME, "seats_flag": ID,
         "history": {"type": "object", "additionalProperties": share}}, "a vote the class decides")
     return {"lesson": _obj("lesson", {

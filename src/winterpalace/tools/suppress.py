@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import expr as ex
-from ..engine.model import World
-from ..scenario.errors import Problem
-from ..scenario.lint import Suppression
+from ..engine import World
+from ..engine.expr import suggest
+from ..scenario import Problem, Suppression
 from .codes import CODES
 
 
@@ -50,7 +49,7 @@ def apply(world: World, problems: list[Problem]) -> Applied:
         for c in unknown:
             out.problems.append(Problem(w.file, w.line, w.col,
                                         f"`lint:` ignores `{c}`, which is not a code of check",
-                                        ex.suggest(c, CODES) or "the codes are printed in "
+                                        suggest(c, CODES) or "the codes are printed in "
                                         "[brackets] after each warning", 4, "warning",
                                         "lint-unknown-code"))
         if i not in used and not unknown:

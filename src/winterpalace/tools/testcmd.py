@@ -17,7 +17,7 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from ..engine.model import World
+from ..engine import World
 from ..scenario import ScenarioError
 from ..ui import plain
 from . import exhaustive, randomtest, walkthrough
@@ -156,7 +156,8 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
         ends.add_column(col, justify="right" if col in ("runs", "%") else "left")
     for rid, rep in report.roles.items():
         for ending, count in rep.endings.most_common():
-            title = world.scenes[ending].ending.title if world.scenes[ending].ending else ending
+            end = world.scenes[ending].ending
+            title = end.title if end is not None else ending
             ends.add_row(rid, escape(f"{ending} ({title})"), str(count),
                          f"{100.0 * count / rep.runs:.1f}")
         unfinished = rep.runs - sum(rep.endings.values())

@@ -37,11 +37,16 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
-from ..engine.model import World
-from ..engine.state import Game, WorldState
-from ..scenario import ScenarioError, default_scenario_dir, load_scenario
-from ..scenario.errors import Problem
-from ..scenario.files import FileProblem, read_bounded
+from ..engine import Game, World, WorldState
+from ..errors import WinterPalaceError
+from ..scenario import (
+    FileProblem,
+    Problem,
+    ScenarioError,
+    default_scenario_dir,
+    load_scenario,
+    read_bounded,
+)
 from ..scenario.yamlnodes import compose, too_deep
 from ..session import Notice, Screen, Session
 from ..ui import plain
@@ -97,7 +102,7 @@ class Result:
         return "\n".join(lines)
 
 
-class WalkthroughError(Exception):
+class WalkthroughError(WinterPalaceError):
     """A walkthrough file that cannot be read; holds located problems."""
 
     def __init__(self, problems: list[Problem]):
@@ -171,7 +176,7 @@ def parse(path: str | Path) -> Walkthrough:
     if not isinstance(data.get("steps"), list) or not isinstance(steps_node, SequenceNode):
         at(steps_node or node, "a walkthrough needs `steps:`, a list")
     else:
-        for raw, sn in zip(data["steps"], steps_node.value):
+        for raw, sn in zip(data["steps"], steps_node.value, strict=False):
             line, col = sn.start_mark.line + 1, sn.start_mark.column + 1
             if not isinstance(raw, dict):
                 raw = {"do": raw}   # a bare entry is a command
@@ -316,11 +321,11 @@ def run(w: Walkthrough, world: World | None = None) -> Result:
 
 
 def _run(w: Walkthrough, world: World) -> Result:
-    from .randomtest import _state_key
+    from .randomtest import state_key
     session, turn = Session.new(world, w.role, w.seed)
     shown_lines = plain.output_lines(Screen(session.view(), turn))
     # States since the clock last moved (for `loop:`), the first one included.
-    still: dict[Any, int] = {_state_key(session.game.world, session.game.player): 0}
+    still: dict[Any, int] = {state_key(session.game.world, session.game.player): 0}
     last_time = session.game.player.time
     for n, step in enumerate(w.steps, 1):
         refused = None
@@ -347,7 +352,7 @@ def _run(w: Walkthrough, world: World) -> Result:
         g = session.game
         if g.player.time != last_time:
             still, last_time = {}, g.player.time
-        key = _state_key(g.world, g.player)
+        key = state_key(g.world, g.player)
         looped = key in still
         still.setdefault(key, n)
         why = _check(session, step.expect, "\n".join(shown_lines), refused, looped)

@@ -12,10 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..engine.model import World
-from ..engine.state import Game, PlayerState, WorldState
-from ..scenario import ScenarioError, load_scenario
-from ..scenario.errors import render_problems
+from ..engine import Game, PlayerState, World, WorldState
+from ..scenario import ScenarioError, load_scenario, render_problems
 from ..session import Session
 
 

@@ -1,7 +1,8 @@
-"""`check`'s checks beyond reachability and time, one module per family.
+"""`check`'s analysis: the arrival-time bounds (arrival.py), candidate states (states.py),
+what the checks share (common.py), and one module per check family.
 
-Each module has `check(a: Analysis) -> None`, adding warnings to `a.problems`. They are run
-after the core analysis (`analysis.analyse`), with its arrival bounds at hand.
+Each family's module has `check(a: Analysis) -> None`, adding warnings to `a.problems`; they
+are run by `analysis.analyse`, with the arrival bounds at hand.
 """
 
 from __future__ import annotations
@@ -9,10 +10,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
+    from .common import Analysis
+
+__all__ = ["run_all"]
 
 
 def run_all(a: Analysis) -> None:
-    from . import labels, loops, roles, values, waiting
-    for module in (labels, loops, values, roles, waiting):
+    """Every check family, in turn; the warnings go to `a.problems`."""
+    from . import (
+        conditions,
+        growth,
+        labels,
+        loops,
+        names,
+        reachability,
+        roles,
+        values,
+        waiting,
+        windows,
+    )
+    for module in (reachability, windows, conditions, names, growth,
+                   labels, loops, values, roles, waiting):
         module.check(a)

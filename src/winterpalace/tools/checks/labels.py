@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ...engine import expr as ex
+from ...engine.expr import suggest
 from ...engine.model import Choice, Scene
-from ..analysis import TooMany, _scene_roles, _warn, candidate_states, choice_open, open_to
+from .arrival import open_to
+from .common import scene_roles, warn
+from .states import TooMany, candidate_states, choice_open
 
 if TYPE_CHECKING:
     from ...commands import CommandTable
     from ...session import Handler
-    from ..analysis import Analysis
+    from .common import Analysis
 
 _HIDE_SHOW = ("hide", "show", "hidden", "shown", "grey", "greyed")
 
@@ -60,13 +62,13 @@ def _shadowed(a: Analysis, ch: Choice, words: dict[str, tuple[str, CommandTable[
     place, commands = words[word]
     where = "" if place == "the game" else " in the classroom"
     if not rest:
-        a.problems.append(_warn(
+        a.problems.append(warn(
             ch.where, "shadowed-label",
             f"choice `{label}` is the command `{word}`{where}: typing the label runs the "
             "command, not the choice",
             f"players can still pick it by its number; say more than `{first}`"))
     elif command_takes(word, rest, a.world.glossary, commands):
-        a.problems.append(_warn(
+        a.problems.append(warn(
             ch.where, "shadowed-label",
             f"choice `{label}` starts with the command `{word}`{where}, which also takes "
             f"`{rest}`: typing the label asks which one is meant",
@@ -78,8 +80,8 @@ def _otherwise(a: Analysis, ch: Choice) -> None:
     text = ch.otherwise
     if text is None or " " in text.strip() or re.search(r"[.!?)\"']$", text.strip()):
         return
-    close = ex.suggest(text.strip().lower(), _HIDE_SHOW)
-    a.problems.append(_warn(
+    close = suggest(text.strip().lower(), _HIDE_SHOW)
+    a.problems.append(warn(
         ch.where, "otherwise-word",
         f"`otherwise: {text.strip()}` is one word that is neither `hide` nor `show`, so it is "
         f"shown as the reason the choice `{ch.label.plain}` is shut",
@@ -96,7 +98,7 @@ def _duplicates(a: Analysis, scene: Scene) -> None:
             seen[key] = ch
             continue
         if _shown_together(a, scene, first, ch):
-            a.problems.append(_warn(
+            a.problems.append(warn(
                 ch.where, "duplicate-label",
                 f"two choices of `{scene.id}` are labelled `{ch.label.plain}` and can be on "
                 f"screen together (the first at line {first.where.line})",
@@ -111,7 +113,7 @@ def _visible(ch: Choice, ctx: object) -> bool:
 
 
 def _shown_together(a: Analysis, scene: Scene, c1: Choice, c2: Choice) -> bool:
-    roles = {r: span for r, span in _scene_roles(a, scene.id).items()
+    roles = {r: span for r, span in scene_roles(a, scene.id).items()
              if open_to(c1, r) and open_to(c2, r)}
     if not roles:
         return False

@@ -8,21 +8,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from ...engine import World
 from ...engine.engine import MAX_REDIRECTS
-from ...engine.model import Choice, Scene, World
-from ..analysis import (
-    TooMany,
-    _components,
-    _scene_roles,
-    _warn,
-    candidate_states,
-    ever_enabled,
-    open_to,
-    role_moves,
-)
+from ...engine.model import Choice, Scene
+from .arrival import components, open_to, role_moves
+from .common import ever_enabled, scene_roles, warn
+from .states import TooMany, candidate_states
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
+    from .common import Analysis
 
 _SET_LITERAL = re.compile(r"^\s*[A-Za-z_]\w*\s*=(?!=)\s*(\"[^\"]*\"|'[^']*'|-?\d+|true|false|"
                           r"\d{1,2}:\d{2})\s*$")
@@ -36,7 +30,7 @@ def check(a: Analysis) -> None:
 def _cycles(nodes: list[str], succ: dict[str, list[str]]) -> list[list[str]]:
     """Strongly connected sets of scenes that hold a cycle, in file order."""
     out = []
-    for comp in _components(nodes, succ):
+    for comp in components(nodes, succ):
         if len(comp) > 1 or comp[0] in succ.get(comp[0], ()):
             out.append(comp)
     return out
@@ -62,7 +56,7 @@ def _redirect_cycles(a: Analysis) -> None:
         scene = world.scenes[comp[0]]
         rd = next(r for r in scene.redirects if r.go in comp)
         shown = " -> ".join(f"`{s}`" for s in path)
-        a.problems.append(_warn(
+        a.problems.append(warn(
             rd.where, "redirect-cycle",
             f"redirects go round in a circle, {shown}, {desc}: the night stops with an error "
             f"after {MAX_REDIRECTS} of them",
@@ -74,12 +68,13 @@ def _simulate_redirects(a: Analysis, comp: list[str]) -> tuple[list[str], str] |
     """A candidate state in which following the redirects from `comp[0]` never stops."""
     world = a.world
     start = world.scenes[comp[0]]
-    roles = _scene_roles(a, start.id)
+    roles = scene_roles(a, start.id)
     conds = [r.cond for s in comp for r in world.scenes[s].redirects]
     try:
         for ctx, _, desc in candidate_states(world, start, conds, a.facts, roles):
-            ctx.items = list(ctx.items)
-            ctx.notes = list(ctx.notes)
+            # The effects run on entering (`_enter`) append to lists, as a player's do.
+            ctx.items = list(ctx.items)   # type: ignore[assignment]
+            ctx.notes = list(ctx.notes)   # type: ignore[assignment]
             path = [start.id]
             here = start
             for _ in range(MAX_REDIRECTS + 1):
@@ -123,9 +118,7 @@ def _free(a: Analysis, scene: Scene, ch: Choice) -> bool:
     if ch.takes != 0 or ch.once or not _idempotent(ch.effects):
         return False
     target = a.world.scenes.get(ch.go or scene.id)
-    if target is None or target.ending is not None or not _idempotent(target.on_enter):
-        return False
-    return True
+    return not (target is None or target.ending is not None or not _idempotent(target.on_enter))
 
 
 def _zero_time_loops(a: Analysis) -> None:
@@ -138,7 +131,7 @@ def _zero_time_loops(a: Analysis) -> None:
         scene = world.scenes[sid]
         if scene.ending is not None:
             continue
-        roles = _scene_roles(a, sid)
+        roles = scene_roles(a, sid)
         for ch in scene.choices:
             if ch.takes != 0 or ch.once:
                 continue
@@ -165,7 +158,7 @@ def _zero_time_loops(a: Analysis) -> None:
         first = choices[0]
         labels = ", ".join(f"`{ch.label.plain}`" for ch in choices[:4])
         where = ", ".join(f"`{s}`" for s in _order(world, comp)[:4])
-        a.problems.append(_warn(
+        a.problems.append(warn(
             first.where, "zero-time-loop",
             f"a player can go round {where} for ever without the clock moving ({labels} "
             "take no time and change nothing lasting)",

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...engine.model import Where, World
-from ..analysis import _only_role_false, _scene_roles, _warn, open_to, role_moves
+from ...engine import World
+from ...engine.model import Where
+from .arrival import only_role_false, open_to, role_moves
+from .common import scene_roles, warn
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
+    from .common import Analysis
 
 
 def check(a: Analysis) -> None:
@@ -34,7 +36,7 @@ def obtainable(a: Analysis) -> dict[str, set[tuple[str, str]]]:
             if ev.at < start:
                 continue
             for reach in ev.reaches:
-                if reach.cond is None or not _only_role_false(reach.cond, rid):
+                if reach.cond is None or not only_role_false(reach.cond, rid):
                     got |= _gets(reach.effects)
         out[rid] = got
     return out
@@ -52,7 +54,7 @@ def _sites(a: Analysis) -> list[tuple[Any, Where, set[str]]]:
     for sid in sorted(a.reachable):
         a.tick()
         scene = world.scenes[sid]
-        roles = set(_scene_roles(a, sid))
+        roles = set(scene_roles(a, sid))
         for h in scene.text.holes:
             out.append((h, scene.where, roles))
         for v in scene.variants:
@@ -68,7 +70,7 @@ def _sites(a: Analysis) -> list[tuple[Any, Where, set[str]]]:
         for reach in ev.reaches:
             if reach.cond is not None:
                 roles = {r for r in a.roles if world.roles[r].start_time <= ev.at
-                         and not _only_role_false(reach.cond, r)}
+                         and not only_role_false(reach.cond, r)}
                 out.append((reach.cond, reach.where, roles))
     return out
 
@@ -92,7 +94,7 @@ def _never_obtained(a: Analysis) -> None:
             by = ", ".join(f"`{r}`" for r in sorted(r for r in gets if (fn, x) in gets[r]))
             thing = "item" if fn == "has" else "note"
             verb = "give" if fn == "has" else "learn"
-            a.problems.append(_warn(
+            a.problems.append(warn(
                 where, "never-obtained",
                 f"`{fn}({x})` is never true here: only {by} can get the {thing} `{x}`, and "
                 f"only {who} can be here",
@@ -128,7 +130,7 @@ def _other_role_endings(a: Analysis) -> None:
                 continue
             where, how = site
             theirs = ", ".join(f"`{r}`" for r in sorted(own))
-            a.problems.append(_warn(
+            a.problems.append(warn(
                 where, "other-role-ending",
                 f"role `{rid}` can be sent into `{sid}`, which is {theirs}'s ending, {how}",
                 f'gate it with `if: role == "{sorted(own)[0]}"`, or give `{rid}` an ending '
@@ -143,7 +145,7 @@ def _way_in(a: Analysis, rid: str, ending: str) -> tuple[Where, str] | None:
         if ev.at < start:
             continue
         for reach in ev.reaches:
-            if reach.cond is not None and _only_role_false(reach.cond, rid):
+            if reach.cond is not None and only_role_false(reach.cond, rid):
                 continue
             if reach.go == ending:
                 return reach.where, f"by event `{ev.id}`"

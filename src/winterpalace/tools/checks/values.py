@@ -6,12 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ...engine import expr as ex
-from ...engine.model import Where, World
-from ..analysis import _conditions_of, _warn
+from ...engine import World
+from ...engine.expr import ExprError, parse, suggest
+from ...engine.model import Where
+from .common import warn
+from .states import conditions_of
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
+    from .common import Analysis
 
 _ASSIGN = re.compile(r"^\s*([A-Za-z_]\w*)\s*(=(?!=)|\+=|-=)\s*(.*)$", re.S)
 
@@ -32,7 +34,7 @@ def possible_values(world: World, conditions: list[tuple[Any, Where]] | None = N
                 out[name].add(v)   # type: ignore[union-attr]
     if not out:
         return out      # no text variable: nothing to look for
-    for thing, _ in (conditions if conditions is not None else _conditions_of(world)):
+    for thing, _ in (conditions if conditions is not None else conditions_of(world)):
         if not hasattr(thing, "writes"):
             continue
         m = _ASSIGN.match(thing.source)
@@ -60,8 +62,8 @@ def possible_values(world: World, conditions: list[tuple[Any, Where]] | None = N
 
 def _literal(src: str) -> str | None:
     try:
-        node = ex.parse(src)
-    except ex.ExprError:
+        node = parse(src)
+    except ExprError:
         return None
     return node.value if node.kind == "lit" and isinstance(node.value, str) else None
 
@@ -69,8 +71,8 @@ def _literal(src: str) -> str | None:
 def _comparisons(source: str) -> Iterator[tuple[str, str]]:
     """(name, text) for every `name == "text"` / `!=` in an expression."""
     try:
-        stack = [ex.parse(source)]
-    except ex.ExprError:
+        stack = [parse(source)]
+    except ExprError:
         return
     while stack:
         n = stack.pop()
@@ -102,8 +104,8 @@ def check(a: Analysis) -> None:
                 continue
             said.add((name, text, where))
             shown = ", ".join(f'"{v}"' for v in sorted(known)[:6])
-            close = ex.suggest(text, sorted(known))
-            a.problems.append(_warn(
+            close = suggest(text, sorted(known))
+            a.problems.append(warn(
                 where, "unknown-value",
                 f'`{name}` is never "{text}": nothing gives it that value (it can only be '
                 f"{shown})",

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...engine.clock import format_duration
-from ..analysis import (
-    TooMany,
-    _scene_roles,
-    _warn,
-    candidate_states,
-    choice_open,
-    event_moves,
-    role_moves,
-)
+from ...engine import format_duration
+from .arrival import event_moves, role_moves
+from .common import scene_roles, warn
+from .states import TooMany, candidate_states, choice_open
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis
+    from .common import Analysis
 
 MIN_MINUTES = 60   # shorter waits at the end of a night are part of its rhythm
 MIN_WAITS = 3
@@ -32,7 +26,7 @@ def check(a: Analysis) -> None:
             continue
         a.tick()
         starts: dict[str, int] = {}
-        for rid, (lo, hi) in _scene_roles(a, sid).items():
+        for rid, (lo, hi) in scene_roles(a, sid).items():
             redirects, choices, can_wait = role_moves(scene, rid)
             if not can_wait:
                 continue
@@ -54,7 +48,7 @@ def check(a: Analysis) -> None:
         who = "" if len(starts) == len(world.roles) else \
             " as " + ", ".join(f"`{r}`" for r in sorted(starts))
         span = end - begins
-        a.problems.append(_warn(
+        a.problems.append(warn(
             scene.where, "waiting-room",
             f"from {hhmm(begins)} a player in `{sid}`{who} can only wait: nothing else is "
             f"possible here until the night ends at {hhmm(end)} ({format_duration(span)}, "

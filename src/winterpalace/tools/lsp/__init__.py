@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+__all__ = ["cmd_lsp", "register"]
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser("lsp", help="run the language server for editors (stdio)",

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...engine import expr as ex
-from ...engine.model import World
+from ...engine import World
+from ...engine.expr import EFFECT_FUNCTIONS, REFERENCE_FUNCTIONS, TYPE_NAMES
 from ..codes import CODES
 from ..fielddocs import FIELDS, tables
 from .yamlpath import Context, kind_of
@@ -32,7 +32,7 @@ FUNCTIONS: dict[str, str] = {
     "max": "`max(a, b)`: the larger number",
     "random": "`random(low, high)`: a seeded random number (effects only)",
 }
-_ARG_KIND = {**{f: k for f, (k, _) in ex.REFERENCE_FUNCTIONS.items()}, **ex.EFFECT_FUNCTIONS}
+_ARG_KIND = {**{f: k for f, (k, _) in REFERENCE_FUNCTIONS.items()}, **EFFECT_FUNCTIONS}
 _OPEN_CALL = re.compile(r"([A-Za-z_]\w*)\(\s*([A-Za-z_]\w*)?$")
 _EXPRESSION_FIELDS = ("if", "do", "on_enter")
 _SCENE_FIELDS = ("go", "start", "time_out")
@@ -66,7 +66,7 @@ class Index:
                                                 _detail(world, kind, ident))
         for section, kind in (("variables", "variable"), ("world_flags", "world flag")):
             for name, t in loader.types.get(section, {}).items():
-                idx.names[name] = (kind, ex.TYPE_NAMES.get(t, t))
+                idx.names[name] = (kind, TYPE_NAMES.get(t, t))
         if loader.setup is not None:
             idx.roles = list(loader.setup.role_nodes)
         return idx
@@ -78,8 +78,9 @@ def _detail(world: World | None, kind: str, ident: str) -> str:
     if kind == "scene" and ident in world.scenes:
         s = world.scenes[ident]
         return f"{s.title} ({'ending' if s.ending else world.places[s.place].name})"
-    table = {"place": world.places, "area": world.areas, "character": world.characters,
-             "item": world.items}.get(kind)
+    tables: dict[str, dict[str, Any]] = {"place": world.places, "area": world.areas,
+                                         "character": world.characters, "item": world.items}
+    table = tables.get(kind)
     if table is not None and ident in table:
         return str(getattr(table[ident], "name", ""))
     if kind == "note":

@@ -19,10 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...engine import expr as ex
-from ...engine.model import Scene, World
-from ...scenario.errors import Problem, ScenarioError
-from ...scenario.loader import SECTION_KINDS, WORLD_FILE, Loader, _Entry
+from ...engine import World
+from ...engine.expr import EFFECT_FUNCTIONS, REFERENCE_FUNCTIONS
+from ...engine.model import Scene
+from ...scenario import Problem, ScenarioError
+from ...scenario.loader import SECTION_KINDS, WORLD_FILE, Loader
+from ...scenario.reader import Entry
 
 
 @dataclass
@@ -69,7 +71,8 @@ class IncrementalLoader(Loader):
         self.changed: list[str] = []
         self.declared: dict[str, set[tuple[Any, ...]]] = {}   # what each file read declares
         self._raw: dict[Path, bytes] = {}
-        self._current: tuple[str, bytes, Any, list[_Entry], bool] | None = None
+        self._current: tuple[str, bytes, dict[str, Any], list[tuple[str, str, Any, Any]],
+                             bool] | None = None
         self._pending_replay: list[Any] = []
         world = cache.get(str((root / WORLD_FILE).resolve()))
         self.world_same = world is not None and world.raw == self._bytes(root / WORLD_FILE)
@@ -93,7 +96,7 @@ class IncrementalLoader(Loader):
 
     # ----------------------------------------------------------------- reading
 
-    def read_file(self, path: Path, is_world: bool) -> list[_Entry]:
+    def read_file(self, path: Path, is_world: bool) -> list[Entry]:
         name = self.display(path)
         raw = self._bytes(path)
         unit = self.cache.get(name)
@@ -109,7 +112,7 @@ class IncrementalLoader(Loader):
         self._current = (name, raw or b"", mark, entries, is_world)
         return scenes
 
-    def _compile_early(self, entries: list[_Entry]) -> None:
+    def compile_early(self, entries: list[Entry]) -> None:
         if self._pending_replay and self.setup is not None:
             self.setup.ref.pending.extend(self._pending_replay)
             self._pending_replay = []
@@ -117,12 +120,12 @@ class IncrementalLoader(Loader):
         if self._current is not None and self.setup is not None and entries:
             self._compile_memo(self._current[0], entries)
         else:
-            super()._compile_early(entries)
+            super().compile_early(entries)
         if self._current is not None:
             self._record(*self._current, pending_mark)
             self._current = None
 
-    def _compile_memo(self, name: str, entries: list[_Entry]) -> None:
+    def _compile_memo(self, name: str, entries: list[Entry]) -> None:
         """Compile a changed file's scenes, reusing those whose own text and position are as
         before (typing in one scene recompiles that scene)."""
         assert self.setup is not None
@@ -143,7 +146,7 @@ class IncrementalLoader(Loader):
                 now[key] = hit
                 continue
             mark = len(pending)
-            super()._compile_early([e])
+            super().compile_early([e])
             if e.id in self.early_scenes:
                 scene = self.early_scenes[e.id]
                 now[key] = Memo(scene, list(pending[mark:]), scene_deps(scene))
@@ -207,9 +210,9 @@ class IncrementalLoader(Loader):
         if is_world:
             self.col.world, self.col.world_fields = unit.world, unit.world_fields
         for section, ident, key, node in unit.entries:
-            entry = _Entry(ident, key, node, name)
+            entry = Entry(ident, key, node, name)
             self.col.sections[section].append(entry)
-            self._declare(section, entry)
+            self.declare(section, entry)
             if section == "scenes" and ident in unit.scenes:
                 self.early_scenes[ident] = unit.scenes[ident]
         self.suppressions.update(unit.suppressions)
@@ -219,7 +222,7 @@ class IncrementalLoader(Loader):
             self._pending_replay.extend(unit.pending)
 
 
-_KIND_OF = {**{f: k for f, (k, _) in ex.REFERENCE_FUNCTIONS.items()}, **ex.EFFECT_FUNCTIONS}
+_KIND_OF = {**{f: k for f, (k, _) in REFERENCE_FUNCTIONS.items()}, **EFFECT_FUNCTIONS}
 
 
 def scene_deps(scene: Scene) -> set[tuple[str, str]]:

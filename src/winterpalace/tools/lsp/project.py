@@ -9,10 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...engine.model import World
-from ...scenario.errors import Problem
-from ...scenario.files import read_bounded
-from ...scenario.loader import WORLD_FILE
+from ...engine import World
+from ...scenario import WORLD_FILE, Problem, read_bounded
 from .. import analysis, suppress
 from . import incremental
 from .features import Index

@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from lsprotocol import types as T
+from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from ... import __version__
-from ...scenario.errors import Problem
-from ...scenario.loader import WORLD_FILE
+from ...scenario import WORLD_FILE, Problem
 from ..analysis import Stopped
 from . import features
 from .project import Project, find_root, quick_fix
@@ -94,7 +93,7 @@ class ScenarioServer(LanguageServer):
                 report = await loop.run_in_executor(self.loads, project.load)
             except Exception as e:
                 log.exception("load failed")
-                self.window_log_message(T.LogMessageParams(T.MessageType.Error,
+                self.window_log_message(types.LogMessageParams(types.MessageType.Error,
                                                            f"winterpalace: {e}"))
                 continue
             stale = set(project.overlays)   # edited files: old warnings would be misplaced
@@ -119,7 +118,7 @@ class ScenarioServer(LanguageServer):
             return
         except Exception as e:
             log.exception("analysis failed")
-            self.window_log_message(T.LogMessageParams(T.MessageType.Error,
+            self.window_log_message(types.LogMessageParams(types.MessageType.Error,
                                                        f"winterpalace: {e}"))
             return
         if not stale():
@@ -139,7 +138,7 @@ class ScenarioServer(LanguageServer):
             diags = [diagnostic(p, lines[p.line - 1] if 0 < p.line <= len(lines) else "")
                      for p in problems]
             self.text_document_publish_diagnostics(
-                T.PublishDiagnosticsParams(uri=path_to_uri(f), diagnostics=diags))
+                types.PublishDiagnosticsParams(uri=path_to_uri(f), diagnostics=diags))
         self.published[project.root] = files
 
     def lines_of(self, file: str) -> list[str]:
@@ -152,7 +151,7 @@ class ScenarioServer(LanguageServer):
             return []
 
 
-def diagnostic(p: Problem, text: str) -> T.Diagnostic:
+def diagnostic(p: Problem, text: str) -> types.Diagnostic:
     line = max(0, p.line - 1)
     col = max(0, p.col - 1)
     end = col + max(1, p.length)
@@ -161,10 +160,10 @@ def diagnostic(p: Problem, text: str) -> T.Diagnostic:
     if fix and difflib.SequenceMatcher(None, text[col:end], fix).ratio() >= 0.5:
         data = {"replace": fix}
     message = p.message + (f"; {p.hint}" if p.hint else "")
-    return T.Diagnostic(
-        range=T.Range(T.Position(line, col), T.Position(line, end)), message=message,
-        severity=T.DiagnosticSeverity.Error if p.severity == "error"
-        else T.DiagnosticSeverity.Warning,
+    return types.Diagnostic(
+        range=types.Range(types.Position(line, col), types.Position(line, end)), message=message,
+        severity=types.DiagnosticSeverity.Error if p.severity == "error"
+        else types.DiagnosticSeverity.Warning,
         code=p.code or _load_code(p.message), source="winterpalace", data=data)
 
 
@@ -181,27 +180,27 @@ def _load_code(message: str) -> str:
 server = ScenarioServer()
 
 
-@server.feature(T.TEXT_DOCUMENT_DID_OPEN)
-async def did_open(ls: ScenarioServer, params: T.DidOpenTextDocumentParams) -> None:
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+async def did_open(ls: ScenarioServer, params: types.DidOpenTextDocumentParams) -> None:
     ls.changed(params.text_document.uri)
 
 
-@server.feature(T.TEXT_DOCUMENT_DID_CHANGE)
-async def did_change(ls: ScenarioServer, params: T.DidChangeTextDocumentParams) -> None:
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+async def did_change(ls: ScenarioServer, params: types.DidChangeTextDocumentParams) -> None:
     ls.changed(params.text_document.uri)
 
 
-@server.feature(T.TEXT_DOCUMENT_DID_SAVE)
-async def did_save(ls: ScenarioServer, params: T.DidSaveTextDocumentParams) -> None:
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+async def did_save(ls: ScenarioServer, params: types.DidSaveTextDocumentParams) -> None:
     ls.changed(params.text_document.uri)
 
 
-@server.feature(T.TEXT_DOCUMENT_DID_CLOSE)
-async def did_close(ls: ScenarioServer, params: T.DidCloseTextDocumentParams) -> None:
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+async def did_close(ls: ScenarioServer, params: types.DidCloseTextDocumentParams) -> None:
     ls.changed(params.text_document.uri)   # back to the text on disk
 
 
-def _where(ls: ScenarioServer, uri: str, pos: T.Position) -> tuple[Project | None, Any, bool]:
+def _where(ls: ScenarioServer, uri: str, pos: types.Position) -> tuple[Project | None, Any, bool]:
     project = ls.project_for(uri)
     doc = ls.workspace.get_text_document(uri)
     ctx = context(list(doc.lines), pos.line, pos.character)
@@ -209,31 +208,31 @@ def _where(ls: ScenarioServer, uri: str, pos: T.Position) -> tuple[Project | Non
     return project, ctx, uri_to_path(uri).name == WORLD_FILE
 
 
-_ITEM_KINDS = {"scene": T.CompletionItemKind.Module, "place": T.CompletionItemKind.Folder,
-               "area": T.CompletionItemKind.Folder, "character": T.CompletionItemKind.Class,
-               "item": T.CompletionItemKind.Struct, "event": T.CompletionItemKind.Event,
-               "note": T.CompletionItemKind.Text, "variable": T.CompletionItemKind.Variable,
-               "world flag": T.CompletionItemKind.Variable,
-               "function": T.CompletionItemKind.Function,
-               "field": T.CompletionItemKind.Property, "value": T.CompletionItemKind.Value,
-               "code": T.CompletionItemKind.Constant}
+_ITEM_KINDS = {"scene": types.CompletionItemKind.Module, "place": types.CompletionItemKind.Folder,
+               "area": types.CompletionItemKind.Folder, "character": types.CompletionItemKind.Class,
+               "item": types.CompletionItemKind.Struct, "event": types.CompletionItemKind.Event,
+               "note": types.CompletionItemKind.Text, "variable": types.CompletionItemKind.Variable,
+               "world flag": types.CompletionItemKind.Variable,
+               "function": types.CompletionItemKind.Function,
+               "field": types.CompletionItemKind.Property, "value": types.CompletionItemKind.Value,
+               "code": types.CompletionItemKind.Constant}
 
 
-@server.feature(T.TEXT_DOCUMENT_COMPLETION,
-                T.CompletionOptions(trigger_characters=[" ", "(", "{", ":"]))
-def completion(ls: ScenarioServer, params: T.CompletionParams) -> T.CompletionList:
+@server.feature(types.TEXT_DOCUMENT_COMPLETION,
+                types.CompletionOptions(trigger_characters=[" ", "(", "{", ":"]))
+def completion(ls: ScenarioServer, params: types.CompletionParams) -> types.CompletionList:
     project, ctx, is_world = _where(ls, params.text_document.uri, params.position)
     if project is None:
-        return T.CompletionList(is_incomplete=False, items=[])
-    items = [T.CompletionItem(
+        return types.CompletionList(is_incomplete=False, items=[])
+    items = [types.CompletionItem(
         label=it.label, kind=_ITEM_KINDS.get(it.kind), detail=it.detail or it.kind,
-        documentation=T.MarkupContent(T.MarkupKind.Markdown, it.doc) if it.doc else None)
+        documentation=types.MarkupContent(types.MarkupKind.Markdown, it.doc) if it.doc else None)
         for it in features.complete(ctx, project.index, is_world)]
-    return T.CompletionList(is_incomplete=False, items=items)
+    return types.CompletionList(is_incomplete=False, items=items)
 
 
-@server.feature(T.TEXT_DOCUMENT_DEFINITION)
-def definition(ls: ScenarioServer, params: T.DefinitionParams) -> T.Location | None:
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+def definition(ls: ScenarioServer, params: types.DefinitionParams) -> types.Location | None:
     project, ctx, _ = _where(ls, params.text_document.uri, params.position)
     if project is None:
         return None
@@ -241,36 +240,36 @@ def definition(ls: ScenarioServer, params: T.DefinitionParams) -> T.Location | N
     if thing is None:
         return None
     file = thing.file if Path(thing.file).is_absolute() else str(project.root / thing.file)
-    at = T.Position(max(0, thing.line - 1), max(0, thing.col - 1))
-    return T.Location(uri=path_to_uri(file), range=T.Range(at, T.Position(at.line,
+    at = types.Position(max(0, thing.line - 1), max(0, thing.col - 1))
+    return types.Location(uri=path_to_uri(file), range=types.Range(at, types.Position(at.line,
                                                                           at.character
                                                                           + len(thing.id))))
 
 
-@server.feature(T.TEXT_DOCUMENT_HOVER)
-def hover(ls: ScenarioServer, params: T.HoverParams) -> T.Hover | None:
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: ScenarioServer, params: types.HoverParams) -> types.Hover | None:
     project, ctx, is_world = _where(ls, params.text_document.uri, params.position)
     if project is None:
         return None
     text = features.hover(ctx, project.index, is_world)
     if not text:
         return None
-    return T.Hover(contents=T.MarkupContent(T.MarkupKind.Markdown, text))
+    return types.Hover(contents=types.MarkupContent(types.MarkupKind.Markdown, text))
 
 
-@server.feature(T.TEXT_DOCUMENT_CODE_ACTION,
-                T.CodeActionOptions(code_action_kinds=[T.CodeActionKind.QuickFix]))
-def code_action(ls: ScenarioServer, params: T.CodeActionParams) -> list[T.CodeAction]:
+@server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+def code_action(ls: ScenarioServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     out = []
     for d in params.context.diagnostics:
         data = d.data if isinstance(d.data, dict) else None
         if not data or "replace" not in data:
             continue
         new = str(data["replace"])
-        out.append(T.CodeAction(
-            title=f"Change to `{new}`", kind=T.CodeActionKind.QuickFix, diagnostics=[d],
-            is_preferred=True, edit=T.WorkspaceEdit(changes={
-                params.text_document.uri: [T.TextEdit(range=d.range, new_text=new)]})))
+        out.append(types.CodeAction(
+            title=f"Change to `{new}`", kind=types.CodeActionKind.QuickFix, diagnostics=[d],
+            is_preferred=True, edit=types.WorkspaceEdit(changes={
+                params.text_document.uri: [types.TextEdit(range=d.range, new_text=new)]})))
     return out
 
 

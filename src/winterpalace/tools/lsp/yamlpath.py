@@ -43,7 +43,7 @@ class Context:
 def kind_of(path: list[str]) -> str | None:
     """The kind of mapping at `path` (None: the top of a file, or unknown)."""
     for pattern, kind in _KINDS:
-        if len(pattern) == len(path) and all(p == "*" or p == q for p, q in zip(pattern, path)):
+        if len(pattern) == len(path) and all(p == "*" or p == q for p, q in zip(pattern, path, strict=False)):
             return kind
     return None
 

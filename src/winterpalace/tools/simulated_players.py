@@ -28,10 +28,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import expr as ex
-from ..engine.model import World
-from ..engine.state import WorldState
-from . import analysis as an
+from ..engine import World, WorldState
+from ..engine.expr import Condition, Effect, ExprError, parse
+from .analysis import RoleReach, only_role_false, open_to, reach_role
 
 _ASSIGN_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*(.*)$", re.S)
 _WORLD_CALLS = {"fired"}
@@ -46,7 +45,7 @@ class Write:
     start: int                     # the earliest minute it can happen
     end: int                       # the latest minute the writer can still do it
     by: str                        # who and where, for people: `sailor in sailor_canal`
-    cond: ex.Condition | None = None   # the writer's condition, when it reads only the world
+    cond: Condition | None = None   # the writer's condition, when it reads only the world
     role: str = ""                 # the writer's role (what `role` reads in `cond`)
     also: tuple[tuple[str, Any], ...] = ()   # flags set at the same moment (a vote's seats)
 
@@ -54,7 +53,7 @@ class Write:
         return ((self.flag, self.value),) + self.also
 
     def describe(self, world: World) -> str:
-        sets = ", ".join(f"{k} = {_show(v)}" for k, v in self.changes())
+        sets = ", ".join(f"{k} = {shown(v)}" for k, v in self.changes())
         return f"{sets} ({self.by}, from {world.clock.hhmm(self.start)})"
 
 
@@ -71,13 +70,13 @@ class Plan:
                        for w in self.flags.get(flag, ())})
 
     def to_dict(self) -> dict[str, Any]:
-        return {f: sorted({_show(w.value) for w in ws}) for f, ws in self.flags.items()}
+        return {f: sorted({shown(w.value) for w in ws}) for f, ws in self.flags.items()}
 
 
-def plan(world: World, reach: dict[str, an.RoleReach] | None = None) -> dict[str, Plan]:
+def plan(world: World, reach: dict[str, RoleReach] | None = None) -> dict[str, Plan]:
     """For every role: the world flags other players may change, and how."""
     if reach is None:
-        reach = {rid: an.reach_role(world, rid) for rid in world.roles}
+        reach = {rid: reach_role(world, rid) for rid in world.roles}
     by_role: dict[str, list[Write]] = {rid: [] for rid in world.roles}
     skipped: dict[str, list[str]] = {rid: [] for rid in world.roles}
     end = world.clock.end
@@ -86,7 +85,7 @@ def plan(world: World, reach: dict[str, an.RoleReach] | None = None) -> dict[str
             scene = world.scenes[sid]
             lo, hi = rr.earliest[sid], rr.latest.get(sid, end)
             for ch in scene.choices:
-                if not an.open_to(ch, rid):
+                if not open_to(ch, rid):
                     continue   # `role == "x"`: a gate, not something this role can do
                 start = lo if ch.after is None else max(lo, ch.after)
                 stop = hi if ch.before is None else min(hi, ch.before - 1)
@@ -104,7 +103,7 @@ def plan(world: World, reach: dict[str, an.RoleReach] | None = None) -> dict[str
             if not world.roles[rid].start_time <= ev.at <= end:
                 continue
             for r in ev.reaches:
-                if r.cond is not None and an._only_role_false(r.cond, rid):
+                if r.cond is not None and only_role_false(r.cond, rid):
                     continue
                 cond = r.cond if _world_only(world, r.cond) else None
                 for eff in r.effects:
@@ -129,8 +128,8 @@ def plan(world: World, reach: dict[str, an.RoleReach] | None = None) -> dict[str
     return out
 
 
-def _writes(world: World, eff: ex.Effect, start: int, end: int, by: str,
-            cond: ex.Condition | None, role: str, out: list[Write], skipped: list[str]) -> None:
+def _writes(world: World, eff: Effect, start: int, end: int, by: str,
+            cond: Condition | None, role: str, out: list[Write], skipped: list[str]) -> None:
     if not eff.world:
         return
     m = _ASSIGN_RE.match(eff.source)
@@ -148,8 +147,8 @@ def _writes(world: World, eff: ex.Effect, start: int, end: int, by: str,
 def _literal(world: World, flag: str, rhs: str) -> list[Any] | None:
     """The value an assignment gives, when it can be known without playing."""
     try:
-        node = ex.parse(rhs)
-    except ex.ExprError:
+        node = parse(rhs)
+    except ExprError:
         return None
     if node.kind == "lit":
         return [node.value]
@@ -165,10 +164,10 @@ def _vote_writes(world: World) -> list[Write]:
     """A class vote sets its flag to `carried` or `lost` when counted, at its hold time."""
     if world.lesson is None:
         return []
-    from ..engine import votes as vt
+    from ..engine.votes import historical
     out = []
     for v in world.lesson.votes.values():
-        hist = vt.historical(world, v)
+        hist = historical(world, v)
         for carried in (True, False):
             value = v.carried if carried else v.lost
             also: tuple[tuple[str, Any], ...] = ()
@@ -190,7 +189,7 @@ def _smallest_carrying(world: World, v: Any) -> int:
     return sum(seats) // 2 + 1 if seats else 1
 
 
-def _world_only(world: World, cond: ex.Condition | None) -> bool:
+def _world_only(world: World, cond: Condition | None) -> bool:
     """Whether a condition reads nothing but the shared world (flags, time, events, role)."""
     if cond is None:
         return False
@@ -198,7 +197,7 @@ def _world_only(world: World, cond: ex.Condition | None) -> bool:
     return cond.reads <= names and all(f in _WORLD_CALLS for f, _ in cond.calls)
 
 
-def _show(v: Any) -> str:
+def shown(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     return f'"{v}"' if isinstance(v, str) else str(v)
@@ -213,7 +212,7 @@ def draw(p: Plan, seed: int) -> list[Write]:
         return []
     rng = random.Random(seed ^ 0x07E5)
     out = []
-    for flag, writes in p.flags.items():
+    for _flag, writes in p.flags.items():
         values: dict[tuple[Any, ...], list[Write]] = {}
         for w in writes:
             values.setdefault(w.changes(), []).append(w)

@@ -10,7 +10,7 @@ import pytest
 from winterpalace.cli import main
 from winterpalace.engine import engine as eng
 from winterpalace.scenario import load_scenario
-from winterpalace.tools import others, walkthrough
+from winterpalace.tools import simulated_players, walkthrough
 from winterpalace.tools.randomtest import random_test
 
 # Role `a` can only go through the gate when role `b` has opened it; `b` can only open it while
@@ -70,7 +70,7 @@ def two(tmp_path: Path) -> Path:
 
 def test_plan_lists_other_roles_writes_with_times_and_conditions(two: Path) -> None:
     world = load_scenario(two)
-    plans = others.plan(world)
+    plans = simulated_players.plan(world)
     writes = plans["a"].flags["gate"]
     assert sorted(w.value for w in writes) == ["open", "slammed"]
     opened = next(w for w in writes if w.value == "open")
@@ -85,9 +85,9 @@ def test_plan_lists_other_roles_writes_with_times_and_conditions(two: Path) -> N
 
 def test_pending_write_waits_for_the_writers_condition(two: Path) -> None:
     world = load_scenario(two)
-    opened = next(w for w in others.plan(world)["a"].flags["gate"] if w.value == "open")
+    opened = next(w for w in simulated_players.plan(world)["a"].flags["gate"] if w.value == "open")
     ws = eng.new_world(world)
-    pending = others.Pending(world, [opened])
+    pending = simulated_players.Pending(world, [opened])
     t = world.clock.parse_time("20:40")
     ws, applied = pending.due(ws, t)                 # no crowd yet: b cannot open it
     assert applied == [] and ws.flags["gate"] == "shut" and pending.writes == [opened]
