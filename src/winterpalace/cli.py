@@ -26,8 +26,7 @@ from .errors import (
 )
 from .program import add_cache_argument, add_subcommands, internal_error, saved_on_leaving
 from .sanitise import printable
-from .scenario import cache, default_scenario_dir
-from .scenario.report import load_or_report
+from .scenario import cache, default_scenario_dir, load_or_report
 
 if TYPE_CHECKING:
     from .menus import ScenarioWatcher
@@ -265,7 +264,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             return EXIT_ERROR
     watcher = None
     if getattr(args, "watch", False):
-        from .tools.watch import Watcher
+        from .tools import Watcher
         watcher = Watcher(args.scenes or default_scenario_dir())
     try:
         if plain_wanted(args):

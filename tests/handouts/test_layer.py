@@ -45,4 +45,5 @@ def test_the_class_session_is_one_package_below_the_command_line() -> None:
     for name in ("session.py", "tools/simulated_players.py"):
         mods = _imports(PKG / name)
         # counting is the engine's (its votes module, or the engine's public API)
-        assert mods & {"winterpalace.engine.votes", "winterpalace.engine.single_player"}, name
+        assert mods & {"winterpalace.engine.votes", "winterpalace.engine.single_player",
+                       "winterpalace.engine.historical"}, name

@@ -8,9 +8,7 @@ choices at the decision; the class clock holds at the vote's `hold:` time until 
 
 from __future__ import annotations
 
-from ..engine import PlayerState, World
-from ..engine.model import Vote
-from ..engine.votes import Ballot, Tally, ballot_option, ballot_time, tally
+from ..engine import Ballot, PlayerState, Tally, Vote, World, ballot_option, ballot_time, tally
 
 BALLOTS = ("open", "secret")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK, stderr
-from ..scenario.report import load_or_report
+from ..scenario import load_or_report
 
 if TYPE_CHECKING:       # the server's modules are imported only when a command needs them
     from ..engine import World

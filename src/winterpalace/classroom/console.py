@@ -26,7 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..commands import Command, CommandTable
-from ..engine.clock import parse_duration
+from ..engine import parse_duration
 from ..sanitise import printable
 from . import codes
 from .room import LogLine, Result, Room

@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine import PlayerState, World
-from ..engine.model import Decision, Scene
-from ..engine.votes import Tally, historical
+from ..engine import Decision, PlayerState, Scene, Tally, World, historical
+from ..handouts import slug
 from ..handouts.metrics import SANS
-from ..handouts.packets import slug
 from ..handouts.page import esc, md_escape, page
 from .class_folder import make_private_dir, write_private
 from .room import Player, Room

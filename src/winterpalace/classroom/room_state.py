@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import engine
-from ..engine import PlayerState, Turn, View, World, WorldState
-from ..engine.events import told_view
-from ..engine.votes import faction_of as faction_in_game
+from ..engine import PlayerState, Turn, View, World, WorldState, told_view
+from ..engine import faction_of as faction_in_game
 from ..errors import WinterPalaceError
 from ..session import Output
 from .ballots import BALLOTS, ClassVotes

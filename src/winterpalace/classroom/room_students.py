@@ -7,8 +7,7 @@ import dataclasses
 from typing import Any
 
 from .. import engine
-from ..engine import Turn, format_duration
-from ..engine.events import told_turn
+from ..engine import Turn, format_duration, told_turn
 from ..session import Notice
 from .names import clean_name, name_key
 from .room_clock import RoomClock

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import WorldState
-from ..engine.model import Vote
+from ..engine import Vote, WorldState
 from ..session import Notice
 from .room_news import RoomNews
 from .room_state import Player, Result

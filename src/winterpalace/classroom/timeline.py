@@ -17,8 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..engine import Clock, PlayerState, World
-from ..engine.votes import Tally
+from ..engine import Clock, PlayerState, Tally, World
 from ..handouts.metrics import SANS, clip, text_width
 from ..handouts.page import esc
 from .room import Player, Room

@@ -64,6 +64,7 @@ from .expr import (
     BOOL,
     EFFECT_FUNCTIONS,
     INT,
+    KEYWORDS,
     REFERENCE_FUNCTIONS,
     STR,
     TIME,
@@ -160,7 +161,7 @@ __all__ = [
     "ChoiceView", "EndingView", "Narration", "NightSummary", "Stop", "Turn", "View",
     "told_turn", "told_view",
     # the expression language
-    "BOOL", "EFFECT_FUNCTIONS", "INT", "REFERENCE_FUNCTIONS", "STR", "TIME", "TYPE_NAMES",
+    "BOOL", "EFFECT_FUNCTIONS", "INT", "KEYWORDS", "REFERENCE_FUNCTIONS", "STR", "TIME", "TYPE_NAMES",
     "VALUE_FUNCTIONS", "Condition", "Effect", "ExprError", "Node", "Symbols", "compile_effect",
     "compile_expr", "parse_expr", "suggest", "value_type",
     # limits

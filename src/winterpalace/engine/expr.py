@@ -83,7 +83,7 @@ _TOKEN_RE = re.compile(r"""
   | (?P<op>==|!=|<=|>=|\+=|-=|[-+*/%<>=(),])
 """, re.VERBOSE)
 
-_KEYWORDS = {"and", "or", "not", "true", "false"}
+KEYWORDS = frozenset({"and", "or", "not", "true", "false"})
 
 
 @dataclass(slots=True)
@@ -121,7 +121,7 @@ def tokenize(src: str) -> list[Tok]:
                 raise ExprError(f"`{m.group()}` is not a time of day", pos, len(m.group()),
                                 "times run from 00:00 to 23:59")
         if kind != "ws":
-            if kind == "name" and m.group() in _KEYWORDS:
+            if kind == "name" and m.group() in KEYWORDS:
                 kind = m.group()
             toks.append(Tok(kind, m.group(), pos))
         pos = m.end()

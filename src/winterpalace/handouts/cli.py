@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK, stderr
-from ..scenario.report import load_or_report
+from ..scenario import load_or_report
 from .balance import BalanceError, assign, describe, plan
 from .packets import PacketError, packet_name, stem_of, too_long, write_packets
 from .sheetstyle import BOX_HEIGHT_MM

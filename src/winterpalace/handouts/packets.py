@@ -27,8 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine import World
-from ..engine.model import Packet
+from ..engine import Packet, World
 from ..errors import WinterPalaceError
 from . import fit
 from .balance import Seat, plan

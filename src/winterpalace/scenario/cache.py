@@ -50,14 +50,16 @@ from pathlib import Path
 from typing import Any, Self
 
 from .. import __version__
-from ..engine import Clock, World, model
-from ..engine.expr import (
+from ..engine import (
+    Clock,
     Condition,
     Effect,
     ExprError,
     Symbols,
+    World,
     compile_effect,
     compile_expr,
+    model,
     value_type,
 )
 

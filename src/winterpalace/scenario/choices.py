@@ -3,7 +3,7 @@ closed (`otherwise:`), effects and result."""
 
 from __future__ import annotations
 
-from ..engine.model import Choice
+from ..engine import Choice
 from .context import Setup
 from .fields import CHOICE_FIELDS
 from .lint import read_lint

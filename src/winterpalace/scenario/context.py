@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine import Clock
-from ..engine.expr import Symbols, suggest
-from ..engine.model import Scene
+from ..engine import Clock, Scene, Symbols, suggest
 from .reader import Entry, NodeReader
 from .yamlnodes import Node, ScalarNode
 

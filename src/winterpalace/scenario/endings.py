@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine.expr import Symbols
-from ..engine.model import Ending, Template
+from ..engine import Ending, Symbols, Template
 from .fields import ENDING_FIELDS
 from .reader import Entry, NodeReader
 from .yamlnodes import Node

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.limits import EXCERPT_WIDTH, clip_middle
+from ..engine import EXCERPT_WIDTH, clip_middle
 from ..errors import WinterPalaceError
 from ..sanitise import escaped
 from .files import FileProblem, read_bounded

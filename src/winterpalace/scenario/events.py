@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..engine.expr import Condition, Symbols, suggest
-from ..engine.model import Event, Reach
+from ..engine import Condition, Event, Reach, Symbols, suggest
 from .context import References, Setup
 from .errors import Problem
 from .fields import EVENT_FIELDS, REACH_FIELDS

@@ -14,7 +14,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engine.limits import MAX_FILE_BYTES, MAX_FILES, MAX_FOLDER_DEPTH, MAX_FOLDER_ENTRIES
+from ..engine import MAX_FILE_BYTES, MAX_FILES, MAX_FOLDER_DEPTH, MAX_FOLDER_ENTRIES
 from ..errors import WinterPalaceError
 
 WORLD_FILE = "world.yaml"

@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import Clock
-from ..engine.expr import INT, TYPE_NAMES, suggest, value_type
-from ..engine.model import Excerpt, Faction, Lesson, Packet, Scene, Vote
+from ..engine import (
+    INT,
+    TYPE_NAMES,
+    Clock,
+    Excerpt,
+    Faction,
+    Lesson,
+    Packet,
+    Scene,
+    Vote,
+    suggest,
+    value_type,
+)
 from .reader import Entry, NodeReader
 from .yamlnodes import Node, ScalarNode
 

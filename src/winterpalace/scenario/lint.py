@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..engine.model import Where
+from ..engine import Where
 
 if TYPE_CHECKING:
     from yaml.nodes import Node

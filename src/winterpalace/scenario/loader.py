@@ -22,11 +22,7 @@ from typing import Any
 
 import yaml
 
-from ..engine import World
-from ..engine.clock import parse_hhmm
-from ..engine.expr import Symbols
-from ..engine.limits import MAX_TOTAL_BYTES
-from ..engine.model import Scene
+from ..engine import MAX_TOTAL_BYTES, Scene, Symbols, World, parse_hhmm
 from .cascades import without_cascades
 from .context import KINDS, SECTION_KINDS, References, Setup
 from .errors import Problem, ScenarioError

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..engine import Clock
-from ..engine.expr import Symbols
-from ..engine.model import Area, Character, Place, Stint
+from ..engine import Area, Character, Clock, Place, Stint, Symbols
 from .context import References
 from .fields import AREA_FIELDS, CHARACTER_FIELDS, PLACE_FIELDS, STINT_FIELDS
 from .reader import Entry, NodeReader

@@ -11,20 +11,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from ..engine import Clock
-from ..engine.clock import parse_duration, parse_hhmm
-from ..engine.expr import (
+from ..engine import (
     BOOL,
+    MAX_NUMBER,
+    MAX_PROBLEMS,
+    MAX_TEXT,
+    Clock,
     Condition,
     Effect,
     ExprError,
     Symbols,
+    Template,
+    Where,
+    clip_middle,
     compile_effect,
     compile_expr,
+    parse_duration,
+    parse_hhmm,
     suggest,
 )
-from ..engine.limits import MAX_NUMBER, MAX_PROBLEMS, MAX_TEXT, clip_middle
-from ..engine.model import Template, Where
 from ..errors import WinterPalaceError
 from .errors import Problem
 from .fields import Fields

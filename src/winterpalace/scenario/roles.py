@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import Clock
-from ..engine.expr import TYPE_NAMES, suggest, value_type
-from ..engine.limits import MAX_TEXT
-from ..engine.model import Role
+from ..engine import MAX_TEXT, TYPE_NAMES, Clock, Role, suggest, value_type
 from .context import References
 from .fields import CLOCK_FIELDS, ROLE_FIELDS
 from .reader import Entry, NodeReader

@@ -3,8 +3,7 @@ redirects; or an ending, in endings.py), content notes and the marked decision."
 
 from __future__ import annotations
 
-from ..engine.expr import Symbols, suggest
-from ..engine.model import Choice, Decision, Redirect, Scene, Variant
+from ..engine import Choice, Decision, Redirect, Scene, Symbols, Variant, suggest
 from .choices import compile_choice
 from .context import Setup
 from .endings import compile_ending

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine.limits import MAX_TOTAL_BYTES
+from ..engine import MAX_TOTAL_BYTES
 from .files import WORLD_FILE, FileProblem, Found, Namer, find_yaml, read_bounded
 
 

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..engine.expr import BOOL, INT, STR, TYPE_NAMES, suggest
-from ..engine.model import Stat
+from ..engine import BOOL, INT, STR, TYPE_NAMES, Stat, suggest
 
 if TYPE_CHECKING:
     from .reader import NodeReader

@@ -19,9 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..engine.expr import BOOL, ExprError
-from ..engine.limits import MAX_TEXT_NESTING
-from ..engine.model import Template, TextIf
+from ..engine import BOOL, MAX_TEXT_NESTING, ExprError, Template, TextIf
 
 # compile(source, want) -> Condition; raises ExprError with an offset into `source`.
 Compile = Callable[[str, "str | None"], Any]

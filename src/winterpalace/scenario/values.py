@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..engine.expr import _KEYWORDS, STR, value_type
-from ..engine.limits import MAX_TEXT
-from ..engine.model import Item
+from ..engine import KEYWORDS, MAX_TEXT, STR, Item, value_type
 from .fields import ITEM_FIELDS
 from .reader import Entry, NodeReader
 from .yamlnodes import ScalarNode
@@ -30,7 +28,7 @@ def declare_value(ld: NodeReader, out: Declared, types: dict[str, str], entry: E
                  f"it is already declared at {first.file}:{first.line}",
                  length=len(name))
         return False
-    if not name.isidentifier() or name in _KEYWORDS or name in ("time", "role"):
+    if not name.isidentifier() or name in KEYWORDS or name in ("time", "role"):
         ld.error(file, k, f"`{name}` cannot be a variable name",
                  "use letters, digits and _; not a keyword, `time` or `role`")
         return False

@@ -31,7 +31,7 @@ from yaml.events import MappingEndEvent, MappingStartEvent, StreamEndEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-from ..engine.limits import MAX_YAML_DEPTH, MAX_YAML_NODES, YAML_CHARS_PER_NODE
+from ..engine import MAX_YAML_DEPTH, MAX_YAML_NODES, YAML_CHARS_PER_NODE
 from ..errors import WinterPalaceError
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "stream"]

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import World
-from ..engine.model import Where
+from ..engine import Where, World
 from .checks import run_all
 from .checks.arrival import (
     RoleReach,

@@ -23,9 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import engine
-from ..engine import World
-from ..engine.engine import Context, taken_here
-from ..engine.state import rng_seed
+from ..engine import Context, World, rng_seed, taken_here
 from . import simulated_players
 
 MAX_STEPS = 5_000   # actions in one playthrough before it counts as a loop
@@ -249,7 +247,7 @@ def visible_options(world: World, ws: Any, ps: Any) -> list[tuple[str, int]]:
 def text_parts(world: World) -> dict[str, list[tuple[str, Any]]]:
     """Per scene, what a player may or may not be shown: each variant (`scene~v1`) and each
     branch of conditional text (`scene~t1+` when it holds, `scene~t1-` when not)."""
-    from ..engine.model import TextIf
+    from ..engine import TextIf
     out: dict[str, list[tuple[str, Any]]] = {}
     for sid, s in world.scenes.items():
         parts: list[tuple[str, Any]] = []

@@ -28,8 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import World, WorldState
-from ..engine.expr import Condition, Effect, ExprError, parse
+from ..engine import Condition, Effect, ExprError, World, WorldState, parse_expr
 from .analysis import RoleReach, only_role_false, open_to, reach_role
 
 _ASSIGN_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*(.*)$", re.S)
@@ -147,7 +146,7 @@ def _writes(world: World, eff: Effect, start: int, end: int, by: str,
 def _literal(world: World, flag: str, rhs: str) -> list[Any] | None:
     """The value an assignment gives, when it can be known without playing."""
     try:
-        node = parse(rhs)
+        node = parse_expr(rhs)
     except ExprError:
         return None
     if node.kind == "lit":
@@ -164,7 +163,7 @@ def _vote_writes(world: World) -> list[Write]:
     """A class vote sets its flag to `carried` or `lost` when counted, at its hold time."""
     if world.lesson is None:
         return []
-    from ..engine.votes import historical
+    from ..engine import historical
     out = []
     for v in world.lesson.votes.values():
         hist = historical(world, v)

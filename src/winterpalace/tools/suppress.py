@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import World
-from ..engine.expr import suggest
+from ..engine import World, suggest
 from ..scenario import Problem, Suppression
 from .codes import CODES
 

@@ -10,9 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...engine import World
-from ...engine.expr import Condition, ExprError, Node, parse
-from ...engine.model import Choice, Scene
+from ...engine import Choice, Condition, ExprError, Node, Scene, World, parse_expr
 from ...errors import WinterPalaceError
 
 __all__ = ['RoleReach', 'Stopped', 'components', 'event_moves', 'only_role_false', 'open_to', 'reach_role', 'role_moves']
@@ -64,7 +62,7 @@ def _role_truth_of(cond: Condition, role: str) -> bool | None:
     key = (cond.source, role)
     if key not in _ROLE_TRUTH:
         try:
-            _ROLE_TRUTH[key] = _role_truth(parse(cond.source), role)
+            _ROLE_TRUTH[key] = _role_truth(parse_expr(cond.source), role)
         except ExprError:
             _ROLE_TRUTH[key] = None
     return _ROLE_TRUTH[key]

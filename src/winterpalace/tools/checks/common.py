@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...engine import World
-from ...engine.model import Choice, Scene, Where
+from ...engine import Choice, Scene, Where, World
 from ...scenario import Problem
 from .arrival import RoleReach, Stopped, components
 from .states import Facts, TooMany, Uses, candidate_states, choice_open

@@ -3,8 +3,7 @@ possible (dead ends): heuristics over candidate states, and worded as such."""
 
 from __future__ import annotations
 
-from ...engine.expr import Condition
-from ...engine.model import Scene
+from ...engine import Condition, Scene
 from .arrival import open_to
 from .common import Analysis, ever_enabled, revisitable_scenes, scene_roles, warn
 from .states import Facts, TooMany, candidate_states, choice_open

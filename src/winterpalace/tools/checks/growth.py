@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...engine.expr import ExprError, parse
-from ...engine.limits import MAX_NUMBER, MAX_TEXT
-from ...engine.model import Where
+from ...engine import MAX_NUMBER, MAX_TEXT, ExprError, Where, parse_expr
 from .common import Analysis, revisitable_scenes, warn
 
 __all__ = ['check']
@@ -35,7 +33,7 @@ def _doubles(source: str) -> str | None:
         return None
     name, op, rhs = m.groups()
     try:
-        node = parse(rhs)
+        node = parse_expr(rhs)
     except ExprError:
         return None
     uses, ops, factors = 0, set(), []

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ...engine.expr import suggest
-from ...engine.model import Choice, Scene
+from ...engine import Choice, Scene, suggest
 from .arrival import open_to
 from .common import scene_roles, warn
 from .states import TooMany, candidate_states, choice_open
@@ -26,10 +25,7 @@ def command_words() -> dict[str, tuple[str, CommandTable[Handler]]]:
     from ...session import Session
     game = Session.commands(Session.__new__(Session))
     words = dict.fromkeys(game.words(aliases=True), ("the game", game))
-    try:
-        from ...classroom.player import ClassroomSession
-    except ImportError:   # the classroom is optional
-        return words
+    from ...classroom import ClassroomSession
     room = ClassroomSession.__new__(ClassroomSession)
     in_class = ClassroomSession.commands(room)
     for w in in_class.words(aliases=True):

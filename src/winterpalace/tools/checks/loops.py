@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from ...engine import World
-from ...engine.engine import MAX_REDIRECTS
-from ...engine.model import Choice, Scene
+from ...engine import MAX_REDIRECTS, Choice, Scene, World
 from .arrival import components, open_to, role_moves
 from .common import ever_enabled, scene_roles, warn
 from .states import TooMany, candidate_states

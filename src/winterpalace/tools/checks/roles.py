@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ...engine import World
-from ...engine.model import Where
+from ...engine import Where, World
 from .arrival import only_role_false, open_to, role_moves
 from .common import scene_roles, warn
 

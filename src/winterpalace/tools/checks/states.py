@@ -9,10 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...engine import World
-from ...engine.engine import where_is
-from ...engine.expr import Condition, ExprError, parse
-from ...engine.model import Choice, Scene, Where
+from ...engine import Choice, Condition, ExprError, Scene, Where, World, parse_expr, where_is
 from ...errors import WinterPalaceError
 
 __all__ = ['Facts', 'FakeContext', 'MAX_COMBINATIONS', 'TooMany', 'Uses', 'candidate_states', 'choice_open', 'conditions_of', 'constants', 'show_value', 'text_thing', 'uses']
@@ -153,7 +150,7 @@ def _constants(source: str, world: World) -> tuple[set[int], set[int], set[str]]
     times: set[int] = set()
     texts: set[str] = set()
     try:
-        node = parse(source)
+        node = parse_expr(source)
     except ExprError:
         return ints, times, texts
     stack = [node]

@@ -6,9 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from ...engine import World
-from ...engine.expr import ExprError, parse, suggest
-from ...engine.model import Where
+from ...engine import ExprError, Where, World, parse_expr, suggest
 from .common import warn
 from .states import conditions_of
 
@@ -62,7 +60,7 @@ def possible_values(world: World, conditions: list[tuple[Any, Where]] | None = N
 
 def _literal(src: str) -> str | None:
     try:
-        node = parse(src)
+        node = parse_expr(src)
     except ExprError:
         return None
     return node.value if node.kind == "lit" and isinstance(node.value, str) else None
@@ -71,7 +69,7 @@ def _literal(src: str) -> str | None:
 def _comparisons(source: str) -> Iterator[tuple[str, str]]:
     """(name, text) for every `name == "text"` / `!=` in an expression."""
     try:
-        stack = [parse(source)]
+        stack = [parse_expr(source)]
     except ExprError:
         return
     while stack:

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...engine import World
-from ...engine.expr import EFFECT_FUNCTIONS, REFERENCE_FUNCTIONS, TYPE_NAMES
+from ...engine import EFFECT_FUNCTIONS, REFERENCE_FUNCTIONS, TYPE_NAMES, World
 from ..codes import CODES
 from ..fielddocs import FIELDS, tables
 from .yamlpath import Context, kind_of

@@ -19,11 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...engine import World
-from ...engine.expr import EFFECT_FUNCTIONS, REFERENCE_FUNCTIONS
-from ...engine.model import Scene
-from ...scenario import Problem, ScenarioError
-from ...scenario.loader import SECTION_KINDS, WORLD_FILE, Loader
+from ...engine import EFFECT_FUNCTIONS, REFERENCE_FUNCTIONS, Scene, World
+from ...scenario import WORLD_FILE, Problem, ScenarioError
+from ...scenario.loader import SECTION_KINDS, Loader
 from ...scenario.reader import Entry
 
 
