@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import engine as eng
+from . import engine
 from .commands import Command, CommandTable
 from .engine import (
     ChoiceView,
@@ -113,7 +113,7 @@ class Session:
 
     @classmethod
     def new(cls, world: World, role: str, seed: int = 0) -> tuple[Session, Turn]:
-        game, turn = eng.new_game(world, role, seed)
+        game, turn = engine.new_game(world, role, seed)
         return cls(world, game), turn
 
     def view(self) -> View:
@@ -121,7 +121,7 @@ class Session:
 
     def view_of(self, game: Game) -> View:
         """What the player would see in `game` (raises if the scenario cannot show it)."""
-        v = eng.view(self.world, game.world, game.player)
+        v = engine.view(self.world, game.world, game.player)
         return told_view(v) if self.gentle else v
 
     def shown(self, turn: Turn) -> Turn:
@@ -310,7 +310,7 @@ class Session:
         knows, and nothing they have not heard of."""
         w, p = self.world, self.game.player
         first: dict[str, int] = {}
-        for t, sid in eng.stays(w, p.trail):
+        for t, sid in engine.stays(w, p.trail):
             sc = w.scenes.get(sid)
             if sc is not None and sc.ending is None and sc.place not in first:
                 first[sc.place] = t
@@ -630,11 +630,11 @@ class Session:
     # these to act on the room's world state and to respect the facilitator's clock.
 
     def apply_choice(self, index: int) -> tuple[Game, Turn]:
-        ws, ps, turn = eng.choose(self.world, self.game.world, self.game.player, index)
+        ws, ps, turn = engine.choose(self.world, self.game.world, self.game.player, index)
         return Game(ws, ps), turn
 
     def apply_wait(self, minutes: int | None) -> tuple[Game, Turn]:
-        ws, ps, turn = eng.wait(self.world, self.game.world, self.game.player, minutes)
+        ws, ps, turn = engine.wait(self.world, self.game.world, self.game.player, minutes)
         return Game(ws, ps), turn
 
     def apply_wait_on(self) -> tuple[Game, Turn]:
@@ -647,7 +647,7 @@ class Session:
         if type(self).apply_wait is not Session.apply_wait:
             return self._wait_on_by_steps()
         ps = self.game.player
-        ws, ps, turn = eng.wait(self.world, self.game.world, ps,
+        ws, ps, turn = engine.wait(self.world, self.game.world, ps,
                                 max(1, self.world.clock.end - ps.time), for_next=True)
         return Game(ws, ps), turn
 
@@ -715,9 +715,9 @@ class Session:
         if self.game.player.visits.get(v.scene, 1) <= 1:
             return None
         if self.gentle and v.told is not None:     # v.text is the told text already
-            short = eng.first_paragraph(v.text)
+            short = engine.first_paragraph(v.text)
         else:
-            found = eng.brief(self.world, self.game.world, self.game.player)
+            found = engine.brief(self.world, self.game.world, self.game.player)
             if found is None:
                 return None
             short = found
