@@ -131,7 +131,7 @@ def test_packages_do_not_import_each_other_in_a_circle() -> None:
 
 def test_no_module_uses_another_modules_private_names() -> None:
     wrong = []
-    for module, path in MODULES.items():
+    for path in MODULES.values():
         aliases: dict[str, str] = {}
         for target_module, names, line in imported(path):
             if not target_module.startswith("winterpalace"):
@@ -172,7 +172,7 @@ def test_other_packages_use_each_packages_public_names() -> None:
 
 def test_engine_uses_the_standard_library_only() -> None:
     for path in sorted((PKG / "engine").glob("*.py")):
-        for module, names, _ in imported(path):
+        for module, _, _ in imported(path):
             top = module.split(".")[0]
             assert top in sys.stdlib_module_names or top == "__future__" \
                 or layer_of(module)[0] <= 1, (path.name, module)
@@ -206,3 +206,18 @@ def test_yaml_is_only_ever_read_safely() -> None:
                                          "UnsafeLoader", "FullLoader", "Loader"), \
                     (path, node.lineno, node.attr)
         assert not calls(path, "eval") and not calls(path, "exec"), path
+
+
+def test_the_readme_and_the_architecture_guide_name_every_part() -> None:
+    """A newcomer's two maps (README's Layout, docs/architecture.md) name every package and
+    top-level module, so neither falls behind the code."""
+    root = PKG.parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout"):]
+    guide = (root / "docs" / "architecture.md").read_text(encoding="utf-8")
+    parts = [p.name + "/" if p.is_dir() else p.name for p in sorted(PKG.iterdir())
+             if (p.is_dir() and (p / "__init__.py").exists())
+             or (p.suffix == ".py" and p.stem not in ("__init__", "__main__"))]
+    for part in parts:
+        assert part in layout, f"README's Layout does not name {part}"
+        assert part.removesuffix("/") in guide, f"docs/architecture.md does not name {part}"
