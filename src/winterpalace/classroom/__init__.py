@@ -1,9 +1,9 @@
 """A class session: one shared night for many students, its teacher's console, its journal,
 the debrief, and the door that keeps strangers out.
 
-Layers inside the package, lowest first: `names`, `codes`, `door`, `ballots` and the room
-(`room_state`, `room_news`, `room_votes`, `room_clock`, `room_students`, `room_teacher`, put
-together in `room`: the pure night, records in, deliveries out); `journal` and `class_folder`
+Layers inside the package, lowest first: `names`, `codes`, `door`, `ballots` and the `room/`
+package (`room/state`, `news`, `votes`, `clock`, `students`, `teacher`, put together in
+`room`: the pure night, records in, deliveries out); `journal` and `class_folder`
 (the disk: a class session's journal and its folder); `player` (a student's commands); `server`
 (the live hub); `connection` (a student's conversation, whatever the transport); `ssh`,
 `telnet`, `web` (transports); `timeline` (the night as a picture, pure, for the debrief and a

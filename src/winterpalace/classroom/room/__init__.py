@@ -15,10 +15,10 @@ each one is), and a choice the scenario cannot do without (the delegate's factio
 a student who would otherwise pass it, as they said when they joined. Students may act ahead
 of `now` up to `limit` (`now + window`, held back at a class vote until it is counted).
 
-`Room` is built in layers, one module each, lowest first: `room_state` (the state and what can
-be read from it), `room_news` (what the room tells people), `room_votes` (votes and caucus
-breaks), `room_clock` (the teacher's clock, everyone brought along), `room_students` (joining
-and acting), `room_teacher` (the teacher's other commands); this module puts them together
+`Room` is built in layers, one module each, lowest first: `state` (the state and what can
+be read from it), `news` (what the room tells people), `votes` (votes and caucus
+breaks), `clock` (the teacher's clock, everyone brought along), `students` (joining
+and acting), `teacher` (the teacher's other commands); this module puts them together
 with the journal: the table of record kinds, `apply` and `replay`.
 """
 
@@ -27,12 +27,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import engine
-from ..engine import World
-from .codes import CodeCheck
-from .names import clean_name, clean_text, name_key
-from .room_state import DEFAULT_WINDOW, JOURNAL_VERSION, LogLine, Player, Result, RoomError
-from .room_teacher import RoomTeacher
+from ... import engine
+from ...engine import World
+from ..codes import CodeCheck
+from ..names import clean_name, clean_text, name_key
+from .state import DEFAULT_WINDOW, JOURNAL_VERSION, LogLine, Player, Result, RoomError
+from .teacher import RoomTeacher
 
 
 class Room(RoomTeacher):

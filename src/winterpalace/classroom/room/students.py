@@ -6,12 +6,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .. import engine
-from ..engine import Turn, format_duration, told_turn
-from ..session import Notice
-from .names import clean_name, name_key
-from .room_clock import RoomClock
-from .room_state import Player, Result
+from ... import engine
+from ...engine import Turn, format_duration, told_turn
+from ...session import Notice
+from ..names import clean_name, name_key
+from .clock import RoomClock
+from .state import Player, Result
 
 
 class RoomStudents(RoomClock):

@@ -5,11 +5,11 @@ nothing here is journaled), and the teacher's table of students.
 
 from __future__ import annotations
 
-from .. import engine
-from ..engine import Turn, WorldState, told_turn, told_view
-from ..session import Info, Notice, Output, Screen
-from .names import clean_text, name_key, role_phrase
-from .room_state import Player, Result, RoomState
+from ... import engine
+from ...engine import Turn, WorldState, told_turn, told_view
+from ...session import Info, Notice, Output, Screen
+from ..names import clean_text, name_key, role_phrase
+from .state import Player, Result, RoomState
 
 
 class RoomNews(RoomState):

@@ -8,11 +8,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .. import engine
-from ..engine import PlayerState, Turn, WorldState
-from ..session import Info, Notice, Output
-from .room_state import CARRY_STEP, MAX_HOPS, Player, Result
-from .room_votes import RoomVotes
+from ... import engine
+from ...engine import PlayerState, Turn, WorldState
+from ...session import Info, Notice, Output
+from .state import CARRY_STEP, MAX_HOPS, Player, Result
+from .votes import RoomVotes
 
 
 class RoomClock(RoomVotes):

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import Vote, WorldState
-from ..session import Notice
-from .room_news import RoomNews
-from .room_state import Player, Result
+from ...engine import Vote, WorldState
+from ...session import Notice
+from .news import RoomNews
+from .state import Player, Result
 
 
 class RoomVotes(RoomNews):

@@ -10,15 +10,15 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from .. import engine
-from ..engine import PlayerState, Turn, View, World, WorldState, told_view
-from ..engine import faction_of as faction_in_game
-from ..errors import WinterPalaceError
-from ..session import Output
-from .ballots import BALLOTS, ClassVotes
-from .codes import CodeCheck, new_check, pin_hash
-from .names import clean_name, name_key
-from .sight import scene_reads
+from ... import engine
+from ...engine import PlayerState, Turn, View, World, WorldState, told_view
+from ...engine import faction_of as faction_in_game
+from ...errors import WinterPalaceError
+from ...session import Output
+from ..ballots import BALLOTS, ClassVotes
+from ..codes import CodeCheck, new_check, pin_hash
+from ..names import clean_name, name_key
+from ..sight import scene_reads
 
 JOURNAL_VERSION = 2
 DEFAULT_WINDOW = 30

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..session import Notice
-from .codes import CodeCheck
-from .names import clean_name, name_key
-from .room_state import Result
-from .room_students import RoomStudents
+from ...session import Notice
+from ..codes import CodeCheck
+from ..names import clean_name, name_key
+from .state import Result
+from .students import RoomStudents
 
 
 class RoomTeacher(RoomStudents):
