@@ -321,12 +321,12 @@ class FacilitatorConsole:
             cols = get_app_session().output.get_size().columns
             return ANSI(self.table_text(max(40, cols - 1), "256").rstrip("\n"))
 
-        session: PromptSession[str] = PromptSession(bottom_toolbar=toolbar,
-                                                    refresh_interval=1.0)
+        prompt_session: PromptSession[str] = PromptSession(bottom_toolbar=toolbar,
+                                                           refresh_interval=1.0)
         with patch_stdout():
             while not self.room.ended:
                 try:
-                    line = await session.prompt_async("teacher> ")
+                    line = await prompt_session.prompt_async("teacher> ")
                 except KeyboardInterrupt:
                     show("(Type `end` to end the session, Ctrl-D to stop the server and "
                          "resume later, or `help`.)")

@@ -321,24 +321,24 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
 
     async def main() -> int:
         hangup = asyncio.Event()
-        session: PromptSession[str] = PromptSession(key_bindings=safe_key_bindings())
+        prompt_session: PromptSession[str] = PromptSession(key_bindings=safe_key_bindings())
         loop = asyncio.get_running_loop()
 
         def on_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
             # An error inside prompt_toolkit's callbacks: a lost terminal ends the game (saved);
             # anything else (a stray key sequence) is not worth stopping the night for.
             if isinstance(context.get("exception"), OSError):
-                hang_up(session, hangup)
+                hang_up(prompt_session, hangup)
 
         loop.set_exception_handler(on_error)
         for name in ("SIGTERM", "SIGHUP"):
             sig = getattr(signal, name, None)
             if sig is not None:
                 try:
-                    loop.add_signal_handler(sig, hang_up, session, hangup)
+                    loop.add_signal_handler(sig, hang_up, prompt_session, hangup)
                 except (NotImplementedError, RuntimeError):  # pragma: no cover - Windows
                     pass
-        return await run_async(flow, session, write, opening=opening,
+        return await run_async(flow, prompt_session, write, opening=opening,
                                color_system=color_system, transcript=transcript,
                                hangup=hangup)
 
