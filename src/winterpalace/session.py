@@ -619,7 +619,14 @@ class Session:
         if len(matches) > 1:
             return [Notice(f"`{text[:40]}` fits more than one choice.", "warning",
                            tuple(f"{c.number}. {c.label}" for c in matches))]
-        return [Notice(f"I don't understand `{text[:40]}`.", "warning", self._hint_list())]
+        return [Notice(f"I don't understand `{text[:40]}`{self._did_you_mean(text)}", "warning",
+                       self._hint_list())]
+
+    def _did_you_mean(self, text: str) -> str:
+        """`: did you mean `help`?` when the first word is a command word misspelt, else `.`."""
+        word = text.split()[0].lower() if text.split() else ""
+        hint = engine.suggest(word, self.commands().words()) if len(word) >= 3 else None
+        return f": {hint}" if hint else "."
 
     def _take(self, index: int) -> list[Output]:
         before = self.game

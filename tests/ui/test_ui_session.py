@@ -77,6 +77,16 @@ def test_subclass_adds_and_removes_commands_everywhere(world):
     assert "u" not in s.commands()         # its alias went with it
 
 
+def test_a_misspelt_command_is_named_and_nothing_happens(world):
+    s, _ = Session.new(world, "officer", seed=1)
+    before = s.game
+    assert "I don't understand `hlep`: did you mean `help`?" in _texts(s.handle("hlep"))
+    assert "did you mean `inventory`?" in _texts(s.handle("inventroy"))
+    plain = _texts(s.handle("xyzzy"))
+    assert "I don't understand `xyzzy`." in plain and "did you mean" not in plain
+    assert s.game == before
+
+
 def test_apply_choice_override_is_used(world):
     calls = []
 
