@@ -10,6 +10,7 @@ or an alias, lists the words for completion and hints, and gives `usage -> what 
         Command("look", "show where you are again", self.cmd_look, aliases=("l",)),
     ])
     table.find("z").run("10")
+    table.closest("wiat")    # "wait": for "did you mean ...?"
 
 This module is the bottom layer: standard library only.
 """
@@ -82,6 +83,14 @@ class CommandTable(Generic[H]):
         if aliases:
             return [w for c in self for w in c.words]
         return [c.word for c in self]
+
+    def closest(self, word: str) -> str | None:
+        """The command word a misspelt `word` (three letters or more) most likely meant."""
+        if not 3 <= len(word) <= 40:
+            return None
+        import difflib  # only for mistakes
+        close = difflib.get_close_matches(word.lower(), self.words(), n=1, cutoff=0.6)
+        return close[0] if close else None
 
     def help(self) -> dict[str, str]:
         """`usage -> what it does` for the commands not hidden, in order."""

@@ -624,9 +624,8 @@ class Session:
 
     def _did_you_mean(self, text: str) -> str:
         """`: did you mean `help`?` when the first word is a command word misspelt, else `.`."""
-        word = text.split()[0].lower() if text.split() else ""
-        hint = engine.suggest(word, self.commands().words()) if len(word) >= 3 else None
-        return f": {hint}" if hint else "."
+        meant = self.commands().closest(text.split()[0]) if text.split() else None
+        return f": did you mean `{meant}`?" if meant else "."
 
     def _take(self, index: int) -> list[Output]:
         before = self.game

@@ -242,6 +242,9 @@ def test_facilitator_commands(world: World, tmp_path: Path) -> None:
     assert len(hub.code.split("-")) == 4                         # three words and a number
     assert "Misha" in con.command("who")[0]
     assert "Unknown command" in con.command("dance")[0]
+    assert "Did you mean" not in con.command("xyzzy")[0]
+    before = room.now
+    assert "Did you mean `advance`?" in con.command("advnce +10")[0] and room.now == before
     helped = "\n".join(con.command("help"))
     for usage in ("advance HH:MM", "admit NAME", "assign NAME ROLE [FACTION]", "caucus N"):
         assert usage in helped

@@ -87,6 +87,14 @@ def test_a_misspelt_command_is_named_and_nothing_happens(world):
     assert s.game == before
 
 
+def test_a_command_table_names_the_closest_word() -> None:
+    from winterpalace.commands import CommandTable
+    table = CommandTable([Command("wait [MINUTES]", "let time pass", print, aliases=("z",)),
+                          Command("look", "look again", print)])
+    assert table.closest("wiat") == "wait" and table.closest("LOOOK") == "look"
+    assert table.closest("zz") is None and table.closest("xyzzy") is None
+
+
 def test_apply_choice_override_is_used(world):
     calls = []
 

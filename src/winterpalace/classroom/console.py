@@ -111,7 +111,9 @@ class FacilitatorConsole:
         word, rest = word.lower(), rest.strip()
         cmd = COMMANDS.find(word)
         if cmd is None:
-            return [f"Unknown command `{word[:30]}`. Type `help` for the list."]
+            meant = COMMANDS.closest(word)
+            guess = f" Did you mean `{meant}`?" if meant else ""
+            return [f"Unknown command `{word[:30]}`.{guess} Type `help` for the list."]
         return cmd.run(self, word, rest)
 
     def _time_arg(self, rest: str) -> int | None:
