@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from winterpalace import cli, program
+from winterpalace import cli
 
 PROBE = """
 import json, sys
@@ -31,7 +31,7 @@ def run(*args: str) -> tuple[int, set[str]]:
 
 def test_the_table_says_what_each_module_says() -> None:
     """The help line listed for a command without importing it is the module's own."""
-    for name, (module, help_line) in program.SUBCOMMANDS.items():
+    for name, (module, help_line) in cli.SUBCOMMANDS.items():
         sub = argparse.ArgumentParser().add_subparsers()
         importlib.import_module(module).register(sub)
         assert name in sub.choices, (name, module)
@@ -51,7 +51,7 @@ def test_the_game_imports_no_tool_and_a_cached_start_no_yaml() -> None:
     assert "yaml" not in modules and "winterpalace.scenario.loader" not in modules
 
 
-@pytest.mark.parametrize("name", sorted(program.SUBCOMMANDS))
+@pytest.mark.parametrize("name", sorted(cli.SUBCOMMANDS))
 def test_each_command_has_its_whole_help(name: str, capsys: pytest.CaptureFixture[str]
                                          ) -> None:
     assert cli.main([name, "--help"]) == 0
@@ -64,7 +64,7 @@ def test_each_command_has_its_whole_help(name: str, capsys: pytest.CaptureFixtur
 def test_the_list_of_commands_is_complete(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    for name, (_, help_line) in program.SUBCOMMANDS.items():
+    for name, (_, help_line) in cli.SUBCOMMANDS.items():
         if help_line is None:                     # an old spelling: works, not listed
             assert f"\n    {name} " not in out
             continue

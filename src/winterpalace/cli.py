@@ -1,7 +1,7 @@
 """The `winterpalace` command: parses arguments and wires a scenario to a front end.
 
 No game rules live here: this file only composes. `play` is here; the other subcommands are
-registered lazily through `program.SUBCOMMANDS`, so the command grows without this file knowing
+registered lazily through `SUBCOMMANDS`, so the command grows without this file knowing
 their insides.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -24,7 +25,7 @@ from .errors import (
     WinterPalaceError,
     stderr,
 )
-from .program import add_cache_argument, add_subcommands, internal_error, saved_on_leaving
+from .program import add_cache_argument, internal_error, saved_on_leaving
 from .sanitise import printable
 from .scenario import cache, default_scenario_dir, load_or_report
 
@@ -33,6 +34,48 @@ if TYPE_CHECKING:
     from .saves import SaveStore
 
 SEED_RANGE = 2**63          # --seed takes -2^63 .. 2^63-1
+
+
+# The subcommands other than `play`: name -> (module, one-line help). A module has
+# `register(subparsers)`, which adds its parser(s) and sets `func`; it is imported only when its
+# command is run (or asked for help), so starting the game does not import the tools, the
+# language server and the classroom. The help lines are those the modules give
+# (tests/test_cli_lazy.py keeps them so); None: an old spelling kept working but not listed.
+SUBCOMMANDS: dict[str, tuple[str, str | None]] = {
+    "check": ("winterpalace.tools.check", "load and validate a scenario folder, with warnings"),
+    "test": ("winterpalace.tools.testcmd",
+             "play-test a scenario: random, exhaustive, walkthroughs, record"),
+    "graph": ("winterpalace.tools.graph", "draw the scene graph (dot, mermaid or svg)"),
+    "schema": ("winterpalace.tools.schema", "print a JSON Schema of the scene format"),
+    "new": ("winterpalace.tools.new", "write a minimal valid scenario to start from"),
+    "lsp": ("winterpalace.tools.lsp", "run the language server for editors (stdio)"),
+    "classroom": ("winterpalace.classroom.cli",
+                  "run a shared night for a class: students join with ssh"),
+    "packets": ("winterpalace.handouts.cli",
+                "write printable role sheets for a class: one packet to print"),
+    "lesson": ("winterpalace.classroom.cli", None),    # `classroom debrief|purge|balance`
+}
+
+
+def add_subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
+                    command: str | None) -> list[argparse.ArgumentParser]:
+    """Add every subcommand of SUBCOMMANDS to `sub`: the one `command` names complete (its
+    module imported and registered), the others with their help line only. Returns the
+    parsers made complete."""
+    wanted = SUBCOMMANDS[command][0] if command in SUBCOMMANDS else None
+    complete: list[argparse.ArgumentParser] = []
+    for name, (module, help_line) in SUBCOMMANDS.items():
+        if name in sub.choices:
+            continue              # registered with another command of its module
+        if module == wanted:
+            before = set(sub.choices)
+            importlib.import_module(module).register(sub)
+            complete += [p for n, p in sub.choices.items() if n not in before]
+        elif help_line is None:
+            sub.add_parser(name, add_help=False)           # not listed
+        else:
+            sub.add_parser(name, help=help_line, add_help=False)
+    return complete
 
 def plain_wanted(args: argparse.Namespace) -> bool:
     """Plain text when asked, when input or output is not a terminal, or the terminal is dumb."""
