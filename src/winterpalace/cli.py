@@ -77,6 +77,7 @@ def add_subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser],
             sub.add_parser(name, help=help_line, add_help=False)
     return complete
 
+
 def plain_wanted(args: argparse.Namespace) -> bool:
     """Plain text when asked, when input or output is not a terminal, or the terminal is dumb."""
     return bool(getattr(args, "plain", False) or os.environ.get("NO_COLOR")
