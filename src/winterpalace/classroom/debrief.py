@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Decision, PlayerState, Scene, Tally, World, historical
-from ..handouts import slug
-from ..handouts.metrics import SANS
-from ..handouts.page import esc, md_escape, page
+from ..handouts import SANS, esc, md_escape, page, slug
 from .class_folder import make_private_dir, write_private
 from .room import Player, Room
 from .timeline import Timeline, from_room, moves_of, result_text, students

@@ -18,8 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..engine import Clock, PlayerState, Tally, World
-from ..handouts.metrics import SANS, clip, text_width
-from ..handouts.page import esc
+from ..handouts import SANS, clip, esc, text_width
 from .room import Player, Room
 
 WIDTH = 1200          # drawing units; 1 unit = 1 px when the page is 1280 px wide

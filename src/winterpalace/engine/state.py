@@ -54,6 +54,10 @@ class WorldState:
             object.__setattr__(self, "_fired_cache", cached)  # a cache, not a change of state
         return cached
 
+    def with_flags(self, flags: dict[str, Any]) -> WorldState:
+        """This night with other world flags (the same time and events)."""
+        return WorldState(self.time, flags, self.fired, self.decided, self._fired_cache)
+
     def to_dict(self) -> dict[str, Any]:
         return {"time": self.time, "flags": dict(self.flags),
                 "fired": [[e, t] for e, t in self.fired], "decided": sorted(self.decided)}

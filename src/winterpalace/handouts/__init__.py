@@ -7,7 +7,12 @@ before, with no classroom server.
 """
 
 from .balance import BalanceError, Seat, assign, describe, plan
+from .metrics import SANS, clip, text_width
 from .packets import PacketError, Sheet, sheets, slug, write_packets
+from .page import esc, md_escape, page
 
-__all__ = ["BalanceError", "PacketError", "Seat", "Sheet", "assign", "describe", "plan",
-           "sheets", "slug", "write_packets"]
+# `cli` is the `packets` subcommand (and `classroom balance`, which the classroom's command
+# line borrows); it is imported only when run.
+__all__ = ["SANS", "BalanceError", "PacketError", "Seat", "Sheet", "assign", "cli", "clip",
+           "describe", "esc", "md_escape", "page", "plan", "sheets", "slug", "text_width",
+           "write_packets"]

@@ -272,4 +272,4 @@ class Pending:
         self.next_at = min((w.start for w in keep), default=None) if keep else None
         if flags is None:
             return ws, applied
-        return WorldState(ws.time, flags, ws.fired, ws.decided, ws._fired_cache), applied
+        return ws.with_flags(flags), applied
