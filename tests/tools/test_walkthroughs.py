@@ -46,14 +46,31 @@ def test_first_divergence_is_located(tmp_path: Path) -> None:
     assert "THE GUARDROOM" in "\n".join(r.seen)
 
 
-@pytest.mark.parametrize("expect, message", [
+FAILING_EXPECTATIONS = [
     ('{ time: "19:00" }', "expected the time 19:00, but it is 18:10"),
     ("{ vars: { resolve: 9 } }", "expected resolve = 9, but it is 2"),
+    ("{ vars: { no_such: 1 } }", "there is no variable `no_such`"),
+    ("{ flags: { no_such: 1 } }", "there is no world flag `no_such`"),
     ("{ has: [revolver] }", "expected the player to carry `revolver`"),
+    ("{ lacks: [revolver], knows: [no_such] }", "expected the player to know `no_such`"),
     ("{ text: Ministers dance }", 'expected the text "Ministers dance" in what the player saw'),
     ("{ ending: arrest }", "expected the ending `arrest`, but the night goes on"),
     ("{ can: [Report] }", "expected the choice `Report` to be offered"),
-])
+    ("{ cannot: [Go back down] }", "expected the choice `Go back down` to be not offered"),
+    ("{ scene: guardroom }", "expected scene `guardroom`, but the player is in `malachite`"),
+    ("{ refused: true }", "expected the command to be refused, but it was carried out"),
+    ("{ stuck: true }", "expected the player to be stuck, but they can act in `malachite`"),
+    ("{ loop: true }", "expected the player to be going round"),
+]
+
+
+def test_every_expectation_has_a_failing_case() -> None:
+    fields = {f.split(":")[0] for e, _ in FAILING_EXPECTATIONS
+              for f in e.strip("{} ").split(", ")}
+    assert fields == walkthrough.EXPECT_FIELDS
+
+
+@pytest.mark.parametrize("expect, message", FAILING_EXPECTATIONS)
 def test_each_expectation_can_fail(tmp_path: Path, expect: str, message: str) -> None:
     p = _write(tmp_path, f"steps:\n  - do: Go up\n    expect: {expect}\n")
     r = walkthrough.run_file(p)

@@ -390,28 +390,7 @@ def _check(node: Node, sym: Symbols, allow_random: bool) -> str:
         node.kind, node.value, node.type = "lit", resolved, TIME
         return TIME
     if k == "name":
-        name = node.value
-        if name == "time":
-            node.type = TIME
-        elif name == "role":
-            node.type = STR
-        elif name in sym.player_vars:
-            node.type = sym.player_vars[name]
-        elif name in sym.world_flags:
-            node.type = sym.world_flags[name]
-        else:
-            kind = next((kd for kd, ids in sym.things.items() if name in ids), None)
-            hint = None
-            if kind:  # a known id used bare: say which function takes it
-                fn = {v[0]: f for f, v in REFERENCE_FUNCTIONS.items()}.get(kind)
-                hint = f"`{name}` is a {kind}; write `{fn}({name})`" if fn else None
-            hint = hint or suggest(name, list(sym.player_vars) + list(sym.world_flags)
-                                   + ["time", "role"], sym)
-            if not hint and name.lower() in ("yes", "no", "on", "off", "none", "null", "and_"):
-                hint = "booleans are `true` and `false`"
-            raise ExprError(f"unknown name `{name}`", node.pos, node.length,
-                            hint or "declare it under `variables:` or `world_flags:` in world.yaml")
-        return node.type
+        return _check_name(node, sym)
     if k == "call":
         return _check_call(node, sym, allow_random)
     if k == "not":
@@ -429,38 +408,69 @@ def _check(node: Node, sym: Symbols, allow_random: bool) -> str:
         node.type = INT
         return INT
     if k == "binary":
-        op = node.value
-        left, right = node.args
-        lt, rt = _check(left, sym, allow_random), _check(right, sym, allow_random)
-        if op in ("==", "!="):
-            _role_literal(left, right, sym)
-            _role_literal(right, left, sym)
-            if lt != rt:
-                raise ExprError(f"cannot compare {TYPE_NAMES[lt]} with {TYPE_NAMES[rt]}",
-                                node.pos, node.length)
-            node.type = BOOL
-            return BOOL
-        if op in ("<", "<=", ">", ">="):
-            if lt != rt or lt not in (INT, TIME):
-                raise ExprError(f"`{op}` compares two numbers or two times, not "
-                                f"{TYPE_NAMES[lt]} and {TYPE_NAMES[rt]}", node.pos, node.length)
-            node.type = BOOL
-            return BOOL
-        if op == "+" and lt == STR and rt == STR:
-            node.type = STR
-            return STR
-        if op in ("+", "-") and lt == TIME and rt == INT:
-            node.type = TIME
-            return TIME
-        if op == "-" and lt == TIME and rt == TIME:
-            node.type = INT
-            return INT
-        if lt != INT or rt != INT:
-            raise ExprError(f"`{op}` needs numbers, not {TYPE_NAMES[lt]} and {TYPE_NAMES[rt]}",
+        return _check_binary(node, sym, allow_random)
+    raise ExprError("unsupported expression", node.pos, node.length)  # pragma: no cover
+
+
+def _check_name(node: Node, sym: Symbols) -> str:
+    """A bare name: `time`, `role`, a player variable or a world flag."""
+    name = node.value
+    if name == "time":
+        node.type = TIME
+    elif name == "role":
+        node.type = STR
+    elif name in sym.player_vars:
+        node.type = sym.player_vars[name]
+    elif name in sym.world_flags:
+        node.type = sym.world_flags[name]
+    else:
+        kind = next((kd for kd, ids in sym.things.items() if name in ids), None)
+        hint = None
+        if kind:  # a known id used bare: say which function takes it
+            fn = {v[0]: f for f, v in REFERENCE_FUNCTIONS.items()}.get(kind)
+            hint = f"`{name}` is a {kind}; write `{fn}({name})`" if fn else None
+        hint = hint or suggest(name, list(sym.player_vars) + list(sym.world_flags)
+                               + ["time", "role"], sym)
+        if not hint and name.lower() in ("yes", "no", "on", "off", "none", "null", "and_"):
+            hint = "booleans are `true` and `false`"
+        raise ExprError(f"unknown name `{name}`", node.pos, node.length,
+                        hint or "declare it under `variables:` or `world_flags:` in world.yaml")
+    return node.type
+
+
+def _check_binary(node: Node, sym: Symbols, allow_random: bool) -> str:
+    """A comparison or arithmetic: which types each operator takes, and what it gives."""
+    op = node.value
+    left, right = node.args
+    lt, rt = _check(left, sym, allow_random), _check(right, sym, allow_random)
+    if op in ("==", "!="):
+        _role_literal(left, right, sym)
+        _role_literal(right, left, sym)
+        if lt != rt:
+            raise ExprError(f"cannot compare {TYPE_NAMES[lt]} with {TYPE_NAMES[rt]}",
                             node.pos, node.length)
+        node.type = BOOL
+        return BOOL
+    if op in ("<", "<=", ">", ">="):
+        if lt != rt or lt not in (INT, TIME):
+            raise ExprError(f"`{op}` compares two numbers or two times, not "
+                            f"{TYPE_NAMES[lt]} and {TYPE_NAMES[rt]}", node.pos, node.length)
+        node.type = BOOL
+        return BOOL
+    if op == "+" and lt == STR and rt == STR:
+        node.type = STR
+        return STR
+    if op in ("+", "-") and lt == TIME and rt == INT:
+        node.type = TIME
+        return TIME
+    if op == "-" and lt == TIME and rt == TIME:
         node.type = INT
         return INT
-    raise ExprError("unsupported expression", node.pos, node.length)  # pragma: no cover
+    if lt != INT or rt != INT:
+        raise ExprError(f"`{op}` needs numbers, not {TYPE_NAMES[lt]} and {TYPE_NAMES[rt]}",
+                        node.pos, node.length)
+    node.type = INT
+    return INT
 
 
 def _role_literal(name_node: Node, lit: Node, sym: Symbols) -> None:
@@ -562,67 +572,77 @@ def _compile(node: Node, sym: Symbols, src: str = "") -> Compiled:
         a = _compile(node.args[0], sym, src)
         return lambda ctx: -a(ctx)
     if k == "binary":
-        op = node.value
-        left, right = node.args
-        a = _compile(left, sym, src)
-        # The commonest conditions compare a variable with a constant: keep them one call deep.
-        if right.kind == "lit" and op in _CMP:
-            c = right.value
-            if left.kind == "name" and left.value in sym.player_vars:
-                n = left.value
-                return {"==": lambda ctx: ctx.vars[n] == c, "!=": lambda ctx: ctx.vars[n] != c,
-                        "<": lambda ctx: ctx.vars[n] < c, "<=": lambda ctx: ctx.vars[n] <= c,
-                        ">": lambda ctx: ctx.vars[n] > c, ">=": lambda ctx: ctx.vars[n] >= c}[op]
-            f = _CMP[op]
-            return lambda ctx: f(a(ctx), c)
-        b = _compile(right, sym, src)
-        if op in _CMP:
-            f = _CMP[op]
-            return lambda ctx: f(a(ctx), b(ctx))
-        if op == "+" and node.type == STR:
-            return _join(a, b, src[node.pos:node.pos + node.length] or "+")
-        if op == "+":
-            # Numbers need no check here: every leaf has at most MAX_LITERAL_DIGITS digits and
-            # an expression at most MAX_EXPRESSION_TOKENS of them, so even a product of all of
-            # them is cheap to compute. What is stored is checked (effects), what is shown too.
-            return lambda ctx: a(ctx) + b(ctx)
-        if op == "-":
-            return lambda ctx: a(ctx) - b(ctx)
-        if op == "*":
-            return lambda ctx: a(ctx) * b(ctx)
-        if op == "/":
-            # Exact integer division that never raises: dividing by zero gives zero.
-            return lambda ctx: _div(a(ctx), b(ctx))
-        if op == "%":
-            return lambda ctx: _mod(a(ctx), b(ctx))
+        return _compile_binary(node, sym, src)
     if k == "call":
-        fn = node.value
-        if fn in REFERENCE_FUNCTIONS:
-            ident = node.args[0].value
-            if fn == "has":
-                return lambda ctx: ident in ctx.items
-            if fn == "visited":
-                return lambda ctx: ident in ctx.visits
-            if fn == "visits":
-                return lambda ctx: ctx.visits.get(ident, 0)
-            if fn == "present":
-                return lambda ctx: ctx.present(ident)
-            if fn == "at":
-                return lambda ctx: ctx.place == ident
-            if fn == "within":
-                return lambda ctx: ctx.area == ident
-            if fn == "fired":
-                return lambda ctx: ident in ctx.fired
-            if fn == "knows":
-                return lambda ctx: ident in ctx.notes
-        args = [_compile(x, sym, src) for x in node.args]
-        if fn == "min":
-            return lambda ctx: min(f(ctx) for f in args)
-        if fn == "max":
-            return lambda ctx: max(f(ctx) for f in args)
-        if fn == "random":
-            lo, hi = args
-            return lambda ctx: ctx.random(lo(ctx), hi(ctx))
+        return _compile_call(node, sym, src)
+    raise ExprError("unsupported expression", node.pos, node.length)  # pragma: no cover
+
+
+def _compile_binary(node: Node, sym: Symbols, src: str) -> Compiled:
+    op = node.value
+    left, right = node.args
+    a = _compile(left, sym, src)
+    # The commonest conditions compare a variable with a constant: keep them one call deep.
+    if right.kind == "lit" and op in _CMP:
+        c = right.value
+        if left.kind == "name" and left.value in sym.player_vars:
+            n = left.value
+            return {"==": lambda ctx: ctx.vars[n] == c, "!=": lambda ctx: ctx.vars[n] != c,
+                    "<": lambda ctx: ctx.vars[n] < c, "<=": lambda ctx: ctx.vars[n] <= c,
+                    ">": lambda ctx: ctx.vars[n] > c, ">=": lambda ctx: ctx.vars[n] >= c}[op]
+        f = _CMP[op]
+        return lambda ctx: f(a(ctx), c)
+    b = _compile(right, sym, src)
+    if op in _CMP:
+        f = _CMP[op]
+        return lambda ctx: f(a(ctx), b(ctx))
+    if op == "+" and node.type == STR:
+        return _join(a, b, src[node.pos:node.pos + node.length] or "+")
+    if op == "+":
+        # Numbers need no check here: every leaf has at most MAX_LITERAL_DIGITS digits and
+        # an expression at most MAX_EXPRESSION_TOKENS of them, so even a product of all of
+        # them is cheap to compute. What is stored is checked (effects), what is shown too.
+        return lambda ctx: a(ctx) + b(ctx)
+    if op == "-":
+        return lambda ctx: a(ctx) - b(ctx)
+    if op == "*":
+        return lambda ctx: a(ctx) * b(ctx)
+    if op == "/":
+        # Exact integer division that never raises: dividing by zero gives zero.
+        return lambda ctx: _div(a(ctx), b(ctx))
+    if op == "%":
+        return lambda ctx: _mod(a(ctx), b(ctx))
+    raise ExprError("unsupported expression", node.pos, node.length)  # pragma: no cover
+
+
+def _compile_call(node: Node, sym: Symbols, src: str) -> Compiled:
+    fn = node.value
+    if fn in REFERENCE_FUNCTIONS:
+        ident = node.args[0].value
+        if fn == "has":
+            return lambda ctx: ident in ctx.items
+        if fn == "visited":
+            return lambda ctx: ident in ctx.visits
+        if fn == "visits":
+            return lambda ctx: ctx.visits.get(ident, 0)
+        if fn == "present":
+            return lambda ctx: ctx.present(ident)
+        if fn == "at":
+            return lambda ctx: ctx.place == ident
+        if fn == "within":
+            return lambda ctx: ctx.area == ident
+        if fn == "fired":
+            return lambda ctx: ident in ctx.fired
+        if fn == "knows":
+            return lambda ctx: ident in ctx.notes
+    args = [_compile(x, sym, src) for x in node.args]
+    if fn == "min":
+        return lambda ctx: min(f(ctx) for f in args)
+    if fn == "max":
+        return lambda ctx: max(f(ctx) for f in args)
+    if fn == "random":
+        lo, hi = args
+        return lambda ctx: ctx.random(lo(ctx), hi(ctx))
     raise ExprError("unsupported expression", node.pos, node.length)  # pragma: no cover
 
 
@@ -738,43 +758,52 @@ def _compile_effect(src: str, sym: Symbols) -> Effect:
         raise ExprError("the effect is empty", 0, 1)
     m = _EFFECT_RE.match(src)
     if m:
-        name, op = m.group(1), m.group(2)
-        name_pos = m.start(1)
-        if name in sym.player_vars:
-            vtype, world = sym.player_vars[name], False
-        elif name in sym.world_flags:
-            vtype, world = sym.world_flags[name], True
-        elif name in ("time", "role"):
-            raise ExprError(f"`{name}` cannot be set by an effect", name_pos, len(name),
-                            "time passes with `takes:`; the role is chosen at the start")
-        else:
-            raise ExprError(f"unknown variable `{name}`", name_pos, len(name),
-                            suggest(name, list(sym.player_vars) + list(sym.world_flags), sym)
-                            or "declare it under `variables:` or `world_flags:` in world.yaml")
-        rest_at = m.end()
-        rest = src[rest_at:]
-        try:
-            node = parse(rest)
-            got = _check(node, sym, allow_random=True)
-        except ExprError as e:
-            raise ExprError(e.message, e.offset + rest_at, e.length, e.hint) from None
-        if op in ("+=", "-=") and vtype not in (INT, TIME):
-            raise ExprError(f"`{op}` needs a number; `{name}` is {TYPE_NAMES[vtype]}",
-                            name_pos, len(name))
-        want = INT if op in ("+=", "-=") else vtype
-        if got != want:
-            raise ExprError(f"`{name}` is {TYPE_NAMES[vtype]}, but this is {TYPE_NAMES[got]}",
-                            node.pos + rest_at, node.length)
-        if node.kind == "lit" and node.type == INT and not -MAX_NUMBER <= node.value <= MAX_NUMBER:
-            raise ExprError(f"`{name}` may hold at most ±{MAX_NUMBER:,}; this effect would "
-                            "always be refused", node.pos + rest_at, node.length)
-        value = _compile(node, sym, rest)
-        reads: set[str] = set()
-        calls: set[tuple[str, str]] = set()
-        _reads(node, reads, calls)
-        fn = _store(name, op, vtype, "flags" if world else "vars", value, src)
-        return Effect(src, fn, frozenset([name]), frozenset(reads), frozenset(calls), world)
+        return _compile_assignment(m, src, sym)
+    return _compile_effect_call(src, sym)
 
+
+def _compile_assignment(m: re.Match[str], src: str, sym: Symbols) -> Effect:
+    """`name = expr`, `name += expr` or `name -= expr` (`m`: the name and the operator)."""
+    name, op = m.group(1), m.group(2)
+    name_pos = m.start(1)
+    if name in sym.player_vars:
+        vtype, world = sym.player_vars[name], False
+    elif name in sym.world_flags:
+        vtype, world = sym.world_flags[name], True
+    elif name in ("time", "role"):
+        raise ExprError(f"`{name}` cannot be set by an effect", name_pos, len(name),
+                        "time passes with `takes:`; the role is chosen at the start")
+    else:
+        raise ExprError(f"unknown variable `{name}`", name_pos, len(name),
+                        suggest(name, list(sym.player_vars) + list(sym.world_flags), sym)
+                        or "declare it under `variables:` or `world_flags:` in world.yaml")
+    rest_at = m.end()
+    rest = src[rest_at:]
+    try:
+        node = parse(rest)
+        got = _check(node, sym, allow_random=True)
+    except ExprError as e:
+        raise ExprError(e.message, e.offset + rest_at, e.length, e.hint) from None
+    if op in ("+=", "-=") and vtype not in (INT, TIME):
+        raise ExprError(f"`{op}` needs a number; `{name}` is {TYPE_NAMES[vtype]}",
+                        name_pos, len(name))
+    want = INT if op in ("+=", "-=") else vtype
+    if got != want:
+        raise ExprError(f"`{name}` is {TYPE_NAMES[vtype]}, but this is {TYPE_NAMES[got]}",
+                        node.pos + rest_at, node.length)
+    if node.kind == "lit" and node.type == INT and not -MAX_NUMBER <= node.value <= MAX_NUMBER:
+        raise ExprError(f"`{name}` may hold at most ±{MAX_NUMBER:,}; this effect would "
+                        "always be refused", node.pos + rest_at, node.length)
+    value = _compile(node, sym, rest)
+    reads: set[str] = set()
+    calls: set[tuple[str, str]] = set()
+    _reads(node, reads, calls)
+    fn = _store(name, op, vtype, "flags" if world else "vars", value, src)
+    return Effect(src, fn, frozenset([name]), frozenset(reads), frozenset(calls), world)
+
+
+def _compile_effect_call(src: str, sym: Symbols) -> Effect:
+    """`give(item)`, `take(item)` or `learn(note)`."""
     node = parse(src)
     if node.kind != "call" or node.value not in EFFECT_FUNCTIONS:
         hint = None

@@ -144,16 +144,12 @@ class _Fitter:
         p = _obj(d.get("player"), "its player")
         world = self.world
 
-        role_id = _id(p.get("role"), "its role")
-        if role_id not in world.roles:
-            self._mismatch(f"its role `{role_id}` is not in the scenario",
-                           f"the role `{role_id}` is gone from the scenario")
-        role = world.roles[role_id]
+        role_id = self.role(p.get("role"))
         time = self.time(p.get("time"), "its clock")
         world_time = self.time(w.get("time"), "its world clock")
 
         declared_vars = dict(world.variables)
-        declared_vars.update(role.variables)
+        declared_vars.update(world.roles[role_id].variables)
         variables = self.values(p.get("vars"), declared_vars, "variable")
         flags = self.values(w.get("flags"), world.world_flags, "world flag")
         fired, decided = self.events(w.get("fired", []), w.get("decided", []), world_time)
@@ -166,25 +162,7 @@ class _Fitter:
         history = self.history(p.get("history", []))
         trail = self.trail(p.get("trail", []))
         witnessed = self.witnessed(p.get("witnessed", []))
-
-        scene_id = _id(p.get("scene"), "its scene")
-        gone = None
-        if scene_id not in world.scenes:
-            if self.exact:
-                raise Damaged(f"its scene `{scene_id}` is not in the scenario")
-            gone = scene_id
-        ending = p.get("ending")
-        if ending is not None:
-            ending = _id(ending, "its ending")
-        should_end = scene_id if gone is None and world.scenes[scene_id].ending else None
-        if ending != should_end and gone is None:
-            if self.exact:
-                raise Damaged(f"its ending `{ending}` is not the ending scene it is in"
-                              if ending else "it is in an ending scene but not ended")
-            self.changes.append("the night is over: your scene has become an ending"
-                                if should_end else "your ending is no longer an ending: the "
-                                "night goes on")
-        ending = should_end
+        scene_id, gone, ending = self.scene_and_ending(p.get("scene"), p.get("ending"))
 
         player = PlayerState(
             id=_text(p.get("id", "player"), "its player id", MAX_ID), role=role_id,
@@ -196,6 +174,36 @@ class _Fitter:
             turn=_int(p.get("turn", 0), "its turn count", 0, MAX_NUMBER))
         state = WorldState(time=world_time, flags=flags, fired=fired, decided=decided)
         return Game(state, player), gone
+
+    def role(self, data: Any) -> str:
+        """The player's role, which the scenario must still have."""
+        role_id = _id(data, "its role")
+        if role_id not in self.world.roles:
+            self._mismatch(f"its role `{role_id}` is not in the scenario",
+                           f"the role `{role_id}` is gone from the scenario")
+        return role_id
+
+    def scene_and_ending(self, scene: Any, ending: Any) -> tuple[str, str | None, str | None]:
+        """The player's scene, the scene's id again if it is gone from the scenario (else
+        None), and the ending: the scene's own when it is an ending scene, none otherwise."""
+        world = self.world
+        scene_id = _id(scene, "its scene")
+        gone = None
+        if scene_id not in world.scenes:
+            if self.exact:
+                raise Damaged(f"its scene `{scene_id}` is not in the scenario")
+            gone = scene_id
+        if ending is not None:
+            ending = _id(ending, "its ending")
+        should_end = scene_id if gone is None and world.scenes[scene_id].ending else None
+        if ending != should_end and gone is None:
+            if self.exact:
+                raise Damaged(f"its ending `{ending}` is not the ending scene it is in"
+                              if ending else "it is in an ending scene but not ended")
+            self.changes.append("the night is over: your scene has become an ending"
+                                if should_end else "your ending is no longer an ending: the "
+                                "night goes on")
+        return scene_id, gone, should_end
 
     def _mismatch(self, damaged: str, refused: str) -> None:
         raise Damaged(damaged) if self.exact else Refused(refused)

@@ -584,51 +584,8 @@ class SaveStore:
                notes: list[str] | None = None) -> SaveInfo:
         self._check_sound(game, undo)
         undo = undo[-UNDO_DEPTH:]
-        role = self.world.roles[game.player.role]
-        scene = self.world.scenes[game.player.scene]
-        payload: dict[str, Any] = {
-            "format": SAVE_FORMAT,
-            "program": "winterpalace",
-            "scenario": self.world.id,
-            "fingerprint": self._fingerprint,
-            "saved_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds"),
-            "kind": "auto" if auto else "named",
-            "night": night,
-            "summary": {"role": role.id, "role_name": role.name, "title": scene.title,
-                        "clock": self.world.clock.hhmm(game.player.time),
-                        "ended": game.player.ending is not None},
-            "choices": self._labels([game, *undo]),
-            "game": self._record(game),
-        }
-        levels = self._levels(game, undo)
-
-        def encode(keep: int) -> bytes:
-            payload["undo"] = levels[len(levels) - keep:]
-            payload.pop("checksum", None)
-            payload["checksum"] = checksum(payload)
-            return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(
-                "utf-8", "surrogatepass")
-
-        data = encode(len(levels))
-        if len(data) > MAX_SAVE_BYTES:
-            # The reader refuses a larger file, so older undo levels give way: as many of
-            # the newest as fit (a binary search; this is rare).
-            data = encode(0)
-            if len(data) > MAX_SAVE_BYTES:
-                raise SaveError(f"Not saved: the game has grown too large to save "
-                                f"({len(data) // (1024 * 1024)} MB; a save holds at most "
-                                f"{MAX_SAVE_BYTES // (1024 * 1024)} MB).")
-            fits, too_many = 0, len(levels)
-            while too_many - fits > 1:
-                middle = (fits + too_many) // 2
-                if len(encode(middle)) <= MAX_SAVE_BYTES:
-                    fits = middle
-                else:
-                    too_many = middle
-            data = encode(fits)
-            if notes is not None:
-                notes.append(f"The save would have been too large with every undo level: it "
-                             f"keeps the last {fits}.")
+        payload = self._payload(game, undo, night, auto)
+        data = _encode_within_limit(payload, self._levels(game, undo), notes)
         path = self.path(slot)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -643,6 +600,25 @@ class SaveStore:
             self._written[slot] = key
             self._infos[slot] = (key, info)
         return info
+
+    def _payload(self, game: Game, undo: list[Game], night: str, auto: bool) -> dict[str, Any]:
+        """The save file's contents but its undo levels and checksum."""
+        role = self.world.roles[game.player.role]
+        scene = self.world.scenes[game.player.scene]
+        return {
+            "format": SAVE_FORMAT,
+            "program": "winterpalace",
+            "scenario": self.world.id,
+            "fingerprint": self._fingerprint,
+            "saved_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds"),
+            "kind": "auto" if auto else "named",
+            "night": night,
+            "summary": {"role": role.id, "role_name": role.name, "title": scene.title,
+                        "clock": self.world.clock.hhmm(game.player.time),
+                        "ended": game.player.ending is not None},
+            "choices": self._labels([game, *undo]),
+            "game": self._record(game),
+        }
 
     def _record(self, game: Game) -> dict[str, Any]:
         cached = self._records.get(id(game))
@@ -691,6 +667,42 @@ class SaveStore:
                 if scene is not None and index.isdigit() and int(index) < len(scene.choices):
                     out[key] = scene.choices[int(index)].label.plain
         return out
+
+
+def _encode_within_limit(payload: dict[str, Any], levels: list[dict[str, Any]],
+                         notes: list[str] | None) -> bytes:
+    """`payload` with as many of the newest undo `levels` as fit in MAX_SAVE_BYTES, and its
+    checksum, as the file's bytes; `payload` is left holding what was encoded. Says in `notes`
+    when undo levels had to give way."""
+    def encode(keep: int) -> bytes:
+        payload["undo"] = levels[len(levels) - keep:]
+        payload.pop("checksum", None)
+        payload["checksum"] = checksum(payload)
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass")
+
+    data = encode(len(levels))
+    if len(data) <= MAX_SAVE_BYTES:
+        return data
+    # The reader refuses a larger file, so older undo levels give way: as many of the newest
+    # as fit (a binary search; this is rare).
+    data = encode(0)
+    if len(data) > MAX_SAVE_BYTES:
+        raise SaveError(f"Not saved: the game has grown too large to save "
+                        f"({len(data) // (1024 * 1024)} MB; a save holds at most "
+                        f"{MAX_SAVE_BYTES // (1024 * 1024)} MB).")
+    fits, too_many = 0, len(levels)
+    while too_many - fits > 1:
+        middle = (fits + too_many) // 2
+        if len(encode(middle)) <= MAX_SAVE_BYTES:
+            fits = middle
+        else:
+            too_many = middle
+    data = encode(fits)
+    if notes is not None:
+        notes.append(f"The save would have been too large with every undo level: it "
+                     f"keeps the last {fits}.")
+    return data
 
 
 def _stat_key(path: Path) -> Any:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import engine
-from ..engine import PlayerState, World, WorldState
+from ..engine import PlayerState, Turn, World, WorldState
 from .randomtest import visible_options
 
 DEFAULT_BOUND = 200_000
@@ -129,24 +129,14 @@ def explore(world: World, role: str, seed: int = 0, bound: int = DEFAULT_BOUND,
     queue: deque[tuple[WorldState, PlayerState, tuple[str, ...]]] = deque([(ws, ps, ())])
     levels: list[int] = []
     depth, at_depth = 0, 0
-    warned = False
     while queue:
         ws, ps, path = queue.popleft()
         if len(path) != depth:
             levels.append(at_depth)
             depth, at_depth = len(path), 0
-            guess = estimate(len(seen), levels)
             # (Under abstraction the levels jump in time: no estimate, it would cry wolf.)
-            if guess is not None and space.estimate is None and guess > bound and not abstract:
-                space.estimate = guess
-                if warn is not None and not warned:
-                    warned = True
-                    warn(f"{role}: {len(seen):,} states after {depth} actions, growing "
-                         f"{levels[-1] / max(1, levels[-2]):.1f}x an action: about {guess:,} "
-                         f"within {AHEAD} more, past the bound ({bound:,}). The search will "
-                         "likely stop before it is complete"
-                         + ("" if abstract else "; --abstract compares states by time window "
-                            "and caps numbers, so real scenarios finish"))
+            if space.estimate is None and not abstract:
+                _estimate_growth(space, len(seen), levels, depth, bound, warn)
         at_depth += 1
         space.states += 1
         space.scenes.update(s for _, s in ps.trail)
@@ -161,15 +151,7 @@ def explore(world: World, role: str, seed: int = 0, bound: int = DEFAULT_BOUND,
             continue
         for typed, index in moves:
             if index < 0:
-                nws, nps, turn = engine.wait(world, ws, ps)
-                if ab is not None:
-                    # Time inside one window is one state: wait on to the next boundary (a real
-                    # path: as many `wait`s as that takes), or until something happens.
-                    here = ab.window(ps.time)
-                    while not turn.refused and nps.ending is None and nps.scene == ps.scene \
-                            and ab.window(nps.time) == here and nps.time < world.clock.end:
-                        nws, nps, turn = engine.wait(world, nws, nps)
-                        typed += " wait"
+                nws, nps, turn, typed = _wait(world, ab, ws, ps)
             else:
                 nws, nps, turn = engine.choose(world, ws, ps, index)
             if turn.refused:
@@ -183,3 +165,35 @@ def explore(world: World, role: str, seed: int = 0, bound: int = DEFAULT_BOUND,
             seen.add(k)
             queue.append((nws, nps, path + tuple(typed.split(" "))))
     return space
+
+
+def _estimate_growth(space: RoleSpace, seen: int, levels: list[int], depth: int, bound: int,
+                     warn: Callable[[str], None] | None) -> None:
+    """At a new level: when the search looks set to pass `bound`, note the estimate in
+    `space` and tell `warn` (once: the estimate is noted only once)."""
+    guess = estimate(seen, levels)
+    if guess is None or guess <= bound:
+        return
+    space.estimate = guess
+    if warn is not None:
+        warn(f"{space.role}: {seen:,} states after {depth} actions, growing "
+             f"{levels[-1] / max(1, levels[-2]):.1f}x an action: about {guess:,} "
+             f"within {AHEAD} more, past the bound ({bound:,}). The search will "
+             "likely stop before it is complete; --abstract compares states by time window "
+             "and caps numbers, so real scenarios finish")
+
+
+def _wait(world: World, ab: Abstraction | None, ws: WorldState,
+          ps: PlayerState) -> tuple[WorldState, PlayerState, Turn, str]:
+    """The `wait` move: the next state, the turn, and what was typed."""
+    typed = "wait"
+    nws, nps, turn = engine.wait(world, ws, ps)
+    if ab is not None:
+        # Time inside one window is one state: wait on to the next boundary (a real
+        # path: as many `wait`s as that takes), or until something happens.
+        here = ab.window(ps.time)
+        while not turn.refused and nps.ending is None and nps.scene == ps.scene \
+                and ab.window(nps.time) == here and nps.time < world.clock.end:
+            nws, nps, turn = engine.wait(world, nws, nps)
+            typed += " wait"
+    return nws, nps, turn, typed

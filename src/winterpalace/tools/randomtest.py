@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .. import engine
-from ..engine import Context, World, rng_seed, taken_here
+from ..engine import Clock, Context, PlayerState, World, rng_seed, taken_here
 from . import simulated_players
 
 MAX_STEPS = 5_000   # actions in one playthrough before it counts as a loop
@@ -383,9 +383,8 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
             elif scene.wait is not None and ps.time < end:
                 options = options + [("wait", -1)]
             if not options:
-                rep.findings.append(Finding("dead-end", role, seed, tuple(path), ps.scene,
-                                            clock.hhmm(ps.time), "no choice is enabled and "
-                                            "there is no waiting here", others=tuple(done)))
+                rep.findings.append(_finding("dead-end", role, seed, path, ps, clock, done,
+                                             "no choice is enabled and there is no waiting here"))
                 break
             k = len(options)
             typed, index = options[int(random_() * k)] if k > 1 else options[0]
@@ -397,10 +396,8 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                 ws, ps, turn = engine.choose(world, ws, ps, index)
                 rep.choices.add(keys[sid][index])
             if turn.refused:
-                rep.findings.append(Finding("crash", role, seed, tuple(path), ps.scene,
-                                            clock.hhmm(ps.time),
-                                            f"an offered action was refused: {turn.refused}",
-                                            others=tuple(done)))
+                rep.findings.append(_finding("crash", role, seed, path, ps, clock, done,
+                                             f"an offered action was refused: {turn.refused}"))
                 break
             steps += 1
             if ps.time == before:
@@ -409,30 +406,41 @@ def play_once(world: World, role: str, seed: int, rep: RoleReport,
                     anchor = None
                 key = state_key(ws, ps)
                 if key in seen:
-                    round_ = tuple(sorted({k[0] for k in seen} | {ps.scene}))
-                    rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
-                                                clock.hhmm(ps.time), "the same state came "
-                                                "back without time passing: the player can go "
-                                                "round forever through "
-                                                + ", ".join(f"`{s}`" for s in round_),
-                                                others=tuple(done), cause=round_))
+                    rep.findings.append(_round_finding(role, seed, path, ps, clock, done, seen))
                     break
                 seen.add(key)
             else:
                 anchor = (ws, ps)
             if steps >= max_steps:
-                rep.findings.append(Finding("loop", role, seed, tuple(path), ps.scene,
-                                            clock.hhmm(ps.time),
-                                            f"no ending after {max_steps} actions",
-                                            others=tuple(done)))
+                rep.findings.append(_finding("loop", role, seed, path, ps, clock, done,
+                                             f"no ending after {max_steps} actions"))
                 break
     except Exception as e:
-        rep.findings.append(Finding("crash", role, seed, tuple(path), ps.scene,
-                                    clock.hhmm(ps.time), f"{type(e).__name__}: {e}",
-                                    others=tuple(done)))
+        rep.findings.append(_finding("crash", role, seed, path, ps, clock, done,
+                                     f"{type(e).__name__}: {e}"))
     _record_night(rep, info, ws, ps, steps, shown, done)
     ending: str | None = ps.ending
     return ending
+
+
+# A night's findings (made once, when it stops: never in the per-choice loop).
+
+def _finding(kind: str, role: str, seed: int, path: list[str], ps: PlayerState, clock: Clock,
+             done: list[tuple[int, str, Any, str]], message: str,
+             cause: tuple[str, ...] = ()) -> Finding:
+    """What went wrong where the player `ps` is, after typing `path`."""
+    return Finding(kind, role, seed, tuple(path), ps.scene, clock.hhmm(ps.time), message,
+                   others=tuple(done), cause=cause)
+
+
+def _round_finding(role: str, seed: int, path: list[str], ps: PlayerState, clock: Clock,
+                   done: list[tuple[int, str, Any, str]], seen: set[Any]) -> Finding:
+    """The player is back in a state of `seen` (since the clock last moved): a loop."""
+    round_ = tuple(sorted({k[0] for k in seen} | {ps.scene}))
+    return _finding("loop", role, seed, path, ps, clock, done,
+                    "the same state came back without time passing: the player can go "
+                    "round forever through " + ", ".join(f"`{s}`" for s in round_),
+                    cause=round_)
 
 
 def _start_night(world: World, role: str, seed: int, rep: RoleReport, info: _Scenes,

@@ -98,24 +98,11 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
     if n < 1:
         err.print("winterpalace: --random needs at least 1 playthrough")
         return EXIT_FAILED
-    roles = args.role or list(world.roles)
     jobs = args.jobs if args.jobs is not None else min(4, os.cpu_count() or 1)
     if jobs < 1:
         err.print("winterpalace: --jobs needs at least 1")
         return EXIT_FAILED
-    others = not args.history_only
-    show_bar = not args.no_progress and args.format == "text" and err.is_terminal
-    if show_bar:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-        with Progress("[progress.description]{task.description}", BarColumn(),
-                      MofNCompleteColumn(), TimeRemainingColumn(), console=err,
-                      transient=True) as bar:
-            task = bar.add_task("playthroughs", total=n * len(roles))
-            report = randomtest.random_test(world, n, args.seed, roles,
-                                            progress=lambda k: bar.advance(task, k),
-                                            others=others, jobs=jobs)
-    else:
-        report = randomtest.random_test(world, n, args.seed, roles, others=others, jobs=jobs)
+    report = _play_randomly(args, world, n, jobs, err)
     saved = _save_findings(args, report, err) if args.save_findings else []
     never = report.never()
     gaps = any(ids for what, ids in never.items() if what != "texts")   # texts: information
@@ -128,6 +115,40 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
               f"actions in {report.seconds:.2f} s ({rate:,.0f} playthroughs/s, "
               f"{report.jobs} process{'es' if report.jobs != 1 else ''}).")
     _print_others(out, report)
+    _print_coverage(out, report)
+    _print_never_reached(out, world, never)
+    _print_endings(out, world, report)
+    _print_findings(out, args, report)
+    for path in saved:
+        out.print(escape(f"Saved {path} (winterpalace test --walkthroughs {path})"))
+    if failed:
+        why = f"{len(report.findings)} problem(s) found" if report.findings else \
+            "some of the scenario was never reached (--strict)"
+        out.print(f"[bold red]{why}.[/]")
+    else:
+        out.print("[green]No dead ends, loops or crashes.[/]")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _play_randomly(args: argparse.Namespace, world: World, n: int, jobs: int,
+                   err: Any) -> randomtest.Report:
+    """`n` random playthroughs per role, under a progress bar when the terminal shows one."""
+    roles = args.role or list(world.roles)
+    others = not args.history_only
+    show_bar = not args.no_progress and args.format == "text" and err.is_terminal
+    if not show_bar:
+        return randomtest.random_test(world, n, args.seed, roles, others=others, jobs=jobs)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(), console=err,
+                  transient=True) as bar:
+        task = bar.add_task("playthroughs", total=n * len(roles))
+        return randomtest.random_test(world, n, args.seed, roles,
+                                      progress=lambda k: bar.advance(task, k),
+                                      others=others, jobs=jobs)
+
+
+def _print_coverage(out: Any, report: randomtest.Report) -> None:
     table = Table(title="Coverage", title_justify="left")
     for col in ("", "reached", "of", "%"):
         table.add_column(col, justify="right" if col else "left")
@@ -137,6 +158,9 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
         pct = 100.0 * got / total if total else 100.0
         table.add_row(names.get(what, what), str(got), str(total), f"{pct:.0f}")
     out.print(table)
+
+
+def _print_never_reached(out: Any, world: World, never: dict[str, list[str]]) -> None:
     for what, ids in never.items():
         if not ids:
             continue
@@ -151,6 +175,9 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
             continue
         out.print(f"[yellow]Never reached ({what}):[/] " + escape(", ".join(ids[:30]))
                   + (f" and {len(ids) - 30} more" if len(ids) > 30 else ""))
+
+
+def _print_endings(out: Any, world: World, report: randomtest.Report) -> None:
     ends = Table(title="Endings", title_justify="left")
     for col in ("role", "ending", "runs", "%"):
         ends.add_column(col, justify="right" if col in ("runs", "%") else "left")
@@ -165,6 +192,9 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
             ends.add_row(rid, "[red](no ending)[/]", str(unfinished),
                          f"{100.0 * unfinished / rep.runs:.1f}")
     out.print(ends)
+
+
+def _print_findings(out: Any, args: argparse.Namespace, report: randomtest.Report) -> None:
     for f in report.findings:
         out.print(f"[bold red]{f.kind}[/] as {f.role} in `{escape(f.scene)}` at {f.time}: "
                   f"{escape(f.message)} ({f.count} playthrough{'s' if f.count != 1 else ''})")
@@ -176,15 +206,6 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
             out.print("  replay: as a walkthrough (--save-findings DIR writes it)")
         else:
             out.print(f"  replay: {escape(f.replay_command(args.dir))}")
-    for path in saved:
-        out.print(escape(f"Saved {path} (winterpalace test --walkthroughs {path})"))
-    if failed:
-        why = f"{len(report.findings)} problem(s) found" if report.findings else \
-            "some of the scenario was never reached (--strict)"
-        out.print(f"[bold red]{why}.[/]")
-    else:
-        out.print("[green]No dead ends, loops or crashes.[/]")
-    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _print_others(out: Any, report: randomtest.Report) -> None:

@@ -29,7 +29,7 @@ the player saw. `record` turns a played game's commands into a new walkthrough f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,45 @@ def parse(path: str | Path) -> Walkthrough:
     """Read a walkthrough file, reporting every mistake in it with its line and column."""
     path = Path(path)
     name = str(path)
+    node, data = _read(path)
+    if not isinstance(data, dict) or not isinstance(node, MappingNode):
+        raise WalkthroughError([Problem(name, 1, 1, "a walkthrough is a mapping with `role:` "
+                                        "and `steps:`")])
+    problems: list[Problem] = []
+
+    def at(n: Node | None, message: str, hint: str | None = None) -> None:
+        line, col = (n.start_mark.line + 1, n.start_mark.column + 1) if n else (1, 1)
+        problems.append(Problem(name, line, col, message, hint))
+
+    keys = {k.value: (k, v) for k, v in node.value}
+    for key, (kn, _) in keys.items():
+        if key not in TOP_FIELDS:
+            at(kn, f"`{key}` is not a field of a walkthrough", f"fields: {', '.join(sorted(TOP_FIELDS))}")
+    role = data.get("role")
+    if not isinstance(role, str):
+        at(node, "a walkthrough needs `role:`")
+    seed = data.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        at(keys["seed"][1], "`seed` should be a whole number")
+        seed = 0
+    scen = data.get("scenario")
+    scenario = (path.parent / scen) if isinstance(scen, str) else default_scenario_dir()
+    steps_node = keys.get("steps", (None, None))[1]
+    if not isinstance(data.get("steps"), list) or not isinstance(steps_node, SequenceNode):
+        at(steps_node or node, "a walkthrough needs `steps:`, a list")
+        steps = []
+    else:
+        steps = _steps(data["steps"], steps_node, at)
+    if problems:
+        raise WalkthroughError(problems)
+    finding = data.get("finding")
+    return Walkthrough(name, str(data.get("name") or path.stem), scenario, str(role), seed, steps,
+                       str(finding) if finding is not None else None)
+
+
+def _read(path: Path) -> tuple[Node | None, Any]:
+    """The file's YAML node and the Python values built from it (None for an empty file)."""
+    name = str(path)
     try:
         # Read and composed within the scenario files' bounds (size, values, aliases,
         # nesting), then built into Python values: shallow, so the building cannot recurse far.
@@ -149,61 +188,36 @@ def parse(path: str | Path) -> Walkthrough:
         # thousands of digits.
         raise WalkthroughError([Problem(name, 1, 1, f"a value in this file cannot be read: "
                                         f"{e}")]) from None
-    problems: list[Problem] = []
+    return node, data
 
-    def at(n: Node | None, message: str, hint: str | None = None) -> None:
-        line, col = (n.start_mark.line + 1, n.start_mark.column + 1) if n else (1, 1)
-        problems.append(Problem(name, line, col, message, hint))
 
-    if not isinstance(data, dict) or not isinstance(node, MappingNode):
-        raise WalkthroughError([Problem(name, 1, 1, "a walkthrough is a mapping with `role:` "
-                                        "and `steps:`")])
-    keys = {k.value: (k, v) for k, v in node.value}
-    for key, (kn, _) in keys.items():
-        if key not in TOP_FIELDS:
-            at(kn, f"`{key}` is not a field of a walkthrough", f"fields: {', '.join(sorted(TOP_FIELDS))}")
-    role = data.get("role")
-    if not isinstance(role, str):
-        at(node, "a walkthrough needs `role:`")
-    seed = data.get("seed", 0)
-    if not isinstance(seed, int) or isinstance(seed, bool):
-        at(keys["seed"][1], "`seed` should be a whole number")
-        seed = 0
-    scen = data.get("scenario")
-    scenario = (path.parent / scen) if isinstance(scen, str) else default_scenario_dir()
+def _steps(raws: list[Any], steps_node: SequenceNode,
+           at: Callable[[Node | None, str, str | None], None]) -> list[Step]:
+    """The steps, each mistake in them told to `at` (node, message, hint)."""
     steps: list[Step] = []
-    steps_node = keys.get("steps", (None, None))[1]
-    if not isinstance(data.get("steps"), list) or not isinstance(steps_node, SequenceNode):
-        at(steps_node or node, "a walkthrough needs `steps:`, a list")
-    else:
-        for raw, sn in zip(data["steps"], steps_node.value, strict=False):
-            line, col = sn.start_mark.line + 1, sn.start_mark.column + 1
-            if not isinstance(raw, dict):
-                raw = {"do": raw}   # a bare entry is a command
-            for key in raw:
-                if key not in STEP_FIELDS:
-                    at(sn, f"`{key}` is not a field of a step",
-                       "fields: do, expect, note, others")
-            expect = raw.get("expect") or {}
-            if not isinstance(expect, dict):
-                at(sn, "`expect` should be a mapping")
-                expect = {}
-            for key in expect:
-                if key not in EXPECT_FIELDS:
-                    at(sn, f"`{key}` is not something a step can expect",
-                       f"expect: {', '.join(sorted(EXPECT_FIELDS))}")
-            others = raw.get("others") or {}
-            if not isinstance(others, dict):
-                at(sn, "`others` should be a mapping of world flags to values",
-                   "e.g. others: { duma_march: let_through }")
-                others = {}
-            do = raw.get("do")
-            steps.append(Step(None if do is None else str(do), expect, line, col, others))
-    if problems:
-        raise WalkthroughError(problems)
-    finding = data.get("finding")
-    return Walkthrough(name, str(data.get("name") or path.stem), scenario, str(role), seed, steps,
-                       str(finding) if finding is not None else None)
+    for raw, sn in zip(raws, steps_node.value, strict=False):
+        line, col = sn.start_mark.line + 1, sn.start_mark.column + 1
+        if not isinstance(raw, dict):
+            raw = {"do": raw}   # a bare entry is a command
+        for key in raw:
+            if key not in STEP_FIELDS:
+                at(sn, f"`{key}` is not a field of a step", "fields: do, expect, note, others")
+        expect = raw.get("expect") or {}
+        if not isinstance(expect, dict):
+            at(sn, "`expect` should be a mapping", None)
+            expect = {}
+        for key in expect:
+            if key not in EXPECT_FIELDS:
+                at(sn, f"`{key}` is not something a step can expect",
+                   f"expect: {', '.join(sorted(EXPECT_FIELDS))}")
+        others = raw.get("others") or {}
+        if not isinstance(others, dict):
+            at(sn, "`others` should be a mapping of world flags to values",
+               "e.g. others: { duma_march: let_through }")
+            others = {}
+        do = raw.get("do")
+        steps.append(Step(None if do is None else str(do), expect, line, col, others))
+    return steps
 
 
 def _unbuildable(root: Node) -> tuple[Node, str] | None:
@@ -236,68 +250,132 @@ def _show(v: Any) -> str:
     return json.dumps(v) if isinstance(v, str) else str(v)
 
 
+@dataclass
+class _Seen:
+    """What a step's expectations are checked against: the game after the step, what the
+    player was shown, the refusal if the command was refused, and whether they went round."""
+
+    session: Session
+    shown: str
+    refused: str | None
+    looped: bool
+
+
 def _check(session: Session, expect: dict[str, Any], shown: str, refused: str | None,
            looped: bool = False) -> str | None:
     """The first expectation that does not hold, described; None when all hold."""
-    g = session.game
-    ps, ws = g.player, g.world
-    world = session.world
+    seen = _Seen(session, shown, refused, looped)
     for key, want in expect.items():
-        if key == "stuck":
-            v = session.view()
-            stuck = ps.ending is None and v.wait is None and not any(c.enabled for c in v.choices)
-            if bool(want) != stuck:
-                return (f"the player is stuck in `{ps.scene}` at {world.clock.hhmm(ps.time)}: "
-                        "no choice is enabled and there is no waiting") if stuck else \
-                    f"expected the player to be stuck, but they can act in `{ps.scene}`"
-        if key == "loop" and bool(want) != looped:
-            return (f"the player is back in the same state in `{ps.scene}` at "
-                    f"{world.clock.hhmm(ps.time)} without time passing: they can go round for "
-                    "ever") if looped else "expected the player to be going round"
-        if key == "scene" and ps.scene != want:
-            return f"expected scene `{want}`, but the player is in `{ps.scene}`"
-        if key == "time":
-            now = world.clock.hhmm(ps.time)
-            if now != str(want):
-                return f"expected the time {want}, but it is {now}"
-        if key == "ending":
-            if want is True and ps.ending is None or want not in (True, None) and ps.ending != want:
-                return f"expected the ending `{want}`, but " + (
-                    f"the night ended in `{ps.ending}`" if ps.ending else "the night goes on")
-            if want is None and ps.ending is not None:
-                return f"expected the night to go on, but it ended in `{ps.ending}`"
-        if key in ("vars", "flags"):
-            store = ps.vars if key == "vars" else ws.flags
-            for name, value in (want or {}).items():
-                if name not in store:
-                    return f"there is no {'variable' if key == 'vars' else 'world flag'} `{name}`"
-                if store[name] != value:
-                    return f"expected {name} = {_show(value)}, but it is {_show(store[name])}"
-        if key in ("has", "lacks", "knows"):
-            pool = ps.notes if key == "knows" else ps.items
-            for thing in _list(want):
-                if (thing in pool) != (key != "lacks"):
-                    verb = {"has": "to carry", "lacks": "not to carry", "knows": "to know"}[key]
-                    return f"expected the player {verb} `{thing}`"
-        if key == "text":
-            for piece in _list(want):
-                if str(piece).lower() not in " ".join(shown.split()).lower():
-                    return f"expected the text {_show(str(piece))} in what the player saw"
-        if key == "refused":
-            if not refused and want:
-                return "expected the command to be refused, but it was carried out"
-            if refused and isinstance(want, str) and want.lower() not in refused.lower():
-                return f"expected a refusal saying {_show(want)}, but it said {_show(refused)}"
-        if key in ("can", "cannot"):
-            v = session.view()
-            labels = [c.label.lower() for c in v.choices if c.enabled]
-            for label in _list(want):
-                has = any(lb.startswith(str(label).lower()) for lb in labels)
-                if has != (key == "can"):
-                    word = "offered" if key == "can" else "not offered"
-                    return f"expected the choice `{label}` to be {word}; offered: " + \
-                        (", ".join(f"`{lb}`" for lb in labels) or "nothing")
+        check = _EXPECTATIONS.get(key)
+        why = check(seen, key, want) if check is not None else None
+        if why is not None:
+            return why
     return None
+
+
+def _expect_stuck(seen: _Seen, key: str, want: Any) -> str | None:
+    session = seen.session
+    ps = session.game.player
+    v = session.view()
+    stuck = ps.ending is None and v.wait is None and not any(c.enabled for c in v.choices)
+    if bool(want) == stuck:
+        return None
+    return (f"the player is stuck in `{ps.scene}` at {session.world.clock.hhmm(ps.time)}: "
+            "no choice is enabled and there is no waiting") if stuck else \
+        f"expected the player to be stuck, but they can act in `{ps.scene}`"
+
+
+def _expect_loop(seen: _Seen, key: str, want: Any) -> str | None:
+    if bool(want) == seen.looped:
+        return None
+    ps = seen.session.game.player
+    return (f"the player is back in the same state in `{ps.scene}` at "
+            f"{seen.session.world.clock.hhmm(ps.time)} without time passing: they can go round "
+            "for ever") if seen.looped else "expected the player to be going round"
+
+
+def _expect_scene(seen: _Seen, key: str, want: Any) -> str | None:
+    ps = seen.session.game.player
+    return f"expected scene `{want}`, but the player is in `{ps.scene}`" \
+        if ps.scene != want else None
+
+
+def _expect_time(seen: _Seen, key: str, want: Any) -> str | None:
+    now = seen.session.world.clock.hhmm(seen.session.game.player.time)
+    return f"expected the time {want}, but it is {now}" if now != str(want) else None
+
+
+def _expect_ending(seen: _Seen, key: str, want: Any) -> str | None:
+    ps = seen.session.game.player
+    if want is True and ps.ending is None or want not in (True, None) and ps.ending != want:
+        return f"expected the ending `{want}`, but " + (
+            f"the night ended in `{ps.ending}`" if ps.ending else "the night goes on")
+    if want is None and ps.ending is not None:
+        return f"expected the night to go on, but it ended in `{ps.ending}`"
+    return None
+
+
+def _expect_values(seen: _Seen, key: str, want: Any) -> str | None:
+    """`vars:` (the player's variables) or `flags:` (world flags)."""
+    g = seen.session.game
+    store = g.player.vars if key == "vars" else g.world.flags
+    for name, value in (want or {}).items():
+        if name not in store:
+            return f"there is no {'variable' if key == 'vars' else 'world flag'} `{name}`"
+        if store[name] != value:
+            return f"expected {name} = {_show(value)}, but it is {_show(store[name])}"
+    return None
+
+
+def _expect_carried(seen: _Seen, key: str, want: Any) -> str | None:
+    """`has:`, `lacks:` (items) or `knows:` (notes)."""
+    ps = seen.session.game.player
+    pool = ps.notes if key == "knows" else ps.items
+    for thing in _list(want):
+        if (thing in pool) != (key != "lacks"):
+            verb = {"has": "to carry", "lacks": "not to carry", "knows": "to know"}[key]
+            return f"expected the player {verb} `{thing}`"
+    return None
+
+
+def _expect_text(seen: _Seen, key: str, want: Any) -> str | None:
+    for piece in _list(want):
+        if str(piece).lower() not in " ".join(seen.shown.split()).lower():
+            return f"expected the text {_show(str(piece))} in what the player saw"
+    return None
+
+
+def _expect_refused(seen: _Seen, key: str, want: Any) -> str | None:
+    refused = seen.refused
+    if not refused and want:
+        return "expected the command to be refused, but it was carried out"
+    if refused and isinstance(want, str) and want.lower() not in refused.lower():
+        return f"expected a refusal saying {_show(want)}, but it said {_show(refused)}"
+    return None
+
+
+def _expect_offered(seen: _Seen, key: str, want: Any) -> str | None:
+    """`can:` or `cannot:`: choices offered (enabled) or not."""
+    v = seen.session.view()
+    labels = [c.label.lower() for c in v.choices if c.enabled]
+    for label in _list(want):
+        has = any(lb.startswith(str(label).lower()) for lb in labels)
+        if has != (key == "can"):
+            word = "offered" if key == "can" else "not offered"
+            return f"expected the choice `{label}` to be {word}; offered: " + \
+                (", ".join(f"`{lb}`" for lb in labels) or "nothing")
+    return None
+
+
+# Each expectation a step can make (EXPECT_FIELDS), and its check.
+_EXPECTATIONS: dict[str, Callable[[_Seen, str, Any], str | None]] = {
+    "stuck": _expect_stuck, "loop": _expect_loop, "scene": _expect_scene,
+    "time": _expect_time, "ending": _expect_ending,
+    "vars": _expect_values, "flags": _expect_values,
+    "has": _expect_carried, "lacks": _expect_carried, "knows": _expect_carried,
+    "text": _expect_text, "refused": _expect_refused,
+    "can": _expect_offered, "cannot": _expect_offered,
+}
 
 
 def _list(v: Any) -> list[Any]:

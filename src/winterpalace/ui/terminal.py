@@ -164,57 +164,18 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
         hangup: an event that `hang_up()` sets (e.g. from a SIGTERM handler): the game is
             autosaved and the loop returns without another word.
     """
-    last: list[FlowOutput] = []          # the last full screen, re-shown after a resize
-    shown_width = [0]
+    screen = _Screen(prompt_session, write, color_system, width, transcript)
     completer = FlowCompleter(flow)
-
-    def cols() -> int:
-        return width or _columns(prompt_session)
-
-    def show(outputs: list[FlowOutput]) -> None:
-        if not outputs:
-            return
-        w = cols()
-        shown_width[0] = w
-        text = "\n" + render_to_ansi(outputs, w, color_system)
-        try:
-            write(text)
-        except OSError:
-            pass  # the terminal is gone; the game is saved on the way out
-        if transcript is not None:
-            for o in outputs:
-                lines = plain.output_lines(o, w)
-                if lines:
-                    transcript.write("\n".join(lines) + "\n\n")
-            transcript.flush()
-        if any(_is_full(o) for o in outputs):
-            last[:] = [o for o in outputs if _is_full(o)]
-
-    def reflow(_app: Any) -> None:
-        # Called before each render of the prompt: a new width means the terminal was resized,
-        # so show the current screen again, wrapped to fit.
-        w = cols()
-        if shown_width[0] and w != shown_width[0] and last:
-            shown_width[0] = w
-
-            def again() -> None:
-                text = render_to_ansi(last, w, color_system)
-                try:
-                    write(text)
-                except OSError:
-                    pass
-            run_in_terminal(again)  # schedules itself: prints above the prompt, redraws it
-
     if width is None:
-        prompt_session.app.before_render += reflow
-    show(opening if opening is not None else flow.start())
+        prompt_session.app.before_render += screen.reflow
+    screen.show(opening if opening is not None else flow.start())
 
     async def ask(message: str, **kw: Any) -> str:
         if hangup is not None and hangup.is_set():
             raise EOFError
         return await prompt_session.prompt_async(
             FormattedText([("class:prompt", message)]), style=PROMPT_STYLE,
-            bottom_toolbar=lambda: toolbar_text(flow, cols()),
+            bottom_toolbar=lambda: toolbar_text(flow, screen.cols()),
             set_exception_handler=False, **kw)
 
     try:
@@ -222,14 +183,7 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
             try:
                 line = await ask("› ", completer=completer, complete_while_typing=False)
             except KeyboardInterrupt:
-                try:
-                    leave = await _confirm_quit(ask)
-                except OSError:
-                    flow.hangup()          # the terminal went away during the question
-                    return EXIT_OK
-                if leave:
-                    _log(transcript, "> (Ctrl-C) quit")
-                    show(flow.quit())
+                if await _interrupted(flow, screen, ask, transcript):
                     break
                 continue
             except OSError:
@@ -239,21 +193,93 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
                 return EXIT_OK
             except EOFError:
                 _log(transcript, "> (Ctrl-D)")
-                if hangup is not None and hangup.is_set():
-                    flow.hangup()
-                    return EXIT_OK
-                notice = flow.hangup()
-                show(([notice] if notice else []) + [Goodbye(  # type: ignore[arg-type]
-                    "Saved. `winterpalace play --continue` takes you back." if
-                    flow.session is not None and not flow.session.ended else "Goodbye.")])
+                _leave(flow, screen, hangup)
                 break
             _log(transcript, f"> {line[:500]}")
-            show(flow.handle(line))
+            screen.show(flow.handle(line))
     finally:
         if width is None:
-            prompt_session.app.before_render -= reflow
+            prompt_session.app.before_render -= screen.reflow
         flow.hangup()
     return EXIT_OK
+
+
+class _Screen:
+    """What `run_async` shows: each output rendered at the terminal's width (and copied to the
+    transcript), and the last full screen shown again, re-flowed, when the width changes."""
+
+    def __init__(self, prompt_session: PromptSession[str], write: Callable[[str], None],
+                 color_system: str | None, width: int | None, transcript: IO[str] | None):
+        self.prompt_session = prompt_session
+        self.write = write
+        self.color_system = color_system
+        self.width = width
+        self.transcript = transcript
+        self.last: list[FlowOutput] = []      # the last full screen, re-shown after a resize
+        self.shown_width = 0
+
+    def cols(self) -> int:
+        return self.width or _columns(self.prompt_session)
+
+    def show(self, outputs: list[FlowOutput]) -> None:
+        if not outputs:
+            return
+        w = self.cols()
+        self.shown_width = w
+        self._write("\n" + render_to_ansi(outputs, w, self.color_system))
+        transcript = self.transcript
+        if transcript is not None:
+            for o in outputs:
+                lines = plain.output_lines(o, w)
+                if lines:
+                    transcript.write("\n".join(lines) + "\n\n")
+            transcript.flush()
+        if any(_is_full(o) for o in outputs):
+            self.last[:] = [o for o in outputs if _is_full(o)]
+
+    def reflow(self, _app: Any) -> None:
+        # Called before each render of the prompt: a new width means the terminal was resized,
+        # so show the current screen again, wrapped to fit.
+        w = self.cols()
+        if self.shown_width and w != self.shown_width and self.last:
+            self.shown_width = w
+            last = self.last
+
+            def again() -> None:
+                self._write(render_to_ansi(last, w, self.color_system))
+            run_in_terminal(again)  # schedules itself: prints above the prompt, redraws it
+
+    def _write(self, text: str) -> None:
+        try:
+            self.write(text)
+        except OSError:
+            pass  # the terminal is gone; the game is saved on the way out
+
+
+async def _interrupted(flow: Flow, screen: _Screen, ask: Callable[..., Any],
+                       transcript: IO[str] | None) -> bool:
+    """Ctrl-C at the prompt: ask before quitting. True when the game is over (the player
+    quit, or the terminal went away during the question)."""
+    try:
+        leave = await _confirm_quit(ask)
+    except OSError:
+        flow.hangup()          # the terminal went away during the question
+        return True
+    if leave:
+        _log(transcript, "> (Ctrl-C) quit")
+        screen.show(flow.quit())
+    return leave
+
+
+def _leave(flow: Flow, screen: _Screen, hangup: asyncio.Event | None) -> None:
+    """Ctrl-D (or a hang-up): autosave, and say goodbye unless the terminal hung up."""
+    if hangup is not None and hangup.is_set():
+        flow.hangup()
+        return
+    notice = flow.hangup()
+    screen.show(([notice] if notice else []) + [Goodbye(  # type: ignore[arg-type]
+        "Saved. `winterpalace play --continue` takes you back." if
+        flow.session is not None and not flow.session.ended else "Goodbye.")])
 
 
 def hang_up(prompt_session: PromptSession[str], hangup: asyncio.Event) -> None:
