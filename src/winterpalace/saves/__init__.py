@@ -3,7 +3,9 @@
 - `store`: slots in one folder per scenario, nights and their autosaves, listing, deleting.
 - `files`: reading with hard limits (regular files only, bounded size and depth) and the
   atomic write; tidying what killed writes left behind.
-- `fit`: every saved game checked against the scenario, and fitted to an edited one.
+- `fit`: every saved game checked against the scenario, and fitted to an edited one;
+  `damage`: what it says when it cannot (`Damaged`, `Refused`).
+- `undo`: undo levels stored as differences from the next newer state.
 - `progress`: the endings found across games, beside the saves.
 """
 

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import MAX_NUMBER, MAX_TEXT, STATE_VERSION, Game, PlayerState, Step, World, WorldState
-from ..errors import WinterPalaceError
+from .damage import Damaged, Refused
+from .undo import expand
 
 UNDO_DEPTH = 50                  # undo levels a game keeps, in play and in its save
 MAX_ID = 200                     # characters in an id (scene, item, event, ...)
@@ -36,14 +37,6 @@ MAX_LABEL = 4 * MAX_TEXT         # a rendered label may show a few texts
 _RNG = 1 << 64
 _KINDS = ("choice", "wait", "event")
 _TYPE_WORDS = {bool: "true/false", int: "a number", str: "text"}
-
-
-class Damaged(WinterPalaceError):
-    """The save is not one this program wrote for this scenario: what is wrong, briefly."""
-
-
-class Refused(WinterPalaceError):
-    """The scenario changed in a way the save cannot follow: why, briefly."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +55,6 @@ def fit(game_data: Any, undo_data: Any, world: World, *, exact: bool,
     `undo_data` is as saved: levels whole or as differences (saves/undo.py), oldest first.
     Raises Damaged or Refused; never anything else, whatever the data.
     """
-    from .undo import expand  # (undo.py raises this module's Damaged)
     if not isinstance(labels, dict):
         labels = {}
     fitter = _Fitter(world, exact, labels)

@@ -35,8 +35,9 @@ from typing import Any
 from ..engine import Game, World
 from ..errors import WinterPalaceError
 from ..sanitise import printable
+from .damage import Damaged, Refused
 from .files import MAX_SAVE_BYTES, Unreadable, atomic_write, clean_stale, decode_json, read_bounded
-from .fit import UNDO_DEPTH, Damaged, Fitted, Refused, fit
+from .fit import UNDO_DEPTH, Fitted, fit
 from .progress import PROGRESS_FILE, Progress
 from .undo import difference
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fit import Damaged
+from .damage import Damaged
 
 PREFIXED = ("history", "trail", "witnessed", "fired")   # lists a newer state only appends to
 

@@ -219,15 +219,15 @@ FIELDS["faction"] = {**FIELDS["packet"], **FIELDS["faction"]}
 def tables() -> dict[str, dict[str, bool]]:
     """The loader's field tables by kind: which fields exist (and which are required)."""
     from .. import scenario
-    from ..scenario.lesson import (
+    from ..scenario import (
         EASY_FIELDS,
         EXCERPT_FIELDS,
         FACTION_FIELDS,
         LESSON_FIELDS,
         PACKET_FIELDS,
+        STAT_FIELDS,
         VOTE_FIELDS,
     )
-    from ..scenario.stats import STAT_FIELDS
     return {
         "world": dict(scenario.WORLD_FIELDS), "file": dict(scenario.FILE_FIELDS), "clock": dict(scenario.CLOCK_FIELDS),
         "role": dict(scenario.ROLE_FIELDS), "scene": dict(scenario.SCENE_FIELDS),

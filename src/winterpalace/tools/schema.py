@@ -201,7 +201,7 @@ def build_schema(kind: str = "any") -> dict[str, Any]:
 
 def _lesson_defs() -> dict[str, Any]:
     """The `lesson:` section (role sheets, factions, votes; scenario/lesson.py)."""
-    from ..scenario.lesson import RULES
+    from ..scenario import RULES
     easy = _obj("easy", {"who": TEXT, "goal": TEXT, "secret_goal": TEXT, "knows": TEXTS},
                 "the easier-reading sheet")
     excerpt = _obj("excerpt", {"text": TEXT, "source": TEXT}, "a passage and source")

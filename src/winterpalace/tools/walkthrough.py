@@ -43,11 +43,12 @@ from ..scenario import (
     FileProblem,
     Problem,
     ScenarioError,
+    compose,
     default_scenario_dir,
     load_scenario,
     read_bounded,
+    too_deep,
 )
-from ..scenario.yamlnodes import compose, too_deep
 from ..session import Notice, Screen, Session
 from ..ui import plain
 

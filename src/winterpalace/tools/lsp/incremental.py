@@ -20,9 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ...engine import EFFECT_FUNCTIONS, REFERENCE_FUNCTIONS, Scene, World
-from ...scenario import WORLD_FILE, Problem, ScenarioError
-from ...scenario.loader import SECTION_KINDS, Loader
-from ...scenario.reader import Entry
+from ...scenario import SECTION_KINDS, WORLD_FILE, Entry, Loader, Problem, ScenarioError
 
 
 @dataclass
