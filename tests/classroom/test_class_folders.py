@@ -84,7 +84,7 @@ def test_purge_refuses_nonsense(tmp_path, capsys):
             parse_age(bad)
     assert parse_age("2w") == 14 * DAY and parse_age("12h") == 12 * 3600
     assert cli.main(["classroom", "purge", "--older-than", "soon", "--saves",
-                     str(tmp_path)]) == 1
+                     str(tmp_path)]) == 2
     assert "not an age" in capsys.readouterr().err
     assert cli.main(["classroom", "purge", "--older-than", "1d", "--saves",
                      str(tmp_path / "none")]) == 1

@@ -219,6 +219,10 @@ def cmd_purge(args: argparse.Namespace) -> int:
     saves = _saves(args)
     try:
         limit = parse_age(args.older_than)
+    except ClassFolderError as e:     # a mistake in the command line
+        _err(str(e))
+        return EXIT_BAD_SCENARIO
+    try:
         gone, busy = purge(saves, limit, dry_run=args.dry_run)
     except ClassFolderError as e:
         _err(str(e))
@@ -254,7 +258,7 @@ def cmd_classroom(args: argparse.Namespace) -> int:
     problem = _options_problem(args)
     if problem:
         _err(problem)
-        return EXIT_ERROR
+        return EXIT_BAD_SCENARIO
     saves = _saves(args)
     hub = _open_class(world, args, saves)
     if hub is None:

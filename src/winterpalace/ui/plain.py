@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING
 
 from ..engine import EndingView, Turn, View, World, format_duration
+from ..errors import EXIT_ERROR, EXIT_OK
 from ..session import (
     Info,
     Notice,
@@ -280,9 +281,9 @@ def run(session: Session, lines: Iterable[str], out: IO[str], width: int = 80,
         for o in outputs:
             if isinstance(o, QuitRequest):
                 emit(["Goodbye."])
-                return 0
+                return EXIT_OK
             emit([""] + output_lines(o, width))
-    return 0
+    return EXIT_OK
 
 
 def run_flow(flow: Flow, lines: Iterable[str], out: IO[str], width: int = 80,
@@ -323,4 +324,4 @@ def run_flow(flow: Flow, lines: Iterable[str], out: IO[str], width: int = 80,
         problem = flow.hangup()      # input ended (EOF): keep the game
         if problem is not None:
             show([problem])
-    return 1 if flow.unsaved else 0
+    return EXIT_ERROR if flow.unsaved else EXIT_OK

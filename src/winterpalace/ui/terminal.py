@@ -35,7 +35,7 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
 from ..engine import World
-from ..errors import EXIT_ERROR, EXIT_OK
+from ..errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, stderr
 from ..menus import Flow, FlowOutput, Goodbye, RoleIntro, ScenarioWatcher, TitleScreen
 from ..saves import SaveStore
 from . import plain
@@ -346,16 +346,13 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
         code = asyncio.run(main())
     except KeyboardInterrupt:  # pragma: no cover - between prompts
         flow.hangup()
-        code = 130
+        code = EXIT_INTERRUPTED
     except OSError:
         flow.hangup()              # the terminal went away outside the prompt
         code = EXIT_OK
     except Exception as e:
         return on_error(e, flow)
     if flow.unsaved:
-        try:
-            sys.stderr.write("winterpalace: the game could not be saved on leaving.\n")
-        except (OSError, ValueError, AttributeError):
-            pass
+        stderr("winterpalace: the game could not be saved on leaving.")
         return EXIT_ERROR
     return code
