@@ -128,7 +128,7 @@ def _add_actions(sub: Any, keep_parent: bool) -> None:
     d.set_defaults(func=cmd_debrief)
     pg = sub.add_parser("purge", help="delete sessions older than a limit, like 30d",
                         description="Delete classroom session folders whose journal was last "
-                        "written longer ago than --older-than (30d, 12h, 2w, 90m). A session "
+                        "written longer ago than --older-than (30d, 12h, 2w, 90m, 1h30m). A session "
                         "a server is running is never deleted.")
     add_purge_arguments(pg)
     pg.set_defaults(func=cmd_purge)
@@ -156,7 +156,8 @@ def add_debrief_arguments(p: argparse.ArgumentParser) -> None:
 
 def add_purge_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--older-than", required=True, metavar="AGE",
-                   help="delete sessions last written longer ago than this: 30d, 12h, 2w, 90m")
+                   help="delete sessions last written longer ago than this: 30d, 12h, 2w, 90m, "
+                   "1h30m")
     p.add_argument("--saves", metavar="DIR", help="folder of sessions (default: your data "
                    "folder)")
     p.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
