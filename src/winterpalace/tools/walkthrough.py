@@ -470,7 +470,7 @@ def _as_label(session: Session, cmd: str) -> str:
         return cmd
     label = chosen.label.strip()
     low = label.lower()
-    if not label or low.split(" ", 1)[0] in session.commands() or low.isdigit():
+    if not label or low.split(" ", 1)[0] in session.COMMANDS or low.isdigit():
         return cmd
     if sum(1 for c in v.choices if c.label.lower().startswith(low)) != 1:
         return cmd

@@ -70,7 +70,7 @@ class FlowCompleter(Completer):
                     yield Completion(info.slot, start_position=-len(rest))
             return
         if sep and session is not None and self.flow.state in ("play", "ended"):
-            command = session.commands().find(word)     # `glossary`, `g`: what the table says
+            command = session.COMMANDS.find(word)     # `glossary`, `g`: what the table says
             if command is not None and command.word == "glossary":
                 for term in session.glossary_lookup(rest) if rest else \
                         sorted(session.world.glossary, key=str.lower):
