@@ -34,11 +34,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_check)
 
 
-def run_check(world: World) -> list[Problem]:
-    """Every warning about a loaded scenario, less those its authors silenced (`lint:`)."""
-    return check_world(world).problems
-
-
 def check_world(world: World) -> suppress.Applied:
     """The warnings about a loaded scenario, and those silenced by `lint:` fields."""
     return suppress.apply(world, analysis.analyse(world).problems)

@@ -42,7 +42,6 @@ from ..errors import WinterPalaceError
 from ..scenario import (
     FileProblem,
     Problem,
-    ScenarioError,
     default_scenario_dir,
     load_scenario,
     read_bounded,
@@ -475,10 +474,3 @@ def _as_label(session: Session, cmd: str) -> str:
     if sum(1 for c in v.choices if c.label.lower().startswith(low)) != 1:
         return cmd
     return label
-
-
-def load_world_for(w: Walkthrough) -> World | ScenarioError:
-    try:
-        return load_scenario(w.scenario)
-    except ScenarioError as e:
-        return e
