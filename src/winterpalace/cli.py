@@ -277,7 +277,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         else:
             from .ui import terminal
             code = terminal.play(world, args, store=store,
-                                 transcript=transcript,  # type: ignore[arg-type]
+                                 transcript=transcript,
                                  watcher=watcher, on_error=internal_error)
     finally:
         if transcript is not None:
@@ -335,7 +335,7 @@ def play_plain(world: World, role: str | None, seed: int | None, *,
     def lines() -> Any:
         try:
             if interactive:       # a person at a terminal: a prompt, and Ctrl-C asks first
-                yield from plain.prompted_lines(sys.stdin.buffer, out)   # type: ignore[arg-type]
+                yield from plain.prompted_lines(sys.stdin.buffer, out)
             else:
                 yield from plain.read_lines(sys.stdin.buffer)
         except OSError as e:
@@ -343,8 +343,8 @@ def play_plain(world: World, role: str | None, seed: int | None, *,
 
     try:
         opening = flow.start(role=role, resume=resume)
-        code = plain.run_flow(flow, lines(), out, echo=not interactive,  # type: ignore[arg-type]
-                              opening=opening, transcript=transcript)  # type: ignore[arg-type]
+        code = plain.run_flow(flow, lines(), out, echo=not interactive,
+                              opening=opening, transcript=transcript)
     except StreamLost as e:
         if e.where == "output":
             silence_stdout()

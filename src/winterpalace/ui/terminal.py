@@ -23,7 +23,7 @@ import asyncio
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from typing import Any
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
@@ -148,7 +148,7 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
                     opening: list[FlowOutput] | None = None,
                     color_system: str | None = "truecolor",
                     width: int | None = None,
-                    transcript: IO[str] | None = None,
+                    transcript: plain.TextOutput | None = None,
                     hangup: asyncio.Event | None = None) -> int:
     """Play `flow` until the player leaves; returns the exit status.
 
@@ -277,7 +277,7 @@ def _is_full(o: FlowOutput) -> bool:
     return isinstance(o, (TitleScreen, RoleIntro)) or (isinstance(o, Screen) and o.full)
 
 
-def _log(transcript: IO[str] | None, text: str) -> None:
+def _log(transcript: plain.TextOutput | None, text: str) -> None:
     if transcript is not None:
         transcript.write(text + "\n")
         transcript.flush()
@@ -300,7 +300,7 @@ def safe_key_bindings() -> KeyBindings:
 
 
 def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = None,
-         transcript: IO[str] | None = None, watcher: ScenarioWatcher | None = None,
+         transcript: plain.TextOutput | None = None, watcher: ScenarioWatcher | None = None,
          on_error: Callable[[Exception, Flow], int]) -> int:
     """`winterpalace play` in a local terminal: the rich screens and the prompt.
 
