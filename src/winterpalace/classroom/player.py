@@ -41,6 +41,9 @@ class ClassroomSession(Session):
         """The session of an existing student in `room`."""
         p = room.players[name_key(name)]
         game = Game(room.ws, p.ps) if p.ps is not None else None
+        # Before this student's night begins there is no Game: `begun` is false, `handle`
+        # lets only the commands that need none through, and `_sync` sets it once there is.
+        # (Session.game is a Game everywhere else; Optional there would cost 32 narrowings.)
         return cls(room.world, game, room=room, name=p.name,  # type: ignore[arg-type]
                    allow=allow)
 
