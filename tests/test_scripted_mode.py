@@ -70,7 +70,7 @@ def test_garbage_input_never_crashes() -> None:
 
 def test_unknown_role_is_refused() -> None:
     done = play(b"", "--scenes", str(EXAMPLE), "--role", "tsar")
-    assert done.returncode == 1 and b"no role `tsar`; choose one of: officer, sailor." in done.stderr
+    assert done.returncode == 2 and b"no role `tsar`; choose one of: officer, sailor." in done.stderr
 
 
 TOLD = ROOT / "tests" / "lesson" / "told"    # a told text beside every kind of text

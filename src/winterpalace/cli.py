@@ -249,18 +249,20 @@ def _find_role(world: World, wanted: str) -> str | None:
     return None
 
 
-def _cannot_play(args: argparse.Namespace) -> str | None:
-    """Why `play` cannot start with these streams and options (before the scenario is read)."""
+def _cannot_play(args: argparse.Namespace) -> tuple[str, int] | None:
+    """Why `play` cannot start with these streams and options (before the scenario is read),
+    and the exit status: a closed stream is EXIT_ERROR, a mistake in the options
+    EXIT_BAD_SCENARIO."""
     if sys.stdout is None:
         return ("standard output is closed, so the game has nowhere to show itself; nothing "
-                "was started.")
+                "was started.", EXIT_ERROR)
     if sys.stdin is None:
         return ("standard input is closed, so there is nothing to read commands from; "
-                "nothing was started. (For no input at all, use </dev/null.)")
+                "nothing was started. (For no input at all, use </dev/null.)", EXIT_ERROR)
     if args.seed is not None and not -SEED_RANGE <= args.seed < SEED_RANGE:
-        return "--seed takes a whole number between -2^63 and 2^63-1."
+        return "--seed takes a whole number between -2^63 and 2^63-1.", EXIT_BAD_SCENARIO
     if getattr(args, "saves", None) is not None and not args.saves.strip():
-        return "--saves needs a folder."
+        return "--saves needs a folder.", EXIT_BAD_SCENARIO
     return None
 
 
@@ -278,8 +280,8 @@ def _open_transcript(path: str) -> Transcript | None:
 def cmd_play(args: argparse.Namespace) -> int:
     refused = _cannot_play(args)
     if refused is not None:
-        stderr(f"winterpalace: {refused}")
-        return EXIT_ERROR
+        stderr(f"winterpalace: {refused[0]}")
+        return refused[1]
     world = load_or_report(args.scenes)
     if world is None:
         return EXIT_BAD_SCENARIO
@@ -289,7 +291,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             shown = printable(args.role, 40, strip=False)
             stderr(f"winterpalace: no role `{shown}`; choose one of: "
                    f"{', '.join(world.roles)}.")
-            return EXIT_ERROR
+            return EXIT_BAD_SCENARIO
         args.role = role
     from .saves import SaveStore
     store = SaveStore(world, getattr(args, "saves", None))
@@ -319,7 +321,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         else:
             from .ui import terminal
             code = terminal.play(world, args, store=store,
-                                 transcript=transcript,  # type: ignore[arg-type]
+                                 transcript=transcript,
                                  watcher=watcher, on_error=internal_error)
     finally:
         if transcript is not None:
@@ -333,11 +335,11 @@ def play_web(world: World, store: Any, args: argparse.Namespace) -> int:
     """`play --web`: the game served to a browser on this computer (web/play.py)."""
     if not 1 <= args.web <= 65535:
         stderr("winterpalace: --web takes a port from 1 to 65535 (8000 is usual).")
-        return EXIT_ERROR
+        return EXIT_BAD_SCENARIO
     for option in ("transcript", "watch", "plain"):
         if getattr(args, option, None):
             stderr(f"winterpalace: --{option} is for the terminal game, not --web.")
-            return EXIT_ERROR
+            return EXIT_BAD_SCENARIO
     try:
         from .web.play import run
     except ImportError as e:     # a broken install: aiohttp is one of the dependencies
@@ -377,7 +379,7 @@ def play_plain(world: World, role: str | None, seed: int | None, *,
     def lines() -> Any:
         try:
             if interactive:       # a person at a terminal: a prompt, and Ctrl-C asks first
-                yield from plain.prompted_lines(sys.stdin.buffer, out)   # type: ignore[arg-type]
+                yield from plain.prompted_lines(sys.stdin.buffer, out)
             else:
                 yield from plain.read_lines(sys.stdin.buffer)
         except OSError as e:
@@ -385,8 +387,8 @@ def play_plain(world: World, role: str | None, seed: int | None, *,
 
     try:
         opening = flow.start(role=role, resume=resume)
-        code = plain.run_flow(flow, lines(), out, echo=not interactive,  # type: ignore[arg-type]
-                              opening=opening, transcript=transcript)  # type: ignore[arg-type]
+        code = plain.run_flow(flow, lines(), out, echo=not interactive,
+                              opening=opening, transcript=transcript)
     except StreamLost as e:
         if e.where == "output":
             silence_stdout()

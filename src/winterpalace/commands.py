@@ -1,22 +1,30 @@
 """One way to dispatch typed commands: a table of `Command`s that also writes the help.
 
-The player's commands (`session.Session`), the classroom player's additions, the facilitator's
-console and the room's actions are each one `CommandTable`. A table finds a command by its word
-or an alias, lists the words for completion and hints, and gives `usage -> what it does` for
-`help`: a command added to the table is in all three, and a command removed is in none.
+The player's commands (`Session.COMMANDS`), the classroom player's (`ClassroomSession.COMMANDS`,
+built from the player's with `.minus` and `.plus`) and the facilitator's console
+(`console.COMMANDS`) are each one class-level `CommandTable`, whose handlers take the object
+they run on first. A table finds a command by its word or an alias, lists the words for
+completion and hints, and gives `usage -> what it does` for `help`: a command added to the table
+is in all three, and a command removed is in none. (The classroom room's journalled actions are
+not typed commands: they are the `_BY_KIND` table in `classroom/room/`.)
 
-    table = CommandTable([
-        Command("wait [MINUTES]", "let time pass", self.cmd_wait, aliases=("w", "z")),
-        Command("look", "show where you are again", self.cmd_look, aliases=("l",)),
-    ])
-    table.find("z").run("10")
-    table.closest("wiat")    # "wait": for "did you mean ...?"
+    class Game:
+        def cmd_wait(self, rest): ...
+        def cmd_look(self, rest): ...
+        COMMANDS = CommandTable([
+            Command("wait [MINUTES]", "let time pass", cmd_wait, aliases=("w", "z")),
+            Command("look", "show where you are again", cmd_look, aliases=("l",)),
+        ])
+
+    game.COMMANDS.find("z").run(game, "10")
+    game.COMMANDS.closest("wiat")    # "wait": for "did you mean ...?"
 
 This module is the bottom layer: standard library only.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -102,6 +110,14 @@ class CommandTable(Generic[H]):
         for command in commands:
             table._add(command)
         return table
+
+    def rerouted(self, word: str, run: H) -> CommandTable[H]:
+        """This table with the command `word` names run by `run` instead (a subclass's own
+        version of its handler): its usage, help, aliases and place kept."""
+        old = self.find(word)
+        if old is None:
+            raise KeyError(word)
+        return CommandTable(dataclasses.replace(c, run=run) if c is old else c for c in self)
 
     def minus(self, *words: str) -> CommandTable[H]:
         """This table without the commands `words` name (by word or alias)."""

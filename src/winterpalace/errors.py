@@ -37,11 +37,17 @@ class WinterPalaceError(Exception):
 
 
 class LocatedError(WinterPalaceError):
-    """An error at a place in a file: 1-based `line` and `col` (0 when not known)."""
+    """An error at one place in a file: 1-based `line` and `col` (0 when not known). Shown as
+    `file:line:col: message`, so an editor or a terminal can jump there; `message` is the
+    sentence alone, for a front end that shows the place its own way. (A scenario's load
+    errors, many at once, are `scenario.ScenarioError`'s located problems.)"""
 
     def __init__(self, message: str, file: str, line: int = 0, col: int = 0) -> None:
-        self.file, self.line, self.col = file, line, col
+        self.message, self.file, self.line, self.col = message, file, line, col
         super().__init__(message)
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
 
     def where(self) -> str:
         """`file:line:col`, as editors and compilers print it (line and column when known)."""

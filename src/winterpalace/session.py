@@ -12,14 +12,15 @@ Extending it (the classroom's shared nights do this)::
             ...
         def apply_wait(self, minutes):
             ...
-        def commands(self):
-            return super().commands().minus("undo", "save", "load").plus(   # no undo here
-                Command("say TEXT", "speak to the room", self.cmd_say, aliases=("'",)))
         def cmd_say(self, rest):            # the rest of the line -> list[Output]
             ...
+        COMMANDS = Session.COMMANDS.minus("undo", "save", "load").plus(   # no undo here
+            Command("say TEXT", "speak to the room", cmd_say, aliases=("'",)))
 
-`commands()` is one `CommandTable`: `help`, the hints after a typo, the terminal's completion
-and `command_takes` all follow it, so an added command shows up everywhere (its usage,
+`COMMANDS` is one `CommandTable` for the class, its handlers called as `handler(session,
+rest)`; a subclass that overrides a `cmd_...` puts it in its table with
+`.rerouted("time", cmd_time)`. `help`, the hints after a typo, the terminal's completion and
+`command_takes` all follow the table, so an added command shows up everywhere (its usage,
 `say TEXT`, says it takes words after it) and a removed one disappears (its aliases too).
 """
 
@@ -29,6 +30,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from . import engine
 from .commands import Command, CommandTable
@@ -87,7 +89,9 @@ class QuitRequest:
 
 Output = Screen | Info | Notice | QuitRequest
 
-Handler = Callable[[str], list["Output"]]   # a command: the rest of the line -> outputs
+# A command: (the session it runs on, the rest of the line) -> outputs. The session is the
+# class the table belongs to (a subclass's own handlers take the subclass), hence Any.
+Handler = Callable[[Any, str], list["Output"]]
 
 
 @dataclass
@@ -150,13 +154,13 @@ class Session:
         word, _, rest = text.partition(" ")
         word = word.lower()
         rest = rest.strip()
-        command = self.commands().find(word)
+        command = self.COMMANDS.find(word)
         if command is not None:
             if not rest or ambiguous == text:
-                return command.run(rest)
+                return command.run(self, rest)
             matches = self._matches(text)
             if not matches:
-                return command.run(rest)
+                return command.run(self, rest)
             if self._accepts(command, rest):
                 self._ambiguous = text
                 return [Notice(f"`{text[:40]}` could be the command `{word}` or a choice. "
@@ -172,56 +176,16 @@ class Session:
     def _accepts(self, command: Command[Handler], rest: str) -> bool:
         """Whether `command rest` is the command in a form it takes (not a label that starts
         with a command word)."""
-        if not command_takes(command.word, rest, self.world.glossary, self.commands()):
+        if not command_takes(command.word, rest, self.world.glossary, self.COMMANDS):
             return False
         if command.word in ("load", "delete"):
             store = self.store
             return store is not None and store.exists(check_slot(rest))
         return True
 
-    def commands(self) -> CommandTable[Handler]:
-        """The commands this session takes, in help order. A subclass adds, replaces or removes
-        some with `super().commands().plus(...)` / `.minus(...)`."""
-        return CommandTable([
-            Command("look", "show the scene again, in full", self.cmd_look, aliases=("l",)),
-            Command("wait [N]", "let time pass where the scene allows it: `wait 30`, "
-                    "`wait 1h30m`, `wait until 22:00`; it stops when something happens",
-                    self.cmd_wait, aliases=("w", "z")),
-            Command("next", "wait for the next thing, however long it takes (also `nx`, "
-                    "`wait on`)", self.cmd_next, aliases=("nx",)),
-            Command("time", "what time it is", self.cmd_time, aliases=("t",)),
-            Command("inventory", "what you carry (also `items`)", self.cmd_inventory,
-                    aliases=("items", "i", "inv")),
-            Command("stats", "who you are tonight: the qualities the story keeps count of",
-                    self.cmd_stats),
-            Command("map", "the places you have been, and where you can go from here",
-                    self.cmd_map, aliases=("m",)),
-            Command("notes", "facts you have learned", self.cmd_notes, aliases=("n",)),
-            Command("glossary [term]", "history terms: MRC, Left SR, Kadet, junker, Old "
-                    "Style...", self.cmd_glossary, aliases=("g",)),
-            Command("history", "the choices you have made so far", self.cmd_history),
-            Command("brief", "a place you come back to is described in short (the default)",
-                    self.cmd_brief),
-            Command("verbose", "every place is described in full, every time",
-                    self.cmd_verbose),
-            Command("undo [N]", "take back the last choice (or the last N, up to "
-                    f"{UNDO_DEPTH})", self.cmd_undo, aliases=("u",)),
-            Command("save [name]", "save the game (autosaves happen after every turn anyway)",
-                    self.cmd_save),
-            Command("load [name]", "load a saved game (`saves` lists them)", self.cmd_load,
-                    aliases=("restore",)),
-            Command("saves", "list the saved games", self.cmd_saves),
-            Command("delete NAME", "delete a saved game (it asks first)", self.cmd_delete),
-            Command("endings", "the endings you have found, in every game so far",
-                    self.cmd_endings),
-            Command("help", "this list", self.cmd_help, aliases=("?", "h")),
-            Command("quit", "leave the game (it is autosaved)", self.cmd_quit,
-                    aliases=("q", "exit")),
-        ])
-
     def command_help(self) -> dict[str, str]:
         """`usage: what it does` for the commands this session has (for help and hints)."""
-        return self.commands().help()
+        return self.COMMANDS.help()
 
     def command_words(self) -> list[str]:
         """The main word of each command (for completion and hints), in help order."""
@@ -297,7 +261,7 @@ class Session:
             scene = self.world.scenes.get(st.scene)
             where = f"{scene.title}: " if scene else ""
             lines.append(f"{self.world.clock.hhmm(st.time)}  {where}{st.label}")
-        if "undo" in self.commands():
+        if "undo" in self.COMMANDS:
             reach = min(len(self.undo_stack), len(steps))
             if reach == 0:
                 lines.append("`undo` cannot take any of these back.")
@@ -624,7 +588,7 @@ class Session:
 
     def _did_you_mean(self, text: str) -> str:
         """`: did you mean `help`?` when the first word is a command word misspelt, else `.`."""
-        meant = self.commands().closest(text.split()[0]) if text.split() else None
+        meant = self.COMMANDS.closest(text.split()[0]) if text.split() else None
         return f": did you mean `{meant}`?" if meant else "."
 
     def _take(self, index: int) -> list[Output]:
@@ -761,6 +725,49 @@ class Session:
         words = [w for w in self.command_words() if w not in ("wait", "next") or v.wait]
         return tuple(hints + [f"or a command: {', '.join(words)}"])
 
+    # ----------------------------------------------------------------- the commands
+
+    # The commands, in help order: one table for the class, read as `self.COMMANDS`, so a
+    # subclass's own table (built from this one with `.minus`, `.plus` and `.rerouted`, as
+    # `ClassroomSession.COMMANDS` is) is the one its sessions use. Each runs as
+    # `handler(session, rest_of_the_line)`.
+    COMMANDS: ClassVar[CommandTable[Handler]] = CommandTable([
+        Command("look", "show the scene again, in full", cmd_look, aliases=("l",)),
+        Command("wait [N]", "let time pass where the scene allows it: `wait 30`, "
+                "`wait 1h30m`, `wait until 22:00`; it stops when something happens",
+                cmd_wait, aliases=("w", "z")),
+        Command("next", "wait for the next thing, however long it takes (also `nx`, "
+                "`wait on`)", cmd_next, aliases=("nx",)),
+        Command("time", "what time it is", cmd_time, aliases=("t",)),
+        Command("inventory", "what you carry (also `items`)", cmd_inventory,
+                aliases=("items", "i", "inv")),
+        Command("stats", "who you are tonight: the qualities the story keeps count of",
+                cmd_stats),
+        Command("map", "the places you have been, and where you can go from here",
+                cmd_map, aliases=("m",)),
+        Command("notes", "facts you have learned", cmd_notes, aliases=("n",)),
+        Command("glossary [term]", "history terms: MRC, Left SR, Kadet, junker, Old "
+                "Style...", cmd_glossary, aliases=("g",)),
+        Command("history", "the choices you have made so far", cmd_history),
+        Command("brief", "a place you come back to is described in short (the default)",
+                cmd_brief),
+        Command("verbose", "every place is described in full, every time",
+                cmd_verbose),
+        Command("undo [N]", "take back the last choice (or the last N, up to "
+                f"{UNDO_DEPTH})", cmd_undo, aliases=("u",)),
+        Command("save [name]", "save the game (autosaves happen after every turn anyway)",
+                cmd_save),
+        Command("load [name]", "load a saved game (`saves` lists them)", cmd_load,
+                aliases=("restore",)),
+        Command("saves", "list the saved games", cmd_saves),
+        Command("delete NAME", "delete a saved game (it asks first)", cmd_delete),
+        Command("endings", "the endings you have found, in every game so far",
+                cmd_endings),
+        Command("help", "this list", cmd_help, aliases=("?", "h")),
+        Command("quit", "leave the game (it is autosaved)", cmd_quit,
+                aliases=("q", "exit")),
+    ])
+
 
 def saves_listing(store: SaveStore, playing: str | None = None) -> Info:
     """Every save of the folder, grouped: unfinished nights, saves, finished, damaged."""
@@ -830,7 +837,7 @@ def command_takes(word: str, rest: str, glossary: dict[str, str] | None,
     """Whether `word rest` (with `rest` not empty) is the command `word` in a form it takes.
 
     Typed text that is not (`help the wounded`, `wait for the boat`, `i will go`) may be a
-    choice's label instead. A command whose usage in `commands` (a session's `commands()`)
+    choice's label instead. A command whose usage in `commands` (a session's `COMMANDS`)
     is its word alone never takes more; `wait` takes a duration or
     a time, `undo` a number, `save`/`load`/`delete` a save's name, `glossary` a term, and
     other commands whose usage shows words after theirs (`say TEXT`) take any.

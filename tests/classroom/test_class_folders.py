@@ -79,12 +79,17 @@ def test_ages_under_a_day_read_as_hours_and_minutes(tmp_path, capsys):
 
 
 def test_purge_refuses_nonsense(tmp_path, capsys):
-    for bad in ("30", "thirty days", "0d", "-3d"):
+    for bad in ("30", "thirty days", "0d", "-3d", "0h0m", "1d30", "", "30s"):
         with pytest.raises(ClassFolderError):
             parse_age(bad)
     assert parse_age("2w") == 14 * DAY and parse_age("12h") == 12 * 3600
+    # The one duration grammar: every old form, and the longer ones.
+    assert parse_age("30d") == 30 * DAY and parse_age("90m") == 90 * 60
+    assert parse_age(" 30 D ") == 30 * DAY and parse_age("12H") == 12 * 3600
+    assert parse_age("1h30m") == 90 * 60 and parse_age("30 min") == 30 * 60
+    assert parse_age("1d12h") == DAY + 12 * 3600 and parse_age("2 weeks") == 14 * DAY
     assert cli.main(["classroom", "purge", "--older-than", "soon", "--saves",
-                     str(tmp_path)]) == 1
+                     str(tmp_path)]) == 2
     assert "not an age" in capsys.readouterr().err
     assert cli.main(["classroom", "purge", "--older-than", "1d", "--saves",
                      str(tmp_path / "none")]) == 1

@@ -16,6 +16,7 @@ from winterpalace.classroom.player import ClassroomSession
 from winterpalace.classroom.room import Room, RoomError, clean_name
 from winterpalace.classroom.server import Classroom
 from winterpalace.engine.model import World
+from winterpalace.errors import LocatedError
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Info, Notice, Screen
 from winterpalace.ui import plain
@@ -210,7 +211,14 @@ def test_journal_is_written_in_order_and_survives_a_torn_line(tmp_path: Path) ->
     repair_tail(path)
     assert path.read_bytes().endswith(b"}\n")
     path.write_bytes(path.read_bytes() + b"oops\n{}\n")
-    with pytest.raises(JournalError, match=r"journal.jsonl:202"):
+    with pytest.raises(JournalError, match=r"journal.jsonl:202: not a journal line") as info:
+        read_journal(path)
+    # A located error: a front end may show the place its own way, or jump there.
+    assert isinstance(info.value, LocatedError)
+    assert (info.value.file, info.value.line) == (str(path), 202)
+    assert info.value.where() == f"{path}:202" and info.value.message.startswith("not a")
+    path.write_bytes(path.read_bytes().replace(b"oops\n", b""))
+    with pytest.raises(JournalError, match=r"journal.jsonl:202: not a journal record$"):
         read_journal(path)
 
 

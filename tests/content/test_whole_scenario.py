@@ -179,7 +179,7 @@ def test_no_choice_label_begins_with_a_command_word(world: World) -> None:
     a label beginning "Help ..." printed the help list instead."""
     from winterpalace.session import Session
 
-    words = set(Session.new(world, "sailor", 1)[0].commands().words(aliases=True))
+    words = set(Session.new(world, "sailor", 1)[0].COMMANDS.words(aliases=True))
     assert {"help", "wait", "look", "i"} <= words
     clash = sorted({(sid, c.label.plain) for sid, s in world.scenes.items() for c in s.choices
                     if c.label.plain.split()[0].lower() in words})

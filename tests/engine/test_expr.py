@@ -146,6 +146,21 @@ def test_times_and_durations() -> None:
     assert parse_duration("") is None and parse_duration("ten") is None
 
 
+def test_weeks_and_days_only_where_they_are_asked_for() -> None:
+    """One grammar: weeks and days (`long=True`, for `classroom purge --older-than`) come
+    before the hours; a scene file or the prompt, whose night is at most a day, refuses them."""
+    for text, minutes in (("2w", 2 * 7 * 1440), ("30d", 30 * 1440), ("30 D", 30 * 1440),
+                          ("1d12h", 1440 + 720), ("3 days", 3 * 1440),
+                          ("1 week, 2 days and 3 hours", (9 * 24 + 3) * 60)):
+        assert parse_duration(text, long=True) == minutes
+        assert parse_duration(text) is None and parse_duration(text, bare=True) is None
+    for text, minutes in (("1h30m", 90), ("30 min", 30), ("90m", 90), ("12h", 720),
+                          ("2h30", 150)):
+        assert parse_duration(text, long=True) == parse_duration(text) == minutes
+    for bad in ("1d30", "1h 2d", "-3d", "d", "30", "2 months", "1w" + "0" * 20):
+        assert parse_duration(bad, long=True) is None
+
+
 def test_the_grammar_of_a_wait() -> None:
     """`wait` takes a duration (`parse_duration`, a bare number too) or a time to wait until."""
     assert parse_duration("30", bare=True) == 30 and parse_duration("2h30", bare=True) == 150

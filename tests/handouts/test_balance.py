@@ -44,6 +44,6 @@ def test_balance_command(capsys):
     # A delegate's line holds their faction too, as the console's `assign` takes it.
     assert any(line.endswith((" delegate Bolshevik", " delegate Left SR"))
                for line in out.splitlines())
-    assert cli.main(["classroom", "balance", "2"]) == 1
+    assert cli.main(["classroom", "balance", "2"]) == 2
     # The old spelling still works.
     assert cli.main(["lesson", "balance", "Anna", "Boris", "Misha"]) == 0

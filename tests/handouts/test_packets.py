@@ -85,7 +85,7 @@ def test_the_packets_command(tmp_path, capsys):
     assert index.index("class-a4.html") < index.index("sinegub.html")
     assert cli.main(["packets", "--out", str(tmp_path / "one")]) == 0
     assert "one of every sheet" in capsys.readouterr().out
-    assert cli.main(["packets", "--out", str(tmp_path / "x"), "--students", "2"]) == 1
+    assert cli.main(["packets", "--out", str(tmp_path / "x"), "--students", "2"]) == 2
     assert "3 to 40 students" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 

@@ -44,21 +44,22 @@ def _sh(script: str, saves: Path, stdin: bytes = b"") -> subprocess.CompletedPro
                           capture_output=True, timeout=60)
 
 
-@pytest.mark.parametrize("script,message", [
+@pytest.mark.parametrize("script,message,status", [
     ('"$@" --role officer >&-', b"winterpalace: standard output is closed, so the game has "
-                                b"nowhere to show itself; nothing was started.\n"),
+                                b"nowhere to show itself; nothing was started.\n", 1),
     ('"$@" --role officer <&-', b"winterpalace: standard input is closed, so there is nothing "
                                 b"to read commands from; nothing was started. (For no input "
-                                b"at all, use </dev/null.)\n"),
+                                b"at all, use </dev/null.)\n", 1),
+    # A mistake in the command line is status 2, as argparse's own usage errors are.
     ('"$@" --role "" </dev/null', b"winterpalace: no role ``; choose one of: officer, "
-                                  b"sailor.\n"),
+                                  b"sailor.\n", 2),
     ('"$@" --seed 99999999999999999999 </dev/null',
-     b"winterpalace: --seed takes a whole number between -2^63 and 2^63-1.\n"),
-    ('"$@" --saves "" </dev/null', b"winterpalace: --saves needs a folder.\n"),
+     b"winterpalace: --seed takes a whole number between -2^63 and 2^63-1.\n", 2),
+    ('"$@" --saves "" </dev/null', b"winterpalace: --saves needs a folder.\n", 2),
 ])
-def test_unusable_streams_and_options_start_nothing(tmp_path, script, message):
+def test_unusable_streams_and_options_start_nothing(tmp_path, script, message, status):
     done = _sh(script, tmp_path, b"1\n")
-    assert done.returncode == 1 and done.stderr == message
+    assert done.returncode == status and done.stderr == message
     assert not (tmp_path / "example-night").exists() or \
         not list((tmp_path / "example-night").iterdir())
 

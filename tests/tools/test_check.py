@@ -9,7 +9,7 @@ import pytest
 
 from winterpalace.cli import main
 from winterpalace.scenario import load_scenario
-from winterpalace.tools.check import run_check
+from winterpalace.tools.check import check_world
 from winterpalace.tools.new import write_scenario
 
 from .conftest import Make
@@ -22,7 +22,7 @@ def line_of(root: Path, text: str) -> int:
 
 
 def codes(root: Path) -> list[tuple[str, int, str]]:
-    return [(p.code, p.line, p.message) for p in run_check(load_scenario(root))]
+    return [(p.code, p.line, p.message) for p in check_world(load_scenario(root)).problems]
 
 
 VALID = """
@@ -54,7 +54,7 @@ def test_valid_scenario_is_quiet(make: Make, capsys: pytest.CaptureFixture[str])
 
 def test_new_scenario_passes_strict(tmp_path: Path) -> None:
     write_scenario(tmp_path / "night")
-    assert run_check(load_scenario(tmp_path / "night")) == []
+    assert check_world(load_scenario(tmp_path / "night")).problems == []
 
 
 def test_unreachable_scene(make: Make) -> None:

@@ -9,7 +9,7 @@ import pytest
 from winterpalace.cli import main
 from winterpalace.scenario import load_scenario
 from winterpalace.tools import analysis, simulated_players
-from winterpalace.tools.check import run_check
+from winterpalace.tools.check import check_world
 
 from .conftest import Make
 
@@ -40,7 +40,7 @@ characters:
     schedule:
       - {{ at: p, from: "{arrives}", until: "01:00" }}
 """)
-    assert [p.code for p in run_check(load_scenario(root))] == []
+    assert [p.code for p in check_world(load_scenario(root)).problems] == []
 
 
 def test_present_whose_schedule_never_meets_the_player_is_still_reported(make: Make) -> None:
@@ -59,7 +59,7 @@ characters:
     schedule:
       - { at: q, from: "20:00", until: "01:00" }
 """)
-    assert [p.code for p in run_check(load_scenario(root))] == ["never-enabled"]
+    assert [p.code for p in check_world(load_scenario(root)).problems] == ["never-enabled"]
 
 
 def test_a_schedule_condition_counts_for_present(make: Make) -> None:
@@ -80,7 +80,7 @@ characters:
     schedule:
       - { at: p, from: "20:00", until: "01:00", if: rung }
 """)
-    assert [p.code for p in run_check(load_scenario(root))] == []
+    assert [p.code for p in check_world(load_scenario(root)).problems] == []
 
 
 ROLE_GATED = """

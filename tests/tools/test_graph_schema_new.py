@@ -126,7 +126,7 @@ def test_schema_knows_every_loader_field() -> None:
 def test_new_refuses_a_folder_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "keep.txt").write_text("mine")
-    assert main(["new", str(tmp_path / "x")]) == 1
+    assert main(["new", str(tmp_path / "x")]) == 2
     assert "not an empty folder" in capsys.readouterr().err
     assert (tmp_path / "x" / "keep.txt").read_text() == "mine"
 

@@ -9,7 +9,7 @@ import pytest
 
 from winterpalace.cli import main
 from winterpalace.scenario import ScenarioError, load_scenario
-from winterpalace.tools.check import check_world, run_check
+from winterpalace.tools.check import check_world
 
 from .conftest import Make
 
@@ -41,7 +41,7 @@ WHY = 'lint: { ignore: [shadowed-label], why: "the number is how players pick it
 def test_lint_silences_with_a_reason(make: Make, where: str,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     root = build(make, **{f"{where}_lint": WHY})
-    assert run_check(load_scenario(root)) == []
+    assert check_world(load_scenario(root)).problems == []
     assert main(["check", root, "--strict", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["problems"] == []
@@ -51,7 +51,8 @@ def test_lint_silences_with_a_reason(make: Make, where: str,
 
 
 def test_without_lint_the_finding_stands(make: Make) -> None:
-    assert [p.code for p in run_check(load_scenario(build(make)))] == ["shadowed-label"]
+    problems = check_world(load_scenario(build(make))).problems
+    assert [p.code for p in problems] == ["shadowed-label"]
 
 
 def test_lint_on_another_choice_does_not_silence(make: Make) -> None:
@@ -66,7 +67,7 @@ a:
       go: out
       lint: { ignore: [shadowed-label], why: x }
 """)
-    got = [p.code for p in run_check(load_scenario(root))]
+    got = [p.code for p in check_world(load_scenario(root)).problems]
     assert sorted(got) == ["lint-unused", "shadowed-label"]
 
 

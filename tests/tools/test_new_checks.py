@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from winterpalace.scenario import load_scenario
-from winterpalace.tools.check import run_check
+from winterpalace.tools.check import check_world
 
 from .conftest import Make
 
 
 def found(root: Path) -> list[tuple[str, str]]:
-    return [(p.code, p.message) for p in run_check(load_scenario(root))]
+    return [(p.code, p.message) for p in check_world(load_scenario(root)).problems]
 
 
 def codes(root: Path) -> list[str]:
@@ -73,7 +73,7 @@ def test_duplicate_labels_with_exclusive_conditions_are_fine(make: Make) -> None
 def test_otherwise_one_word(make: Make, word: str, hint: str) -> None:
     root = make(scene(f"    - {{ label: Open, if: time > 23:00, otherwise: {word} }}\n"
                       "    - { label: Leave, go: out }"))
-    bad = list(run_check(load_scenario(root)))
+    bad = list(check_world(load_scenario(root)).problems)
     assert [p.code for p in bad] == ["otherwise-word"]
     assert hint in (bad[0].hint or "")
 

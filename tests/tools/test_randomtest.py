@@ -148,7 +148,7 @@ a:
 def test_engine_is_driven_not_copied(make: Make) -> None:
     """The random tester's view of enabled choices matches the engine's own view."""
     world = load_scenario(make(FORK, extra="variables: { brave: false }\n"))
-    from winterpalace.tools.randomtest import visible_choices
+    from winterpalace.tools.randomtest import visible_options
     ws, ps, _ = eng.start(world, "r", 0)
     v = eng.view(world, ws, ps)
-    assert [(c.number, c.index) for c in v.enabled()] == visible_choices(world, ws, ps)
+    assert [(str(c.number), c.index) for c in v.enabled()] == visible_options(world, ws, ps)

@@ -58,12 +58,14 @@ def test_undo_several_levels_and_the_limit(world):
 
 def test_subclass_adds_and_removes_commands_everywhere(world):
     class Shared(Session):
-        def commands(self):
-            return super().commands().minus("undo").plus(
-                Command("say TEXT", "speak to the room", self.cmd_say))
-
         def cmd_say(self, rest):
             return [Notice(f"You say: {rest}")]
+
+        def cmd_time(self, rest):
+            return [Notice("Time for the room.")]
+
+        COMMANDS = Session.COMMANDS.minus("undo").rerouted("time", cmd_time).plus(
+            Command("say TEXT", "speak to the room", cmd_say))
 
     s, _ = Shared.new(world, "officer", seed=1)
     assert isinstance(s, Shared)
@@ -74,7 +76,10 @@ def test_subclass_adds_and_removes_commands_everywhere(world):
     assert "say" in s.command_words()
     s.handle("1")
     assert "I don't understand `undo`" in _texts(s.handle("undo"))
-    assert "u" not in s.commands()         # its alias went with it
+    assert "u" not in s.COMMANDS           # its alias went with it
+    assert _texts(s.handle("t")) == "Time for the room."      # rerouted, alias and all
+    assert list(Shared.COMMANDS.help())[:4] == list(Session.COMMANDS.help())[:4]  # same place
+    assert "undo [N]" in Session.COMMANDS.help()    # the player's own table is untouched
 
 
 def test_a_misspelt_command_is_named_and_nothing_happens(world):

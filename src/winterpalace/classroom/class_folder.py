@@ -15,7 +15,6 @@ purged or resumed, and a running one can never be deleted under it.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 import time
@@ -23,12 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from ..engine import parse_duration
 from ..errors import WinterPalaceError
 
 JOURNAL = "journal.jsonl"
 LOCK = "server.lock"
-_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_AGE_RE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 
 
 class ClassFolderError(WinterPalaceError):
@@ -66,12 +64,13 @@ def write_private(path: Path, text: str) -> None:
 
 
 def parse_age(text: str) -> float:
-    """`30d`, `12h`, `2w`, `90m` -> seconds."""
-    m = _AGE_RE.match(text.lower())
-    if not m or int(m.group(1)) == 0:
+    """`30d`, `12h`, `2w`, `90m`, `1h30m`, `30 min` -> seconds: the one duration grammar
+    (`engine.parse_duration`), weeks and days allowed, a unit required."""
+    minutes = parse_duration(text, long=True)
+    if not minutes:
         raise ClassFolderError(f"{text!r} is not an age: write a number and a unit, like 30d "
-                           "(days), 12h (hours), 2w (weeks) or 90m (minutes)")
-    return int(m.group(1)) * _UNITS[m.group(2)]
+                               "(days), 12h (hours), 2w (weeks), 90m (minutes) or 1h30m")
+    return minutes * 60
 
 
 def describe_age(seconds: float) -> str:

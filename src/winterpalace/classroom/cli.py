@@ -128,7 +128,7 @@ def _add_actions(sub: Any, keep_parent: bool) -> None:
     d.set_defaults(func=cmd_debrief)
     pg = sub.add_parser("purge", help="delete sessions older than a limit, like 30d",
                         description="Delete classroom session folders whose journal was last "
-                        "written longer ago than --older-than (30d, 12h, 2w, 90m). A session "
+                        "written longer ago than --older-than (30d, 12h, 2w, 90m, 1h30m). A session "
                         "a server is running is never deleted.")
     add_purge_arguments(pg)
     pg.set_defaults(func=cmd_purge)
@@ -156,7 +156,8 @@ def add_debrief_arguments(p: argparse.ArgumentParser) -> None:
 
 def add_purge_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--older-than", required=True, metavar="AGE",
-                   help="delete sessions last written longer ago than this: 30d, 12h, 2w, 90m")
+                   help="delete sessions last written longer ago than this: 30d, 12h, 2w, 90m, "
+                   "1h30m")
     p.add_argument("--saves", metavar="DIR", help="folder of sessions (default: your data "
                    "folder)")
     p.add_argument("--dry-run", action="store_true", help="only list what would be deleted")
@@ -219,6 +220,10 @@ def cmd_purge(args: argparse.Namespace) -> int:
     saves = _saves(args)
     try:
         limit = parse_age(args.older_than)
+    except ClassFolderError as e:     # a mistake in the command line
+        _err(str(e))
+        return EXIT_BAD_SCENARIO
+    try:
         gone, busy = purge(saves, limit, dry_run=args.dry_run)
     except ClassFolderError as e:
         _err(str(e))
@@ -254,7 +259,7 @@ def cmd_classroom(args: argparse.Namespace) -> int:
     problem = _options_problem(args)
     if problem:
         _err(problem)
-        return EXIT_ERROR
+        return EXIT_BAD_SCENARIO
     saves = _saves(args)
     hub = _open_class(world, args, saves)
     if hub is None:

@@ -19,7 +19,6 @@ import os
 import sys
 import threading
 from collections.abc import Callable
-from typing import IO
 
 from rich.console import Console
 from rich.table import Table
@@ -28,6 +27,7 @@ from rich.text import Text
 from ..commands import Command, CommandTable
 from ..engine import parse_duration
 from ..sanitise import printable
+from ..ui.plain import TextOutput
 from . import codes
 from .room import LogLine, Result, Room
 from .server import Classroom
@@ -39,7 +39,7 @@ Handler = Callable[["FacilitatorConsole", str, str], list[str]]
 class FacilitatorConsole:
     """Turns the teacher's commands into room changes and the room's news into lines."""
 
-    def __init__(self, hub: Classroom, join_hint: str, out: IO[str] | None = None,
+    def __init__(self, hub: Classroom, join_hint: str, out: TextOutput | None = None,
                  width: int | None = None):
         self.hub = hub
         self.join_hint = join_hint

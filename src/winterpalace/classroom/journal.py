@@ -18,11 +18,15 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..errors import WinterPalaceError
+from ..errors import LocatedError, WinterPalaceError
 
 
 class JournalError(WinterPalaceError):
-    """A journal that cannot be read: which line and why."""
+    """A journal that cannot be read or written, and why."""
+
+
+class JournalLineError(JournalError, LocatedError):
+    """A line of a journal file that is not a record the server wrote: `file:line: why`."""
 
 
 class Journal:
@@ -127,9 +131,9 @@ def read_journal(path: Path) -> list[dict[str, Any]]:
         try:
             rec = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise JournalError(f"{path}:{n}: not a journal line ({e})") from None
+            raise JournalLineError(f"not a journal line ({e})", str(path), n) from None
         if not isinstance(rec, dict) or "t" not in rec:
-            raise JournalError(f"{path}:{n}: not a journal record")
+            raise JournalLineError("not a journal record", str(path), n)
         records.append(rec)
     if tail.strip():
         try:   # the last line lacks its newline: keep it only if it is whole
@@ -162,4 +166,4 @@ def repair_tail(path: Path) -> None:
         os.fsync(f.fileno())
 
 
-__all__ = ["Journal", "JournalError", "encode", "read_journal", "repair_tail"]
+__all__ = ["Journal", "JournalError", "JournalLineError", "encode", "read_journal", "repair_tail"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from ..commands import Command, CommandTable
 from ..engine import ChoiceView, Game, Turn, View
@@ -40,6 +41,9 @@ class ClassroomSession(Session):
         """The session of an existing student in `room`."""
         p = room.players[name_key(name)]
         game = Game(room.ws, p.ps) if p.ps is not None else None
+        # Before this student's night begins there is no Game: `begun` is false, `handle`
+        # lets only the commands that need none through, and `_sync` sets it once there is.
+        # (Session.game is a Game everywhere else; Optional there would cost 32 narrowings.)
         return cls(room.world, game, room=room, name=p.name,  # type: ignore[arg-type]
                    allow=allow)
 
@@ -82,17 +86,6 @@ class ClassroomSession(Session):
             if isinstance(o, Screen):
                 result.extend(self._room.screen_notes(p))
         return result
-
-    def commands(self) -> CommandTable[Handler]:
-        return super().commands().minus(*_NOT_IN_CLASS).plus(
-            Command("say TEXT", "say something to everyone in the same place (your teacher "
-                    "sees it too)", self.cmd_say, aliases=("'",)),
-            Command("who", "who from the class is here with you", self.cmd_who),
-            Command("alert [TEXT]", "tell your teacher privately: something upsets you or "
-                    "goes wrong", self.cmd_alert),
-            # Only the teacher pauses; a student who types it is told so (and heard).
-            Command("pause [TEXT]", "ask your teacher to pause", self.cmd_pause, hidden=True),
-        )
 
     def _matches(self, text: str) -> list[ChoiceView]:
         # Before this student's part of the night begins there is no game, so no choices.
@@ -144,6 +137,18 @@ class ClassroomSession(Session):
         if not rest.strip():
             return [explain]
         return [*self.cmd_alert(rest), explain]
+
+    # The player's commands less the ones a shared night has no use for, and the class's own.
+    COMMANDS: ClassVar[CommandTable[Handler]] = Session.COMMANDS.minus(*_NOT_IN_CLASS) \
+        .rerouted("time", cmd_time).plus(
+            Command("say TEXT", "say something to everyone in the same place (your teacher "
+                    "sees it too)", cmd_say, aliases=("'",)),
+            Command("who", "who from the class is here with you", cmd_who),
+            Command("alert [TEXT]", "tell your teacher privately: something upsets you or "
+                    "goes wrong", cmd_alert),
+            # Only the teacher pauses; a student who types it is told so (and heard).
+            Command("pause [TEXT]", "ask your teacher to pause", cmd_pause, hidden=True),
+        )
 
     def _counted_votes(self, before: Game, after: Game) -> list[Output]:
         return []     # the room counts the class's own ballots (a single player's count is not)

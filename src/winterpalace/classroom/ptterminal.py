@@ -9,7 +9,7 @@ Made inside the connection's prompt_toolkit app session.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol
+from typing import Protocol
 
 from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.application.current import get_app_session
@@ -19,12 +19,19 @@ from .terminal import Prompt
 
 
 class Wire(Protocol):
-    """What the transport's connection tells about itself."""
+    """What the transport's connection tells about itself (telnet's connection is one)."""
 
-    username: str
-    terminal_type: str | None
-    address: str
-    lost: bool
+    @property
+    def username(self) -> str: ...
+
+    @property
+    def terminal_type(self) -> str | None: ...
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def lost(self) -> bool: ...
 
     def columns(self) -> int: ...
 
@@ -34,7 +41,7 @@ class Wire(Protocol):
 class PromptTerminal:
     """One connection's terminal, edited by prompt_toolkit."""
 
-    def __init__(self, wire: Any):
+    def __init__(self, wire: Wire):
         self.wire = wire
         self.line = LinePrompt()
         self.output = get_app_session().output
@@ -46,7 +53,7 @@ class PromptTerminal:
 
     @property
     def terminal_type(self) -> str | None:
-        return self.wire.terminal_type  # type: ignore[no-any-return]
+        return self.wire.terminal_type
 
     @property
     def address(self) -> str:

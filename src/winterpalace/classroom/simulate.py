@@ -207,7 +207,7 @@ class InProcessClass:
             def flush(self) -> None:
                 pass
 
-        console = FacilitatorConsole(hub, kind, out=Sink())  # type: ignore[arg-type]
+        console = FacilitatorConsole(hub, kind, out=Sink())
         hub.on_log = console.on_log
         return cls(hub, listener, console, lines)
 

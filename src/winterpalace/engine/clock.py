@@ -15,8 +15,11 @@ MINUTES_PER_DAY = 24 * 60
 _HHMM = tuple(f"{h:02d}:{m:02d}" for h in range(24) for m in range(60))   # every turn shows one
 
 _TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-# `1h30m`, `90 min`, `2 hours 15 minutes`, `2h30` (minutes after hours may leave out their unit).
+# `1h30m`, `90 min`, `2 hours 15 minutes`, `2h30` (minutes after hours may leave out their unit);
+# `2w`, `3 days 4h` where weeks and days are allowed (`long=True`).
 _DURATION_RE = re.compile(r"""
+    (?:(?P<w>\d+)\s*(?:weeks?|wks?|w)(?![a-z])\s*,?\s*(?:and\s+)?)?
+    (?:(?P<d>\d+)\s*(?:days?|d)(?![a-z])\s*,?\s*(?:and\s+)?)?
     (?:(?P<h>\d+)\s*(?:hours?|hrs?|h)(?![a-z])\s*,?\s*(?:and\s+)?)?
     (?:(?P<m>\d+)\s*(?P<unit>minutes?|mins?|m)?)?
 """, re.VERBOSE | re.IGNORECASE | re.ASCII)
@@ -33,13 +36,16 @@ def parse_hhmm(text: str) -> int | None:
     return int(m.group(1)) * 60 + int(m.group(2))
 
 
-def parse_duration(text: str, bare: bool = False) -> int | None:
+def parse_duration(text: str, bare: bool = False, *, long: bool = False) -> int | None:
     """Minutes for a duration, or None if `text` is not one.
 
-    The one grammar for durations, in scene files and at the prompt: `10m`, `1h`, `1h30m`,
-    `2h30`, `90 min`, `2 hours 15 minutes` (units in any case, spaces optional). A bare number
-    (`30`) is a duration only when `bare` is true, as minutes: the prompt allows it, the scene
-    format asks for a unit.
+    The one grammar for durations, in scene files, at the prompt and on the command line:
+    `10m`, `1h`, `1h30m`, `2h30`, `90 min`, `2 hours 15 minutes` (units in any case, spaces
+    optional; `m` is minutes). A bare number (`30`) is a duration only when `bare` is true, as
+    minutes: the prompt allows it, the scene format asks for a unit. Weeks and days before the
+    hours (`2w`, `30d`, `1d12h`, `3 days`, `1 week 2 days`) only when `long` is true: a night
+    is at most a day long, so scene files and the prompt do not take them, while
+    `classroom purge --older-than` does.
     """
     text = text.strip()
     if not text:
@@ -47,13 +53,18 @@ def parse_duration(text: str, bare: bool = False) -> int | None:
     if text.isascii() and text.isdigit():
         return int(text) if bare else None
     m = _DURATION_RE.fullmatch(text)
-    if not m or (m.group("h") is None and m.group("m") is None):
+    if not m:
         return None
-    if max(len(m.group("h") or ""), len(m.group("m") or "")) > 15:
+    w, d, h, mins = m.group("w", "d", "h", "m")
+    if (w is not None or d is not None) and not long:
+        return None
+    if w is None and d is None and h is None and mins is None:
+        return None
+    if max(len(g or "") for g in (w, d, h, mins)) > 15:
         return None   # more minutes than any night; and int() of thousands of digits fails
-    if m.group("h") is None and m.group("unit") is None:
-        return None      # minutes alone need their unit (a bare number was handled above)
-    return int(m.group("h") or 0) * 60 + int(m.group("m") or 0)
+    if h is None and m.group("unit") is None and mins is not None:
+        return None      # minutes need their unit unless they follow hours (`2h30`)
+    return ((int(w or 0) * 7 + int(d or 0)) * 24 + int(h or 0)) * 60 + int(mins or 0)
 
 
 def until_time(text: str) -> str | None:

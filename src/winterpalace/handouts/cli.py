@@ -52,7 +52,10 @@ def cmd_packets(args: argparse.Namespace) -> int:
         lines = describe(world, plan(world, args.students)) if args.students is not None \
             else []
         written = write_packets(world, Path(args.out), args.students)
-    except (PacketError, BalanceError) as e:
+    except BalanceError as e:         # --students outside what the lesson is made for
+        _err(str(e))
+        return EXIT_BAD_SCENARIO
+    except PacketError as e:
         _err(str(e))
         return EXIT_ERROR
     except OSError as e:
@@ -89,9 +92,9 @@ def cmd_balance(args: argparse.Namespace) -> int:
                 _out(line)
             return EXIT_OK
         seats = assign(world, args.names, args.seed)
-    except BalanceError as e:
+    except BalanceError as e:         # too few, too many or twice the same name
         _err(str(e))
-        return EXIT_ERROR
+        return EXIT_BAD_SCENARIO
     for name in args.names:
         s = seats[name]
         sheet = stem_of(s.role, s.faction)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..engine import EXCERPT_WIDTH, clip_middle
 from ..errors import WinterPalaceError
-from ..sanitise import escaped
+from ..sanitise import escaped, unsafe
 from .files import FileProblem, read_bounded
 
 
@@ -107,7 +107,7 @@ def _excerpt(line: str, start: int) -> str:
     """EXCERPT_WIDTH characters of `line` from `start`, `…` where it is cut; one printable
     character for each character (tabs as spaces), so the caret stays under its column."""
     part = line[start:start + EXCERPT_WIDTH]
-    part = "".join(" " if c == "\t" else ("?" if not c.isprintable() else c) for c in part)
+    part = "".join(" " if c == "\t" else ("?" if unsafe(c) else c) for c in part)
     return ("…" if start > 0 else "") + part + ("…" if start + EXCERPT_WIDTH < len(line) else "")
 
 

@@ -168,7 +168,7 @@ class Loader(NodeReader):
             variables={k: v for k, (v, t, _) in variables.items()},
             world_flags={k: v for k, (v, t, _) in world_flags.items()},
             scenes=scenes, events=tuple(events), glossary=self.glossary,
-            notes={e.id: str(e.node) for e in ids["note"].values()},   # read with the files
+            notes={e.id: e.text for e in ids["note"].values()},   # read with the files
             files=tuple(c.files), root=str(self.root),
             extra={"event_times": [ev.at for ev in events],
                    "lint": sorted(self.suppressions.values(), key=lambda s: (s.file, s.first))},
@@ -184,7 +184,7 @@ class Loader(NodeReader):
                 scene = compile_scene(self, e, st)
             if scene is not None:
                 scenes[e.id] = scene
-            e.node = e.key = None  # type: ignore[assignment]
+            e.let_go()
         return scenes
 
     # ----------------------------------------------------------------- reading files
@@ -329,9 +329,8 @@ class Loader(NodeReader):
         if not self.declare(section, entry):
             return None
         if section == "notes":
-            entry.node = self.string(entry.file, entry.node, f"notes.{entry.id}") \
-                or ""                    # type: ignore[assignment]
-            entry.key = None             # type: ignore[assignment]
+            entry.text = self.string(entry.file, entry.node, f"notes.{entry.id}") or ""
+            entry.let_go()
         return entry
 
     def _read_streamed(self, name: str, text: str, is_world: bool,
@@ -413,7 +412,7 @@ class Loader(NodeReader):
             if section == "glossary" and self.col.sections[section][count:]:
                 self.glossary, self._glossary_shared = {}, False
                 for e in self.col.sections[section][:count]:
-                    self.glossary.update(e.node)  # type: ignore[call-overload]
+                    self.glossary.update(e.terms or {})
             del self.col.sections[section][count:]
         del self.problems[problems:]
         if self.setup is not None:
@@ -474,7 +473,7 @@ class Loader(NodeReader):
     def declare(self, section: str, entry: Entry) -> bool:
         """Record a declaration; False (with an error) for a duplicate id or a bad value."""
         if section == "glossary":
-            self._glossary(entry.file, entry.node)  # type: ignore[arg-type]
+            self._glossary(entry.file, entry.terms or {})
             return True
         kind = SECTION_KINDS.get(section)
         if kind is not None:
@@ -551,7 +550,7 @@ class Loader(NodeReader):
                 del st.ref.pending[pending:]
                 continue
             self.early_scenes[e.id] = scene
-            e.node = e.key = None  # type: ignore[assignment]
+            e.let_go()
 
 
 def _key_position(text: str, key: str) -> tuple[int, int]:

@@ -9,7 +9,7 @@ lesson.py, lint.py) are given one and report their problems through it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from ..engine import (
     BOOL,
@@ -57,12 +57,18 @@ class ProblemList(list[Problem]):
         super().append(problem)
 
 
+# What an entry's nodes become once they are no longer needed: nodes are most of a big
+# scenario's memory. An empty node rather than None, so that every compiler takes `e.node` as
+# the Node it is while the entry waits to be compiled.
+LET_GO: Node = ScalarNode("tag:yaml.org,2002:null", "")
+
+
 @dataclass(slots=True)
 class Entry:
     """A declaration waiting to be compiled: its id, its node, and where it came from.
 
-    A glossary term's or a note's `node` is its text, read at once (a glossary may have a
-    million terms: their nodes would be most of the memory)."""
+    A note's text (`text`) and a file's glossary (`terms`) are read at once and their nodes let
+    go (a glossary may have a million terms: their nodes would be most of the memory)."""
 
     id: str
     key: Node
@@ -70,17 +76,23 @@ class Entry:
     file: str
     line: int = 0   # the key's line and column, kept for messages after the nodes are let go
     col: int = 0
+    text: str = ""                      # a note's text
+    terms: dict[str, str] | None = None  # a file's glossary: term -> text
 
     @classmethod
     def glossary(cls, terms: dict[str, str], file: str) -> Entry:
         """A file's glossary: one entry holding its terms and their texts, read at once (no
         nodes are kept for a glossary)."""
-        return cls("glossary", cast(Node, None), cast(Node, terms), file)
+        return cls("glossary", LET_GO, LET_GO, file, terms=terms)
 
     def __post_init__(self) -> None:
-        if self.key is not None:
+        if self.key is not LET_GO:
             self.line = self.key.start_mark.line + 1
             self.col = self.key.start_mark.column + 1
+
+    def let_go(self) -> None:
+        """Drop the nodes (compiled, or read into `text`); the line and column stay."""
+        self.node = self.key = LET_GO
 
 
 class NodeReader:
@@ -94,6 +106,8 @@ class NodeReader:
 
     def error(self, file: str, node: Node | None, message: str, hint: str | None = None,
               length: int | None = None, offset: tuple[int, int] | None = None) -> None:
+        if node is LET_GO:      # an entry's node let go: the file, as for no node
+            node = None
         if offset is not None:
             line, col = offset
         elif node is not None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from ..engine import World
+from ..errors import stderr
 from .errors import ScenarioError
 from .load import default_scenario_dir, load_scenario
 
@@ -23,12 +23,8 @@ def load_or_report(path: str | None, err: Callable[[str], None] | None = None, *
         if show is not None:
             show(e)
         else:
-            (err or _stderr)(e.render())
+            (err or stderr)(e.render())
         return None
-
-
-def _stderr(text: str) -> None:
-    sys.stderr.write(text + "\n")
 
 
 __all__ = ["load_or_report"]

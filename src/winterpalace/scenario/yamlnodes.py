@@ -33,6 +33,7 @@ from yaml.resolver import BaseResolver
 
 from ..engine import MAX_YAML_DEPTH, MAX_YAML_NODES, YAML_CHARS_PER_NODE
 from ..errors import WinterPalaceError
+from ..sanitise import first_unsafe
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "stream"]
 
@@ -404,16 +405,17 @@ def _check_aliases(root: Node, text: str, size: dict[int, int] | None = None,
     return size[id(root)]
 
 
-# Escapes that make a control character in a double-quoted scalar (`"\e[2J"`, `"\x07"`,
-# `"\u202e"`): the reader refuses those characters written raw, not escaped. A scenario's texts
-# reach a player's terminal, where they would be commands (clear the screen, set the clipboard).
-_CONTROL_ESCAPE = re.compile(r"\\(?:[0abvfreNLP]|x[0-9a-fA-F]{2}|u(?:00[0-9a-fA-F]{2}|20[26][0-9a-fA-F])"
-                             r"|U0000(?:00[0-9a-fA-F]{2}|20[26][0-9a-fA-F]))")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Escapes that may make an unsafe character in a double-quoted scalar (`"\e[2J"`, `"\x07"`,
+# `"\u202e"`, `"\u200f"`): the reader refuses control characters written raw, not escaped. A
+# scenario's texts reach a player's terminal, where they would be commands (clear the screen,
+# set the clipboard) or would reorder or hide what is shown. Which characters are unsafe is
+# `sanitise.unsafe`'s rule, the same as everywhere; this only says when to look.
+_CONTROL_ESCAPE = re.compile(r"\\(?:[0abvfreNLP]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})")
 
 
 def _check_controls(root: Node, text: str) -> None:
-    """Refuse a scalar holding a control character (tabs and line breaks are text)."""
+    """Refuse a scalar holding an unsafe character (`sanitise.unsafe`; tabs and line breaks
+    are text)."""
     stack = [root]
     seen: set[int] = set()
     while stack:
@@ -422,12 +424,13 @@ def _check_controls(root: Node, text: str) -> None:
             continue
         seen.add(id(node))
         if isinstance(node, ScalarNode):
-            m = _CONTROL.search(node.value)
-            if m is not None:
+            at = first_unsafe(node.value, "\t\n")
+            if at >= 0:
                 raise _marked(text, node.start_mark.index,
-                              f"this text holds the control character U+{ord(m.group()):04X} "
+                              f"this text holds the control character U+{ord(node.value[at]):04X} "
                               "(from a `\\` escape): a scenario's texts reach a terminal, "
-                              "where it would be a command; remove the escape")
+                              "where it would be a command or hide or reorder the text; "
+                              "remove the escape")
         else:
             stack.extend(_children(node))
 

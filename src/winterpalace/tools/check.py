@@ -14,9 +14,10 @@ from typing import Any
 from rich.markup import escape
 
 from ..engine import World
+from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK
 from ..scenario import Problem, ScenarioError, load_or_report
 from . import analysis, suppress
-from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, print_error, print_problems
+from .common import console, print_error, print_problems
 
 
 def register(sub: Any) -> None:
@@ -31,11 +32,6 @@ def register(sub: Any) -> None:
     p.add_argument("--no-context", action="store_true",
                    help="headlines only, without the source lines")
     p.set_defaults(func=cmd_check)
-
-
-def run_check(world: World) -> list[Problem]:
-    """Every warning about a loaded scenario, less those its authors silenced (`lint:`)."""
-    return check_world(world).problems
 
 
 def check_world(world: World) -> suppress.Applied:
@@ -77,7 +73,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                "warnings": 0 if strict else len(warnings), **summary(world),
                "seconds": round(elapsed, 3), "problems": [p.to_dict() for p in warnings],
                "suppressed": applied.suppressed_dicts()})
-        return EXIT_FAILED if failed else EXIT_OK
+        return EXIT_ERROR if failed else EXIT_OK
     con = console(sys.stdout if not warnings else sys.stderr)
     if warnings:
         print_problems(con, warnings, not getattr(args, "no_context", False))
@@ -96,7 +92,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                   "(errors under --strict).[/]")
     else:
         con.print(f"{escape(head)} No errors; [yellow]{n} warning{'s' if n != 1 else ''}[/].")
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_ERROR if failed else EXIT_OK
 
 
 def _json(data: dict[str, Any]) -> None:

@@ -1,4 +1,6 @@
-"""What the authoring tools share: loading a folder, showing problems, the exit statuses."""
+"""What the authoring tools share: loading a folder and showing its problems in colour.
+
+Exit statuses and plain stderr lines are `errors.EXIT_*` and `errors.stderr`, as everywhere."""
 
 from __future__ import annotations
 
@@ -17,8 +19,6 @@ from ..scenario import (
     load_or_report,
     render_problems,
 )
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_SCENARIO = 0, 1, 2
 
 
 def console(file: IO[str] | None = None) -> Console:
@@ -49,7 +49,7 @@ def print_problems(con: Console, problems: list[Problem], context: bool = True) 
 
 def load_or_print(path: str | None, con: Console, context: bool = True) -> World | None:
     """Load a scenario (`load_or_report`), or print all its load errors on `con` and return
-    None (exit status 2)."""
+    None (the caller exits `EXIT_BAD_SCENARIO`)."""
     return load_or_report(path, show=lambda e: print_error(con, e, context))
 
 

@@ -18,8 +18,9 @@ from typing import Any
 from rich.markup import escape
 
 from ..engine import World, format_duration
+from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK
 from . import analysis
-from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load_or_print
+from .common import console, load_or_print
 
 INSTALL_GRAPHVIZ = ("the `svg` format needs Graphviz's `dot` program, which is not installed.\n"
                     "  Debian/Ubuntu: sudo apt install graphviz\n"
@@ -221,7 +222,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
         return EXIT_BAD_SCENARIO
     if args.role and args.role not in world.roles:
         err.print(escape(f"winterpalace: no role {args.role!r}; roles: {', '.join(world.roles)}"))
-        return EXIT_FAILED
+        return EXIT_BAD_SCENARIO
     if args.format == "mermaid":
         text = to_mermaid(world, args.role)
     else:
@@ -231,17 +232,17 @@ def cmd_graph(args: argparse.Namespace) -> int:
                 svg = to_svg(text)
             except (RuntimeError, OSError, subprocess.SubprocessError) as e:
                 err.print(escape(f"winterpalace: Graphviz could not draw the graph: {e}"))
-                return EXIT_FAILED
+                return EXIT_ERROR
             if svg is None:
                 err.print(escape("winterpalace: " + INSTALL_GRAPHVIZ))
-                return EXIT_FAILED
+                return EXIT_ERROR
             text = svg
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as e:
             err.print(escape(f"winterpalace: cannot write {args.output}: {e.strerror}"))
-            return EXIT_FAILED
+            return EXIT_ERROR
         err.print(escape(f"Wrote {args.output}."))
     else:
         sys.stdout.write(text)

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK, stderr
+
 WORLD = '''\
 # {title}: the world file. See docs/scene-format.md for every field.
 scenario: {ident}
@@ -120,17 +122,17 @@ def write_scenario(root: Path, title: str | None = None) -> list[Path]:
 def cmd_new(args: argparse.Namespace) -> int:
     root = Path(args.dir)
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        sys.stderr.write(f"winterpalace: {root} already exists and is not an empty folder; "
-                         "give a new folder name\n")
-        return 1
+        stderr(f"winterpalace: {root} already exists and is not an empty folder; "
+               "give a new folder name")
+        return EXIT_BAD_SCENARIO
     try:
         files = write_scenario(root, args.title)
     except OSError as e:
-        sys.stderr.write(f"winterpalace: cannot write {root}: {e.strerror}\n")
-        return 1
+        stderr(f"winterpalace: cannot write {root}: {e.strerror}")
+        return EXIT_ERROR
     sys.stdout.write("Wrote " + ", ".join(str(f) for f in files) + ".\nNext:\n"
                      f"  winterpalace check {root}\n"
                      f"  winterpalace play --scenes {root}\n"
                      f"  winterpalace graph {root} --format mermaid\n"
                      f"  winterpalace test {root} --random 1000\n")
-    return 0
+    return EXIT_OK

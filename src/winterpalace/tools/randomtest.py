@@ -200,20 +200,16 @@ def playthrough_seed(seed: int, role_index: int, i: int) -> int:
     return (seed * 1_000_003 + role_index * 100_003 + i) & 0x7FFFFFFF
 
 
-def visible_choices(world: World, ws: Any, ps: Any) -> list[tuple[int, int]]:
-    """(number shown, choice index) of every enabled choice, numbered as the player sees them.
-
-    The engine's `choice_state` rules, without building a View (and a Context only when a
-    choice has a condition): the tester asks this once per action.
-    """
-    return [(int(typed), index) for typed, index in visible_options(world, ws, ps)]
-
-
 _TYPED = [str(n) for n in range(1, 1001)]   # what a player types for choice n + 1
 
 
 def visible_options(world: World, ws: Any, ps: Any) -> list[tuple[str, int]]:
-    """`visible_choices` as (what the player types, choice index)."""
+    """(what the player types, choice index) of every enabled choice, numbered as the player
+    sees them.
+
+    The engine's `choice_state` rules, without building a View (and a Context only when a
+    choice has a condition): the tester asks this once per action.
+    """
     scene = world.scenes[ps.scene]
     ctx = None
     t = ps.time

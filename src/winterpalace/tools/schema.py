@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK, stderr
 from .fielddocs import describe, tables
 
 KINDS = ("any", "world", "scenes")
@@ -242,8 +243,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     kind = getattr(args, "kind", "any")
     if kind == "all":
         if not args.output:
-            sys.stderr.write("winterpalace: --kind all needs -o FOLDER\n")
-            return 1
+            stderr("winterpalace: --kind all needs -o FOLDER")
+            return EXIT_BAD_SCENARIO
         folder = Path(args.output)
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -252,16 +253,16 @@ def cmd_schema(args: argparse.Namespace) -> int:
                 (folder / name).write_text(json.dumps(build_schema(k), indent=2) + "\n",
                                            encoding="utf-8")
         except OSError as e:
-            sys.stderr.write(f"winterpalace: cannot write into {folder}: {e.strerror}\n")
-            return 1
-        return 0
+            stderr(f"winterpalace: cannot write into {folder}: {e.strerror}")
+            return EXIT_ERROR
+        return EXIT_OK
     text = json.dumps(build_schema(kind), indent=2) + "\n"
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as e:
-            sys.stderr.write(f"winterpalace: cannot write {args.output}: {e.strerror}\n")
-            return 1
-        return 0
+            stderr(f"winterpalace: cannot write {args.output}: {e.strerror}")
+            return EXIT_ERROR
+        return EXIT_OK
     sys.stdout.write(text)
-    return 0
+    return EXIT_OK

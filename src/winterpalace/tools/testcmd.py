@@ -18,10 +18,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..engine import World
+from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK
 from ..scenario import ScenarioError
 from ..ui import plain
 from . import exhaustive, randomtest, walkthrough
-from .common import EXIT_BAD_SCENARIO, EXIT_FAILED, EXIT_OK, console, load_or_print, print_problems
+from .common import console, load_or_print, print_problems
 
 DEFAULT_WALKTHROUGHS = "tests/walkthroughs"
 
@@ -82,7 +83,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     for r in args.role or ():
         if r not in world.roles:
             err.print(escape(f"winterpalace: no role {r!r}; roles: {', '.join(world.roles)}"))
-            return EXIT_FAILED
+            return EXIT_BAD_SCENARIO
     if args.record:
         return _record(args, world, err)
     if args.exhaustive:
@@ -97,11 +98,11 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
     n = args.random if args.random is not None else 1000
     if n < 1:
         err.print("winterpalace: --random needs at least 1 playthrough")
-        return EXIT_FAILED
+        return EXIT_BAD_SCENARIO
     jobs = args.jobs if args.jobs is not None else min(4, os.cpu_count() or 1)
     if jobs < 1:
         err.print("winterpalace: --jobs needs at least 1")
-        return EXIT_FAILED
+        return EXIT_BAD_SCENARIO
     report = _play_randomly(args, world, n, jobs, err)
     saved = _save_findings(args, report, err) if args.save_findings else []
     never = report.never()
@@ -109,7 +110,7 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
     failed = bool(report.findings) or (args.strict and gaps)
     if args.format == "json":
         sys.stdout.write(json.dumps({"ok": not failed, **report.to_dict()}, indent=2) + "\n")
-        return EXIT_FAILED if failed else EXIT_OK
+        return EXIT_ERROR if failed else EXIT_OK
     rate = report.runs / report.seconds if report.seconds else 0.0
     out.print(f"{report.runs} playthroughs ({n} per role, seed {args.seed}), {report.actions} "
               f"actions in {report.seconds:.2f} s ({rate:,.0f} playthroughs/s, "
@@ -127,7 +128,7 @@ def _random(args: argparse.Namespace, world: World, out: Any, err: Any) -> int:
         out.print(f"[bold red]{why}.[/]")
     else:
         out.print("[green]No dead ends, loops or crashes.[/]")
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_ERROR if failed else EXIT_OK
 
 
 def _play_randomly(args: argparse.Namespace, world: World, n: int, jobs: int,
@@ -263,7 +264,7 @@ def _exhaustive(args: argparse.Namespace, world: World, out: Any) -> int:
                     "dead_ends": {sc: list(p) for sc, p in s.dead_ends.items()}}
                 for r, s in spaces.items()}
         sys.stdout.write(json.dumps({"ok": not failed, "roles": data}, indent=2) + "\n")
-        return EXIT_FAILED if failed else EXIT_OK
+        return EXIT_ERROR if failed else EXIT_OK
     for rid, s in spaces.items():
         state = "all of them" if s.complete else f"[yellow]stopped at the bound ({args.bound})[/]"
         how = " (abstracted: time windows, capped numbers)" if s.abstract else ""
@@ -284,7 +285,7 @@ def _exhaustive(args: argparse.Namespace, world: World, out: Any) -> int:
         for scene, path in sorted(s.dead_ends.items()):
             out.print(f"  [bold red]dead end[/] in `{escape(scene)}` after: "
                       f"{escape(' '.join(path))}")
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_ERROR if failed else EXIT_OK
 
 
 # --------------------------------------------------------------------------- walkthroughs
@@ -296,7 +297,7 @@ def _walkthroughs(args: argparse.Namespace) -> int:
     if not paths:
         console(sys.stderr).print(f"winterpalace: no walkthrough files in "
                                   f"{escape(' '.join(args.walkthroughs or [DEFAULT_WALKTHROUGHS]))}")
-        return EXIT_FAILED
+        return EXIT_ERROR
     worlds: dict[str, World] = {}
     status = EXIT_OK
     results = []
@@ -313,7 +314,7 @@ def _walkthroughs(args: argparse.Namespace) -> int:
             continue
         results.append(res)
         if not res.passed and status == EXIT_OK:
-            status = EXIT_FAILED
+            status = EXIT_ERROR
     if args.format == "json":
         sys.stdout.write(json.dumps({"ok": status == EXIT_OK, "results": [
             {"file": r.walkthrough.path, "name": r.walkthrough.name, "passed": r.passed,
@@ -344,7 +345,7 @@ def _record(args: argparse.Namespace, world: World, err: Any) -> int:
             text = Path(args.source).read_text(encoding="utf-8", errors="replace")
         except OSError as e:
             err.print(escape(f"winterpalace: cannot read {args.source}: {e.strerror}"))
-            return EXIT_FAILED
+            return EXIT_ERROR
         commands, picked = walkthrough.commands_from_transcript(text)
         if role is None and picked is not None:
             roles = list(world.roles)
@@ -354,11 +355,11 @@ def _record(args: argparse.Namespace, world: World, err: Any) -> int:
         if role is None:
             err.print("winterpalace: --record needs --role when you play (or a transcript with "
                       "--from)")
-            return EXIT_FAILED
+            return EXIT_BAD_SCENARIO
         commands = _play_and_capture(world, role, args.seed)
     if role is None:
         err.print("winterpalace: which role? give --role")
-        return EXIT_FAILED
+        return EXIT_BAD_SCENARIO
     scenario = None
     if args.dir:
         scenario = os.path.relpath(Path(args.dir).resolve(), target.resolve().parent)
@@ -371,7 +372,7 @@ def _record(args: argparse.Namespace, world: World, err: Any) -> int:
         tmp.replace(target)
     except OSError as e:
         err.print(escape(f"winterpalace: cannot write {target}: {e.strerror}"))
-        return EXIT_FAILED
+        return EXIT_ERROR
     steps = text.count("  - do:")
     err.print(escape(f"Recorded {steps} steps to {target}. Run it with: winterpalace test "
                      f"--walkthroughs {target}"))

@@ -42,7 +42,6 @@ from ..errors import WinterPalaceError
 from ..scenario import (
     FileProblem,
     Problem,
-    ScenarioError,
     compose,
     default_scenario_dir,
     load_scenario,
@@ -549,15 +548,8 @@ def _as_label(session: Session, cmd: str) -> str:
         return cmd
     label = chosen.label.strip()
     low = label.lower()
-    if not label or low.split(" ", 1)[0] in session.commands() or low.isdigit():
+    if not label or low.split(" ", 1)[0] in session.COMMANDS or low.isdigit():
         return cmd
     if sum(1 for c in v.choices if c.label.lower().startswith(low)) != 1:
         return cmd
     return label
-
-
-def load_world_for(w: Walkthrough) -> World | ScenarioError:
-    try:
-        return load_scenario(w.scenario)
-    except ScenarioError as e:
-        return e

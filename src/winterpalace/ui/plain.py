@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Protocol
 
 from ..engine import EndingView, Turn, View, World, format_duration
+from ..errors import EXIT_ERROR, EXIT_OK
 from ..session import (
     Info,
     Notice,
@@ -26,6 +27,15 @@ from ..session import (
 
 if TYPE_CHECKING:
     from ..menus import Flow, FlowOutput, TitleScreen
+
+
+class TextOutput(Protocol):
+    """Where text goes: a stream, or what wraps one (the command line's guarded standard
+    output, a transcript that stops quietly when it cannot be written)."""
+
+    def write(self, text: str, /) -> object: ...
+
+    def flush(self) -> None: ...
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -232,7 +242,7 @@ def read_lines(stream: IO[bytes]) -> Iterable[str]:
 QUIT_QUESTION = "Quit the game? It is saved either way. [y/N] "
 
 
-def prompted_lines(stream: IO[bytes], out: IO[str], prompt: str = "> ") -> Iterable[str]:
+def prompted_lines(stream: IO[bytes], out: TextOutput, prompt: str = "> ") -> Iterable[str]:
     """Lines typed at a terminal in plain mode: a prompt before each, and Ctrl-C asks before
     quitting (yes gives the line `quit`; Ctrl-C or the end of input at the question, too)."""
     while True:
@@ -280,14 +290,14 @@ def run(session: Session, lines: Iterable[str], out: IO[str], width: int = 80,
         for o in outputs:
             if isinstance(o, QuitRequest):
                 emit(["Goodbye."])
-                return 0
+                return EXIT_OK
             emit([""] + output_lines(o, width))
-    return 0
+    return EXIT_OK
 
 
-def run_flow(flow: Flow, lines: Iterable[str], out: IO[str], width: int = 80,
+def run_flow(flow: Flow, lines: Iterable[str], out: TextOutput, width: int = 80,
              echo: bool = True, opening: list[FlowOutput] | None = None,
-             transcript: IO[str] | None = None) -> int:
+             transcript: TextOutput | None = None) -> int:
     """Drive a whole `Flow` (title to goodbye) on `lines`, writing plain text to `out`.
 
     `echo` repeats each input line after `> ` (for piped input, so the output reads as a
@@ -323,4 +333,4 @@ def run_flow(flow: Flow, lines: Iterable[str], out: IO[str], width: int = 80,
         problem = flow.hangup()      # input ended (EOF): keep the game
         if problem is not None:
             show([problem])
-    return 1 if flow.unsaved else 0
+    return EXIT_ERROR if flow.unsaved else EXIT_OK

@@ -23,7 +23,7 @@ import asyncio
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from typing import Any
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.application import run_in_terminal
@@ -35,7 +35,7 @@ from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
 from ..engine import World
-from ..errors import EXIT_ERROR, EXIT_OK
+from ..errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, stderr
 from ..menus import Flow, FlowOutput, Goodbye, RoleIntro, ScenarioWatcher, TitleScreen
 from ..saves import SaveStore
 from . import plain
@@ -70,7 +70,7 @@ class FlowCompleter(Completer):
                     yield Completion(info.slot, start_position=-len(rest))
             return
         if sep and session is not None and self.flow.state in ("play", "ended"):
-            command = session.commands().find(word)     # `glossary`, `g`: what the table says
+            command = session.COMMANDS.find(word)     # `glossary`, `g`: what the table says
             if command is not None and command.word == "glossary":
                 for term in session.glossary_lookup(rest) if rest else \
                         sorted(session.world.glossary, key=str.lower):
@@ -148,7 +148,7 @@ async def run_async(flow: Flow, prompt_session: PromptSession[str],
                     opening: list[FlowOutput] | None = None,
                     color_system: str | None = "truecolor",
                     width: int | None = None,
-                    transcript: IO[str] | None = None,
+                    transcript: plain.TextOutput | None = None,
                     hangup: asyncio.Event | None = None) -> int:
     """Play `flow` until the player leaves; returns the exit status.
 
@@ -209,7 +209,8 @@ class _Screen:
     transcript), and the last full screen shown again, re-flowed, when the width changes."""
 
     def __init__(self, prompt_session: PromptSession[str], write: Callable[[str], None],
-                 color_system: str | None, width: int | None, transcript: IO[str] | None):
+                 color_system: str | None, width: int | None,
+                 transcript: plain.TextOutput | None):
         self.prompt_session = prompt_session
         self.write = write
         self.color_system = color_system
@@ -257,7 +258,7 @@ class _Screen:
 
 
 async def _interrupted(flow: Flow, screen: _Screen, ask: Callable[..., Any],
-                       transcript: IO[str] | None) -> bool:
+                       transcript: plain.TextOutput | None) -> bool:
     """Ctrl-C at the prompt: ask before quitting. True when the game is over (the player
     quit, or the terminal went away during the question)."""
     try:
@@ -303,7 +304,7 @@ def _is_full(o: FlowOutput) -> bool:
     return isinstance(o, (TitleScreen, RoleIntro)) or (isinstance(o, Screen) and o.full)
 
 
-def _log(transcript: IO[str] | None, text: str) -> None:
+def _log(transcript: plain.TextOutput | None, text: str) -> None:
     if transcript is not None:
         transcript.write(text + "\n")
         transcript.flush()
@@ -326,7 +327,7 @@ def safe_key_bindings() -> KeyBindings:
 
 
 def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = None,
-         transcript: IO[str] | None = None, watcher: ScenarioWatcher | None = None,
+         transcript: plain.TextOutput | None = None, watcher: ScenarioWatcher | None = None,
          on_error: Callable[[Exception, Flow], int]) -> int:
     """`winterpalace play` in a local terminal: the rich screens and the prompt.
 
@@ -372,16 +373,13 @@ def play(world: World, args: argparse.Namespace, *, store: SaveStore | None = No
         code = asyncio.run(main())
     except KeyboardInterrupt:  # pragma: no cover - between prompts
         flow.hangup()
-        code = 130
+        code = EXIT_INTERRUPTED
     except OSError:
         flow.hangup()              # the terminal went away outside the prompt
         code = EXIT_OK
     except Exception as e:
         return on_error(e, flow)
     if flow.unsaved:
-        try:
-            sys.stderr.write("winterpalace: the game could not be saved on leaving.\n")
-        except (OSError, ValueError, AttributeError):
-            pass
+        stderr("winterpalace: the game could not be saved on leaving.")
         return EXIT_ERROR
     return code

@@ -21,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from ..engine import World
+from ..errors import EXIT_ERROR, EXIT_OK, stderr
 from ..menus import EndingMenu, Flow, FlowOutput, Goodbye
 from ..saves import SaveStore
 from ..session import Output, Screen
@@ -173,16 +174,16 @@ def run(world: World, store: SaveStore, role: str | None, seed: int | None,
         notice = flow.hangup()
         sys.stdout.write("\nStopped; your game is saved.\n" if notice is None else
                          f"\n{notice.text}\n")
-        return 0 if notice is None else 1
+        return EXIT_OK if notice is None else EXIT_ERROR
 
 
 async def _serve(player: SinglePlayer, port: int) -> int:
     try:
         site = await serve(player.app, HOST, port)
     except OSError as e:
-        sys.stderr.write(f"winterpalace: cannot serve the game on {HOST}:{port}: "
-                         f"{e.strerror or e}. Try another port: --web 8001\n")
-        return 1
+        stderr(f"winterpalace: cannot serve the game on {HOST}:{port}: "
+               f"{e.strerror or e}. Try another port: --web 8001")
+        return EXIT_ERROR
     url = f"http://{HOST}:{site.port}/#key={player.key}"
     sys.stdout.write(f"The game is at {url}\nOpen it in a browser on this computer. "
                      "Quit in the page, or press Ctrl-C here, to stop (your game is saved).\n")
@@ -207,7 +208,7 @@ async def _serve(player: SinglePlayer, port: int) -> int:
     await site.close()
     notice = player.flow.hangup()
     sys.stdout.write("Goodbye. Your game is saved.\n" if notice is None else f"{notice.text}\n")
-    return 0 if notice is None else 1
+    return EXIT_OK if notice is None else EXIT_ERROR
 
 
 Outputs = list[Output]

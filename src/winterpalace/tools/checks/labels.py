@@ -23,11 +23,10 @@ def command_words() -> dict[str, tuple[str, CommandTable[Handler]]]:
     """Every word a player may type as a command -> (where: `the game`, `the classroom`; the
     commands there)."""
     from ...session import Session
-    game = Session.commands(Session.__new__(Session))
+    game = Session.COMMANDS
     words = dict.fromkeys(game.words(aliases=True), ("the game", game))
     from ...classroom import ClassroomSession
-    room = ClassroomSession.__new__(ClassroomSession)
-    in_class = ClassroomSession.commands(room)
+    in_class = ClassroomSession.COMMANDS
     for w in in_class.words(aliases=True):
         words.setdefault(w, ("the classroom", in_class))
     return words

@@ -71,8 +71,8 @@ def _simulate_redirects(a: Analysis, comp: list[str]) -> tuple[list[str], str] |
     try:
         for ctx, _, desc in candidate_states(world, start, conds, a.facts, roles):
             # The effects run on entering (`_enter`) append to lists, as a player's do.
-            ctx.items = list(ctx.items)   # type: ignore[assignment]
-            ctx.notes = list(ctx.notes)   # type: ignore[assignment]
+            ctx.items = list(ctx.items)
+            ctx.notes = list(ctx.notes)
             path = [start.id]
             here = start
             for _ in range(MAX_REDIRECTS + 1):

@@ -110,8 +110,10 @@ class FakeContext:
         self.role = ""
         self.vars: dict[str, Any] = {}
         self.flags: dict[str, Any] = {}
-        self.items: set[str] = set()
-        self.notes: set[str] = set()
+        # Typed as the engine's Context types them: sets while states are made, lists where
+        # effects run on them (they append, as to a player's).
+        self.items: Any = set()
+        self.notes: Any = set()
         self.visits: dict[str, int] = {}
         self.fired: set[str] = set()
         self.rng = 0

@@ -28,8 +28,9 @@ def possible_values(world: World, conditions: list[tuple[Any, Where]] | None = N
                 out[name] = {v}
     for role in world.roles.values():
         for name, v in role.variables.items():
-            if isinstance(v, str) and out.get(name) is not None:
-                out[name].add(v)   # type: ignore[union-attr]
+            known = out.get(name)
+            if isinstance(v, str) and known is not None:
+                known.add(v)
     if not out:
         return out      # no text variable: nothing to look for
     for thing, _ in (conditions if conditions is not None else conditions_of(world)):
@@ -47,14 +48,17 @@ def possible_values(world: World, conditions: list[tuple[Any, Where]] | None = N
     lesson = world.lesson
     if lesson is not None:
         for vote in lesson.votes.values():
+            flag_values = out.get(vote.flag)
             for v in (vote.carried, vote.lost):
-                if isinstance(v, str) and out.get(vote.flag) is not None:
-                    out[vote.flag].add(v)   # type: ignore[union-attr]
+                if isinstance(v, str) and flag_values is not None:
+                    flag_values.add(v)
+            ballots = out.get(vote.ballot)
             for _, v in vote.options:
-                if isinstance(v, str) and out.get(vote.ballot) is not None:
-                    out[vote.ballot].add(v)   # type: ignore[union-attr]
-        if lesson.faction_variable and out.get(lesson.faction_variable) is not None:
-            out[lesson.faction_variable].update(lesson.factions)   # type: ignore[union-attr]
+                if isinstance(v, str) and ballots is not None:
+                    ballots.add(v)
+        factions = out.get(lesson.faction_variable) if lesson.faction_variable else None
+        if factions is not None:
+            factions.update(lesson.factions)
     return out
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ...errors import EXIT_ERROR, stderr
+
 __all__ = ["cmd_lsp", "register"]
 
 
@@ -23,7 +25,6 @@ def cmd_lsp(args: argparse.Namespace) -> int:
     try:
         from .server import main
     except ImportError as e:   # pygls is a dependency, but say so plainly if it is missing
-        import sys
-        sys.stderr.write(f"winterpalace lsp needs pygls ({e}); pip install pygls\n")
-        return 1
+        stderr(f"winterpalace lsp needs pygls ({e}); pip install pygls")
+        return EXIT_ERROR
     return main()

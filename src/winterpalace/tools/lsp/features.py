@@ -60,7 +60,7 @@ class Index:
         idx = cls()
         for kind in KINDS:
             for ident, e in loader.ids.get(kind, {}).items():
-                col = (e.key.start_mark.column + 1) if getattr(e, "key", None) is not None else 3
+                col = e.col or 3      # kept when the entry's nodes are let go
                 idx.things[kind][ident] = Thing(kind, ident, e.file, e.line, col,
                                                 _detail(world, kind, ident))
         for section, kind in (("variables", "variable"), ("world_flags", "world flag")):

@@ -137,7 +137,7 @@ class IncrementalLoader(Loader):
             if hit is not None:
                 self.early_scenes[e.id] = hit.scene
                 pending.extend(hit.pending)
-                e.node = e.key = None  # type: ignore[assignment]
+                e.let_go()
                 self.memo_used.append((name, hit.deps))
                 now[key] = hit
                 continue

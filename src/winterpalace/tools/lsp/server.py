@@ -23,6 +23,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from ... import __version__
+from ...errors import EXIT_OK
 from ...scenario import WORLD_FILE, Problem
 from ..analysis import Stopped
 from . import features
@@ -276,4 +277,4 @@ def code_action(ls: ScenarioServer, params: types.CodeActionParams) -> list[type
 def main() -> int:
     logging.basicConfig(level=logging.WARNING)
     server.start_io()
-    return 0
+    return EXIT_OK

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 _KEY = re.compile(r"^(\s*)(?:-\s+)*([A-Za-z_][\w-]*)\s*:(?=\s|$)")
 _FLOW_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:(?=\s|$)")
-_WORD = re.compile(r"[A-Za-z_][\w-]*")
 
 # The kind of mapping found at a path of keys ("*" is any id; "-" a list entry).
 _KINDS: list[tuple[tuple[str, ...], str]] = [
@@ -103,10 +102,3 @@ def context(lines: list[str], line: int, col: int) -> Context:
     elif m:
         field = m.group(2)
     return Context(path, key, field, word, word_start, before, after)
-
-
-def word_at(text: str, col: int) -> tuple[str, int]:
-    for m in _WORD.finditer(text):
-        if m.start() <= col <= m.end():
-            return m.group(), m.start()
-    return "", col
