@@ -158,7 +158,7 @@ class Session:
         if command is not None:
             if not rest or ambiguous == text:
                 return command.run(self, rest)
-            matches = self._matches(text)
+            matches = self.matching_choices(text)
             if not matches:
                 return command.run(self, rest)
             if self._accepts(command, rest):
@@ -566,8 +566,9 @@ class Session:
                            self._hint_list())]
         return self._take(shown[n].index)
 
-    def _matches(self, text: str) -> list[ChoiceView]:
-        """The choices whose label begins with `text`, else those that contain it."""
+    def matching_choices(self, text: str) -> list[ChoiceView]:
+        """The choices whose label begins with `text`, else those that contain it. (A shared
+        night overrides it: a student whose part has not begun has none.)"""
         v = self.view()
         if v.ending is not None:
             return []
@@ -577,7 +578,7 @@ class Session:
                [c for c in live if needle in c.label.lower()]
 
     def _choose_text(self, text: str) -> list[Output]:
-        matches = self._matches(text)
+        matches = self.matching_choices(text)
         if len(matches) == 1:
             return self._take(matches[0].index)
         if len(matches) > 1:
@@ -651,7 +652,7 @@ class Session:
         del self.undo_stack[:-self.max_undo]
         self.game = after
         out = self._changed()
-        out += self._counted_votes(before, after)
+        out += self.counted_votes(before, after)
         if after.player.ending is not None and before.player.ending is None:
             out += self._note_ending(after.player.ending, after.player.role)
         # Same scene, same words: show what happened and the choices, not the passage again.
@@ -695,11 +696,11 @@ class Session:
             return None
         return dataclasses.replace(v, text=short)
 
-    def _counted_votes(self, before: Game, after: Game) -> list[Output]:
+    def counted_votes(self, before: Game, after: Game) -> list[Output]:
         """A marked vote the player just cast, counted as the night's other delegates voted.
 
         In a one-player night the player is one delegate among hundreds; the count shows it.
-        (In the classroom the room counts the class's ballots instead.)
+        (A shared night overrides it: the classroom's room counts the class's ballots.)
         """
         lesson = self.world.lesson
         if lesson is None or not lesson.votes:

@@ -87,9 +87,9 @@ class ClassroomSession(Session):
                 result.extend(self._room.screen_notes(p))
         return result
 
-    def _matches(self, text: str) -> list[ChoiceView]:
+    def matching_choices(self, text: str) -> list[ChoiceView]:
         # Before this student's part of the night begins there is no game, so no choices.
-        return super()._matches(text) if self.begun else []
+        return super().matching_choices(text) if self.begun else []
 
     def cmd_time(self, rest: str) -> list[Output]:
         room = self._room
@@ -150,7 +150,7 @@ class ClassroomSession(Session):
             Command("pause [TEXT]", "ask your teacher to pause", cmd_pause, hidden=True),
         )
 
-    def _counted_votes(self, before: Game, after: Game) -> list[Output]:
+    def counted_votes(self, before: Game, after: Game) -> list[Output]:
         return []     # the room counts the class's own ballots (a single player's count is not)
 
     def apply_choice(self, index: int) -> tuple[Game, Turn]:

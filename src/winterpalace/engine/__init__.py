@@ -110,6 +110,7 @@ from .limits import (
 )
 from .model import (
     EMPTY,
+    MODEL_RECORDS,
     NOWHERE,
     Area,
     Character,
@@ -161,8 +162,8 @@ __all__ = [
     "ChoiceView", "EndingView", "Narration", "NightSummary", "Stop", "Turn", "View",
     "told_turn", "told_view",
     # the expression language
-    "BOOL", "EFFECT_FUNCTIONS", "INT", "KEYWORDS", "REFERENCE_FUNCTIONS", "STR", "TIME", "TYPE_NAMES",
-    "VALUE_FUNCTIONS", "Condition", "Effect", "ExprError", "Node", "Symbols", "compile_effect",
+    "BOOL", "EFFECT_FUNCTIONS", "INT", "KEYWORDS", "REFERENCE_FUNCTIONS", "STR", "TIME",
+    "TYPE_NAMES", "VALUE_FUNCTIONS", "Condition", "Effect", "ExprError", "Node", "Symbols", "compile_effect",
     "compile_expr", "parse_expr", "suggest", "value_type",
     # limits
     "EXCERPT_WIDTH", "MAX_EXPRESSION_DEPTH", "MAX_EXPRESSION_NESTING", "MAX_EXPRESSION_TOKENS",
@@ -174,7 +175,7 @@ __all__ = [
     # the compiled scenario
     "EMPTY", "NOWHERE", "Area", "Character", "Choice", "Decision", "Ending", "Event", "Excerpt",
     "Faction", "Item", "Lesson", "Packet", "Place", "Reach", "Redirect", "Role", "Scene", "Stat",
-    "Stint", "Template", "TextIf", "Variant", "Vote", "Where", "World",
+    "Stint", "Template", "TextIf", "Variant", "Vote", "Where", "MODEL_RECORDS", "World",
     # state
     "STATE_VERSION", "Game", "PlayerState", "Step", "WorldState", "rng_next", "rng_seed",
     # votes

@@ -6,6 +6,7 @@ an author at the line a warning is about.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -418,3 +419,9 @@ class World:
 
     def endings(self) -> dict[str, Scene]:
         return {sid: s for sid, s in self.scenes.items() if s.ending is not None}
+
+
+# Every record a World is made of (the compiled-scenario cache rebuilds these, and only these).
+MODEL_RECORDS: tuple[type, ...] = tuple(
+    c for c in list(globals().values())
+    if isinstance(c, type) and dataclasses.is_dataclass(c) and c.__module__ == __name__)

@@ -66,6 +66,7 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(f"{__name__}.{home}"), name)
 
 
+# `cache` is the compiled-scenario cache (`cache.turned_off()` for `--no-cache`).
 __all__ = [
     "AREA_FIELDS", "CHARACTER_FIELDS", "CHOICE_FIELDS", "CLOCK_FIELDS", "DECISION_FIELDS",
     "EASY_FIELDS", "ENDING_FIELDS", "EVENT_FIELDS", "EXCERPT_FIELDS", "Entry", "FACTION_FIELDS",
@@ -73,6 +74,6 @@ __all__ = [
     "PACKET_FIELDS", "PLACE_FIELDS", "Problem", "REACH_FIELDS", "REDIRECT_FIELDS", "ROLE_FIELDS",
     "RULES", "SCENE_FIELDS", "SECTION_KINDS", "STAT_FIELDS", "STINT_FIELDS", "ScenarioError",
     "Sources", "Suppression", "VARIANT_FIELDS", "VOTE_FIELDS", "WORLD_FIELDS", "WORLD_FILE",
-    "compose", "default_scenario_dir", "load_or_report", "load_scenario", "read_bounded",
+    "cache", "compose", "default_scenario_dir", "load_or_report", "load_scenario", "read_bounded",
     "render_problems", "too_deep"
 ]

@@ -51,6 +51,7 @@ from typing import Any, Self
 
 from .. import __version__
 from ..engine import (
+    MODEL_RECORDS,
     Clock,
     Condition,
     Effect,
@@ -59,7 +60,6 @@ from ..engine import (
     World,
     compile_effect,
     compile_expr,
-    model,
     value_type,
 )
 
@@ -131,9 +131,7 @@ def _records() -> dict[tuple[str, str], type]:
     """The classes a stored World is made of: the model's records, the clock, lint's
     suppressions. Each is rebuilt by calling it with its fields, in order."""
     from .lint import Suppression
-    classes = [c for c in vars(model).values() if isinstance(c, type)
-               and dataclasses.is_dataclass(c) and c.__module__ == model.__name__]
-    classes += [Clock, Suppression]
+    classes = [*MODEL_RECORDS, Clock, Suppression]
     for c in classes:
         assert all(f.init for f in dataclasses.fields(c)), c
     return {(c.__module__, c.__qualname__): c for c in classes}
