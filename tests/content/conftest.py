@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from winterpalace.engine import engine as eng
+from winterpalace.engine import rules as eng
 from winterpalace.engine.model import World
 
 RandomNight = Callable[..., tuple[str, list[str]]]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from winterpalace.engine import engine as eng
+from winterpalace.engine import rules as eng
 from winterpalace.engine.model import Template, World
 from winterpalace.scenario import default_scenario_dir, load_scenario
 

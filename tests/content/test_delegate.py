@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from winterpalace.engine import engine as eng
+from winterpalace.engine import rules as eng
 from winterpalace.engine.model import World
 from winterpalace.scenario import default_scenario_dir, load_scenario
 

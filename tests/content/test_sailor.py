@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from winterpalace.engine import engine as eng
+from winterpalace.engine import rules as eng
 from winterpalace.engine.model import World
 from winterpalace.engine.state import WorldState
 from winterpalace.scenario import default_scenario_dir, load_scenario

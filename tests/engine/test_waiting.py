@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from winterpalace.engine import advance, choose, start, view, wait
-from winterpalace.engine.engine import brief, stays
 from winterpalace.engine.model import World
+from winterpalace.engine.rules import brief, stays
 from winterpalace.engine.state import PlayerState, WorldState
 from winterpalace.scenario import load_scenario
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from winterpalace.classroom.names import name_key
 from winterpalace.classroom.room import Room, RoomError
-from winterpalace.engine import engine as eng
+from winterpalace.engine import rules as eng
 from winterpalace.engine import votes as vt
 from winterpalace.session import Notice, Screen
 

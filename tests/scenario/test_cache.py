@@ -87,7 +87,7 @@ def test_a_cached_world_is_the_world_the_files_give(root: Path, fresh_cache: Pat
 
 
 def test_expressions_are_compiled_when_first_evaluated(fresh_cache: Path) -> None:
-    from winterpalace.engine import engine as eng
+    from winterpalace.engine import rules as eng
     root = default_scenario_dir()
     load_scenario(root)
     world = load_scenario(root)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from winterpalace.cli import main
-from winterpalace.engine import engine as eng
+from winterpalace.engine import rules as eng
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Session
 from winterpalace.tools.exhaustive import explore

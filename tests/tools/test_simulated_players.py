@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from winterpalace.cli import main
-from winterpalace.engine import engine as eng
+from winterpalace.engine import rules as eng
 from winterpalace.scenario import load_scenario
 from winterpalace.tools import simulated_players, walkthrough
 from winterpalace.tools.randomtest import random_test

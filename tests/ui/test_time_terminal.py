@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from winterpalace.engine import engine as eng
+from winterpalace.engine import rules as eng
 from winterpalace.scenario import default_scenario_dir, load_scenario
 from winterpalace.session import Screen
 from winterpalace.ui.render import render_to_ansi

@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("aiohttp")
 
-from winterpalace.engine import engine as eng
+from winterpalace.engine import rules as eng
 from winterpalace.menus import EndingMenu, Flow, RoleIntro, TitleScreen
 from winterpalace.scenario import load_scenario
 from winterpalace.session import Info, Notice, QuitRequest, Screen, Session

@@ -9,7 +9,7 @@ modules inside are the engine's own business:
 
 - `model`: the compiled scenario (`World`, `Scene`, `Choice`, ...), read-only after loading;
 - `state`: the world's and a player's state (`WorldState`, `PlayerState`, `Game`);
-- `engine`: the rules (`start`, `view`, `choose`, `wait`, `advance_world`, ...);
+- `rules`: the rules (`start`, `view`, `choose`, `wait`, `advance_world`, ...);
 - `events`: what a turn and a view show (`Turn`, `View`, `Stop`, ...);
 - `clock`: the world clock and the one grammar for times and durations;
 - `expr`: the expression language of conditions and effects;
@@ -27,27 +27,6 @@ from .clock import (
     parse_hhmm,
     time_shaped,
     until_time,
-)
-from .engine import (
-    MAX_REDIRECTS,
-    Context,
-    EngineError,
-    advance,
-    advance_world,
-    brief,
-    choice_state,
-    choose,
-    first_paragraph,
-    new_game,
-    new_world,
-    scene_text,
-    show,
-    start,
-    stays,
-    taken_here,
-    view,
-    wait,
-    where_is,
 )
 from .events import (
     ChoiceView,
@@ -136,6 +115,27 @@ from .model import (
     Vote,
     Where,
     World,
+)
+from .rules import (
+    MAX_REDIRECTS,
+    Context,
+    EngineError,
+    advance,
+    advance_world,
+    brief,
+    choice_state,
+    choose,
+    first_paragraph,
+    new_game,
+    new_world,
+    scene_text,
+    show,
+    start,
+    stays,
+    taken_here,
+    view,
+    wait,
+    where_is,
 )
 from .state import STATE_VERSION, Game, PlayerState, Step, WorldState, rng_next, rng_seed
 from .votes import (
