@@ -66,9 +66,9 @@ WARNING = ("WARNING: the browser page is plain HTTP, not encrypted: the class co
 class SeatTokens:
     """Signed tokens that take a seat again without the PIN (see the module's docstring)."""
 
-    def __init__(self, secret: bytes, session: str):
+    def __init__(self, secret: bytes, class_folder: str):
         self.secret = secret
-        self.session = session
+        self.class_folder = class_folder   # its name: a token is for one class session
 
     @classmethod
     def for_folder(cls, folder: Path) -> SeatTokens:
@@ -94,7 +94,7 @@ class SeatTokens:
     def make(self, room: Room, name: str) -> str:
         p = room.player(name)
         assert p is not None
-        body = json.dumps({"s": self.session, "k": p.key, "p": self._pin_print(p.pin)},
+        body = json.dumps({"s": self.class_folder, "k": p.key, "p": self._pin_print(p.pin)},
                           separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(body).decode().rstrip("=") + "." + self._sign(body)
 
@@ -111,7 +111,7 @@ class SeatTokens:
         if not hmac.compare_digest(self._sign(body), sig) or not isinstance(data, dict):
             return None
         p = room.players.get(str(data.get("k")))
-        if data.get("s") != self.session or p is None or p.removed or room.ended:
+        if data.get("s") != self.class_folder or p is None or p.removed or room.ended:
             return None
         if not hmac.compare_digest(self._pin_print(p.pin), str(data.get("p"))):
             return None
