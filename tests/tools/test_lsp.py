@@ -123,6 +123,16 @@ def test_completion_definition_hover(session: tuple[Client, Path]) -> None:
     hover = client.at("textDocument/hover", jetty, line, col)["contents"]["value"]
     assert "**stairs** (scene) The tower stairs" in hover
 
+    # A request that raced an edit shortening the file (a position past its end, or a column
+    # past a line's end) finds nothing there: no error, and the server goes on.
+    end = len(text.splitlines())
+    for line, col in ((end + 3, 0), (9999, 4), (end, 0), (0, 500)):
+        assert client.at("textDocument/hover", jetty, line, col) is None
+        assert client.at("textDocument/definition", jetty, line, col) is None
+        client.at("textDocument/completion", jetty, line, col)       # raises on an error
+    line, col = pos(text, "place: jetty", 1)
+    assert "place id" in client.at("textDocument/hover", jetty, line, col)["contents"]["value"]
+
 
 def test_incremental_reload_matches_a_fresh_load(tmp_path: Path) -> None:
     """Reusing unchanged files and scenes gives what loading from scratch gives, and a

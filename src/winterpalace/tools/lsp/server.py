@@ -204,7 +204,11 @@ async def did_close(ls: ScenarioServer, params: types.DidCloseTextDocumentParams
 def _where(ls: ScenarioServer, uri: str, pos: types.Position) -> tuple[Project | None, Any, bool]:
     project = ls.project_for(uri)
     doc = ls.workspace.get_text_document(uri)
-    ctx = context(list(doc.lines), pos.line, pos.character)
+    lines = list(doc.lines)
+    if not 0 <= pos.line <= len(lines):
+        # A request that raced an edit shortening the file: nothing is there (not an error).
+        project = None
+    ctx = context(lines, pos.line, pos.character)
     ctx.before = ctx.before.rstrip("\n")
     return project, ctx, uri_to_path(uri).name == WORLD_FILE
 

@@ -57,6 +57,7 @@ def _indent_and_key(line: str) -> tuple[int, str | None]:
 
 def context(lines: list[str], line: int, col: int) -> Context:
     text = lines[line] if 0 <= line < len(lines) else ""
+    col = max(0, min(col, len(text)))       # a column past the line's end: its end
     before = text[:col]
     word_start = col
     while word_start > 0 and (text[word_start - 1].isalnum() or text[word_start - 1] in "_-"):
@@ -70,7 +71,7 @@ def context(lines: list[str], line: int, col: int) -> Context:
         indent = col
     path: list[str] = []
     depth = indent
-    for i in range(line - 1, -1, -1):
+    for i in range(min(line, len(lines)) - 1, -1, -1):   # a line past the end: the end
         raw = lines[i]
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
