@@ -52,6 +52,18 @@ def test_valid_scenario_is_quiet(make: Make, capsys: pytest.CaptureFixture[str])
     assert out.err == ""
 
 
+def test_a_file_or_a_missing_folder_is_named_for_what_it_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_scenario(tmp_path / "night")
+    scene_file = next(p for p in (tmp_path / "night").rglob("*.yaml") if p.name != "world.yaml")
+    assert main(["check", str(scene_file)]) == 2
+    err = capsys.readouterr().err
+    assert "this is a file, not a scenario folder" in err and str(scene_file.parent) in err
+    assert main(["check", str(tmp_path / "nowhere")]) == 2
+    assert "no such scenario folder" in capsys.readouterr().err
+    assert main(["check", str(tmp_path / "night" / "world.yaml")]) == 0   # its folder, then
+
+
 def test_new_scenario_passes_strict(tmp_path: Path) -> None:
     write_scenario(tmp_path / "night")
     assert check_world(load_scenario(tmp_path / "night")).problems == []

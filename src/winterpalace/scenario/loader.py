@@ -191,6 +191,11 @@ class Loader(NodeReader):
 
     def read_files(self) -> None:
         world_path = self.root / WORLD_FILE
+        if self.root.is_file():
+            self.problems.append(Problem(
+                str(self.root), 0, 0, "this is a file, not a scenario folder",
+                f"give the folder that holds world.yaml (this file is in {self.root.parent})"))
+            return
         if not self.root.is_dir():
             self.problems.append(Problem(str(self.root), 0, 0, "no such scenario folder",
                                          "give the folder that holds world.yaml"))
