@@ -279,10 +279,9 @@ class Flow:
         then = (f"this continues the night before it, `{instead.slot}`" if instead is not None
                 else "there is no other night to continue: choose a role")
         more = len(passed) - 1
-        also = (f" `saves` lists {more} more autosave{'s' if more > 1 else ''} that cannot be "
-                "loaded." if more else "")
-        return Notice(f"{reason[:1].upper()}{reason[1:]}; {then}. The file is left as it "
-                      f"is.{also}", "warning")
+        also = f" and {more} more that cannot be loaded" if more else ""
+        return Notice(f"{reason[:1].upper()}{reason[1:]}; {then}. `{newest.slot}` is left as "
+                      f"it is; `saves` lists it{also}.", "warning")
 
     def choose(self, role: str) -> list[FlowOutput]:
         """Begin a night as `role`; first ask (terminal) about an unfinished night of it."""

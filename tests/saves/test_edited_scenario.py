@@ -239,3 +239,6 @@ def test_play_watch_reloads_keep_autosaving_into_the_new_scenario(example_copy, 
     saved = SaveStore(load_scenario(example_copy), tmp_path / "s").load("autosave-officer")
     assert saved.game == flow.session.game and saved.warning is None
     assert saved.game.player.vars["courage"] == 1
+    # An author's reloads are the night itself going on: no copy is kept at each one.
+    assert sorted(p.name for p in (tmp_path / "s" / "example-night").glob("*.json")) == [
+        "autosave-officer.json"]
