@@ -647,9 +647,9 @@ class SaveStore:
             else:
                 os.unlink(src)
         except OSError as e:
-            raise SaveError(f"Not saved: `{slot}` holds another night and could not be kept "
-                            f"aside ({_why(e)}). Your game goes on; `save NAME` saves it.") \
-                from None
+            raise SaveError(f"Not saved: `{slot}` holds a file that is never overwritten, and "
+                            f"it could not be kept aside as `{new}` ({_why(e)}). Your game "
+                            "goes on; `save NAME` saves it.") from None
         self._infos.pop(slot, None)
         self._written.pop(slot, None)
         return new
