@@ -87,6 +87,7 @@ class TitleScreen:
     more: int = 0              # unfinished nights not listed
     found: int = 0             # endings found in every game so far
     total: int = 0             # endings in the scenario
+    unloadable: int = 0        # files in the saves folder that cannot be loaded
 
     @property
     def resume(self) -> SaveInfo | None:
@@ -120,6 +121,15 @@ def progress_line(found: int, total: int, new: bool = False) -> str:
         return ""
     return (f"You have found {found} of {total} endings" + (" (this one is new)" if new else "")
             + ". `endings` lists them.")
+
+
+def unloadable_line(n: int) -> str:
+    """`2 save files cannot be loaded; `saves` lists them and says why.`"""
+    if not n:
+        return ""
+    if n == 1:
+        return "1 save file cannot be loaded; `saves` lists it and says why."
+    return f"{n} save files cannot be loaded; `saves` lists them and says why."
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +210,11 @@ class Flow:
         self._nights = self.store.unfinished() if self.store is not None else []
         shown = tuple(self._nights[:TITLE_NIGHTS])
         found = len(self.store.progress().found(self.world)) if self.store is not None else 0
+        unloadable = (sum(1 for i in self.store.saves() if i.problem is not None)
+                      if self.store is not None else 0)
         return TitleScreen(self.world.title, self.world.subtitle, self.roles, shown,
                            len(self._nights) - len(shown), found,
-                           len(self.world.endings()))
+                           len(self.world.endings()), unloadable)
 
     def _ending_menu(self, session: Session) -> EndingMenu:
         """The menu after an ending, with the endings found in every game so far."""
@@ -219,19 +231,21 @@ class Flow:
         """Load `slot` (default: the newest unfinished night) and play on."""
         if self.store is None:
             return [Notice("There are no saved games here.", "warning")]
+        out: list[FlowOutput] = []
         if slot is None:
             info = self.store.latest_autosave()
+            passed = self.store.unloadable_nights(newer_than=info)
+            if passed:
+                out.append(self._passed_over(passed, info))
+            elif info is None:
+                return [Notice("There is no game to continue; choose a role.", "warning")]
             if info is None:
-                bad = [i for i in self.store.saves() if i.auto and i.problem]
-                out: list[FlowOutput] = [Notice("There is no game to continue; choose a role.",
-                                                "warning")]
-                out += [Notice(f"Autosave {i.describe()}", "warning") for i in bad[:3]]
                 return out
             slot = info.slot
         try:
             loaded = self.store.load(slot)
         except SaveError as e:
-            return [Notice(str(e), notice_kind(e))]
+            return [*out, Notice(str(e), notice_kind(e))]
         try:
             session, _ = Session.new(self.world, loaded.game.player.role, 0)
             session.gentle = self.gentle
@@ -244,13 +258,30 @@ class Flow:
                         slot=self.store.home_slot(loaded))
         self.session = session
         self.state = "ended" if session.ended else "play"
-        out = [Notice(f"Welcome back: {loaded.info.describe()}.")]
+        out.append(Notice(f"Welcome back: {loaded.info.describe()}."))
         if loaded.warning:
             out.append(Notice(loaded.warning, "warning"))
+            # Written at once, so the report can say where the save as it was is kept.
+            kept = session.autosave()
+            if kept is not None:
+                out.append(kept)
         out.append(Screen(view))
         if session.ended:
             out.append(self._ending_menu(session))
         return out
+
+    @staticmethod
+    def _passed_over(passed: list[SaveInfo], instead: SaveInfo | None) -> Notice:
+        """`continue` and the newest night cannot be loaded: why, reason first, and what
+        happens instead (never another night without a word)."""
+        newest = passed[0]
+        reason = newest.why_not(f"your newest night, `{newest.slot}`,")
+        then = (f"this continues the night before it, `{instead.slot}`" if instead is not None
+                else "there is no other night to continue: choose a role")
+        more = len(passed) - 1
+        also = f" and {more} more that cannot be loaded" if more else ""
+        return Notice(f"{reason[:1].upper()}{reason[1:]}; {then}. `{newest.slot}` is left as "
+                      f"it is; `saves` lists it{also}.", "warning")
 
     def choose(self, role: str) -> list[FlowOutput]:
         """Begin a night as `role`; first ask (terminal) about an unfinished night of it."""
@@ -300,8 +331,9 @@ class Flow:
                                   f"{kept.scene_title}) is kept as `{kept.slot}`: `load "
                                   f"{kept.slot}` goes back to it."))
             elif kept is not None:
-                out.append(Notice(f"`{slot}` could not be loaded ({kept.problem}); it is kept "
-                                  f"as `{kept.slot}`.", "warning"))
+                why = kept.why_not(f"`{slot}`")
+                out.append(Notice(f"{why[:1].upper()}{why[1:]}; it is kept as it is, as "
+                                  f"`{kept.slot}`.", "warning"))
         seed = self.seed if self.seed is not None else secrets.randbelow(2**31)
         session, turn = Session.new(self.world, role, seed)
         session.store = self.store

@@ -379,7 +379,7 @@ class Session:
         out: list[Output] = [Notice(f"Loaded `{loaded.info.slot}`.")]
         if loaded.warning:
             out.append(Notice(loaded.warning, "warning"))
-        out += self._changed()
+        out += self._changed()      # says where the save as it was is kept, if it was fitted
         out.append(Screen(view))
         return out
 
@@ -790,6 +790,8 @@ def saves_listing(store: SaveStore, playing: str | None = None) -> Info:
                                              + (f", {when}" if when else ""))
             continue
         line = f"  {i.slot:<{width}}  {where}" + (f", {when}" if when else "")
+        if i.changes:
+            line += " (saved before the scenario changed)"
         if i.slot == playing:
             line += " (the night you are playing)"
         groups["Unfinished nights" if i.auto else "Saved games"].append(line)

@@ -51,7 +51,8 @@ def _sealed(data: Any) -> bytes:
 
 
 def _check(raw: bytes) -> None:
-    """The file gives a refusal or a playable game, and is not changed by either."""
+    """The file gives a refusal or a playable game, and is not changed by either (a game
+    fitted to the scenario goes on at once; the file as it was is kept beside it)."""
     with tempfile.TemporaryDirectory() as root:
         store = SaveStore(WORLD, root)
         store.folder.mkdir(parents=True)
@@ -73,6 +74,12 @@ def _check(raw: bytes) -> None:
                 session.handle(line)       # an exception here fails the test
             flow = Flow(WORLD, store=store, confirm=False)
             assert "Welcome back" in flow.resume("x")[0].text
+            if loaded.changes:
+                files = {p.name: p.read_bytes() for p in store.folder.iterdir()}
+                kept = [name for name, b in files.items() if b == raw]
+                assert kept and (kept == ["x.json"] or kept[0].endswith("-before-edit.json")), \
+                    sorted(files)
+                return
         assert path.read_bytes() == raw
         assert sorted(p.name for p in store.folder.iterdir()) == ["x.json"]
 

@@ -68,11 +68,16 @@ def test_a_renamed_variable_is_migrated_with_one_report(example_copy, old_save):
     assert loaded.game.player.items == ("revolver",)
     _play_on(world, loaded)
     assert snapshot(store.folder) == before
-    # In the game: one report, the screen, and the autosave follows only once it worked.
+    # In the game: one report, where the autosave as it was is kept, the screen; the
+    # autosave follows only once it worked.
     s = played(world, store, ())
     out = s.handle("load old")
-    assert [type(o) for o in out] == [Notice, Notice, Screen]
+    assert [type(o) for o in out] == [Notice, Notice, Notice, Screen]
     assert "`nerve` starts at 2" in out[1].text
+    assert out[2].text == ("The game as it was saved before the scenario changed is kept as "
+                           "`officer-before-edit`: `load officer-before-edit` goes back to it.")
+    assert store.path("officer-before-edit").read_bytes() == \
+        before["autosave-officer.json"][1]
     assert "Something went wrong" not in str(out)
 
 
@@ -159,7 +164,7 @@ def test_a_once_only_choice_that_moved_stays_taken(example_copy, old_save):
      "the role `officer` is gone from the scenario"),
     ((("  start: 1917-10-25 18:00", "  start: 1917-10-25 18:30"),
       ("    at: \"18:00\"", "    at: \"18:30\""), ('from: "18:00"', 'from: "18:30"')),
-     "the night's clock has changed (18:30-03:00 now) and the saved time lies outside it"),
+     "the night now runs 18:30-03:00, and the saved time, 18:12, lies outside it"),
 ])
 def test_unsafe_changes_are_refused_with_the_reason(example_copy, old_save, edit, reason):
     _edit(example_copy, "world.yaml", *edit)
@@ -169,9 +174,10 @@ def test_unsafe_changes_are_refused_with_the_reason(example_copy, old_save, edit
             p.write_text(p.read_text().replace('role == "officer"', 'role == "guard"'))
     world, store = _reload(example_copy, old_save)
     before = snapshot(store.folder)
-    with pytest.raises(SaveError, match=re.escape(reason) + r" since it was made \(the "
-                       r"scenario has changed\)\. Load another save or start again; the "
-                       r"file was left untouched\."):
+    # Reason first, then what it means and what to do.
+    with pytest.raises(SaveError, match=r"^The scenario has changed since `old` was saved \("
+                       + re.escape(reason) + r"\), so it cannot be loaded\. The file was left "
+                       r"untouched; load another save or start again\.$"):
         store.load("old")
     assert reason in store.info("old").problem
     flow = Flow(world, store=store, confirm=False)
@@ -233,3 +239,6 @@ def test_play_watch_reloads_keep_autosaving_into_the_new_scenario(example_copy, 
     saved = SaveStore(load_scenario(example_copy), tmp_path / "s").load("autosave-officer")
     assert saved.game == flow.session.game and saved.warning is None
     assert saved.game.player.vars["courage"] == 1
+    # An author's reloads are the night itself going on: no copy is kept at each one.
+    assert sorted(p.name for p in (tmp_path / "s" / "example-night").glob("*.json")) == [
+        "autosave-officer.json"]

@@ -125,7 +125,10 @@ def test_continue_with_a_hand_edited_autosave_goes_back_to_the_title(world, stor
     flow = Flow(world, store=SaveStore(world, store.root), confirm=False)
     out = flow.start(resume=True)
     assert flow.state == "title"
-    assert "There is no game to continue" in out[0].text
-    assert "Autosave autosave-officer: cannot be loaded (damaged: its clock lies outside" \
-        in out[1].text
+    # One sentence: which night, why (reason first), and what happens instead.
+    assert out[0].text == ("Your newest night, `autosave-officer`, is damaged (its clock lies "
+                           "outside the night, 18:00-03:00) and cannot be loaded; there is no "
+                           "other night to continue: choose a role. `autosave-officer` is "
+                           "left as it is; `saves` lists it.")
+    assert out[1].unloadable == 1
     assert snapshot(store.folder) == before

@@ -202,7 +202,7 @@ def test_a_new_night_beside_a_damaged_autosave_keeps_the_file_aside(world, store
     store.folder.mkdir(parents=True)
     store.path("autosave-officer").write_text("{")
     out = _flow(world, store).start(role="officer")
-    assert out[1].text == ("`autosave-officer` could not be loaded (damaged: not valid JSON); "
-                           "it is kept as `damaged-autosave-officer`.")
+    assert out[1].text == ("`autosave-officer` is damaged (not valid JSON) and cannot be "
+                           "loaded; it is kept as it is, as `damaged-autosave-officer`.")
     assert store.path("damaged-autosave-officer").read_text() == "{"
     assert store.info("autosave-officer").problem is None

@@ -131,8 +131,8 @@ def test_a_damaged_autosave_of_the_night_in_play_is_kept_aside(world, store):
     store.path("autosave-officer").write_text("{")
     out = s.handle("wait 1")
     notes = [o.text for o in out if getattr(o, "kind", "") == "warning"]
-    assert notes == ["`autosave-officer` held a save that cannot be loaded (damaged: not valid "
-                     "JSON); it was kept as `damaged-autosave-officer`."]
+    assert notes == ["`autosave-officer` is damaged (not valid JSON) and cannot be loaded; it "
+                     "is kept as it is, as `damaged-autosave-officer`."]
     assert store.path("damaged-autosave-officer").read_text() == "{"
     assert store.load("autosave-officer").game == s.game
 

@@ -208,9 +208,9 @@ class _Fitter:
             raise Damaged(f"{what} is not a time")
         if not clock.start <= value <= clock.end:
             span = f"{clock.hhmm(clock.start)}-{clock.hhmm(clock.end)}"
-            self._mismatch(f"{what} lies outside the night ({span})",
-                           f"the night's clock has changed ({span} now) and the saved time "
-                           "lies outside it")
+            self._mismatch(f"{what} lies outside the night, {span}",
+                           f"the night now runs {span}, and the saved time, "
+                           f"{clock.hhmm(value)}, lies outside it")
         return value
 
     def values(self, data: Any, declared: dict[str, Any], kind: str) -> dict[str, Any]:

@@ -57,11 +57,27 @@ class SaveError(WinterPalaceError):
     `refused`: the request cannot be done as asked (a name that cannot be a save's, a save
     that is not there, a name that is taken) and the player should ask again; otherwise
     something went wrong (a file that cannot be read or written).
+
+    For a file that cannot be loaded: `trouble` says what kind of file it is (DAMAGED,
+    EDITED, NEWER, FOREIGN) and `reason` why, in short, for a list of saves.
     """
 
-    def __init__(self, message: str, refused: bool = False):
+    def __init__(self, message: str, refused: bool = False, *, trouble: str = "",
+                 reason: str = ""):
         super().__init__(message)
         self.refused = refused
+        self.trouble = trouble
+        self.reason = reason
+
+
+# What a file that cannot be loaded is (SaveInfo.trouble), and the name it is kept aside
+# under when its slot is needed: it is named for what it is, never rewritten.
+DAMAGED = "damaged"     # not a save this program wrote (bytes, JSON, checksum, contents)
+EDITED = "edited"       # a sound save the edited scenario cannot follow
+NEWER = "newer"         # made by a newer version of Winter Palace
+FOREIGN = "foreign"     # a save of another scenario
+BEFORE_EDIT = "before-edit"           # `officer-before-edit`: a night as saved before an edit
+_EDITED_LEAD = "the scenario has changed since it was saved: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +96,20 @@ class SaveInfo:
     auto: bool = False              # a night's autosave (under `autosave-*` or a kept name)
     night: str = ""                 # the id of the night it belongs to
     ending_title: str = ""
+    trouble: str = ""               # what a file that cannot be loaded is (DAMAGED, EDITED, ...)
+    changes: tuple[str, ...] = ()   # how loading it fits it to an edited scenario
+
+    def why_not(self, subject: str = "") -> str:
+        """Why it cannot be loaded, reason first, as a clause (`subject` names it, default its
+        slot): `the scenario has changed since `x` was saved (...), so it cannot be loaded`."""
+        who = subject or f"`{self.slot}`"
+        problem = self.problem or ""
+        if self.trouble == EDITED and problem.startswith(_EDITED_LEAD):
+            return (f"the scenario has changed since {who} was saved "
+                    f"({problem[len(_EDITED_LEAD):]}), so it cannot be loaded")
+        if problem.startswith("damaged: "):
+            return f"{who} is damaged ({problem[9:]}) and cannot be loaded"
+        return f"{who} cannot be loaded ({problem})"
 
     def describe(self, now: _dt.datetime | None = None) -> str:
         """`autosave-sinegub: Lieutenant Sinegub, 23:10, The gallery (2 min ago)`."""
@@ -296,8 +326,14 @@ class SaveStore:
         return self._fingerprint_of
 
     def for_world(self, world: World) -> SaveStore:
-        """This store for a reloaded scenario (`play --watch`): the same folder, new checks."""
-        return self if world is self.world else SaveStore(world, self.root)
+        """This store for a reloaded scenario (`play --watch`): the same folder, new checks.
+        The files this store wrote stay its own: the night being played follows the edits
+        (an author's `--watch`), with no copy kept at each reload."""
+        if world is self.world:
+            return self
+        store = SaveStore(world, self.root)
+        store._written = dict(self._written)
+        return store
 
     # ------------------------------------------------------------------ paths and listing
 
@@ -350,6 +386,17 @@ class SaveStore:
         """The unfinished nights: autosaves that can be loaded, newest first."""
         return [i for i in self.saves() if i.auto and not i.ended and i.problem is None]
 
+    def unloadable_nights(self, newer_than: SaveInfo | None = None) -> list[SaveInfo]:
+        """Autosaves that cannot be loaded (newest first), those saved after `newer_than`
+        only if it is given: what `continue` must not pass over without a word. A file
+        that cannot be read counts from when it was last written."""
+        floor = _when(newer_than.saved_at) if newer_than is not None else None
+        bad = [i for i in self.saves() if i.auto and i.problem is not None]
+        bad.sort(key=lambda i: (_when(i.saved_at) or _FUTURE, i.slot), reverse=True)
+        if floor is None:
+            return bad
+        return [i for i in bad if (_when(i.saved_at) or _FUTURE) > floor]
+
     def latest_autosave(self) -> SaveInfo | None:
         """The newest autosave of an unfinished game that can be loaded, if any."""
         nights = self.unfinished()
@@ -379,19 +426,24 @@ class SaveStore:
         except Unreadable as e:
             raise _damaged(slot, path, str(e)) from None
         if not isinstance(data, dict) or type(data.get("format")) is not int:
-            raise SaveError(f"`{path}` is not a Winter Palace save; it was left untouched.")
+            raise SaveError(f"`{path}` is not a Winter Palace save; it was left untouched.",
+                            trouble=DAMAGED, reason="damaged: not a Winter Palace save")
         if data["format"] > SAVE_FORMAT:
             raise SaveError(f"The save `{slot}` was made by a newer version of Winter Palace "
                             f"(save format {data['format']}, this one reads {SAVE_FORMAT}). "
-                            "Update the game to load it; the file was left untouched.")
+                            "Update the game to load it; the file was left untouched.",
+                            trouble=NEWER, reason="it was made by a newer version of Winter "
+                            "Palace: update the game to load it")
         stored = data.get("checksum")
         body = {k: v for k, v in data.items() if k != "checksum"}
         if stored != checksum(body):
             raise _damaged(slot, path, "damaged: its checksum does not match")
         if data.get("scenario") != self.world.id:
-            raise SaveError(f"The save `{slot}` belongs to the scenario "
-                            f"`{_printable(data.get('scenario'), 60)}`, not `{self.world.id}`; "
-                            "play that scenario (`--scenes DIR`) to load it.")
+            other = _printable(data.get("scenario"), 60)
+            raise SaveError(f"The save `{slot}` belongs to the scenario `{other}`, not "
+                            f"`{self.world.id}`; play that scenario (`--scenes DIR`) to load "
+                            "it.", trouble=FOREIGN,
+                            reason=f"it belongs to the scenario `{other}`")
         return data
 
     def _fit(self, slot: str, data: dict[str, Any]) -> Fitted:
@@ -402,9 +454,10 @@ class SaveStore:
         except Damaged as e:
             raise _damaged(slot, self.path(slot), f"damaged: {e}") from None
         except Refused as e:
-            raise SaveError(f"The save `{slot}` cannot be loaded: {e} since it was made "
-                            "(the scenario has changed). Load another save or start again; "
-                            "the file was left untouched.") from None
+            raise SaveError(f"The scenario has changed since `{slot}` was saved ({e}), so it "
+                            "cannot be loaded. The file was left untouched; load another save "
+                            "or start again.", trouble=EDITED,
+                            reason=_short(_EDITED_LEAD + str(e))) from None
 
     def info(self, slot: str) -> SaveInfo:
         """A summary of a save for menus; its `problem` is set when it cannot be loaded."""
@@ -413,16 +466,19 @@ class SaveStore:
         cached = self._infos.get(slot)
         if cached is not None and key is not None and cached[0] == key:
             return cached[1]
+        data: dict[str, Any] | None = None
         try:
             data = self._read(slot)
-            info = self._describe(slot, data, self._fit(slot, data).game)
+            fitted = self._fit(slot, data)
+            info = self._describe(slot, data, fitted.game, fitted.changes)
         except SaveError as e:
-            info = SaveInfo(slot, path, problem=_short(str(e)), auto=slot.startswith(AUTOSAVE))
+            info = _unloadable(slot, path, e, data)
         if key is not None:
             self._infos[slot] = (key, info)
         return info
 
-    def _describe(self, slot: str, data: dict[str, Any], game: Game) -> SaveInfo:
+    def _describe(self, slot: str, data: dict[str, Any], game: Game,
+                  changes: tuple[str, ...] = ()) -> SaveInfo:
         p = game.player
         scene = self.world.scenes[p.scene]
         kind = data.get("kind")
@@ -432,14 +488,15 @@ class SaveStore:
                         scene.title, self.world.clock.hhmm(p.time),
                         _printable(data.get("saved_at", ""), 40), p.ending is not None,
                         auto=auto, night=night if isinstance(night, str) else "",
-                        ending_title=scene.ending.title if scene.ending else "")
+                        ending_title=scene.ending.title if scene.ending else "",
+                        changes=changes)
 
     def load(self, slot: str) -> Loaded:
         """Read a save back, or SaveError with a message for the player. Changes no file."""
         slot = check_slot(slot)
         data = self._read(slot)
         fitted = self._fit(slot, data)
-        info = self._describe(slot, data, fitted.game)
+        info = self._describe(slot, data, fitted.game, fitted.changes)
         return Loaded(fitted.game, fitted.undo, info, fitted.changes)
 
     def home_slot(self, loaded: Loaded) -> str:
@@ -482,8 +539,9 @@ class SaveStore:
         """Autosave a night to `slot`, unless another night has taken it meanwhile.
 
         Another unfinished night found there (a second game, say) is never overwritten: this
-        night moves to a name of its own instead, and the note says so. A damaged file there is
-        kept aside under another name.
+        night moves to a name of its own instead, and the note says so. A file there that
+        cannot be loaded is kept aside under a name that says what it is; so is a save that
+        loading fits to an edited scenario (`officer-before-edit`), as it was before the fit.
         """
         slot = check_slot(slot)
         notes: list[str] = []
@@ -491,15 +549,20 @@ class SaveStore:
         if key is not None and self._written.get(slot) != key:
             old = self.info(slot)
             if old.problem is not None:
-                kept = self._move_aside(slot, f"damaged-{slot}"[:40])
-                notes.append(f"`{slot}` held a save that cannot be loaded ({old.problem}); "
-                             f"it was kept as `{kept}`.")
+                kept = self._move_aside(slot, self.aside_name(old))
+                notes.append(_sentence(f"{old.why_not()}; it is kept as it is, as `{kept}`."))
             elif not old.ended and old.night and old.night != night:
                 new = self._free_name(f"{_slot_word(game.player.role, 28)}-"
                                       f"{self.world.clock.hhmm(game.player.time)}")
                 notes.append(f"`{slot}` holds another unfinished night ({old.summary()}), so "
                              f"this one is autosaved as `{new}`.")
                 slot = new
+            elif old.changes and not (old.ended and old.night != night):
+                # The game being written was fitted from this file: the night as it was
+                # saved stays, for when the scenario has those parts again.
+                kept = self._move_aside(slot, self.aside_name(old))
+                notes.append(f"The game as it was saved before the scenario changed is kept "
+                             f"as `{kept}`: `load {kept}` goes back to it.")
         info = self._write(slot, game, list(undo), night, True, notes)
         return Written(info, tuple(notes))
 
@@ -507,15 +570,25 @@ class SaveStore:
         """Move the unfinished night in `slot` to a name of its own; its new info, or None.
 
         Nothing is moved when the slot is empty or holds a finished night. A file that cannot
-        be loaded is moved too (to `damaged-...`), so that a new night can be saved.
+        be loaded is moved too (named for what it is: `aside_name`), so that a new night can
+        be saved.
         """
         slot = check_slot(slot)
         info = self._existing(slot)
         if info is None or (info.problem is None and info.ended):
             return None
         if info.problem is not None:
-            return self.info(self._move_aside(slot, f"damaged-{slot}"[:40]))
+            return self.info(self._move_aside(slot, self.aside_name(info)))
         return self.info(self._move_aside(slot, self.kept_name(info)))
+
+    def aside_name(self, info: SaveInfo) -> str:
+        """A free name for a file kept aside that says what it holds: a night as saved before
+        the scenario was edited (`officer-before-edit`), whether the edited scenario can load
+        it or not; else `damaged-...`, `newer-...`, `other-scenario-...`."""
+        if info.trouble == EDITED or (info.problem is None and info.changes):
+            return self._free_name(f"{_slot_word(info.role or 'night', 22)}-{BEFORE_EDIT}")
+        lead = {NEWER: "newer", FOREIGN: "other-scenario"}.get(info.trouble, "damaged")
+        return self._free_name(f"{lead}-{info.slot}"[:34])
 
     def kept_name(self, info: SaveInfo) -> str:
         """A free name for a night kept aside: `officer-1910` (then `officer-1910-2`, ...)."""
@@ -574,9 +647,9 @@ class SaveStore:
             else:
                 os.unlink(src)
         except OSError as e:
-            raise SaveError(f"Not saved: `{slot}` holds another night and could not be kept "
-                            f"aside ({_why(e)}). Your game goes on; `save NAME` saves it.") \
-                from None
+            raise SaveError(f"Not saved: `{slot}` holds a file that is never overwritten, and "
+                            f"it could not be kept aside as `{new}` ({_why(e)}). Your game "
+                            "goes on; `save NAME` saves it.") from None
         self._infos.pop(slot, None)
         self._written.pop(slot, None)
         return new
@@ -716,7 +789,47 @@ def _stat_key(path: Path) -> Any:
 
 def _damaged(slot: str, path: Path, reason: str) -> SaveError:
     return SaveError(f"The save `{slot}` cannot be loaded: {reason}. It was left untouched "
-                     f"at {path}; load another save or start again.")
+                     f"at {path}; load another save or start again.", trouble=DAMAGED,
+                     reason=_short(reason))
+
+
+def _unloadable(slot: str, path: Path, e: SaveError, data: dict[str, Any] | None) -> SaveInfo:
+    """What a list shows of a file that cannot be loaded: why, what it is, and what its JSON
+    (when it could be read) says of its kind, role and time."""
+    auto = slot.startswith(AUTOSAVE)
+    saved_at = role = clock = ""
+    if data is not None:
+        kind = data.get("kind")
+        auto = kind == "auto" if kind in ("auto", "named") else auto
+        saved_at = _printable(data.get("saved_at", ""), 40)
+        summary = data.get("summary")
+        if isinstance(summary, dict):
+            role = _printable(summary.get("role", ""), 40)
+            clock = _printable(summary.get("clock", ""), 5)
+    if not saved_at:
+        try:      # when the file was last written stands in for when it was saved
+            saved_at = _dt.datetime.fromtimestamp(os.lstat(path).st_mtime, _dt.UTC) \
+                .isoformat(timespec="milliseconds")
+        except (OSError, ValueError, OverflowError):
+            pass
+    return SaveInfo(slot, path, role=role, clock=clock, saved_at=saved_at,
+                    problem=e.reason or _short(str(e)), auto=auto,
+                    trouble=e.trouble or DAMAGED)
+
+
+_FUTURE = _dt.datetime.max.replace(tzinfo=_dt.UTC)
+
+
+def _when(iso: str) -> _dt.datetime | None:
+    try:
+        then = _dt.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return None
+    return then if then.tzinfo is not None else then.replace(tzinfo=_dt.UTC)
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _why(e: OSError) -> str:

@@ -168,6 +168,9 @@ def title_lines(t: TitleScreen, width: int = 80) -> list[str]:
     if t.found:
         from ..menus import progress_line
         lines.append(progress_line(t.found, t.total))
+    if t.unloadable:
+        from ..menus import unloadable_line
+        lines += wrap(unloadable_line(t.unloadable), width)
     if t.unfinished:
         lines.append("Unfinished nights:")
         for command, text in night_lines(t):

@@ -25,7 +25,15 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine import EndingView, Turn, View, format_duration
-from ..menus import EndingMenu, FlowOutput, Goodbye, RoleIntro, TitleScreen, progress_line
+from ..menus import (
+    EndingMenu,
+    FlowOutput,
+    Goodbye,
+    RoleIntro,
+    TitleScreen,
+    progress_line,
+    unloadable_line,
+)
 from ..session import (
     Info,
     Notice,
@@ -256,6 +264,8 @@ def title_screen(t: TitleScreen) -> RenderableType:
     parts.append(Padding(hint, PAD))
     if t.found:
         parts.append(Padding(Text(progress_line(t.found, t.total), style=STYLE["hint"]), PAD))
+    if t.unloadable:
+        parts.append(Padding(Text(unloadable_line(t.unloadable), style=STYLE["warning"]), PAD))
     if t.unfinished:
         from .plain import night_lines
         parts.append(Text(""))

@@ -68,6 +68,9 @@ def _derived(value: Any, world: World | None) -> dict[str, Any]:
     """What a page shows but should not compute: worded clocks, durations, content notes."""
     if isinstance(value, Reading):
         return {"line": value.line(), "sentence": value.sentence()}
+    from ..menus import TitleScreen, unloadable_line  # the terminal's own sentence
+    if isinstance(value, TitleScreen):
+        return {"unloadable_line": unloadable_line(value.unloadable)}
     if isinstance(value, ChoiceView):
         return {"takes_text": format_duration(value.takes) if value.takes else ""}
     if isinstance(value, Turn):

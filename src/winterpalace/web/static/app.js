@@ -497,6 +497,7 @@
     const box = el("section", "title");
     box.appendChild(el("h1", "", o.title));
     if (o.subtitle) box.appendChild(el("p", "", o.subtitle));
+    if (o.unloadable_line) box.appendChild(el("p", "hint", o.unloadable_line));
     return add(box);
   }
 
