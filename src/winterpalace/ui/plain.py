@@ -39,14 +39,16 @@ class TextOutput(Protocol):
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """Wrap paragraphs (blank-line separated) to `width`, keeping the blank lines."""
+    """Wrap paragraphs (blank-line separated) to `width`, keeping the blank lines. Lines break
+    at spaces only, as the terminal's do: a save's name (`officer-before-edit`) or a span of
+    time (`19:00-03:00`) stays whole, to be read and typed back."""
     out: list[str] = []
     for i, para in enumerate(text.split("\n\n")):
         if i:
             out.append("")
         lines = [ln.strip() for ln in para.splitlines()]
         joined = " ".join(ln for ln in lines if ln)
-        out.extend(textwrap.wrap(joined, width) or [""])
+        out.extend(textwrap.wrap(joined, width, break_on_hyphens=False) or [""])
     return out
 
 
@@ -54,8 +56,8 @@ def _wrap_indented(line: str, width: int) -> list[str]:
     """Wrap one line, keeping its leading indentation on every piece."""
     body = line.lstrip(" ")
     indent = " " * (len(line) - len(body))
-    return textwrap.wrap(body, width, initial_indent=indent, subsequent_indent=indent + "  ") \
-        or [""]
+    return textwrap.wrap(body, width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_on_hyphens=False) or [""]
 
 
 def title_screen(world: World, width: int = 80) -> list[str]:
@@ -226,7 +228,8 @@ def output_lines(o: Output | FlowOutput, width: int = 80) -> list[str]:
             if "\t" in line:
                 key, what = line.split("\t", 1)
                 out += textwrap.wrap(f"{key:<{key_width}}  {what}", width,
-                                     subsequent_indent=" " * (key_width + 2)) or [key]
+                                     subsequent_indent=" " * (key_width + 2),
+                                     break_on_hyphens=False) or [key]
             else:
                 out += _wrap_indented(line, width)
         return out
