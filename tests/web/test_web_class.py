@@ -374,3 +374,29 @@ def test_caucus_say_and_alerts_reach_the_right_people_from_a_browser(tmp_path: P
         finally:
             await r.shutdown()
     run(main())
+
+
+def test_stopping_the_server_says_goodbye_to_every_page_and_keeps_the_seats(
+        tmp_path: Path) -> None:
+    """Not `end`: a seated browser and one still at the PIN question are told the class
+    stops for now and that the page comes back by itself; the seat is kept, away."""
+    async def main() -> None:
+        r = await serve(tmp_path)
+        seated = WebSimStudent("Anna", 1, url=url(r), code=CODE)
+        asking = WebSimStudent("Anna", 1, url=url(r), code=CODE)
+        try:
+            await seated.connect()
+            await seated.join()
+            await asking.connect()
+            await asking.login()
+            await asking.expect_message("ask", kind="pin")
+        finally:
+            await r.shutdown()
+        for page in (seated, asking):
+            bye = await page.expect_message("bye")
+            assert bye["retry"] is True and bye["forget"] is False
+            assert bye["text"].startswith("The class is stopping for now; your place is kept.")
+            await page.close()
+        p = r.hub.room.player("Anna")
+        assert p is not None and not p.connected and not r.hub.room.ended
+    run(main())

@@ -470,6 +470,7 @@ async def _run_until_stopped(hub: Classroom, console: FacilitatorConsole,
 
 async def _shut(hub: Classroom, listener: Listener, telnet: TelnetListener | None,
                 web: WebClass | None) -> None:
+    hub.say_goodbye()          # every transport's students hear it at once
     if web is not None:
         await web.close()
     if telnet is not None:

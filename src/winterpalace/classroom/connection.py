@@ -30,6 +30,9 @@ PLAY_TIMEOUT = 30 * 60.0     # seconds without a line at the night's prompt
 ADMIT_TIMEOUT = 300.0        # seconds to wait for the teacher to `admit` a lost PIN
 PIN_TRIES_HERE = 3           # wrong PINs on one connection before it is closed
 LINES_PER_SECOND = (20.0, 40)  # typed lines: forty at once, then twenty a second
+STOPPING = ("The class is stopping for now; your place is kept. Join again with the same "
+            "name and PIN when your teacher says.")
+STOPPING_UNSEATED = "The class is stopping for now. Join again when your teacher says."
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,14 @@ class PlayerConnection:
         self.kicked = True
         self.wake.set()
 
+    # -- the hub's Conversation protocol
+
+    def stop(self) -> None:
+        """The server is stopping (the session goes on later): say so, then close."""
+        if self.kicked or self.done:
+            return
+        self.kick([Notice(STOPPING if self.name else STOPPING_UNSEATED, "warning")])
+
     # -- printing, only ever from this connection's own task
 
     async def _printer(self) -> None:
@@ -175,12 +186,14 @@ class PlayerConnection:
 
     async def run(self) -> None:
         printer = asyncio.create_task(self._printer())
+        self.hub.conversations.add(self)
         try:
             if await self.enter():
                 await self.play()
         except (EOFError, Leave):
             pass
         finally:
+            self.hub.conversations.discard(self)
             if self.name is not None and self.hub.detach(self.name, self):
                 p = self.hub.room.player(self.name)
                 if p is not None and p.connected:

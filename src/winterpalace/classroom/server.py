@@ -47,6 +47,13 @@ class Link(Protocol):
     def kick(self, outputs: list[Output]) -> None: ...
 
 
+class Conversation(Protocol):
+    """A student's conversation with the class, seated or still at a question."""
+
+    def stop(self) -> None:
+        """The server is stopping (the session goes on later): say so, then close."""
+
+
 @dataclass
 class _Batch:
     futures: list[asyncio.Future[None]]
@@ -69,6 +76,7 @@ class Classroom:
     on_log: Callable[[list[LogLine]], None] = lambda lines: None
     observers: list[Callable[[list[LogLine]], None]] = field(default_factory=list)
     links: dict[str, Link] = field(default_factory=dict)
+    conversations: set[Conversation] = field(default_factory=set)   # every transport's
     pace_step: int = PACE_STEP
     minute: float = 60.0             # real seconds in a caucus minute (tests shorten it)
     report_every: float = 60.0       # seconds between reports of wrong codes
@@ -413,6 +421,13 @@ class Classroom:
             return True
         return False
 
+    def say_goodbye(self) -> None:
+        """The server is stopping, not the session ending: every conversation, on every
+        transport, seated or still at a question, is told so and closes (`end` says its
+        own goodbye). Saying it twice says it once."""
+        for conversation in list(self.conversations):
+            conversation.stop()
+
     def new_seed(self) -> int:
         return secrets.randbelow(2**31)
 
@@ -455,6 +470,7 @@ def _now() -> int:
 __all__ = [
     "JOURNAL_NAME",
     "Classroom",
+    "Conversation",
     "Link",
     "ClassFolderError",
     "repair_tail",

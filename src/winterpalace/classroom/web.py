@@ -55,6 +55,8 @@ MAX_TYPEAHEAD = 50           # lines sent ahead of the questions; more are dropp
 PROJECTOR_EVERY = 0.25       # seconds: the projector is redrawn at most this often
 TIMELINE_EVERY = 5.0         # seconds: the timeline is drawn again at most this often
 
+STOPPING_PAGE = ("The class is stopping for now; your place is kept. This page takes you back "
+                 "to it when your teacher starts the class again.")
 WARNING = ("WARNING: the browser page is plain HTTP, not encrypted: the class code, PINs and "
            "everything students type travel in clear text over the network. Use it on a "
            "network you trust, or give --tls-cert and --tls-key.")
@@ -588,12 +590,15 @@ class WebClass:
         self.projector.close()
         if self.projector.changed in self.hub.observers:
             self.hub.observers.remove(self.projector.changed)
-        for s in list(self.sockets) + list(self.projector.sockets):
-            s.send({"t": "bye", "forget": False, "retry": True, "text": "The class server "
-                    "has stopped. Your place is kept: this page takes you back to it when "
-                    "the server starts again."})
-        for student in list(self.students):
-            student.kick([])      # each conversation marks its student away itself
+        # Every conversation (here and on the other transports) is told in its own words;
+        # the pages also get a farewell that says they come back by themselves.
+        self.hub.say_goodbye()    # each conversation marks its student away itself
+        for s in self.sockets:
+            s.send({"t": "bye", "forget": False, "retry": True, "text": STOPPING_PAGE})
+        for s in self.projector.sockets:
+            s.send({"t": "bye", "forget": False, "retry": True, "text": "The class is "
+                    "stopping for now. This view comes back by itself when your teacher "
+                    "starts the class again."})
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=goodbye)
         # Pages still at the code form or the projector are closed from here (their own
