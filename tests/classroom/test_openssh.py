@@ -359,3 +359,39 @@ def test_stopping_the_server_says_goodbye_to_every_student_and_the_class_resumes
         for c in clients:
             c.terminate(force=True)
         server.stop()
+
+
+def test_the_pin_is_taken_at_whichever_question_it_is_typed(tmp_path: Path) -> None:
+    """A student whose name is in the class types the PIN where the game asks it, after
+    pressing Enter at it (at "Lost your PIN?"), or a question later still (at the name):
+    each time it is the PIN, and a wrong one there is a wrong PIN."""
+    port = free_port()
+    server = Server(tmp_path, port)
+    clients: list[pexpect.spawn] = []
+    try:
+        anna = join_new(tmp_path, port, "anna", 1)
+        clients.append(anna)
+        for late in ("lost", "name"):
+            back = login(tmp_path, port, "anna")
+            clients.append(back)
+            back.expect("PIN for anna")
+            back.sendline("")
+            back.expect(words("Lost your PIN? Type `teacher`"))
+            if late == "name":
+                back.sendline("")
+                back.expect("Your first name or a nickname")
+            back.sendline("0000" if PINS["anna"] != "0000" else "1111")
+            back.expect("That is not the PIN for this name")
+            back.expect("PIN for anna")
+            back.sendline("")
+            back.expect("Lost your PIN?")
+            back.sendline(PINS["anna"])
+            back.expect("Welcome back, anna")
+            anna.expect("taken your seat from another screen")
+            anna.expect(pexpect.EOF)
+            anna = back
+        server.wait_for("wrong PIN for anna")
+    finally:
+        for c in clients:
+            c.terminate(force=True)
+        server.stop()

@@ -400,3 +400,30 @@ def test_stopping_the_server_says_goodbye_to_every_page_and_keeps_the_seats(
         p = r.hub.room.player("Anna")
         assert p is not None and not p.connected and not r.hub.room.ended
     run(main())
+
+
+def test_a_browser_that_said_it_lost_the_pin_can_still_give_it(tmp_path: Path) -> None:
+    async def main() -> None:
+        r = await serve(tmp_path)
+        try:
+            s = WebSimStudent("Vera", 1, url=url(r), code=CODE)
+            await s.connect()
+            await s.join()
+            await s.close()
+            await r.wait_log("Vera disconnected")
+            back = WebSimStudent("Vera", 1, url=url(r), code=CODE)
+            await back.connect()
+            await back.login()
+            await back.expect_message("ask", kind="pin")
+            back.send("")
+            lost = await back.expect_message("ask", kind="lost_pin")
+            assert [o["answer"] for o in lost["options"]] == ["teacher", "pin", ""]
+            mark = back.messages.index(lost) + 1
+            back.send("pin")                          # "I have found it": the PIN again
+            await back.expect_message("ask", mark, kind="pin")
+            back.send(s.pin)
+            await back.expect("Welcome back, Vera")
+            await back.close()
+        finally:
+            await r.shutdown()
+    run(main())
