@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK, stderr
 from ..scenario import load_or_report
+from ..session import quantity
 
 if TYPE_CHECKING:       # the server's modules are imported only when a command needs them
     from ..engine import World
@@ -210,7 +211,7 @@ def cmd_debrief(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for line in summary_lines(make(room, args.title or "")):
         _out(line)
-    _out(f"Wrote {paths[0]} and {paths[1]} (and {len(paths) - 2} transcripts).")
+    _out(f"Wrote {paths[0]} and {paths[1]} (and {quantity(len(paths) - 2, 'transcript')}).")
     return EXIT_OK
 
 
@@ -427,8 +428,8 @@ async def _open_console(hub: Classroom, hint: str, web_lines: list[str],
     await hub.commit()        # the set-up's own lines (a changed code)
     if hub.resumed and hub.room.players:
         total = hub.room.connected_count()[1]
-        console.print_line(f"Resumed: {total} students can rejoin with their names and "
-                           "PINs.")
+        console.print_line(f"Resumed: {quantity(total, 'student')} can rejoin with their "
+                           "names and PINs.")
     old = _old_sessions(saves)
     if old:
         console.print_line(f"{old} session folder{'s' if old != 1 else ''} here "
