@@ -427,3 +427,33 @@ def test_a_browser_that_said_it_lost_the_pin_can_still_give_it(tmp_path: Path) -
         finally:
             await r.shutdown()
     run(main())
+
+
+def test_the_projector_key_is_kept_in_the_class_folder_across_a_resume(tmp_path: Path) -> None:
+    """A projector opened on another computer keeps working after the server is restarted
+    with --resume: the key is the class folder's (projector.key, 0600), not the process's."""
+    from winterpalace.classroom.server import Classroom
+
+    async def main() -> None:
+        r = await serve(tmp_path)
+        key = r.listener.projector.key
+        folder = r.hub.folder
+        await r.shutdown()
+        kept = folder / "projector.key"
+        assert kept.read_text().strip() == key and len(key) >= 24
+        assert kept.stat().st_mode & 0o777 == 0o600
+        hub = Classroom.resume(load_scenario(LESSON), tmp_path, folder)
+        hub.start_background()
+        site = await start_web(hub, "127.0.0.1", 0)
+        try:
+            assert site.projector.key == key
+            assert site.projector.allowed("192.168.1.30", key)
+        finally:
+            await site.close()
+            await hub.close()
+        other = await serve(tmp_path / "another")           # another class: another key
+        try:
+            assert other.listener.projector.key != key
+        finally:
+            await other.shutdown()
+    run(main())

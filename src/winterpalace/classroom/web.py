@@ -50,6 +50,7 @@ from .server import Classroom
 from .terminal import IdleTimeout, Prompt
 
 SEAT_KEY_FILE = "web.key"
+PROJECTOR_KEY_FILE = "projector.key"
 LOGIN_TIMEOUT = 180.0        # seconds on the code form before the connection is closed
 MAX_TYPEAHEAD = 50           # lines sent ahead of the questions; more are dropped
 PROJECTOR_EVERY = 0.25       # seconds: the projector is redrawn at most this often
@@ -118,6 +119,21 @@ class SeatTokens:
         if not hmac.compare_digest(self._pin_print(p.pin), str(data.get("p"))):
             return None
         return p.name
+
+
+def kept_projector_key(folder: Path) -> str:
+    """The projector link's key, kept in the session folder (`projector.key`, 0600) so a link
+    opened on another computer works again after `--resume`; made the first time (and again
+    only if the teacher deletes the file)."""
+    path = folder / PROJECTOR_KEY_FILE
+    try:
+        key = path.read_text("ascii").strip()
+    except (OSError, ValueError):
+        key = ""
+    if len(key) < 24 or not key.replace("-", "").replace("_", "").isalnum():
+        key = secrets.token_urlsafe(18)
+        write_private(path, key + "\n")
+    return key
 
 
 # ------------------------------------------------------------------------------ students
@@ -427,7 +443,7 @@ class WebClass:
                  names: set[str] | None = None):
         self.hub = hub
         self.tokens = tokens
-        self.projector = Projector(hub, projector_key or secrets.token_urlsafe(18))
+        self.projector = Projector(hub, projector_key or kept_projector_key(hub.folder))
         self.timeouts: dict[str, float] = {}
         if question_timeout is not None:
             self.timeouts["question_timeout"] = question_timeout
@@ -669,4 +685,4 @@ async def start_from_args(hub: Classroom, args: Any, host_name: str
 
 
 __all__ = ["DEFAULT_PORT", "WARNING", "Projector", "SeatTokens", "WebClass", "WebStudent",
-           "start_from_args", "start_web"]
+           "kept_projector_key", "start_from_args", "start_web"]
