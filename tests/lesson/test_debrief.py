@@ -107,7 +107,10 @@ def test_debrief_command_replays_the_journal(world, at_martov, tmp_path, capsys)
     assert "vote martov: martov_motion = defeated" in out
     assert "Anna (A delegate, Bolshevik)" in out
     assert "debrief.html" in out and (folder / "debrief.html").is_file()
-    assert cli.main(["lesson", "debrief", str(tmp_path / "nowhere")]) == 1
+    # A folder that is not there, or is no session's, is a command-line mistake (status 2).
+    assert cli.main(["lesson", "debrief", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere: no such folder" in capsys.readouterr().err
+    assert cli.main(["lesson", "debrief", str(tmp_path)]) == 2
     assert "not a session folder" in capsys.readouterr().err
 
 

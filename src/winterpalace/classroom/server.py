@@ -25,7 +25,14 @@ from typing import Any, Protocol
 from ..engine import World
 from ..session import Notice, Output
 from . import codes
-from .class_folder import JOURNAL, ClassFolderError, ClassFolderLock, latest, make_private_dir
+from .class_folder import (
+    JOURNAL,
+    ClassFolderError,
+    ClassFolderLock,
+    NoClassFolder,
+    latest,
+    make_private_dir,
+)
 from .door import Door, RateLimit
 from .journal import Journal, JournalError, read_journal, repair_tail
 from .names import name_key
@@ -132,10 +139,12 @@ class Classroom:
         if folder is None:
             folder = latest(saves)
             if folder is None:
-                raise ClassFolderError(f"no classroom session to resume in {saves}")
+                raise NoClassFolder(f"no classroom session to resume in {saves}")
         path = folder / JOURNAL_NAME
+        if not folder.exists():
+            raise NoClassFolder(f"{folder}: no such folder")
         if not path.is_file():
-            raise ClassFolderError(f"{folder} is not a session folder (it has no {JOURNAL_NAME})")
+            raise NoClassFolder(f"{folder} is not a session folder (it has no {JOURNAL_NAME})")
         lock = ClassFolderLock(folder)
         lock.acquire()           # ClassFolderBusy (a ClassFolderError) if a server runs it
         try:
