@@ -26,6 +26,16 @@ EXAMPLE = ROOT / "docs" / "example"
     (["test", str(EXAMPLE), "--record", "x.yaml"], "--record needs --role"),
     (["classroom", "purge", "--older-than", "soon"], "not an age"),
     (["play", "--scenes", str(EXAMPLE), "--web", "0"], "--web takes a port"),
+    # A folder the classroom's subcommands are given that is not there, or holds no session.
+    (["classroom", "debrief", "/no/such/folder"], "/no/such/folder: no such folder"),
+    (["classroom", "debrief", "."], "is not a session folder"),
+    (["classroom", "debrief", "--saves", "/no/such"], "no classroom session in /no/such"),
+    (["lesson", "debrief", "/no/such/folder"], "/no/such/folder: no such folder"),
+    (["classroom", "purge", "--older-than", "30d", "--saves", "/no/such"], "no such folder"),
+    (["classroom", "--resume", "/no/such/folder"], "/no/such/folder: no such folder"),
+    (["classroom", "--resume", "--saves", "nothing-here"], "no classroom session to resume"),
+    (["classroom", "--tls-cert", "/no/cert.pem", "--tls-key", "/no/key.pem", "--saves",
+      "made"], "--tls-cert /no/cert.pem: no such file"),
 ])
 def test_a_mistake_in_the_command_line_is_status_2(argv, said, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -33,6 +43,7 @@ def test_a_mistake_in_the_command_line_is_status_2(argv, said, capsys, tmp_path,
     assert main(argv) == EXIT_BAD_SCENARIO
     assert said in capsys.readouterr().err
     assert not (tmp_path / "x.yaml").exists()
+    assert not (tmp_path / "nothing-here").exists() and not (tmp_path / "made").exists()
 
 
 def test_a_failure_that_is_not_the_command_line_is_status_1(tmp_path, capsys):

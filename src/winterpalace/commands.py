@@ -111,13 +111,17 @@ class CommandTable(Generic[H]):
             table._add(command)
         return table
 
-    def rerouted(self, word: str, run: H) -> CommandTable[H]:
+    def rerouted(self, word: str, run: H | None = None,
+                 what: str | None = None) -> CommandTable[H]:
         """This table with the command `word` names run by `run` instead (a subclass's own
-        version of its handler): its usage, help, aliases and place kept."""
+        version of its handler), or said in its help as `what`: its usage, aliases and place
+        kept."""
         old = self.find(word)
         if old is None:
             raise KeyError(word)
-        return CommandTable(dataclasses.replace(c, run=run) if c is old else c for c in self)
+        new = dataclasses.replace(old, run=old.run if run is None else run,
+                                  what=old.what if what is None else what)
+        return CommandTable(new if c is old else c for c in self)
 
     def minus(self, *words: str) -> CommandTable[H]:
         """This table without the commands `words` name (by word or alias)."""

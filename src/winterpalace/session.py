@@ -953,6 +953,11 @@ def endings_listing(world: World, store: SaveStore | None) -> Info:
     return Info("Endings", tuple(lines))
 
 
+def quantity(n: int, noun: str, plural: str | None = None) -> str:
+    """`1 student`, `3 students`, `0 students` (`plural` where an s will not do)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def sentence(text: str) -> str:
     """`text` as a sentence: a capital first letter and a full stop."""
     text = text.strip()

@@ -91,8 +91,12 @@ def test_purge_refuses_nonsense(tmp_path, capsys):
     assert cli.main(["classroom", "purge", "--older-than", "soon", "--saves",
                      str(tmp_path)]) == 2
     assert "not an age" in capsys.readouterr().err
+    # A --saves folder that is not there is a command-line mistake too (status 2), and
+    # nothing is made.
     assert cli.main(["classroom", "purge", "--older-than", "1d", "--saves",
-                     str(tmp_path / "none")]) == 1
+                     str(tmp_path / "none")]) == 2
+    assert "none: no such folder" in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()
 
 
 def test_a_running_session_is_never_purged_nor_resumed_twice(tmp_path, capsys):

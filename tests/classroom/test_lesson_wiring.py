@@ -157,7 +157,7 @@ def test_votes_vote_close_and_the_debrief_from_the_console(world, tmp_path):
         assert room.choose("anna", 1).refused is None          # anna stays; boris has not voted
         await hub.commit()
         await con.execute("votes")
-        assert "walkout: open until 22:30; 1 ballots cast, 1 delegates still to vote" \
+        assert "walkout: open until 22:30; 1 ballot cast, 1 delegate still to vote" \
             in sink.text()
         await con.execute("vote close nonsense")
         assert "Not done: no vote 'nonsense'" in sink.text()

@@ -318,3 +318,80 @@ def test_delegates_vote_over_ssh_and_the_debrief_draws_their_night(tmp_path: Pat
         for c in clients:
             c.terminate(force=True)
         server.stop()
+
+
+def test_stopping_the_server_says_goodbye_to_every_student_and_the_class_resumes(
+        tmp_path: Path) -> None:
+    """`kill -TERM` (as Ctrl-D or Ctrl-C at the console) is not `end`: every ssh student,
+    seated or still at a question, is told the class stops for now, and rejoins after
+    `--resume` with the same name and PIN."""
+    port = free_port()
+    server = Server(tmp_path, port)
+    clients: list[pexpect.spawn] = []
+    try:
+        anna = join_new(tmp_path, port, "anna", 1)
+        misha = join_new(tmp_path, port, "misha", 2)
+        clients += [anna, misha]
+        server.command("start")
+        anna.expect(words("started the night"))
+        asking = login(tmp_path, port, "anna")          # a second screen, at the PIN question
+        clients.append(asking)
+        asking.expect("PIN for anna")
+        server.proc.send_signal(signal.SIGTERM)
+        for c in (anna, misha):
+            c.expect(words("The class is stopping for now; your place is kept. Join again "
+                           "with the same name and PIN when your teacher says."))
+            c.expect(pexpect.EOF)
+        asking.expect(words("The class is stopping for now. Join again when your teacher "
+                            "says."))
+        asking.expect(pexpect.EOF)
+        assert server.proc.wait(20) == 0
+        server.wait_for("Server stopped. Carry on later with: winterpalace classroom --resume")
+        assert "ended" not in server.text()
+        server.stop()
+
+        server = Server(tmp_path, port, resume=True)
+        server.wait_for("Resumed: 2 students")
+        anna = rejoin(tmp_path, port, "anna")
+        clients.append(anna)
+        anna.expect("Welcome back, anna")
+    finally:
+        for c in clients:
+            c.terminate(force=True)
+        server.stop()
+
+
+def test_the_pin_is_taken_at_whichever_question_it_is_typed(tmp_path: Path) -> None:
+    """A student whose name is in the class types the PIN where the game asks it, after
+    pressing Enter at it (at "Lost your PIN?"), or a question later still (at the name):
+    each time it is the PIN, and a wrong one there is a wrong PIN."""
+    port = free_port()
+    server = Server(tmp_path, port)
+    clients: list[pexpect.spawn] = []
+    try:
+        anna = join_new(tmp_path, port, "anna", 1)
+        clients.append(anna)
+        for late in ("lost", "name"):
+            back = login(tmp_path, port, "anna")
+            clients.append(back)
+            back.expect("PIN for anna")
+            back.sendline("")
+            back.expect(words("Lost your PIN? Type `teacher`"))
+            if late == "name":
+                back.sendline("")
+                back.expect("Your first name or a nickname")
+            back.sendline("0000" if PINS["anna"] != "0000" else "1111")
+            back.expect("That is not the PIN for this name")
+            back.expect("PIN for anna")
+            back.sendline("")
+            back.expect("Lost your PIN?")
+            back.sendline(PINS["anna"])
+            back.expect("Welcome back, anna")
+            anna.expect("taken your seat from another screen")
+            anna.expect(pexpect.EOF)
+            anna = back
+        server.wait_for("wrong PIN for anna")
+    finally:
+        for c in clients:
+            c.terminate(force=True)
+        server.stop()

@@ -351,3 +351,27 @@ def test_late_joiners_and_a_late_start_meet_the_class_where_it_is(world: World) 
     assert late.ps.scene != "sailor_start" and late.auto        # type: ignore[union-attr]
     again = Room.replay(ship, [room.opening_record(), *room.records])
     assert again.snapshot() == room.snapshot()
+
+
+def test_every_command_a_student_is_offered_works_in_a_shared_night(world: World) -> None:
+    """Help, hints and completion come from ClassroomSession.COMMANDS: each command in it
+    (with and without words after it) must do something in a class, not answer that it cannot
+    (no saves folder, nothing kept). The single-player habits are answered, never offered."""
+    room = opened(world)
+    room.start()
+    anna = ClassroomSession.seat(room, "Anna")
+    cannot = ("not available here", "nothing is kept here", "no saves folder",
+              "don't understand")
+    offered = anna.command_words()
+    for command in ClassroomSession.COMMANDS:
+        for line in (command.word, f"{command.word} 10"):
+            said = " ".join(ln for o in anna.handle(line) for ln in plain.output_lines(o, 200))
+            assert not any(c in said.lower() for c in cannot), (line, said)
+    help_text = " ".join(ln for o in anna.handle("help") for ln in plain.output_lines(o, 200))
+    for word in ("undo", "save", "load", "saves", "delete", "endings", "restore"):
+        assert word not in offered
+        assert f"\n{word}" not in help_text and not help_text.startswith(word)
+        said = anna.handle(word)
+        assert "nothing to save, load or take back" in said[0].text, word  # type: ignore[union-attr]
+    hint = " ".join(ln for o in anna.handle("xyzzy") for ln in plain.output_lines(o, 200))
+    assert "or a command:" in hint and "endings" not in hint and "delete" not in hint

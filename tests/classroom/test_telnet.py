@@ -29,6 +29,7 @@ from prompt_toolkit.contrib.telnet.protocol import (
     WONT,
 )
 
+from winterpalace.classroom.connection import STOPPING, STOPPING_UNSEATED
 from winterpalace.classroom.simulate import PIN_RE, InProcessClass, strip_ansi
 from winterpalace.classroom.telnet import start_telnet
 from winterpalace.scenario import load_scenario
@@ -428,4 +429,38 @@ def test_a_client_that_stops_reading_never_blocks_the_server() -> None:
             wire.close()
             ours.close()
             theirs.close()
+    run(main())
+
+
+def wrapped(text: str) -> re.Pattern[str]:
+    """`text` as the terminal shows it: wrapped anywhere between words."""
+    return re.compile(r"\s+".join(map(re.escape, text.split())))
+
+
+def test_stopping_the_server_says_goodbye_to_every_telnet_student(tmp_path: Path) -> None:
+    """Not `end`: the seated student and one still at the name question are told the class
+    stops for now, then hung up on; the seated one is kept, away."""
+    async def main() -> None:
+        r = await serve(tmp_path)
+        try:
+            anna = RawTelnet(r.port)
+            await anna.connect()
+            await join(anna, "Anna", 1)
+            naming = RawTelnet(r.port)
+            await naming.connect()
+            await naming.expect("Class code:")
+            naming.send(CODE)
+            await naming.expect("nickname")
+        finally:
+            await shutdown(r)
+        await anna.expect(wrapped(STOPPING))
+        await naming.expect(wrapped(STOPPING_UNSEATED))
+        deadline = time.monotonic() + 5
+        while not (anna.closed() and naming.closed()):
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.02)
+        await anna.close()
+        await naming.close()
+        p = r.hub.room.player("anna")
+        assert p is not None and not p.connected and not r.hub.room.ended
     run(main())

@@ -107,7 +107,10 @@ def test_debrief_command_replays_the_journal(world, at_martov, tmp_path, capsys)
     assert "vote martov: martov_motion = defeated" in out
     assert "Anna (A delegate, Bolshevik)" in out
     assert "debrief.html" in out and (folder / "debrief.html").is_file()
-    assert cli.main(["lesson", "debrief", str(tmp_path / "nowhere")]) == 1
+    # A folder that is not there, or is no session's, is a command-line mistake (status 2).
+    assert cli.main(["lesson", "debrief", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere: no such folder" in capsys.readouterr().err
+    assert cli.main(["lesson", "debrief", str(tmp_path)]) == 2
     assert "not a session folder" in capsys.readouterr().err
 
 
@@ -148,3 +151,29 @@ def test_a_vote_the_clock_counted_before_the_class_voted_says_so(world):
     assert "The class voted" not in part and "Your class: the same result" not in part
     martov = page[page.index('data-decision="delegate_martov_vote"'):]
     assert "The class voted: <strong>defeated" in martov[:martov.index("</article>")]
+
+
+def test_the_class_line_counts_everyone_in_words_and_the_night_as_played(world):
+    """One sailor, the night started at 09:30 and moved on to 13:05: `1 student`, and
+    09:30-13:05 (the class's night, to the minute, not the picture's whole hours); a
+    delegate who joined but whose part had not begun is counted too."""
+    from winterpalace.classroom.room import Room
+
+    T = world.clock.parse_time
+    room = Room(world, "lesson-42")
+    assert room.join("Misha", "sailor", 7).ok
+    assert room.start(T("09:30")).ok
+    assert room.advance(T("13:05")).ok
+    deb = debrief.build(room)
+    assert debrief.summary_lines(deb)[0].endswith("(1 student, 09:30\u201313:05)")
+    assert "1 student, 09:30\u201313:05. Ballots" in debrief.markdown(deb)
+    assert "1 student &middot; 09:30\u201313:05 &middot;" in debrief.html_page(deb)
+    assert room.join("Anna", "delegate", 7).ok              # the delegate's part is at 14:00
+    deb = debrief.build(room)
+    lines = debrief.summary_lines(deb)
+    assert lines[0].endswith("(1 student played, 1 more joined, 09:30\u201313:05)")
+    assert "  Anna (A delegate): joined, had not begun" in lines
+    assert "1 student played, 1 more joined, 09:30" in debrief.markdown(deb)
+    assert room.advance(T("14:30")).ok
+    deb = debrief.build(room)
+    assert debrief.summary_lines(deb)[0].endswith("(2 students, 09:30\u201314:30)")

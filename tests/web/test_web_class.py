@@ -374,3 +374,86 @@ def test_caucus_say_and_alerts_reach_the_right_people_from_a_browser(tmp_path: P
         finally:
             await r.shutdown()
     run(main())
+
+
+def test_stopping_the_server_says_goodbye_to_every_page_and_keeps_the_seats(
+        tmp_path: Path) -> None:
+    """Not `end`: a seated browser and one still at the PIN question are told the class
+    stops for now and that the page comes back by itself; the seat is kept, away."""
+    async def main() -> None:
+        r = await serve(tmp_path)
+        seated = WebSimStudent("Anna", 1, url=url(r), code=CODE)
+        asking = WebSimStudent("Anna", 1, url=url(r), code=CODE)
+        try:
+            await seated.connect()
+            await seated.join()
+            await asking.connect()
+            await asking.login()
+            await asking.expect_message("ask", kind="pin")
+        finally:
+            await r.shutdown()
+        for page in (seated, asking):
+            bye = await page.expect_message("bye")
+            assert bye["retry"] is True and bye["forget"] is False
+            assert bye["text"].startswith("The class is stopping for now; your place is kept.")
+            await page.close()
+        p = r.hub.room.player("Anna")
+        assert p is not None and not p.connected and not r.hub.room.ended
+    run(main())
+
+
+def test_a_browser_that_said_it_lost_the_pin_can_still_give_it(tmp_path: Path) -> None:
+    async def main() -> None:
+        r = await serve(tmp_path)
+        try:
+            s = WebSimStudent("Vera", 1, url=url(r), code=CODE)
+            await s.connect()
+            await s.join()
+            await s.close()
+            await r.wait_log("Vera disconnected")
+            back = WebSimStudent("Vera", 1, url=url(r), code=CODE)
+            await back.connect()
+            await back.login()
+            await back.expect_message("ask", kind="pin")
+            back.send("")
+            lost = await back.expect_message("ask", kind="lost_pin")
+            assert [o["answer"] for o in lost["options"]] == ["teacher", "pin", ""]
+            mark = back.messages.index(lost) + 1
+            back.send("pin")                          # "I have found it": the PIN again
+            await back.expect_message("ask", mark, kind="pin")
+            back.send(s.pin)
+            await back.expect("Welcome back, Vera")
+            await back.close()
+        finally:
+            await r.shutdown()
+    run(main())
+
+
+def test_the_projector_key_is_kept_in_the_class_folder_across_a_resume(tmp_path: Path) -> None:
+    """A projector opened on another computer keeps working after the server is restarted
+    with --resume: the key is the class folder's (projector.key, 0600), not the process's."""
+    from winterpalace.classroom.server import Classroom
+
+    async def main() -> None:
+        r = await serve(tmp_path)
+        key = r.listener.projector.key
+        folder = r.hub.folder
+        await r.shutdown()
+        kept = folder / "projector.key"
+        assert kept.read_text().strip() == key and len(key) >= 24
+        assert kept.stat().st_mode & 0o777 == 0o600
+        hub = Classroom.resume(load_scenario(LESSON), tmp_path, folder)
+        hub.start_background()
+        site = await start_web(hub, "127.0.0.1", 0)
+        try:
+            assert site.projector.key == key
+            assert site.projector.allowed("192.168.1.30", key)
+        finally:
+            await site.close()
+            await hub.close()
+        other = await serve(tmp_path / "another")           # another class: another key
+        try:
+            assert other.listener.projector.key != key
+        finally:
+            await other.shutdown()
+    run(main())

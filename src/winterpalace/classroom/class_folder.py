@@ -34,6 +34,11 @@ class ClassFolderError(WinterPalaceError):
     message says why."""
 
 
+class NoClassFolder(ClassFolderError):
+    """The folder the command line names does not exist or holds no class session: a
+    mistake in the command line (the front doors exit with EXIT_BAD_SCENARIO)."""
+
+
 class ClassFolderBusy(ClassFolderError):
     """The class folder is being run by a server right now."""
 
@@ -97,7 +102,7 @@ class ClassFolder:
 def class_folders(saves: Path) -> list[ClassFolder]:
     """The class folders under `saves`, oldest first."""
     if not saves.is_dir():
-        raise ClassFolderError(f"{saves}: no such folder")
+        raise NoClassFolder(f"{saves}: no such folder")
     out = []
     for p in saves.iterdir():
         j = p / JOURNAL
@@ -204,5 +209,5 @@ def purge(saves: Path, older_than: float, now: float | None = None,
 
 
 __all__ = ["JOURNAL", "LOCK", "ClassFolder", "ClassFolderBusy", "ClassFolderError",
-           "ClassFolderLock", "class_folders", "default_saves", "describe_age", "latest",
+           "ClassFolderLock", "NoClassFolder", "class_folders", "default_saves", "describe_age", "latest",
            "make_private_dir", "parse_age", "purge", "running", "write_private"]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import EXIT_BAD_SCENARIO, EXIT_ERROR, EXIT_OK, stderr
 from ..scenario import load_or_report
+from ..session import quantity
 
 if TYPE_CHECKING:       # the server's modules are imported only when a command needs them
     from ..engine import World
@@ -114,6 +115,9 @@ def _web_options_problem(args: argparse.Namespace) -> str | None:
         return "--tls-cert and --tls-key go together: give both files, or neither"
     if args.tls_cert and web == "off":
         return "--tls-cert and --tls-key are for the browser page, which --web off turns off"
+    for opt, given in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
+        if given and not Path(given).expanduser().is_file():
+            return f"{opt} {given}: no such file"
     return None
 
 
@@ -187,14 +191,17 @@ def cmd_debrief(args: argparse.Namespace) -> int:
     from .room import Room, RoomError
 
     saves = _saves(args)
-    folder = Path(args.folder) if args.folder else latest(saves)
+    folder = Path(args.folder).expanduser() if args.folder else latest(saves)
+    # A folder that is not there, or holds no session, is a mistake in the command line.
     if folder is None:
-        _err(f"no classroom session in {saves}; give the session folder")
-        return EXIT_ERROR
+        _err(f"no classroom session in {saves}"
+             + ("" if saves.is_dir() else " (no such folder)") + "; give the session folder")
+        return EXIT_BAD_SCENARIO
     journal = folder / "journal.jsonl"
     if not journal.is_file():
-        _err(f"{folder} is not a session folder (it has no journal.jsonl)")
-        return EXIT_ERROR
+        _err(f"{folder}: no such folder" if not folder.exists() else
+             f"{folder} is not a session folder (it has no journal.jsonl)")
+        return EXIT_BAD_SCENARIO
     world = load_or_report(getattr(args, "scenes", None))
     if world is None:
         return EXIT_BAD_SCENARIO
@@ -210,12 +217,12 @@ def cmd_debrief(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for line in summary_lines(make(room, args.title or "")):
         _out(line)
-    _out(f"Wrote {paths[0]} and {paths[1]} (and {len(paths) - 2} transcripts).")
+    _out(f"Wrote {paths[0]} and {paths[1]} (and {quantity(len(paths) - 2, 'transcript')}).")
     return EXIT_OK
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from .class_folder import ClassFolderError, describe_age, parse_age, purge
+    from .class_folder import ClassFolderError, NoClassFolder, describe_age, parse_age, purge
 
     saves = _saves(args)
     try:
@@ -225,6 +232,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
         return EXIT_BAD_SCENARIO
     try:
         gone, busy = purge(saves, limit, dry_run=args.dry_run)
+    except NoClassFolder as e:
+        if getattr(args, "saves", None):
+            _err(str(e))           # the --saves given is not there: a command-line mistake
+            return EXIT_BAD_SCENARIO
+        gone, busy = [], []        # the default folder, before any class: nothing to delete
     except ClassFolderError as e:
         _err(str(e))
         return EXIT_ERROR
@@ -262,8 +274,8 @@ def cmd_classroom(args: argparse.Namespace) -> int:
         return EXIT_BAD_SCENARIO
     saves = _saves(args)
     hub = _open_class(world, args, saves)
-    if hub is None:
-        return EXIT_ERROR
+    if isinstance(hub, int):
+        return hub
     _set_limits(hub, args)
     if args.resume is not None and (args.secret_ballot or args.gentle):
         _err("note: --secret-ballot and --gentle are set when a session begins; the resumed "
@@ -298,23 +310,28 @@ def _options_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _open_class(world: World, args: argparse.Namespace, saves: Path) -> Classroom | None:
-    """The class session begun (or resumed) in `saves`; None, said why, if it cannot be."""
-    from .class_folder import ClassFolderError, make_private_dir
+def _open_class(world: World, args: argparse.Namespace, saves: Path) -> Classroom | int:
+    """The class session begun (or resumed) in `saves`; else, said why, the exit status (a
+    folder to resume that is not there, or holds no session: a command-line mistake)."""
+    from .class_folder import ClassFolderError, NoClassFolder, make_private_dir
     from .server import Classroom
 
     try:
+        if args.resume is not None:      # nothing is made: there must be a session there
+            return Classroom.resume(world, saves,
+                                    Path(args.resume).expanduser() if args.resume else None)
         make_private_dir(saves)
-        if args.resume is not None:
-            return Classroom.resume(world, saves, Path(args.resume) if args.resume else None)
         return Classroom.create(world, saves, args.code, args.window,
                                 ballot="secret" if args.secret_ballot else "open",
                                 gentle=args.gentle)
+    except NoClassFolder as e:
+        _err(str(e))
+        return EXIT_BAD_SCENARIO
     except ClassFolderError as e:
         _err(str(e))
     except OSError as e:
         _err(f"{saves}: {e.strerror or e}")
-    return None
+    return EXIT_ERROR
 
 
 def _set_limits(hub: Classroom, args: argparse.Namespace) -> None:
@@ -427,8 +444,8 @@ async def _open_console(hub: Classroom, hint: str, web_lines: list[str],
     await hub.commit()        # the set-up's own lines (a changed code)
     if hub.resumed and hub.room.players:
         total = hub.room.connected_count()[1]
-        console.print_line(f"Resumed: {total} students can rejoin with their names and "
-                           "PINs.")
+        console.print_line(f"Resumed: {quantity(total, 'student')} can rejoin with their "
+                           "names and PINs.")
     old = _old_sessions(saves)
     if old:
         console.print_line(f"{old} session folder{'s' if old != 1 else ''} here "
@@ -470,6 +487,7 @@ async def _run_until_stopped(hub: Classroom, console: FacilitatorConsole,
 
 async def _shut(hub: Classroom, listener: Listener, telnet: TelnetListener | None,
                 web: WebClass | None) -> None:
+    hub.say_goodbye()          # every transport's students hear it at once
     if web is not None:
         await web.close()
     if telnet is not None:

@@ -30,6 +30,9 @@ PLAY_TIMEOUT = 30 * 60.0     # seconds without a line at the night's prompt
 ADMIT_TIMEOUT = 300.0        # seconds to wait for the teacher to `admit` a lost PIN
 PIN_TRIES_HERE = 3           # wrong PINs on one connection before it is closed
 LINES_PER_SECOND = (20.0, 40)  # typed lines: forty at once, then twenty a second
+STOPPING = ("The class is stopping for now; your place is kept. Join again with the same "
+            "name and PIN when your teacher says.")
+STOPPING_UNSEATED = "The class is stopping for now. Join again when your teacher says."
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,14 @@ class PlayerConnection:
         self.kicked = True
         self.wake.set()
 
+    # -- the hub's Conversation protocol
+
+    def stop(self) -> None:
+        """The server is stopping (the session goes on later): say so, then close."""
+        if self.kicked or self.done:
+            return
+        self.kick([Notice(STOPPING if self.name else STOPPING_UNSEATED, "warning")])
+
     # -- printing, only ever from this connection's own task
 
     async def _printer(self) -> None:
@@ -175,12 +186,14 @@ class PlayerConnection:
 
     async def run(self) -> None:
         printer = asyncio.create_task(self._printer())
+        self.hub.conversations.add(self)
         try:
             if await self.enter():
                 await self.play()
         except (EOFError, Leave):
             pass
         finally:
+            self.hub.conversations.discard(self)
             if self.name is not None and self.hub.detach(self.name, self):
                 p = self.hub.room.player(self.name)
                 if p is not None and p.connected:
@@ -206,11 +219,13 @@ class PlayerConnection:
         self.show(self._welcome())
         typed = clean_name(self.username)
         given = not self.confirm_name      # the name was typed already, in the login form
+        pin_of: str | None = None          # the name whose PIN was asked last
         while True:
             if room.ended:
                 self.show([Notice("The session has ended. Thank you for playing.")])
                 return False
             if typed is not None and room.player(typed) is not None:
+                pin_of = typed
                 back = await self._rejoin(typed)
                 if back is not None:
                     return back
@@ -234,6 +249,12 @@ class PlayerConnection:
                 answer = (await self.ask(f"Your first name or a nickname{default}: ",
                                          question=Question("name", default=typed or "")
                                          )).strip()
+            if pin_of is not None and looks_like_pin(answer) and room.player(pin_of):
+                # The PIN, typed a question late: it is for the name just asked about.
+                back = await self._rejoin(pin_of, typed_pin=answer)
+                if back is not None:
+                    return back
+                continue
             name = typed if not answer and typed else (clean_name(answer) if answer else None)
             if answer and name is None:
                 self.show([Notice("Use letters, digits, - or _, at most 20 characters, like "
@@ -305,8 +326,9 @@ class PlayerConnection:
     def _session(self, name: str) -> ClassroomSession:
         return ClassroomSession.seat(self.hub.room, name, allow=self.hub.allow)
 
-    async def _rejoin(self, name: str) -> bool | None:
-        """Take an existing seat again, with its PIN (or the teacher's word).
+    async def _rejoin(self, name: str, typed_pin: str | None = None) -> bool | None:
+        """Take an existing seat again, with its PIN (or the teacher's word); `typed_pin`: a
+        PIN typed already, where another question was asked.
 
         True: in. False: the conversation ends. None: ask for another name.
         """
@@ -316,27 +338,40 @@ class PlayerConnection:
         if p.removed:
             self.show([Notice("Your teacher has removed this name from the class.", "warning")])
             return None
-        self.show([Notice(f"{p.name} is already in the class. If that is you, type the PIN "
-                          "you were given when you first joined. (Someone else? Press Enter "
-                          "twice to choose another name.)")])
-        for _ in range(PIN_TRIES_HERE):
+        if typed_pin is None:
+            self.show([Notice(f"{p.name} is already in the class. If that is you, type the "
+                              "PIN you were given when you first joined. (Someone else? Press "
+                              "Enter twice to choose another name.)")])
+        tries = 0
+        answer = typed_pin
+        while tries < PIN_TRIES_HERE:
             if hub.pin_tries_left(p.name) <= 0:
                 self.show([Notice(f"Too many wrong PINs for {p.name}: your teacher has to let "
                                   "you in.", "warning")])
                 return await self._admitted(p.name)
-            answer = (await self.ask(f"PIN for {p.name} (Enter if you have lost it): ",
-                                     question=Question("pin", title=p.name))).strip()
+            if answer is None:
+                answer = (await self.ask(f"PIN for {p.name} (Enter if you have lost it): ",
+                                         question=Question("pin", title=p.name))).strip()
             if not answer:
+                # Whatever they answer here: the PIN after all (digits) is the PIN.
                 again = (await self.ask("Lost your PIN? Type `teacher` to ask your teacher to "
-                                        "let you in, or press Enter to choose another name: ",
-                                        question=_LOST_PIN))
-                if again.strip().lower() in ("teacher", "t", "yes", "y"):
+                                        "let you in, type the PIN if you have found it, or "
+                                        "press Enter to choose another name: ",
+                                        question=_LOST_PIN)).strip()
+                if again.lower() in ("teacher", "t", "yes", "y"):
                     return await self._admitted(p.name)
-                return None
+                if again.lower() == "pin":
+                    answer = None            # the browser's "I have found it": ask again
+                    continue
+                if not looks_like_pin(again):
+                    return None
+                answer = again
+            tries += 1
             if room.check_pin(p.name, answer):
                 return await self._seat(p.name)
             hub.wrong_pin(p.name, self.term.address)
             self.show([Notice("That is not the PIN for this name.", "warning")])
+            answer = None
             await asyncio.sleep(1.0)
         self.show([Notice("Too many wrong PINs. Ask your teacher, then join again.", "warning")])
         raise Leave
@@ -441,7 +476,14 @@ class PlayerConnection:
 
 
 _LOST_PIN = Question("lost_pin", "Lost your PIN?", (
-    Option("teacher", "Ask my teacher to let me in"), Option("", "Choose another name")))
+    Option("teacher", "Ask my teacher to let me in"), Option("pin", "I have found it"),
+    Option("", "Choose another name")))
+
+
+def looks_like_pin(answer: str) -> bool:
+    """A PIN typed where another question was asked: digits only (a name never is)."""
+    answer = answer.strip()
+    return answer.isascii() and answer.isdigit() and 1 <= len(answer) <= 8
 
 
 def error_line(e: Exception) -> LogLine:

@@ -27,6 +27,7 @@ from rich.text import Text
 from ..commands import Command, CommandTable
 from ..engine import parse_duration
 from ..sanitise import printable
+from ..session import quantity
 from ..ui.plain import TextOutput
 from . import codes
 from .room import LogLine, Result, Room
@@ -71,7 +72,7 @@ class FacilitatorConsole:
         on, total = r.connected_count()
         return [f"Class code: {code}    Students join with: {self.join_hint}",
                 f"Session folder: {self.hub.folder}",
-                f"{r.clock_line()}; {on} of {total} students connected"
+                f"{r.clock_line()}; {on} of {quantity(total, 'student')} connected"
                 + ("; lobby locked" if r.locked else "")]
 
     def next_step(self) -> str:
@@ -215,7 +216,7 @@ class FacilitatorConsole:
             return [_msg(self.hub.end_caucus(), "Caucus over: the clock runs again.")]
         if not rest.isdigit():
             return ["Use `caucus 5` (minutes) or `caucus end`."]
-        return [_msg(self.hub.caucus(int(rest)), f"Caucus break for {int(rest)} minutes; it "
+        return [_msg(self.hub.caucus(int(rest)), f"Caucus break for {quantity(int(rest), 'minute')}; it "
                      "ends by itself (or `caucus end`).")]
 
     def _votes(self, word: str, rest: str) -> list[str]:
@@ -263,7 +264,7 @@ class FacilitatorConsole:
             self.print_line(text)
         html = next((p for p in paths if p.name == "debrief.html"), paths[0])
         self.print_line(f"Debrief written: {html} (open it in a browser to project it), "
-                        f"debrief.md and {max(0, len(paths) - 2)} transcripts beside it.")
+                        f"debrief.md and {quantity(max(0, len(paths) - 2), 'transcript')} beside it.")
 
     # ---------------------------------------------------------------- driving
 

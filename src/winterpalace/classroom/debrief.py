@@ -19,9 +19,10 @@ from typing import Any
 
 from ..engine import Decision, PlayerState, Scene, Tally, World, historical
 from ..handouts import SANS, esc, md_escape, page, slug
+from ..session import quantity
 from .class_folder import make_private_dir, write_private
 from .room import Player, Room
-from .timeline import Timeline, from_room, moves_of, result_text, students
+from .timeline import Timeline, from_room, moves_of, played, result_text, students
 from .timeline import svg as svg_of_timeline
 
 STAGES = (("feelings", "Feelings"), ("facts", "Facts"), ("learned", "What we learned"),
@@ -56,6 +57,16 @@ class Debrief:
     factions: dict[str, str] = field(default_factory=dict)       # student -> faction
     began: int | None = None       # the class clock when the class's night started
     timeline: Timeline | None = None
+    joined: list[Player] = field(default_factory=list)   # in the class, night not begun
+    span: tuple[int, int] | None = None   # the night as the class played it, to the minute
+
+    @property
+    def size(self) -> str:
+        """`3 students`, or `2 students played, 1 more joined` when some had not begun."""
+        if not self.joined:
+            return quantity(len(self.players), "student")
+        return (f"{quantity(len(self.players), 'student')} played, "
+                f"{len(self.joined)} more joined")
 
     def vote_time(self, vid: str) -> int:
         """When a vote happened, as the picture shows it (its last ballot, or its count)."""
@@ -109,14 +120,17 @@ def build(room: Room, title: str = "") -> Debrief:
             pt.history_tally = historical(world, v)
         points.append(pt)
     points.sort(key=lambda pt: (pt.reached is None, pt.reached or 0, pt.scene.id))
-    factions = {p.name: f for p in players if (f := room.faction_of(p)) is not None}
+    joined = sorted((p for p in room.players.values() if p.ps is None and not p.removed),
+                    key=lambda p: p.key)
+    factions = {p.name: f for p in players + joined if (f := room.faction_of(p)) is not None}
     title = title or f"{world.title}: the class's night"
     picture = from_room(room, title)
     # The votes in the order, and at the time, the picture shows them.
     when = {v.id: v.time for v in picture.votes}
     tallies = dict(sorted(tallies.items(), key=lambda kv: when.get(kv[0], kv[1].at)))
+    span = played(room, players, room.now if room.started else None) if players else None
     return Debrief(world, title, players, points, secret, tallies, list(room.ws.fired),
-                   factions, room.started_at, picture)
+                   factions, room.started_at, picture, joined, span)
 
 
 def _reached(ps: PlayerState | None, scene: str) -> bool:
@@ -277,10 +291,12 @@ def _shown_choice(deb: Debrief, pt: Point, label: str) -> str:
 
 
 def _span(deb: Debrief) -> str:
-    t = deb.timeline
-    if t is None:
-        return ""
-    return f"{deb.world.clock.hhmm(t.start)}\u2013{deb.world.clock.hhmm(t.end)}"
+    """`09:30\u201313:05`: from when the class's night started to the last student's time."""
+    if deb.span is None:
+        return "the night had not begun"
+    start, end = deb.span
+    hhmm = deb.world.clock.hhmm
+    return hhmm(start) if end <= start else f"{hhmm(start)}\u2013{hhmm(end)}"
 
 
 # ---------------------------------------------------------------------------- Markdown
@@ -300,7 +316,7 @@ def _md_head(deb: Debrief) -> list[str]:
     w = deb.world
     hhmm = w.clock.hhmm
     lines = [f"# {md_escape(deb.title)}", "",
-             f"{len(deb.players)} students, {_span(deb)}. Ballots were "
+             f"{deb.size}, {_span(deb)}. Ballots were "
              f"{'secret' if deb.secret_ballots else 'open'}. {md_escape(w.title)}: "
              f"{md_escape(w.subtitle)}.", ""]
     if deb.timeline and deb.timeline.events:
@@ -493,7 +509,7 @@ def _html_night(deb: Debrief) -> list[str]:
     w = deb.world
     hhmm = w.clock.hhmm
     h = ['<header class="top">', f"<h1>{esc(deb.title)}</h1>",
-         f'<p class="sub">{len(deb.players)} students &middot; {esc(_span(deb))} &middot; '
+         f'<p class="sub">{esc(deb.size)} &middot; {esc(_span(deb))} &middot; '
          f'ballots were {"secret" if deb.secret_ballots else "open"} &middot; '
          f"{esc(w.title)}: {esc(w.subtitle)}</p>", "</header>",
          '<section class="night">', "<h2>The night</h2>",
@@ -627,7 +643,7 @@ def _html_appendix(deb: Debrief, refs: list[str]) -> list[str]:
 def summary_lines(deb: Debrief) -> list[str]:
     """The same summary for the facilitator's terminal."""
     w = deb.world
-    out = [f"Debrief: {deb.title} ({len(deb.players)} students)"]
+    out = [f"Debrief: {deb.title} ({deb.size}, {_span(deb)})"]
     for vid, t in deb.tallies.items():
         out.append(f"  vote {vid}: {_tally_text(t)}")
     for pt in deb.decided:
@@ -645,6 +661,8 @@ def summary_lines(deb: Debrief) -> list[str]:
         ending = w.scenes[p.ps.ending].ending if p.ps.ending else None
         end = ending.title if ending is not None else f"at {w.clock.hhmm(p.ps.time)}"
         out.append(f"  {p.name} ({_role_name(deb, p)}): {end}")
+    for p in deb.joined:
+        out.append(f"  {p.name} ({_role_name(deb, p)}): joined, had not begun")
     return out
 
 

@@ -83,7 +83,8 @@ class Door:
         a = self._addr(address)
         self._forget_old(a, self.clock())
         if self.open_count >= lim.max_connections:
-            return (f"The class is full: {lim.max_connections} connections are open. Ask "
+            return (f"The class is full: {lim.max_connections} connection"
+                    f"{'s are' if lim.max_connections != 1 else ' is'} open. Ask "
                     "your teacher.")
         if a.open >= lim.max_per_address:
             return (f"Too many connections from your network ({lim.max_per_address}). Close "

@@ -17,8 +17,10 @@ from ..sanitise import printable
 from ..session import MAX_INPUT, Handler, Notice, Output, Screen, Session, sentence
 from .room import Room, name_key
 
-# Single-player commands that make no sense in a shared night (undoing a shared world, saves).
-_NOT_IN_CLASS = ("undo", "save", "load", "saves")
+# Single-player commands that cannot work in a shared night: undoing a shared world, and
+# everything kept in a player's saves folder, which a classroom student has not (their
+# night is in the class's journal). tests/classroom/test_room.py runs every command left.
+_NOT_IN_CLASS = ("undo", "save", "load", "saves", "delete", "endings")
 _BEFORE_THE_NIGHT = {"say", "'", "who", "alert", "pause", "help", "?", "h", "quit", "q", "exit",
                      "time", "t"}
 
@@ -138,9 +140,17 @@ class ClassroomSession(Session):
             return [explain]
         return [*self.cmd_alert(rest), explain]
 
+    def cmd_not_in_class(self, rest: str) -> list[Output]:
+        """A single-player habit (`save`, `undo`, ...): say why a class has no need of it."""
+        return [Notice("In a class there is nothing to save, load or take back: every choice "
+                       "is kept as you make it, on your teacher's computer. If you leave "
+                       "(`quit`), join again with your name and PIN to carry on.")]
+
     # The player's commands less the ones a shared night has no use for, and the class's own.
     COMMANDS: ClassVar[CommandTable[Handler]] = Session.COMMANDS.minus(*_NOT_IN_CLASS) \
-        .rerouted("time", cmd_time).plus(
+        .rerouted("time", cmd_time) \
+        .rerouted("quit", what="leave for now: your place is kept (join again with your name "
+                  "and PIN)").plus(
             Command("say TEXT", "say something to everyone in the same place (your teacher "
                     "sees it too)", cmd_say, aliases=("'",)),
             Command("who", "who from the class is here with you", cmd_who),
@@ -148,6 +158,10 @@ class ClassroomSession(Session):
                     "goes wrong", cmd_alert),
             # Only the teacher pauses; a student who types it is told so (and heard).
             Command("pause [TEXT]", "ask your teacher to pause", cmd_pause, hidden=True),
+            # Typed from habit, answered, never offered (not in help, hints or completion).
+            Command("save", "why a class has no saves", cmd_not_in_class, hidden=True,
+                    aliases=tuple(w for c in Session.COMMANDS if c.word in _NOT_IN_CLASS
+                                  for w in c.words if w != "save")),
         )
 
     def counted_votes(self, before: Game, after: Game) -> list[Output]:

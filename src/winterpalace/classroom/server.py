@@ -25,7 +25,14 @@ from typing import Any, Protocol
 from ..engine import World
 from ..session import Notice, Output
 from . import codes
-from .class_folder import JOURNAL, ClassFolderError, ClassFolderLock, latest, make_private_dir
+from .class_folder import (
+    JOURNAL,
+    ClassFolderError,
+    ClassFolderLock,
+    NoClassFolder,
+    latest,
+    make_private_dir,
+)
 from .door import Door, RateLimit
 from .journal import Journal, JournalError, read_journal, repair_tail
 from .names import name_key
@@ -45,6 +52,13 @@ class Link(Protocol):
     def deliver(self, outputs: list[Output]) -> None: ...
 
     def kick(self, outputs: list[Output]) -> None: ...
+
+
+class Conversation(Protocol):
+    """A student's conversation with the class, seated or still at a question."""
+
+    def stop(self) -> None:
+        """The server is stopping (the session goes on later): say so, then close."""
 
 
 @dataclass
@@ -69,6 +83,7 @@ class Classroom:
     on_log: Callable[[list[LogLine]], None] = lambda lines: None
     observers: list[Callable[[list[LogLine]], None]] = field(default_factory=list)
     links: dict[str, Link] = field(default_factory=dict)
+    conversations: set[Conversation] = field(default_factory=set)   # every transport's
     pace_step: int = PACE_STEP
     minute: float = 60.0             # real seconds in a caucus minute (tests shorten it)
     report_every: float = 60.0       # seconds between reports of wrong codes
@@ -124,10 +139,12 @@ class Classroom:
         if folder is None:
             folder = latest(saves)
             if folder is None:
-                raise ClassFolderError(f"no classroom session to resume in {saves}")
+                raise NoClassFolder(f"no classroom session to resume in {saves}")
         path = folder / JOURNAL_NAME
+        if not folder.exists():
+            raise NoClassFolder(f"{folder}: no such folder")
         if not path.is_file():
-            raise ClassFolderError(f"{folder} is not a session folder (it has no {JOURNAL_NAME})")
+            raise NoClassFolder(f"{folder} is not a session folder (it has no {JOURNAL_NAME})")
         lock = ClassFolderLock(folder)
         lock.acquire()           # ClassFolderBusy (a ClassFolderError) if a server runs it
         try:
@@ -413,6 +430,13 @@ class Classroom:
             return True
         return False
 
+    def say_goodbye(self) -> None:
+        """The server is stopping, not the session ending: every conversation, on every
+        transport, seated or still at a question, is told so and closes (`end` says its
+        own goodbye). Saying it twice says it once."""
+        for conversation in list(self.conversations):
+            conversation.stop()
+
     def new_seed(self) -> int:
         return secrets.randbelow(2**31)
 
@@ -455,6 +479,7 @@ def _now() -> int:
 __all__ = [
     "JOURNAL_NAME",
     "Classroom",
+    "Conversation",
     "Link",
     "ClassFolderError",
     "repair_tail",

@@ -348,8 +348,7 @@ class Listener:
         """Stop listening, say goodbye to everyone, close every connection (bounded time)."""
         if self.acceptor is not None:
             self.acceptor.close()
-        for link in list(self.hub.links.values()):
-            link.kick([])           # each connection then marks its student away itself
+        self.hub.say_goodbye()      # each conversation then marks its student away itself
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=goodbye + 1)
         for conn in list(self.connections):

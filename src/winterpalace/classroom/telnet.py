@@ -334,8 +334,7 @@ class TelnetListener(TelnetServer):
                 await self.runner
             except (asyncio.CancelledError, OSError):
                 pass
-        for link in list(self.hub.links.values()):
-            link.kick([])           # each connection then marks its student away itself
+        self.hub.say_goodbye()      # each conversation then marks its student away itself
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=goodbye + 2)
         for c in list(self.connections):

@@ -123,9 +123,9 @@ def students(room: Room) -> list[Player]:
                   key=lambda p: p.key)
 
 
-def window(room: Room, players: list[Player], now: int | None = None) -> tuple[int, int]:
-    """The whole hours the picture spans: from when the class's night started (or the first
-    student's start, if it never did) to the last student's time (or `now`)."""
+def played(room: Room, players: list[Player], now: int | None = None) -> tuple[int, int]:
+    """The night as the class played it, to the minute: from when the class's night started
+    (or the first student's start, if it never did) to the last student's time (or `now`)."""
     began = room.started_at
     starts = [p.ps.trail[0][0] for p in players if p.ps and p.ps.trail]
     if began is not None:
@@ -134,8 +134,15 @@ def window(room: Room, players: list[Player], now: int | None = None) -> tuple[i
     if now is not None:
         ends.append(now)
     clock = room.world.clock
-    t0 = (min(starts) if starts else clock.start) // 60 * 60
-    t1 = -(-(max(ends) if ends else clock.start + 60) // 60) * 60
+    t0 = min(starts) if starts else clock.start
+    return t0, max([t0, *ends])
+
+
+def window(room: Room, players: list[Player], now: int | None = None) -> tuple[int, int]:
+    """The whole hours the picture spans: `played`, out to the hours around it."""
+    start, end = played(room, players, now)
+    t0 = start // 60 * 60
+    t1 = -(-end // 60) * 60 if end > start else t0 + 60
     return t0, max(t1, t0 + 60)
 
 
@@ -438,4 +445,4 @@ def _draw_marks(tl: Timeline, lay: _Layout) -> list[str]:
 
 
 __all__ = ["BallotMark", "EventMark", "Span", "Timeline", "Track", "VoteMark", "from_room",
-           "moves_of", "result_text", "students", "svg", "window"]
+           "moves_of", "played", "result_text", "students", "svg", "window"]

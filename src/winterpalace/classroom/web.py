@@ -50,11 +50,14 @@ from .server import Classroom
 from .terminal import IdleTimeout, Prompt
 
 SEAT_KEY_FILE = "web.key"
+PROJECTOR_KEY_FILE = "projector.key"
 LOGIN_TIMEOUT = 180.0        # seconds on the code form before the connection is closed
 MAX_TYPEAHEAD = 50           # lines sent ahead of the questions; more are dropped
 PROJECTOR_EVERY = 0.25       # seconds: the projector is redrawn at most this often
 TIMELINE_EVERY = 5.0         # seconds: the timeline is drawn again at most this often
 
+STOPPING_PAGE = ("The class is stopping for now; your place is kept. This page takes you back "
+                 "to it when your teacher starts the class again.")
 WARNING = ("WARNING: the browser page is plain HTTP, not encrypted: the class code, PINs and "
            "everything students type travel in clear text over the network. Use it on a "
            "network you trust, or give --tls-cert and --tls-key.")
@@ -116,6 +119,21 @@ class SeatTokens:
         if not hmac.compare_digest(self._pin_print(p.pin), str(data.get("p"))):
             return None
         return p.name
+
+
+def kept_projector_key(folder: Path) -> str:
+    """The projector link's key, kept in the session folder (`projector.key`, 0600) so a link
+    opened on another computer works again after `--resume`; made the first time (and again
+    only if the teacher deletes the file)."""
+    path = folder / PROJECTOR_KEY_FILE
+    try:
+        key = path.read_text("ascii").strip()
+    except (OSError, ValueError):
+        key = ""
+    if len(key) < 24 or not key.replace("-", "").replace("_", "").isalnum():
+        key = secrets.token_urlsafe(18)
+        write_private(path, key + "\n")
+    return key
 
 
 # ------------------------------------------------------------------------------ students
@@ -425,7 +443,7 @@ class WebClass:
                  names: set[str] | None = None):
         self.hub = hub
         self.tokens = tokens
-        self.projector = Projector(hub, projector_key or secrets.token_urlsafe(18))
+        self.projector = Projector(hub, projector_key or kept_projector_key(hub.folder))
         self.timeouts: dict[str, float] = {}
         if question_timeout is not None:
             self.timeouts["question_timeout"] = question_timeout
@@ -588,12 +606,15 @@ class WebClass:
         self.projector.close()
         if self.projector.changed in self.hub.observers:
             self.hub.observers.remove(self.projector.changed)
-        for s in list(self.sockets) + list(self.projector.sockets):
-            s.send({"t": "bye", "forget": False, "retry": True, "text": "The class server "
-                    "has stopped. Your place is kept: this page takes you back to it when "
-                    "the server starts again."})
-        for student in list(self.students):
-            student.kick([])      # each conversation marks its student away itself
+        # Every conversation (here and on the other transports) is told in its own words;
+        # the pages also get a farewell that says they come back by themselves.
+        self.hub.say_goodbye()    # each conversation marks its student away itself
+        for s in self.sockets:
+            s.send({"t": "bye", "forget": False, "retry": True, "text": STOPPING_PAGE})
+        for s in self.projector.sockets:
+            s.send({"t": "bye", "forget": False, "retry": True, "text": "The class is "
+                    "stopping for now. This view comes back by itself when your teacher "
+                    "starts the class again."})
         if self.tasks:
             await asyncio.wait(self.tasks, timeout=goodbye)
         # Pages still at the code form or the projector are closed from here (their own
@@ -664,4 +685,4 @@ async def start_from_args(hub: Classroom, args: Any, host_name: str
 
 
 __all__ = ["DEFAULT_PORT", "WARNING", "Projector", "SeatTokens", "WebClass", "WebStudent",
-           "start_from_args", "start_web"]
+           "kept_projector_key", "start_from_args", "start_web"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...session import Notice
+from ...session import Notice, quantity
 from ..codes import CodeCheck
 from ..names import clean_name, name_key
 from .state import Result
@@ -78,7 +78,7 @@ class RoomTeacher(RoomStudents):
         else:
             self.caps[role] = int(n)
         self._note("admin", f"{self.world.roles[role].name}: " +
-                   ("no cap" if n is None else f"at most {n} students"))
+                   ("no cap" if n is None else f"at most {quantity(int(n), 'student')}"))
         return Result(True)
 
     def assign(self, name: str, role: str, faction: str | None = None) -> Result:

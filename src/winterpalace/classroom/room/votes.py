@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...engine import Vote, WorldState
-from ...session import Notice
+from ...session import Notice, quantity
 from .news import RoomNews
 from .state import Player, Result
 
@@ -31,8 +31,9 @@ class RoomVotes(RoomNews):
                 out.append(f"{v.id}: counted at {self.hhmm(t.at)} - {t.line()}")
             else:
                 cast = len(self.votes.ballots.get(v.id, {}))
-                out.append(f"{v.id}: open until {self.hhmm(v.hold)}; {cast} ballots cast, "
-                           f"{len(self.eligible(v))} delegates still to vote")
+                out.append(f"{v.id}: open until {self.hhmm(v.hold)}; "
+                           f"{quantity(cast, 'ballot')} cast, "
+                           f"{quantity(len(self.eligible(v)), 'delegate')} still to vote")
         return out or ["No class votes in this session."]
 
     def _collect(self, p: Player) -> None:
@@ -104,7 +105,7 @@ class RoomVotes(RoomNews):
             fac = self.faction_of(p)
             extra = f" Your `say` now reaches only the {fac} delegates." if fac else ""
             self._tell(p, Notice(f"Caucus break: the night is paused for "
-                                 f"{self.caucus_minutes} minutes.{extra}"))
+                                 f"{quantity(self.caucus_minutes, 'minute')}.{extra}"))
         return Result(True)
 
     def end_caucus(self) -> Result:
