@@ -166,3 +166,35 @@ def test_the_default_folder_is_the_users_data_folder(monkeypatch, tmp_path):
     if sys.platform.startswith("linux"):
         assert where == tmp_path / "data" / "winterpalace" / "classroom"
     assert not str(where).startswith(os.getcwd())
+
+
+@pytest.mark.parametrize("busy", ["ssh", "telnet", "web"])
+def test_a_class_that_cannot_listen_leaves_no_folder_to_resume_by_mistake(tmp_path, capsys,
+                                                                          busy):
+    """A port already taken: the new class never opens, and `--resume` still finds the class
+    the teacher meant (not an empty one made by the failed start)."""
+    import socket
+
+    world = load_scenario(SCENARIO)
+    saves = tmp_path / "saves"
+    earlier = Classroom.create(world, saves, "lamp-11")
+    earlier.close_now()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        frees = []
+        for _ in range(2):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                frees.append(str(s.getsockname()[1]))   # free again once closed
+        ports = {"ssh": frees[0], "telnet": frees[1], "web": "off"}
+        ports[busy] = str(taken.getsockname()[1])
+        code = cli.main(["classroom", "--scenes", str(SCENARIO), "--saves", str(saves),
+                         "--host", "127.0.0.1", "--port", ports["ssh"],
+                         "--telnet-port", ports["telnet"], "--web", ports["web"],
+                         "--code", "ferry-lamp-river-17", "--stdin"])
+    assert code == 1, capsys.readouterr()
+    assert sorted(p.name for p in saves.iterdir() if p.is_dir()) == [earlier.folder.name]
+    resumed = Classroom.resume(world, saves)
+    assert resumed.folder == earlier.folder
+    resumed.close_now()

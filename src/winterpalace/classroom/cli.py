@@ -368,6 +368,7 @@ async def _serve(hub: Classroom, args: argparse.Namespace, saves: Path) -> int:
         hub.room.set_window(args.window)
     listening = await _listen(hub, args, saves)
     if listening is None:
+        hub.discard()            # a new class that never opened leaves no folder to resume
         return EXIT_ERROR
     listener, telnet = listening
     hint, notes = join_line(args.host, args.port, args.advertise)
@@ -378,6 +379,7 @@ async def _serve(hub: Classroom, args: argparse.Namespace, saves: Path) -> int:
     if problem:
         _err(problem)
         await _shut(hub, listener, telnet, None)
+        hub.discard()
         return EXIT_ERROR
     if web is not None:
         hint += f"  (no ssh: open {web.url} in a browser)"

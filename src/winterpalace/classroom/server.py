@@ -16,6 +16,7 @@ import asyncio
 import datetime as _dt
 import hmac
 import secrets
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -462,6 +463,15 @@ class Classroom:
         if self.lock is not None:
             self.lock.release()
 
+
+    def discard(self) -> None:
+        """Remove the folder of a class that never opened its door (its server could not
+        listen): it holds nothing but its opening record, and left behind it would be the
+        latest session, the one `--resume` picks instead of the class it was meant to
+        carry on. Only a new class, after `close()`; a resumed one is never removed."""
+        if self.resumed or not self._closed:
+            return
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def close_now(self) -> None:
         """Close the journal and let go of the session, without a loop (a session that was
