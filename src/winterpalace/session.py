@@ -43,7 +43,6 @@ from .engine import (
     World,
     format_duration,
     parse_duration,
-    single_player,
     time_shaped,
     told_turn,
     told_view,
@@ -715,6 +714,7 @@ class Session:
             option = next((o for o, v in vote.options if v == value), None)
             if option is None:
                 continue
+            from .engine import single_player  # counting is imported when someone votes
             tally = single_player(self.world, vote, option, faction, after.player.time)
             out.append(Notice(f"The count, with every other delegate voting as in 1917: "
                               f"{tally.line()}."))

@@ -17,6 +17,8 @@ modules inside are the engine's own business:
 - `votes`: counting a marked vote, in one game or a class.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .clock import (
     MINUTES_PER_DAY,
     UNTIL_WORDS,
@@ -138,17 +140,31 @@ from .rules import (
     where_is,
 )
 from .state import STATE_VERSION, Game, PlayerState, Step, WorldState, rng_next, rng_seed
-from .votes import (
-    ABSENT,
-    Ballot,
-    Tally,
-    ballot_option,
-    ballot_time,
-    faction_of,
-    historical,
-    single_player,
-    tally,
-)
+
+if TYPE_CHECKING:   # the checker sees them as they are; see __getattr__
+    from .votes import (
+        ABSENT,
+        Ballot,
+        Tally,
+        ballot_option,
+        ballot_time,
+        faction_of,
+        historical,
+        single_player,
+        tally,
+    )
+
+# Counting votes is wanted only once someone votes: imported then, not with every start.
+_VOTES = frozenset({"ABSENT", "Ballot", "Tally", "ballot_option", "ballot_time", "faction_of",
+                    "historical", "single_player", "tally"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _VOTES:
+        from . import votes
+        return getattr(votes, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     # clock
